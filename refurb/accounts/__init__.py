@@ -1,0 +1,1 @@
+"""Accounts, roles, login with throttling, and the role checks every page uses."""

@@ -1,0 +1,1 @@
+"""Pure business rules: no Flask, SQLAlchemy, WTForms, PIL or barcode imports here."""

@@ -1,0 +1,164 @@
+"""`flask demo load`: a small, plausible workshop to click through. Safe to run twice."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from refurb.accounts import services as accounts
+from refurb.clock import utcnow
+from refurb.core.lifecycle import State
+from refurb.devices import services as devices
+from refurb.devices.models import Device, Drive
+from refurb.donors.models import Collection, DonorOrganisation
+from refurb.extensions import db
+
+demo_cli = AppGroup("demo", help="Données de démonstration.")
+
+# Later domains add what their guards require before a demo device moves on:
+# hook(device, target_state, actor_id, when).
+DEMO_STEP_HOOKS: list = []
+
+DEMO_PASSWORD = "demo-refurb-2026"
+DEMO_USERS = (
+    ("admin@demo.refurb.test", "admin", "Admin démo"),
+    ("technicien@demo.refurb.test", "technician", "Technicien démo"),
+    ("social@demo.refurb.test", "social_worker", "Travailleur social démo"),
+    ("donateur@demo.refurb.test", "donor", "Donateur démo"),
+)
+
+MODELS = (
+    ("laptop", "Dell", "Latitude E7450", "Intel Core i5-5300U", 8192, "ssd", 256),
+    ("laptop", "Lenovo", "ThinkPad T480", "Intel Core i5-8350U", 8192, "nvme", 256),
+    ("desktop", "HP", "EliteDesk 800 G1 SFF", "Intel Core i5-4570", 4096, "hdd", 500),
+    ("desktop", "Dell", "OptiPlex 7010", "Intel Core i3-3220", 4096, "hdd", 250),
+    ("mini_pc", "Intel", "NUC7i5BNH", "Intel Core i5-7260U", 8192, "ssd", 240),
+    ("monitor", "Dell", "P2217H", "", None, None, None),
+)
+
+# Paths through the lifecycle, walked for the history to read like a real workshop's.
+PATHS = (
+    [],
+    [State.DIAGNOSIS],
+    [State.DIAGNOSIS, State.WIPING],
+    [State.DIAGNOSIS, State.REPAIR],
+    [State.DIAGNOSIS, State.WIPING, State.REPAIR, State.READY],
+    [State.DIAGNOSIS, State.WIPING, State.READY],
+    [State.DIAGNOSIS, State.PARTS],
+    [State.DIAGNOSIS, State.TO_DISPOSE],
+    [State.TO_DISPOSE],
+)
+
+
+def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
+    """Create the demo workshop once; return (email, role) of the demo accounts."""
+    now = utcnow()
+    org = db.session.scalar(
+        select(DonorOrganisation).where(DonorOrganisation.siret == "48774196900033")
+    )
+    if org is None:
+        org = DonorOrganisation(
+            name="Banque Démo du Nord",
+            siret="48774196900033",
+            legal_form="SA",
+            address="12 rue des Donateurs",
+            postal_code="59970",
+            city="Fresnes-sur-Escaut",
+            contact_name="Service informatique",
+            contact_email="it@banque-demo.test",
+            created_at=now,
+        )
+        db.session.add(org)
+        db.session.flush()
+    for email, role, name in DEMO_USERS:
+        if accounts.get_user_by_email(email) is None:
+            accounts.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                role=role,
+                display_name=name,
+                donor_organisation_id=org.id if role == "donor" else None,
+                now=now,
+            )
+    if db.session.scalar(select(Collection).where(Collection.number == "COL-DEMO-0001")):
+        return [(email, role) for email, role, _ in DEMO_USERS]
+
+    tech = accounts.get_user_by_email("technicien@demo.refurb.test")
+    collection = Collection(
+        number="COL-DEMO-0001",
+        donor_id=org.id,
+        pickup_site="Siège, 12 rue des Donateurs, Fresnes-sur-Escaut",
+        pickup_contact="Service informatique",
+        planned_on=date.today() - timedelta(days=30),
+        collected_on=date.today() - timedelta(days=28),
+        received_on=date.today() - timedelta(days=28),
+        state="received",
+        created_at=now - timedelta(days=30),
+    )
+    db.session.add(collection)
+    db.session.flush()
+    rng = random.Random(seed)
+    prefix = current_app.config["ASSET_TAG_PREFIX"]
+    for index in range(30):
+        kind, make, model, cpu, ram, drive_kind, drive_gb = MODELS[index % len(MODELS)]
+        start = now - timedelta(days=27, hours=rng.randint(0, 12))
+        device = devices.create_device(
+            devices.NewDevice(
+                device_type=kind,
+                make=make,
+                model=model,
+                serial=f"DEMO{seed}{index:04d}",
+                cpu=cpu,
+                ram_mib=ram,
+                legal_status="waste" if index % 10 == 9 else "reuse",
+                weight_kg=None,
+            ),
+            actor_id=tech.id,
+            now=start,
+            prefix=prefix,
+            collection_id=collection.id,
+            collection_number=collection.number,
+        )
+        if drive_kind:
+            db.session.add(
+                Drive(
+                    device=device,
+                    model=f"{make} {drive_kind.upper()} {drive_gb} Go",
+                    serial=f"DRV{seed}{index:04d}",
+                    capacity_bytes=drive_gb * 10**9,
+                    kind=drive_kind,
+                    created_at=start,
+                )
+            )
+        path = PATHS[-1] if device.legal_status == "waste" else PATHS[index % (len(PATHS) - 1)]
+        when = start
+        for target in path:
+            when += timedelta(hours=rng.randint(2, 48))
+            for hook in DEMO_STEP_HOOKS:  # e.g. the wiping domain records an erasure first
+                hook(device, target, tech.id, when)
+            # Demo history goes through the same service, guards included.
+            devices.transition(device, target, actor_id=tech.id, now=when)
+    db.session.flush()
+    return [(email, role) for email, role, _ in DEMO_USERS]
+
+
+@demo_cli.command("load")
+def load_command() -> None:
+    """Charger les données de démonstration (sans effet si elles existent déjà)."""
+    accounts_created = load_demo()
+    db.session.commit()
+    count = db.session.scalar(select(db.func.count()).select_from(Device))
+    click.echo(f"Données de démonstration prêtes : {count} appareils.")
+    click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+    for email, role in accounts_created:
+        click.echo(f"  {role:<14} {email}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(demo_cli)
+

@@ -1,0 +1,1 @@
+"""Devices: identity, asset tags, the lifecycle service and the event history."""

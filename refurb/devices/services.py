@@ -1,0 +1,191 @@
+"""The only way to create a device or change its state. Every change writes its event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from refurb.core.asset_tags import counter_name, format_tag
+from refurb.core.device_types import DeviceType, estimated_weight
+from refurb.core.errors import ConcurrentChange, IllegalTransition, InvalidInput
+from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, check_transition
+from refurb.core.lifecycle import next_states as core_next_states
+from refurb.counters import take_numbers
+from refurb.devices.models import Device, DeviceEvent
+from refurb.extensions import db
+
+# Later domains (wiping, workshop) add the facts their guards need without this module
+# importing them: each provider returns DeviceFacts fields to fill for one device.
+FactsProvider = Callable[[Device], dict[str, Any]]
+FACT_PROVIDERS: list[FactsProvider] = []
+
+
+def register_facts_provider(provider: FactsProvider) -> FactsProvider:
+    if provider not in FACT_PROVIDERS:
+        FACT_PROVIDERS.append(provider)
+    return provider
+
+
+def gather_facts(device: Device, reason: str = "") -> DeviceFacts:
+    facts = DeviceFacts(state=State(device.state), reason=reason)
+    for provider in FACT_PROVIDERS:
+        facts = replace(facts, **provider(device))
+    return facts
+
+
+def next_states(device: Device) -> list[Option]:
+    return core_next_states(gather_facts(device))
+
+
+def allocate_tags(prefix: str, year: int, count: int) -> list[str]:
+    return [format_tag(prefix, year, n) for n in take_numbers(counter_name(prefix, year), count)]
+
+
+@dataclass(frozen=True)
+class NewDevice:
+    device_type: str
+    make: str = ""
+    model: str = ""
+    serial: str | None = None
+    legal_status: str = "reuse"
+    weight_kg: Decimal | None = None
+    condition_notes: str = ""
+    cpu: str = ""
+    ram_mib: int | None = None
+    ram_slots_used: int | None = None
+    chassis: str = ""
+
+
+def create_device(
+    values: NewDevice,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    prefix: str,
+    collection_id: int | None = None,
+    collection_number: str | None = None,
+    asset_tag: str | None = None,
+    weight_overrides: dict[str, Decimal] | None = None,
+    extra_details: dict[str, Any] | None = None,
+) -> Device:
+    try:
+        DeviceType(values.device_type)
+    except ValueError:
+        raise InvalidInput(f"Type d'appareil inconnu : {values.device_type}") from None
+    if values.legal_status not in {"reuse", "waste"}:
+        raise InvalidInput("Statut : « réemploi » ou « déchet ».")
+    measured = values.weight_kg is not None
+    weight = values.weight_kg if measured else estimated_weight(values.device_type, weight_overrides)
+    device = Device(
+        asset_tag=asset_tag or allocate_tags(prefix, now.year, 1)[0],
+        device_type=values.device_type,
+        make=values.make.strip(),
+        model=values.model.strip(),
+        serial=(values.serial or "").strip() or None,
+        legal_status=values.legal_status,
+        weight_kg=weight,
+        weight_estimated=not measured,
+        condition_notes=values.condition_notes,
+        cpu=values.cpu,
+        ram_mib=values.ram_mib,
+        ram_slots_used=values.ram_slots_used,
+        chassis=values.chassis,
+        collection_id=collection_id,
+        state=State.RECEIVED.value,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(device)
+    details: dict[str, Any] = {"legal_status": values.legal_status}
+    if collection_number:
+        details["collection"] = collection_number
+    details.update(extra_details or {})
+    db.session.add(
+        DeviceEvent(
+            device=device,
+            kind="transition",
+            from_state=None,
+            to_state=State.RECEIVED.value,
+            actor_id=actor_id,
+            occurred_at=now,
+            reason="",
+            details=details,
+        )
+    )
+    db.session.flush()
+    return device
+
+
+def transition(
+    device: Device,
+    target: State | str,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+    facts: DeviceFacts | None = None,
+) -> DeviceEvent:
+    """Check the table and every guard, then change the state and write the event."""
+    facts = facts or gather_facts(device, reason)
+    verdict = check_transition(target, facts)
+    if not verdict.allowed:
+        raise IllegalTransition(
+            f"{device.asset_tag} : changement d'état refusé.", reasons=list(verdict.reasons)
+        )
+    target = State(target)
+    event = DeviceEvent(
+        device=device,
+        kind="transition",
+        from_state=device.state,
+        to_state=target.value,
+        actor_id=actor_id,
+        occurred_at=now,
+        reason=reason.strip(),
+        details=details or {},
+    )
+    device.state = target.value
+    device.updated_at = now
+    db.session.add(event)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise ConcurrentChange(
+            f"{device.asset_tag} vient d'être modifié par quelqu'un d'autre : rechargez la page."
+        ) from None
+    return event
+
+
+def record_event(
+    device: Device,
+    kind: str,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    details: dict[str, Any] | None = None,
+    reason: str = "",
+) -> DeviceEvent:
+    """A fact about the device that does not change its state (label printed, wipe, note)."""
+    event = DeviceEvent(
+        device=device,
+        kind=kind,
+        from_state=device.state,
+        to_state=device.state,
+        actor_id=actor_id,
+        occurred_at=now,
+        reason=reason,
+        details=details or {},
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def state_label(state: str) -> str:
+    return STATE_LABELS[State(state)]

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from refurb.accounts.access import STAFF, WORKSHOP, roles_required
+from refurb.core.asset_tags import parse_tag
+from refurb.core.device_types import DEVICE_TYPE_LABELS
+from refurb.core.errors import DomainError
+from refurb.core.lifecycle import STATE_LABELS
+from refurb.devices import queries, services
+from refurb.devices.forms import NoteForm, TransitionForm
+from refurb.devices.models import Device
+from refurb.extensions import db
+from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
+
+bp = Blueprint("devices", __name__)
+
+# Other domains (removed drives, stock locations) add their own tag lookups here.
+SCAN_RESOLVERS: list = []
+
+
+def register_scan_resolver(resolver):
+    """resolver(text) -> URL or None, tried after devices for tags that are not devices."""
+    if resolver not in SCAN_RESOLVERS:
+        SCAN_RESOLVERS.append(resolver)
+    return resolver
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def dashboard():
+    counts = queries.count_by_state()
+    rows = [(state, label, counts.get(state.value, 0)) for state, label in STATE_LABELS.items()]
+    return render_template("devices/dashboard.html", rows=rows, total=sum(counts.values()))
+
+
+@bp.get("/devices")
+@roles_required(*STAFF)
+def list_devices():
+    state = request.args.get("state") or None
+    device_type = request.args.get("type") or None
+    page = queries.paginate(queries.list_devices_query(state, device_type), page_arg(), per_page())
+    return render_template(
+        "devices/list.html",
+        page=page,
+        state=state,
+        device_type=device_type,
+        states=STATE_LABELS,
+        types=DEVICE_TYPE_LABELS,
+    )
+
+
+def _resolve_scan(text: str) -> str | None:
+    device = queries.get_device_by_tag(text)
+    if device is not None:
+        return url_for("devices.show", device_id=device.id)
+    for resolver in SCAN_RESOLVERS:
+        url = resolver(text)
+        if url:
+            return url
+    return None
+
+
+@bp.get("/scan")
+@roles_required(*STAFF)
+def scan():
+    """The scan box. A tag goes to its page; other text searches serials, makes and models."""
+    text = (request.args.get("q") or "").strip()
+    wants_json = request.args.get("format") == "json"
+    if not text:
+        message = _("Scannez ou saisissez un numéro d'inventaire.")
+        return (jsonify(found=False, message=message), 400) if wants_json else redirect(
+            request.referrer or url_for("devices.dashboard")
+        )
+    url = _resolve_scan(text)
+    if url:
+        return jsonify(found=True, url=url) if wants_json else redirect(url)
+    if parse_tag(text) is not None:
+        message = _("Numéro d'inventaire inconnu : %(tag)s", tag=text)
+        if wants_json:
+            return jsonify(found=False, message=message), 404
+        return render_template("devices/search.html", query=text, page=None, message=message), 404
+    page = queries.paginate(queries.search_devices_query(text), page_arg(), per_page())
+    if wants_json:
+        return jsonify(found=False, url=url_for("devices.scan", q=text))
+    return render_template("devices/search.html", query=text, page=page, message=None)
+
+
+@bp.get("/devices/<int:device_id>")
+@roles_required(*STAFF)
+def show(device_id: int):
+    device = get_or_404(Device, device_id)
+    return render_template(
+        "devices/show.html",
+        device=device,
+        options=services.next_states(device),
+        history=queries.get_history(device.id),
+        transition_form=TransitionForm(),
+        note_form=NoteForm(),
+        can_change=_can_change(),
+    )
+
+
+def _can_change() -> bool:
+    from flask_login import current_user
+
+    return current_user.role in WORKSHOP
+
+
+@bp.post("/devices/<int:device_id>/transition")
+@roles_required(*WORKSHOP)
+def change_state(device_id: int):
+    device = get_or_404(Device, device_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash(_("Action incomplète : choisissez un état."), "error")
+        return redirect(url_for("devices.show", device_id=device.id))
+    try:
+        services.transition(
+            device, form.target.data, actor_id=actor_id(), now=now(), reason=form.reason.data or ""
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash_domain_error(error)
+    else:
+        db.session.commit()
+        flash(_("%(tag)s : nouvel état enregistré.", tag=device.asset_tag), "success")
+    return redirect(url_for("devices.show", device_id=device_id))
+
+
+@bp.post("/devices/<int:device_id>/note")
+@roles_required(*WORKSHOP)
+def add_note(device_id: int):
+    device = get_or_404(Device, device_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        services.record_event(
+            device, "note", actor_id=actor_id(), now=now(), reason=form.note.data.strip()
+        )
+        db.session.commit()
+        flash(_("Note ajoutée à l'historique."), "success")
+    else:
+        flash(_("La note est vide."), "error")
+    return redirect(url_for("devices.show", device_id=device_id))

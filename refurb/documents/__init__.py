@@ -1,0 +1,1 @@
+"""Issued documents (receipts, certificates, agreements, exports): numbered, versioned, hashed."""

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from refurb.extensions import db
+
+
+class IssuedDocument(db.Model):
+    """Invariant 5: the bytes issued are kept with their SHA-256; re-issuing adds a version."""
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (UniqueConstraint("number", "version", name="uq_issued_documents_number_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    number: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int]
+    subject: Mapped[str] = mapped_column(String(60), index=True)  # e.g. "collection:12"
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("donor_organisations.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(120))
+    media_type: Mapped[str] = mapped_column(String(60), default="application/pdf")
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # Hash of the facts the document states: an unchanged content is not issued again.
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    issued_at: Mapped[datetime]
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

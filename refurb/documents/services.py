@@ -1,0 +1,79 @@
+"""Issue documents once, keep every version, never change bytes already issued."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from refurb.documents.models import IssuedDocument
+from refurb.extensions import db
+
+Renderer = Callable[[dict[str, Any], int, datetime], bytes]
+
+
+def content_hash(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def latest_version(number: str) -> IssuedDocument | None:
+    return db.session.scalars(
+        select(IssuedDocument)
+        .where(IssuedDocument.number == number)
+        .order_by(IssuedDocument.version.desc())
+        .limit(1)
+    ).first()
+
+
+def issue_document(
+    *,
+    kind: str,
+    number: str,
+    subject: str,
+    payload: dict[str, Any],
+    render: Renderer,
+    filename_stem: str,
+    actor_id: int | None,
+    now: datetime,
+    donor_id: int | None = None,
+    summary: dict[str, Any] | None = None,
+    media_type: str = "application/pdf",
+    extension: str = "pdf",
+) -> tuple[IssuedDocument, bool]:
+    """Return (document, created). Same facts as the latest version → that version, unchanged."""
+    digest = content_hash(payload)
+    previous = latest_version(number)
+    if previous is not None and previous.content_sha256 == digest:
+        return previous, False
+    version = 1 if previous is None else previous.version + 1
+    content = render(payload, version, now)
+    document = IssuedDocument(
+        kind=kind,
+        number=number,
+        version=version,
+        subject=subject,
+        donor_id=donor_id,
+        filename=f"{filename_stem}-v{version}.{extension}",
+        media_type=media_type,
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_sha256=digest,
+        summary=summary or {},
+        content=content,
+        issued_at=now,
+        issued_by_id=actor_id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document, True
+
+
+def list_versions(subject: str, kind: str | None = None) -> list[IssuedDocument]:
+    query = select(IssuedDocument).where(IssuedDocument.subject == subject)
+    if kind:
+        query = query.where(IssuedDocument.kind == kind)
+    return list(db.session.scalars(query.order_by(IssuedDocument.number, IssuedDocument.version)))

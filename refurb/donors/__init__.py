@@ -1,0 +1,1 @@
+"""Donor organisations and their collections (enlèvements)."""

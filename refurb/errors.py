@@ -1,0 +1,64 @@
+"""One place that turns errors into pages: friendly 403/404/500, CSRF refusals, DomainError."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from refurb.core.errors import DomainError
+from refurb.extensions import db
+
+MESSAGES = {
+    400: "La demande est incomplète ou mal formée.",
+    403: "Cette page n'est pas accessible avec votre rôle.",
+    404: "Cette page ou cet élément n'existe pas.",
+    405: "Cette action n'est pas possible ici.",
+    413: "Le fichier envoyé est trop volumineux.",
+    429: "Trop de tentatives : patientez avant de réessayer.",
+    500: "Une erreur inattendue est survenue. Elle a été enregistrée ; réessayez plus tard.",
+}
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/")
+
+
+def _error_page(status: int, message: str | None = None):
+    text = message or _(MESSAGES.get(status, MESSAGES[500]))
+    if _wants_json():
+        return jsonify(error=text), status
+    # The 500 page stands alone: whatever broke may be in the shared layout.
+    template = "errors/500.html" if status >= 500 else "errors/error.html"
+    return render_template(template, status=status, message=text), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _error_page(
+            400,
+            _("Le formulaire a expiré ou ne vient pas de cette application. "
+              "Rechargez la page et recommencez."),
+        )
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error=error.message, reasons=error.reasons), error.http_status
+        flash(error.message, "error")
+        for reason in error.reasons:
+            flash(reason, "error")
+        return redirect(request.referrer or "/")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _error_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("Unhandled error on %s", request.path)
+        db.session.rollback()
+        return _error_page(500)

@@ -1,0 +1,1 @@
+"""The donor portal: a donor organisation's own collections, documents and impact."""

@@ -1,0 +1,120 @@
+"""Jinja filters and globals: formatting only, no queries and no permission logic."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+from refurb.accounts.models import Role
+from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
+from refurb.core.lifecycle import STATE_LABELS, State
+
+
+def state_label(value: str) -> str:
+    try:
+        return STATE_LABELS[State(value)]
+    except ValueError:
+        return value
+
+
+def type_label(value: str) -> str:
+    try:
+        return DEVICE_TYPE_LABELS[DeviceType(value)]
+    except ValueError:
+        return value
+
+
+def when(value: datetime | date | None, style: str = "short") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, style)
+    return format_date(value, style)
+
+
+def number(value: Decimal | float | int | None, digits: int = 2) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0")
+
+
+def mib(value: int | None) -> str:
+    if not value:
+        return ""
+    return f"{value / 1024:g} Go" if value >= 1024 else f"{value} Mo"
+
+
+def capacity(value: int | None) -> str:
+    if not value:
+        return ""
+    for unit, size in (("To", 10**12), ("Go", 10**9), ("Mo", 10**6)):
+        if value >= size:
+            return f"{value / size:.0f} {unit}" if value % size == 0 else f"{value / size:.1f} {unit}"
+    return f"{value} o"
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, label, role group) — the header shows what the signed-in role may open."""
+    from flask import current_app
+    from flask_babel import gettext as _
+
+    if not current_user.is_authenticated:
+        return []
+    items = NAV.get(current_user.role, [])
+    return [(e, _(label)) for e, label in items if e in current_app.view_functions]
+
+
+NAV: dict[str, list[tuple[str, str]]] = {
+    Role.ADMIN: [
+        ("devices.dashboard", "Tableau de bord"),
+        ("devices.list_devices", "Appareils"),
+        ("donors.list_donors", "Donateurs"),
+        ("donors.list_collections", "Collectes"),
+        ("wiping.station", "Effacement"),
+        ("repair.stock", "Stock"),
+        ("weee.batches", "DEEE"),
+        ("beneficiaries.list_files", "Bénéficiaires"),
+        ("training.programmes", "Formations"),
+        ("reports.dashboard", "Rapports"),
+        ("accounts.users", "Utilisateurs"),
+    ],
+    Role.TECHNICIAN: [
+        ("devices.dashboard", "Tableau de bord"),
+        ("devices.list_devices", "Appareils"),
+        ("donors.list_collections", "Collectes"),
+        ("wiping.station", "Effacement"),
+        ("repair.batch_scan", "Scan en série"),
+        ("repair.stock", "Stock"),
+        ("weee.batches", "DEEE"),
+    ],
+    Role.SOCIAL_WORKER: [
+        ("devices.dashboard", "Tableau de bord"),
+        ("beneficiaries.list_files", "Bénéficiaires"),
+        ("allocations.ready_stock", "Machines disponibles"),
+        ("training.programmes", "Formations"),
+    ],
+    Role.DONOR: [("portal.home", "Mon espace donateur")],
+}
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        state_label=state_label, type_label=type_label, when=when, number=number, mib=mib,
+        capacity=capacity,
+    )
+    app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_user_flags():
+        signed_in = current_user.is_authenticated
+        return {
+            "show_scan_box": signed_in and current_user.role in (Role.ADMIN, Role.TECHNICIAN,
+                                                                   Role.SOCIAL_WORKER),
+            "workshop_name": app.config["WORKSHOP_NAME"],
+        }

@@ -1,0 +1,125 @@
+"""Shared fixtures: a migrated database (SQLite file, or PostgreSQL when
+REFURB_TEST_DATABASE_URL is set), reset before every test, and signed-in clients per role."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from refurb import create_app
+from refurb.extensions import db as _db
+
+PG_URL = os.environ.get("REFURB_TEST_DATABASE_URL", "")
+ENGINE = "postgresql" if PG_URL else "sqlite"
+
+
+def pytest_report_header(config):
+    return f"database engine under test: {ENGINE}" + (f" ({PG_URL})" if PG_URL else "")
+
+
+@pytest.fixture(scope="session")
+def _db_location(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("db")
+    if PG_URL:
+        return {"uri": PG_URL, "path": None, "template": None, "instance": root}
+    path = root / "refurb-test.db"
+    return {"uri": f"sqlite:///{path}", "path": path, "template": root / "template.db",
+            "instance": root}
+
+
+def make_app(location: dict, **overrides):
+    config = {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": location["uri"],
+        "WTF_CSRF_ENABLED": False,
+        "PUBLIC_BASE_URL": "http://refurb.test",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(_db_location):
+    from flask_migrate import upgrade
+
+    app = make_app(_db_location)
+    with app.app_context():
+        if PG_URL:
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        if not PG_URL:
+            # Closing the last connection checkpoints the WAL into the main file.
+            _db.session.remove()
+            _db.engine.dispose()
+            shutil.copyfile(_db_location["path"], _db_location["template"])
+    return app
+
+
+def _reset_database(app, location: dict) -> None:
+    """Every test starts from the freshly migrated schema with no rows."""
+    with app.app_context():
+        _db.session.remove()
+        if PG_URL:
+            tables = [t.name for t in _db.metadata.sorted_tables]
+            with _db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            _db.engine.dispose()
+            path: Path = location["path"]
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(location["template"], path)
+
+
+@pytest.fixture
+def db(app, _db_location) -> Iterator:
+    _reset_database(app, _db_location)
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield _db
+    finally:
+        _db.session.remove()
+        ctx.pop()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db) -> Callable:
+    from tests.factories import make_user as factory
+
+    return factory
+
+
+@pytest.fixture
+def login_as(app, db, client) -> Callable:
+    """login_as("technician") → the signed-in User; the `client` fixture carries the session."""
+    from tests.factories import make_user
+
+    def _login(role: str, **kwargs):
+        user = make_user(role=role, **kwargs)
+        _db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def engine_name() -> str:
+    return ENGINE

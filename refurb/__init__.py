@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -14,31 +15,44 @@ from sqlalchemy.engine import Engine
 from refurb.config import load_config
 from refurb.extensions import babel, csrf, db, login_manager, migrate
 
-# Every domain with pages; each module exposes `bp` (and optionally `register_cli(app)`).
-BLUEPRINTS = (
-    "refurb.accounts.views",
-    "refurb.devices.views",
-    "refurb.portal.views",
+# The domains, in dependency order (later ones may import earlier ones, never the reverse).
+# Each may have models.py (tables), services.py (use cases, lifecycle fact providers),
+# views.py (a blueprint `bp`) and cli.py (`register_cli(app)`); whichever exist are loaded.
+DOMAINS = (
+    "accounts",
+    "settings",
+    "donors",
+    "devices",
+    "documents",
+    "intake",
+    "printing",
+    "wiping",
+    "repair",
+    "weee",
+    "beneficiaries",
+    "training",
+    "allocations",
+    "portal",
+    "reports",
 )
-# Modules whose import registers models, CLI commands or lifecycle fact providers.
-DOMAIN_MODULES = (
-    "refurb.counters",
-    "refurb.accounts.models",
-    "refurb.donors.models",
-    "refurb.devices.models",
-    "refurb.documents.models",
-)
-CLI_MODULES = (
-    "refurb.accounts.cli",
-    "refurb.demo",
-)
+STANDALONE_MODULES = ("refurb.counters", "refurb.demo")
+
+
+def _domain_module(domain: str, part: str):
+    name = f"refurb.{domain}.{part}"
+    if importlib.util.find_spec(name) is None:
+        return None
+    return importlib.import_module(name)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
 
-    for name in DOMAIN_MODULES:
+    for domain in DOMAINS:
+        for part in ("models", "services"):
+            _domain_module(domain, part)
+    for name in STANDALONE_MODULES:
         importlib.import_module(name)
 
     _init_database(app)
@@ -59,10 +73,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
     babel.init_app(app, locale_selector=_select_locale)
 
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)
-    for name in CLI_MODULES:
-        importlib.import_module(name).register_cli(app)
+    for domain in DOMAINS:
+        views = _domain_module(domain, "views")
+        if views is not None:
+            app.register_blueprint(views.bp)
+        cli = _domain_module(domain, "cli")
+        if cli is not None:
+            cli.register_cli(app)
+    importlib.import_module("refurb.demo").register_cli(app)
 
     from refurb import errors, templating
 

@@ -55,7 +55,7 @@ def app(_db_location):
             with _db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+        upgrade(revision="heads")
         if not PG_URL:
             # Closing the last connection checkpoints the WAL into the main file.
             _db.session.remove()

@@ -25,6 +25,9 @@ class IssuedDocument(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     # Hash of the facts the document states: an unchanged content is not issued again.
     content_sha256: Mapped[str] = mapped_column(String(64))
+    # Holds a beneficiary's identity (agreement, subject-access export): social workers and
+    # admins only (invariant 4).
+    personal: Mapped[bool] = mapped_column(default=False)
     summary: Mapped[dict] = mapped_column(db.JSON, default=dict)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     issued_at: Mapped[datetime]

@@ -44,6 +44,7 @@ def issue_document(
     summary: dict[str, Any] | None = None,
     media_type: str = "application/pdf",
     extension: str = "pdf",
+    personal: bool = False,
 ) -> tuple[IssuedDocument, bool]:
     """Return (document, created). Same facts as the latest version → that version, unchanged."""
     digest = content_hash(payload)
@@ -63,6 +64,7 @@ def issue_document(
         sha256=hashlib.sha256(content).hexdigest(),
         content_sha256=digest,
         summary=summary or {},
+        personal=personal,
         content=content,
         issued_at=now,
         issued_by_id=actor_id,

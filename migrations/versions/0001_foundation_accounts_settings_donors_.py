@@ -1,8 +1,8 @@
-"""foundation: accounts, donors, devices, events, counters, documents
+"""foundation: accounts, settings, donors, devices, events, counters, documents
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 18:35:22.738571
+Create Date: 2026-11-25 18:40:35.357233
 
 """
 from alembic import op
@@ -161,6 +161,7 @@ def upgrade():
     sa.Column('media_type', sa.String(length=60), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('personal', sa.Boolean(), nullable=False),
     sa.Column('summary', sa.JSON(), nullable=False),
     sa.Column('content', sa.LargeBinary(), nullable=True),
     sa.Column('issued_at', sa.DateTime(), nullable=False),
@@ -177,6 +178,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_issued_documents_sha256'), ['sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_issued_documents_subject'), ['subject'], unique=False)
 
+    op.create_table('settings',
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('value', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_settings_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_settings'))
+    )
     op.create_table('device_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('device_id', sa.Integer(), nullable=False),
@@ -234,6 +243,7 @@ def downgrade():
         batch_op.drop_index('ix_device_events_device_time')
 
     op.drop_table('device_events')
+    op.drop_table('settings')
     with op.batch_alter_table('issued_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_issued_documents_subject'))
         batch_op.drop_index(batch_op.f('ix_issued_documents_sha256'))

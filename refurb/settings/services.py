@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from refurb.core.errors import InvalidInput
+from refurb.extensions import db
+from refurb.settings.models import Setting
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: str  # French, shown on the admin page
+    kind: str  # "int" | "decimal" | "str" | "bool"
+    default: Any
+    help: str = ""
+    minimum: Decimal | int | None = None
+
+
+REGISTRY: dict[str, Definition] = {}
+
+
+def define(key: str, label: str, kind: str, default: Any, help: str = "", minimum=None) -> None:
+    REGISTRY[key] = Definition(key, label, kind, default, help, minimum)
+
+
+def parse(definition: Definition, raw: str) -> Any:
+    text = (raw or "").strip()
+    try:
+        if definition.kind == "int":
+            value: Any = int(text)
+        elif definition.kind == "decimal":
+            value = Decimal(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
+        elif definition.kind == "bool":
+            value = text.lower() in {"1", "true", "on", "oui", "y", "yes"}
+        else:
+            value = text
+    except (ValueError, InvalidOperation):
+        raise InvalidInput(f"{definition.label} : valeur « {raw} » invalide.") from None
+    if definition.minimum is not None and value < definition.minimum:
+        raise InvalidInput(f"{definition.label} : au moins {definition.minimum}.")
+    return value
+
+
+def get(key: str) -> Any:
+    definition = REGISTRY[key]
+    row = db.session.get(Setting, key)
+    if row is None:
+        return definition.default
+    return Decimal(row.value) if definition.kind == "decimal" else row.value
+
+
+def set_value(key: str, raw: str, *, actor_id: int | None, now: datetime) -> Any:
+    definition = REGISTRY[key]
+    value = parse(definition, raw)
+    stored = str(value) if definition.kind == "decimal" else value
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=stored, updated_at=now, updated_by_id=actor_id))
+    else:
+        row.value, row.updated_at, row.updated_by_id = stored, now, actor_id
+    db.session.flush()
+    return value
+
+
+def all_values() -> list[tuple[Definition, Any]]:
+    return [(d, get(d.key)) for d in sorted(REGISTRY.values(), key=lambda d: d.key)]

@@ -3,12 +3,15 @@ REFURB_TEST_DATABASE_URL is set), reset before every test, and signed-in clients
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from refurb import create_app
@@ -32,7 +35,21 @@ def _db_location(tmp_path_factory) -> dict:
             "instance": root}
 
 
-def make_app(location: dict, **overrides):
+class IsolatedClient(FlaskClient):
+    """Tests keep an app context open (for the `db` fixture); Flask then reuses it for each
+    request, and with it `g`, where Flask-Login and Flask-Babel cache the user and the locale.
+    Start every request with an empty `g`, as in production."""
+
+    def open(self, *args, **kwargs):
+        with contextlib.suppress(RuntimeError):  # no app context pushed: nothing to clear
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+_EXTRA_APPS: list = []
+
+
+def _build_app(location: dict, **overrides):
     config = {
         "ENV_NAME": "testing",
         "TESTING": True,
@@ -42,14 +59,23 @@ def make_app(location: dict, **overrides):
         "PUBLIC_BASE_URL": "http://refurb.test",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
+
+
+def make_app(location: dict, **overrides):
+    """Another app on the same database, like a second worker; closed after the test."""
+    app = _build_app(location, **overrides)
+    _EXTRA_APPS.append(app)
+    return app
 
 
 @pytest.fixture(scope="session")
 def app(_db_location):
     from flask_migrate import upgrade
 
-    app = make_app(_db_location)
+    app = _build_app(_db_location)
     with app.app_context():
         if PG_URL:
             with _db.engine.begin() as conn:
@@ -64,8 +90,17 @@ def app(_db_location):
     return app
 
 
+def _dispose_extra_apps() -> None:
+    while _EXTRA_APPS:
+        extra = _EXTRA_APPS.pop()
+        with extra.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
 def _reset_database(app, location: dict) -> None:
     """Every test starts from the freshly migrated schema with no rows."""
+    _dispose_extra_apps()
     with app.app_context():
         _db.session.remove()
         if PG_URL:
@@ -77,7 +112,10 @@ def _reset_database(app, location: dict) -> None:
             path: Path = location["path"]
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
-            shutil.copyfile(location["template"], path)
+            # A new file (new inode), never rewritten in place under an open connection.
+            fresh = path.with_suffix(".fresh")
+            shutil.copyfile(location["template"], fresh)
+            fresh.replace(path)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -88,7 +89,7 @@ def authenticate(email: str, password: str, *, now: datetime, policy: LoginPolic
         check_password_hash(_DUMMY_HASH, password)
         return None
     if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
         raise LoginThrottled(
             f"Trop de tentatives échouées pour ce compte. Réessayez dans {minutes} minute(s)."
         )

@@ -1,0 +1,1 @@
+"""Keep this module importable without Flask: translation table only."""

@@ -57,6 +57,43 @@ def capacity(value: int | None) -> str:
     return f"{value} o"
 
 
+# Words for the history timeline; domains add theirs with register_event_words().
+EVENT_KIND_LABELS: dict[str, str] = {"note": "Note", "label_printed": "Étiquette imprimée"}
+EVENT_DETAIL_LABELS: dict[str, str] = {
+    "collection": "Collecte",
+    "legal_status": "Statut à la réception",
+    "stock": "Support d’étiquette",
+    "copies": "Exemplaires",
+    "format": "Format",
+    "start": "Première position",
+}
+DETAIL_VALUE_LABELS: dict[str, str] = {"reuse": "Réemploi", "waste": "Déchet (DEEE)"}
+
+
+def register_event_words(kinds: dict[str, str] | None = None,
+                         details: dict[str, str] | None = None,
+                         values: dict[str, str] | None = None) -> None:
+    EVENT_KIND_LABELS.update(kinds or {})
+    EVENT_DETAIL_LABELS.update(details or {})
+    DETAIL_VALUE_LABELS.update(values or {})
+
+
+def event_kind_label(kind: str) -> str:
+    return EVENT_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def detail_label(key: str) -> str:
+    return EVENT_DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def detail_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(detail_value(v) for v in value)
+    return DETAIL_VALUE_LABELS.get(str(value), str(value))
+
+
 def nav_items() -> list[tuple[str, str, str]]:
     """(endpoint, label, role group) — the header shows what the signed-in role may open."""
     from flask import current_app
@@ -104,7 +141,8 @@ NAV: dict[str, list[tuple[str, str]]] = {
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         state_label=state_label, type_label=type_label, when=when, number=number, mib=mib,
-        capacity=capacity,
+        capacity=capacity, event_kind_label=event_kind_label, detail_label=detail_label,
+        detail_value=detail_value,
     )
     app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale)
     app.jinja_env.trim_blocks = True

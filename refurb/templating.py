@@ -114,6 +114,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("wiping.station", "Effacement"),
         ("repair.stock", "Stock"),
         ("weee.batches", "DEEE"),
+        ("printing.stocks", "Étiquettes"),
         ("beneficiaries.list_files", "Bénéficiaires"),
         ("training.programmes", "Formations"),
         ("reports.dashboard", "Rapports"),
@@ -127,6 +128,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("repair.batch_scan", "Scan en série"),
         ("repair.stock", "Stock"),
         ("weee.batches", "DEEE"),
+        ("printing.stocks", "Étiquettes"),
     ],
     Role.SOCIAL_WORKER: [
         ("devices.dashboard", "Tableau de bord"),

@@ -116,9 +116,11 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("weee.batches", "DEEE"),
         ("printing.stocks", "Étiquettes"),
         ("beneficiaries.list_files", "Bénéficiaires"),
+        ("beneficiaries.edit_policy", "Politique d’éligibilité"),
         ("training.programmes", "Formations"),
         ("reports.dashboard", "Rapports"),
         ("accounts.users", "Utilisateurs"),
+        ("settings.edit", "Réglages"),
     ],
     Role.TECHNICIAN: [
         ("devices.dashboard", "Tableau de bord"),
@@ -133,6 +135,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
     Role.SOCIAL_WORKER: [
         ("devices.dashboard", "Tableau de bord"),
         ("beneficiaries.list_files", "Bénéficiaires"),
+        ("beneficiaries.waiting_list", "Liste d’attente"),
         ("allocations.ready_stock", "Machines disponibles"),
         ("training.programmes", "Formations"),
     ],

@@ -38,10 +38,13 @@ def make_user(role: str = "technician", email: str | None = None, **kwargs):
 
 
 def make_collection(donor: DonorOrganisation | None = None, number: str | None = None):
+    from refurb.core import collections as rules
+    from refurb.counters import next_number
+
     donor = donor or make_donor()
-    n = next(_seq)
     collection = Collection(
-        number=number or f"COL-2026-{n:04d}",
+        # The real counter: factories and services never hand out the same number.
+        number=number or rules.format_number(2026, next_number(rules.counter_name(2026))),
         donor_id=donor.id,
         state="received",
         planned_on=date(2026, 3, 1),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm.exc import StaleDataError
 
 from refurb.core.asset_tags import counter_name, format_tag
@@ -61,6 +62,55 @@ class NewDevice:
     chassis: str = ""
 
 
+def _check(values: NewDevice) -> None:
+    try:
+        DeviceType(values.device_type)
+    except ValueError:
+        raise InvalidInput(f"Type d'appareil inconnu : {values.device_type}") from None
+    if values.legal_status not in {"reuse", "waste"}:
+        raise InvalidInput("Statut : « réemploi » ou « déchet ».")
+
+
+def _device_columns(
+    values: NewDevice, *, asset_tag: str, now: datetime, collection_id: int | None,
+    weight_overrides: dict[str, Decimal] | None,
+) -> dict[str, Any]:
+    """One place for what a new device row holds, for the single and the bulk paths."""
+    measured = values.weight_kg is not None
+    return {
+        "asset_tag": asset_tag,
+        "device_type": values.device_type,
+        "make": values.make.strip(),
+        "model": values.model.strip(),
+        "serial": (values.serial or "").strip() or None,
+        "legal_status": values.legal_status,
+        "weight_kg": values.weight_kg if measured
+        else estimated_weight(values.device_type, weight_overrides),
+        "weight_estimated": not measured,
+        "condition_notes": values.condition_notes,
+        "cpu": values.cpu,
+        "ram_mib": values.ram_mib,
+        "ram_slots_used": values.ram_slots_used,
+        "chassis": values.chassis,
+        "collection_id": collection_id,
+        "state": State.RECEIVED.value,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _received_event(
+    values: NewDevice, *, actor_id: int | None, now: datetime, collection_number: str | None,
+    extra_details: dict[str, Any] | None,
+) -> dict[str, Any]:
+    details: dict[str, Any] = {"legal_status": values.legal_status}
+    if collection_number:
+        details["collection"] = collection_number
+    details.update(extra_details or {})
+    return {"kind": "transition", "from_state": None, "to_state": State.RECEIVED.value,
+            "actor_id": actor_id, "occurred_at": now, "reason": "", "details": details}
+
+
 def create_device(
     values: NewDevice,
     *,
@@ -73,52 +123,48 @@ def create_device(
     weight_overrides: dict[str, Decimal] | None = None,
     extra_details: dict[str, Any] | None = None,
 ) -> Device:
-    try:
-        DeviceType(values.device_type)
-    except ValueError:
-        raise InvalidInput(f"Type d'appareil inconnu : {values.device_type}") from None
-    if values.legal_status not in {"reuse", "waste"}:
-        raise InvalidInput("Statut : « réemploi » ou « déchet ».")
-    measured = values.weight_kg is not None
-    weight = values.weight_kg if measured else estimated_weight(values.device_type, weight_overrides)
-    device = Device(
-        asset_tag=asset_tag or allocate_tags(prefix, now.year, 1)[0],
-        device_type=values.device_type,
-        make=values.make.strip(),
-        model=values.model.strip(),
-        serial=(values.serial or "").strip() or None,
-        legal_status=values.legal_status,
-        weight_kg=weight,
-        weight_estimated=not measured,
-        condition_notes=values.condition_notes,
-        cpu=values.cpu,
-        ram_mib=values.ram_mib,
-        ram_slots_used=values.ram_slots_used,
-        chassis=values.chassis,
-        collection_id=collection_id,
-        state=State.RECEIVED.value,
-        created_at=now,
-        updated_at=now,
-    )
+    _check(values)
+    device = Device(**_device_columns(
+        values, asset_tag=asset_tag or allocate_tags(prefix, now.year, 1)[0], now=now,
+        collection_id=collection_id, weight_overrides=weight_overrides))
     db.session.add(device)
-    details: dict[str, Any] = {"legal_status": values.legal_status}
-    if collection_number:
-        details["collection"] = collection_number
-    details.update(extra_details or {})
-    db.session.add(
-        DeviceEvent(
-            device=device,
-            kind="transition",
-            from_state=None,
-            to_state=State.RECEIVED.value,
-            actor_id=actor_id,
-            occurred_at=now,
-            reason="",
-            details=details,
-        )
-    )
+    db.session.add(DeviceEvent(device=device, **_received_event(
+        values, actor_id=actor_id, now=now, collection_number=collection_number,
+        extra_details=extra_details)))
     db.session.flush()
     return device
+
+
+def create_devices_bulk(
+    items: Sequence[tuple[NewDevice, dict[str, Any]]],
+    *,
+    asset_tags: Sequence[str],
+    actor_id: int | None,
+    now: datetime,
+    collection_id: int | None = None,
+    collection_number: str | None = None,
+    weight_overrides: dict[str, Decimal] | None = None,
+) -> dict[str, int]:
+    """Large imports: the same rows and `received` events as create_device, in two
+    multi-row INSERTs. Each item is (values, extra event details). Returns {asset_tag: id}."""
+    for values, _extra in items:
+        _check(values)
+    rows = [
+        _device_columns(values, asset_tag=tag, now=now, collection_id=collection_id,
+                        weight_overrides=weight_overrides) | {"version": 1}
+        for (values, _extra), tag in zip(items, asset_tags, strict=True)
+    ]
+    # RETURNING in any order (batched); asking for parameter order goes row by row on SQLite.
+    table = Device.__table__
+    ids = dict(db.session.execute(
+        insert(table).returning(table.c.asset_tag, table.c.id), rows).all())
+    events = [
+        _received_event(values, actor_id=actor_id, now=now, collection_number=collection_number,
+                        extra_details=extra) | {"device_id": ids[row["asset_tag"]]}
+        for (values, extra), row in zip(items, rows, strict=True)
+    ]
+    db.session.execute(insert(DeviceEvent.__table__), events)
+    return ids
 
 
 def transition(

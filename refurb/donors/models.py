@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from refurb.extensions import db
 
@@ -43,7 +43,7 @@ class Collection(db.Model):
     donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"), index=True)
     pickup_site: Mapped[str] = mapped_column(String(300), default="")
     pickup_contact: Mapped[str] = mapped_column(String(200), default="")
-    planned_on: Mapped[date | None]
+    planned_on: Mapped[date | None] = mapped_column(index=True)
     collected_on: Mapped[date | None]
     received_on: Mapped[date | None]
     closed_on: Mapped[date | None]
@@ -53,3 +53,13 @@ class Collection(db.Model):
     created_at: Mapped[datetime]
 
     donor: Mapped[DonorOrganisation] = relationship(back_populates="collections", lazy="joined")
+
+
+# Listed with each organisation; deferred so that only the list page pays for it.
+DonorOrganisation.collection_count = column_property(
+    select(func.count(Collection.id))
+    .where(Collection.donor_id == DonorOrganisation.id)
+    .correlate_except(Collection)
+    .scalar_subquery(),
+    deferred=True,
+)

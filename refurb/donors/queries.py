@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import undefer
 
+from refurb.accounts.models import User
 from refurb.donors.models import Collection, DonorOrganisation
 from refurb.extensions import db
 
@@ -15,3 +17,40 @@ def organisation_choices() -> list[tuple[int, str]]:
 
 def get_collection_by_number(number: str) -> Collection | None:
     return db.session.scalar(select(Collection).where(Collection.number == number.strip().upper()))
+
+
+def list_organisations_query(text: str = "") -> Select:
+    """Name, SIRET or city; the collection count comes in the same query."""
+    query = select(DonorOrganisation).options(undefer(DonorOrganisation.collection_count))
+    needle = text.strip().lower()
+    if needle:
+        like = f"%{needle}%"
+        query = query.where(
+            or_(
+                func.lower(DonorOrganisation.name).like(like),
+                DonorOrganisation.siret.like(like.replace(" ", "")),
+                func.lower(DonorOrganisation.city).like(like),
+            )
+        )
+    return query.order_by(DonorOrganisation.name, DonorOrganisation.id)
+
+
+def list_collections_query(state: str | None = None, donor_id: int | None = None) -> Select:
+    query = select(Collection)  # the donor comes joined (Collection.donor is lazy="joined")
+    if state:
+        query = query.where(Collection.state == state)
+    if donor_id:
+        query = query.where(Collection.donor_id == donor_id)
+    return query.order_by(Collection.id.desc())
+
+
+def collections_of(donor_id: int) -> list[Collection]:
+    return list(db.session.scalars(list_collections_query(donor_id=donor_id)).unique())
+
+
+def donor_users(donor_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.donor_organisation_id == donor_id).order_by(User.email)
+        ).unique()
+    )

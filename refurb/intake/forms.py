@@ -1,0 +1,116 @@
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from refurb.core.device_types import DEVICE_TYPE_LABELS
+from refurb.donors.services import MAX_MEASURED_WEIGHT_KG
+from refurb.intake.csv_import import FIELDS, MAX_WEIGHT_KG, Mapping, parse_weight
+
+
+def type_choices(blank: bool = True):
+    choices = [(t.value, _l(label)) for t, label in DEVICE_TYPE_LABELS.items()]
+    return ([("", "—")] if blank else []) + choices
+
+
+STATUS_CHOICES = [("reuse", _l("Réemploi")), ("waste", _l("Déchet (DEEE)"))]
+
+
+def french_weight(maximum: Decimal = MAX_WEIGHT_KG):
+    """'3,5' or '3.5' (kg); empty means 'estimate from the type' (or 'not weighed')."""
+
+    def check(form, field) -> None:
+        try:
+            field.parsed = parse_weight(field.data or "", maximum)
+        except ValueError as error:
+            message = str(error)
+            raise ValidationError(message[:1].upper() + message[1:] + ".") from None
+
+    return check
+
+
+def read_mapping(formdata, header: tuple[str, ...]) -> Mapping:
+    """The column chosen for each field (select 'map-<field>', value = column index)."""
+    mapping: Mapping = dict.fromkeys(FIELDS)
+    for name in FIELDS:
+        raw = (formdata.get(f"map-{name}") or "").strip()
+        if raw.isdigit() and int(raw) < len(header):
+            mapping[name] = int(raw)
+    return mapping
+
+
+class DeviceFieldsMixin:
+    """Bench order: what the eye reads on the machine first, then the scale, then the verdict."""
+
+    device_type = SelectField(_l("Type"), choices=type_choices, validators=[DataRequired()])
+    make = StringField(_l("Marque"), validators=[Optional(), Length(max=120)])
+    model = StringField(_l("Modèle"), validators=[Optional(), Length(max=120)])
+    serial = StringField(_l("N° de série"), validators=[Optional(), Length(max=120)],
+                         render_kw={"autocomplete": "off", "spellcheck": "false"})
+    weight_kg = StringField(_l("Poids (kg)"), validators=[Optional(), french_weight()],
+                            render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    legal_status = SelectField(_l("Statut"), choices=STATUS_CHOICES, default="reuse")
+    # One line, not a textarea: Enter must submit the form, not add a line break.
+    condition_notes = StringField(_l("État constaté"), validators=[Optional(), Length(max=2000)])
+
+    def weight(self):
+        return getattr(self.weight_kg, "parsed", None)
+
+
+class IntakeForm(DeviceFieldsMixin, FlaskForm):
+    pass
+
+
+class ReportUploadForm(FlaskForm):
+    pasted = TextAreaField(_l("Rapports collés"), validators=[Optional()])
+    files = MultipleFileField(_l("Fichiers de rapport"))
+
+
+class ReportConfirmForm(DeviceFieldsMixin, FlaskForm):
+    cpu = StringField(_l("Processeur"), validators=[Optional(), Length(max=200)])
+    ram_mib = IntegerField(_l("Mémoire (Mio)"), validators=[Optional(), NumberRange(0, 1 << 24)])
+    ram_slots_used = IntegerField(_l("Barrettes installées"),
+                                  validators=[Optional(), NumberRange(0, 256)])
+    chassis = StringField(_l("Châssis"), validators=[Optional(), Length(max=60)])
+    report = HiddenField()
+
+
+class CsvUploadForm(FlaskForm):
+    file = FileField(_l("Fichier CSV"))
+
+
+class CollectionForm(FlaskForm):
+    donor_id = SelectField(_l("Organisation donatrice"), coerce=int, choices=[],
+                           validators=[DataRequired()])
+    pickup_site = StringField(_l("Lieu d’enlèvement"), validators=[Optional(), Length(max=300)])
+    pickup_contact = StringField(_l("Contact sur place"),
+                                 validators=[Optional(), Length(max=200)])
+    planned_on = DateField(_l("Date prévue"), validators=[Optional()])
+    transport_notes = TextAreaField(_l("Notes de transport"),
+                                    validators=[Optional(), Length(max=5000)])
+    measured_weight_kg = StringField(
+        _l("Poids total mesuré (kg)"),
+        validators=[Optional(), Length(max=20), french_weight(MAX_MEASURED_WEIGHT_KG)],
+        render_kw={"inputmode": "decimal"},
+    )
+
+    def measured_weight(self):
+        return getattr(self.measured_weight_kg, "parsed", None)
+
+
+class CsrfForm(FlaskForm):
+    """No fields: a button that posts (issue the receipt)."""
+
+
+class StateForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])

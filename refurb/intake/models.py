@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from refurb.extensions import db
+
+
+class IntakeImport(db.Model):
+    """One donor asset list brought in: the upload kept between the mapping and the confirm
+    steps (several workers share nothing but the database), then the record of the import.
+
+    A file is imported into a collection once: a second confirm (double click, second upload
+    of the same file) is refused by the partial unique index, whatever the race.
+    """
+
+    __tablename__ = "intake_imports"
+    __table_args__ = (
+        Index(
+            "uq_intake_imports_collection_sha256_imported",
+            "collection_id",
+            "sha256",
+            unique=True,
+            sqlite_where=text("imported_at IS NOT NULL"),
+            postgresql_where=text("imported_at IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[int] = mapped_column(ForeignKey("collections.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int]
+    # The web upload as received (None for CLI imports, which stream a file on disk).
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    device_count: Mapped[int | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    imported_at: Mapped[datetime | None]

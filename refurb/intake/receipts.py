@@ -1,0 +1,167 @@
+"""The collection receipt (bon de prise en charge): the facts it states, and their PDF.
+
+`receipt_payload` gathers plain facts only (no issue date, no version), so issuing twice with
+nothing changed gives the same content hash and therefore the same version.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
+from refurb.documents.pdf import Column, DocumentPDF, Letterhead, format_kg
+from refurb.donors.models import Collection
+
+TITLE = "Bon de prise en charge"
+STATUS_LABELS = {"reuse": "Réemploi", "waste": "Déchet (DEEE)"}
+COLUMNS = (
+    Column("N° d'inventaire", 30),
+    Column("Type", 28),
+    Column("Marque / modèle", 44),
+    Column("N° de série", 40),
+    Column("Poids (kg)", 18, "R"),
+    Column("Statut", 20),
+)
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _type_label(value: str) -> str:
+    try:
+        return DEVICE_TYPE_LABELS[DeviceType(value)]
+    except ValueError:
+        return value
+
+
+def receipt_payload(
+    collection: Collection, lines: Iterable[tuple], workshop: dict[str, str]
+) -> dict[str, Any]:
+    """lines: (tag, type, make, model, serial, weight_kg, weight_estimated, legal_status)."""
+    donor = collection.donor
+    devices: list[list[Any]] = []
+    by_type: Counter = Counter()
+    kg = {"measured": Decimal("0"), "estimated": Decimal("0")}
+    statuses: Counter = Counter()
+    for tag, kind, make, model, serial, weight, estimated, status in lines:
+        weight = Decimal(weight or 0).quantize(Decimal("0.01"))
+        devices.append([tag, _type_label(kind), f"{make} {model}".strip(), serial or "",
+                        str(weight), bool(estimated), status])
+        by_type[kind] += 1
+        kg["estimated" if estimated else "measured"] += weight
+        statuses[status] += 1
+    order = [t.value for t in DeviceType]
+    return {
+        "workshop": dict(workshop),
+        "donor": {
+            "name": donor.name,
+            "siret": donor.siret or "",
+            "legal_form": donor.legal_form,
+            "address": " ".join(filter(None, (donor.address, donor.postal_code, donor.city))),
+            "contact": donor.contact_name,
+        },
+        "collection": {
+            "number": collection.number,
+            "pickup_site": collection.pickup_site,
+            "pickup_contact": collection.pickup_contact,
+            "planned_on": _day(collection.planned_on),
+            "collected_on": _day(collection.collected_on),
+            "received_on": _day(collection.received_on),
+            "measured_weight_kg": str(collection.measured_weight_kg)
+            if collection.measured_weight_kg is not None else "",
+        },
+        "devices": devices,
+        "totals": {
+            "count": len(devices),
+            "by_type": [[_type_label(t), by_type[t]] for t in sorted(by_type, key=_order(order))],
+            "kg": str(kg["measured"] + kg["estimated"]),
+            "kg_measured": str(kg["measured"]),
+            "kg_estimated": str(kg["estimated"]),
+            "reuse": statuses["reuse"],
+            "waste": statuses["waste"],
+        },
+    }
+
+
+def _order(order: list[str]):
+    return lambda kind: (order.index(kind) if kind in order else len(order), kind)
+
+
+def render_receipt(payload: dict[str, Any], version: int, now: datetime) -> bytes:
+    workshop, donor, coll, totals = (
+        payload["workshop"], payload["donor"], payload["collection"], payload["totals"]
+    )
+    number = f"{coll['number']}-BPC"
+    pdf = DocumentPDF(
+        title=TITLE,
+        letterhead=Letterhead(workshop["name"], workshop["address"], workshop["siret"],
+                              workshop["contact"]),
+        number=number,
+        version=version,
+        issued_at=now,
+        footer_note=f"{TITLE} {number} — version {version}",
+    )
+    pdf.add_page()
+    pdf.title_block(f"{TITLE} de matériel informatique",
+                    f"Collecte {coll['number']} — émis le {now:%d/%m/%Y}")
+    pdf.heading("Donateur")
+    pdf.key_values([
+        ("Organisation", donor["name"]),
+        ("SIRET", donor["siret"]),
+        ("Forme juridique", donor["legal_form"]),
+        ("Adresse", donor["address"]),
+    ])
+    pdf.heading("Collecte")
+    pdf.key_values([
+        ("Numéro", coll["number"]),
+        ("Lieu d'enlèvement", " — ".join(filter(None, (coll["pickup_site"],
+                                                        coll["pickup_contact"])))),
+        ("Date prévue", coll["planned_on"]),
+        ("Enlevée le", coll["collected_on"]),
+        ("Réceptionnée le", coll["received_on"]),
+    ])
+    pdf.heading(f"Matériel pris en charge ({totals['count']} appareils)")
+    rows = [
+        [tag, kind, name, serial, _kg(weight) + (" (est.)" if estimated else ""),
+         STATUS_LABELS.get(status, status)]
+        for tag, kind, name, serial, weight, estimated, status in payload["devices"]
+    ]
+    pdf.table(COLUMNS, rows)
+    pdf.heading("Totaux")
+    pdf.key_values(
+        [(kind, str(count)) for kind, count in totals["by_type"]]
+        + [
+            ("Nombre d'appareils", str(totals["count"])),
+            ("Réemploi / déchet", f"{totals['reuse']} / {totals['waste']}"),
+            ("Poids total", format_kg(Decimal(totals["kg"]))),
+            ("dont pesé / estimé", f"{format_kg(Decimal(totals['kg_measured']))} / "
+                                   f"{format_kg(Decimal(totals['kg_estimated']))}"),
+        ]
+        + ([("Poids mesuré à la réception", format_kg(Decimal(coll["measured_weight_kg"])))]
+           if coll["measured_weight_kg"] else [])
+    )
+    if pdf.get_y() + 70 > pdf.h - pdf.b_margin:  # keep the statement with the signatures
+        pdf.add_page()
+    pdf.paragraph(
+        f"{workshop['name']} reconnaît avoir pris en charge le matériel listé ci-dessus, remis "
+        f"par {donor['name']}. Le matériel marqué « Réemploi » est destiné à être reconditionné "
+        "et redistribué ; le matériel marqué « Déchet (DEEE) » est orienté vers la filière de "
+        "traitement des déchets d'équipements électriques et électroniques. Les données des "
+        "supports de stockage seront effacées ou les supports détruits ; un certificat "
+        "d'effacement sera remis au donateur.",
+        size=9,
+    )
+    pdf.signature_blocks([
+        ("Pour le donateur", donor["contact"] or donor["name"]),
+        ("Pour l'atelier", workshop["name"]),
+    ])
+    return pdf.render()
+
+
+def _kg(text: str) -> str:
+    return f"{Decimal(text):.2f}".replace(".", ",")

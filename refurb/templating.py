@@ -12,6 +12,12 @@ from flask_login import current_user
 from refurb.accounts.models import Role
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.lifecycle import STATE_LABELS, State
+from refurb.devices.event_words import (  # noqa: F401  (register_event_words: older import path)
+    detail_label,
+    detail_value,
+    event_kind_label,
+    register_event_words,
+)
 
 
 def state_label(value: str) -> str:
@@ -55,43 +61,6 @@ def capacity(value: int | None) -> str:
         if value >= size:
             return f"{value / size:.0f} {unit}" if value % size == 0 else f"{value / size:.1f} {unit}"
     return f"{value} o"
-
-
-# Words for the history timeline; domains add theirs with register_event_words().
-EVENT_KIND_LABELS: dict[str, str] = {"note": "Note", "label_printed": "Étiquette imprimée"}
-EVENT_DETAIL_LABELS: dict[str, str] = {
-    "collection": "Collecte",
-    "legal_status": "Statut à la réception",
-    "stock": "Support d’étiquette",
-    "copies": "Exemplaires",
-    "format": "Format",
-    "start": "Première position",
-}
-DETAIL_VALUE_LABELS: dict[str, str] = {"reuse": "Réemploi", "waste": "Déchet (DEEE)"}
-
-
-def register_event_words(kinds: dict[str, str] | None = None,
-                         details: dict[str, str] | None = None,
-                         values: dict[str, str] | None = None) -> None:
-    EVENT_KIND_LABELS.update(kinds or {})
-    EVENT_DETAIL_LABELS.update(details or {})
-    DETAIL_VALUE_LABELS.update(values or {})
-
-
-def event_kind_label(kind: str) -> str:
-    return EVENT_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
-
-
-def detail_label(key: str) -> str:
-    return EVENT_DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())
-
-
-def detail_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(detail_value(v) for v in value)
-    return DETAIL_VALUE_LABELS.get(str(value), str(value))
 
 
 def nav_items() -> list[tuple[str, str, str]]:

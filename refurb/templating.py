@@ -12,12 +12,7 @@ from flask_login import current_user
 from refurb.accounts.models import Role
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.lifecycle import STATE_LABELS, State
-from refurb.devices.event_words import (  # noqa: F401  (register_event_words: older import path)
-    detail_label,
-    detail_value,
-    event_kind_label,
-    register_event_words,
-)
+from refurb.devices.event_words import detail_label, detail_value, event_kind_label
 
 
 def state_label(value: str) -> str:
@@ -86,6 +81,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("printing.stocks", "Étiquettes"),
         ("beneficiaries.list_files", "Bénéficiaires"),
         ("beneficiaries.edit_policy", "Politique d’éligibilité"),
+        ("allocations.ready_stock", "Remises"),
         ("training.programmes", "Formations"),
         ("reports.dashboard", "Rapports"),
         ("accounts.users", "Utilisateurs"),

@@ -1,0 +1,124 @@
+"""Allocation forms: the shape of input only; the services and the core check the rules."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from refurb.core.handover import (
+    FEE_STATUS_LABELS,
+    MODE_LABELS,
+    PAYMENT_LABELS,
+    SCHOOL_LEVELS,
+)
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+class EuroField(Field):
+    """An amount typed the French way ("10", "10,00 €"); empty gives None."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format(Decimal(self.data).quantize(Decimal("0.01")), "f").replace(".", ",")
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        text = _SPACES.sub("", (valuelist[0] if valuelist else "") or "").replace("€", "")
+        if not text:
+            return
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(_l("Montant invalide : saisissez par exemple 10,00.")) from None
+        if not number.is_finite() or abs(number) >= Decimal(10) ** 6:
+            raise ValueError(_l("Montant invalide : saisissez par exemple 10,00."))
+        self.data = number
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ReserveForm(FlaskForm):
+    beneficiary_id = SelectField(_l("Bénéficiaire (dossier validé)"), coerce=int,
+                                 validators=[InputRequired(_l("Choisissez un bénéficiaire."))])
+    tags = TextAreaField(
+        _l("Numéros d'inventaire (une machine ou un lot : ordinateur, écran, clavier…)"),
+        validators=[InputRequired(_l("Indiquez au moins un numéro d'inventaire.")),
+                    Length(max=2000)],
+    )
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Motif de l'annulation"),
+                         validators=[InputRequired(_l("Indiquez un motif.")), Length(max=300)])
+
+
+class HandoverForm(FlaskForm):
+    mode = RadioField(_l("Remise"), choices=[(k.value, v) for k, v in MODE_LABELS.items()],
+                      validators=[InputRequired(_l("Choisissez un don ou un prêt."))])
+    due_on = DateField(_l("Date de retour prévue (prêt)"), validators=[Optional()])
+    programme_id = SelectField(_l("Dispositif scolaire (prêt)"), coerce=int, default=0,
+                               validators=[Optional()])
+    fee_amount = EuroField(_l("Participation (EUR)"))
+    fee_status = RadioField(_l("Participation"),
+                            choices=[(k.value, v) for k, v in FEE_STATUS_LABELS.items()],
+                            validators=[InputRequired(_l("Indiquez si la participation est "
+                                                         "payée ou exonérée."))])
+    fee_method = SelectField(_l("Moyen de paiement"),
+                             choices=[("", "—")] + [(k.value, v) for k, v in PAYMENT_LABELS.items()],
+                             validators=[Optional()])
+    receipt_number = StringField(_l("N° de reçu"), validators=[Length(max=40)])
+
+
+class ReturnForm(FlaskForm):
+    device_ids = MultiCheckboxField(_l("Machines rendues"), coerce=int,
+                                    validators=[InputRequired(_l("Cochez au moins une machine."))])
+    note = StringField(_l("Remarque (état, accessoires manquants…)"),
+                       validators=[Length(max=150)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button with its CSRF token."""
+
+
+class ProgrammeForm(FlaskForm):
+    name = StringField(_l("Nom du dispositif"),
+                       validators=[InputRequired(_l("Nom requis.")), Length(max=120)])
+    start_level = SelectField(_l("Classe au départ"), choices=[(k, k) for k in SCHOOL_LEVELS],
+                              default="CE2")
+    cohort_year = IntegerField(_l("Année scolaire (début, ex. 2026 pour 2026-2027)"),
+                               validators=[InputRequired(_l("Année requise.")),
+                                           NumberRange(2000, 2100)])
+    due_on = DateField(_l("Date de fin des prêts (vide : 1er septembre de l'entrée en 6e)"),
+                       validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])
+
+
+class SchoolForm(FlaskForm):
+    uai = StringField(_l("Code UAI"), validators=[InputRequired(_l("Code UAI requis.")),
+                                                 Length(max=20)])
+    name = StringField(_l("Nom de l'école"), validators=[InputRequired(_l("Nom requis.")),
+                                                       Length(max=200)])

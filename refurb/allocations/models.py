@@ -1,0 +1,177 @@
+"""Reservations, handovers (gift or loan) and school programmes.
+
+A reservation holds one or more devices (a pack) for one beneficiary; its items stay active
+while the device is reserved or allocated to that beneficiary, so one partial unique index
+guarantees a device is held by at most one beneficiary at a time (invariant 2), whatever the
+application code does. A handover turns an active reservation into an allocation.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from refurb.core.handover import FeeStatus, Mode, PaymentMethod
+from refurb.extensions import db
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+RESERVATION_STATUSES = ("active", "handed_over", "expired", "cancelled")
+ALLOCATION_STATUSES = ("active", "returned")
+ACTIVE_WHERE = text("active")
+ACTIVE_RESERVATION_WHERE = text("status = 'active'")
+
+
+class Reservation(db.Model):
+    __tablename__ = "reservations"
+    __table_args__ = (
+        CheckConstraint(_in("status", RESERVATION_STATUSES), name="status_known"),
+        CheckConstraint("(status = 'active') = (closed_at IS NULL)", name="closed_when_done"),
+        # One open reservation per file: a pack is one reservation, not several racing ones.
+        Index("uq_reservations_active_beneficiary", "beneficiary_id", unique=True,
+              sqlite_where=ACTIVE_RESERVATION_WHERE, postgresql_where=ACTIVE_RESERVATION_WHERE),
+        Index("ix_reservations_status_expires_on", "status", "expires_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    reserved_at: Mapped[datetime]
+    reserved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    expires_on: Mapped[date] = mapped_column(Date)
+    closed_at: Mapped[datetime | None]
+    close_reason: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic lock: a handover and an expiry of the same reservation cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
+
+    items: Mapped[list[ReservationItem]] = relationship(
+        back_populates="reservation", order_by="ReservationItem.id", lazy="selectin"
+    )
+    beneficiary = relationship("Beneficiary", lazy="raise_on_sql")
+    reserved_by = relationship("User", lazy="raise_on_sql")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def active_items(self) -> list[ReservationItem]:
+        return [item for item in self.items if item.active]
+
+
+class ReservationItem(db.Model):
+    __tablename__ = "reservation_items"
+    __table_args__ = (
+        CheckConstraint("active = (released_at IS NULL)", name="released_when_inactive"),
+        # Invariant 2 in the database: at most one live hold per device.
+        Index("uq_reservation_items_active_device", "device_id", unique=True,
+              sqlite_where=ACTIVE_WHERE, postgresql_where=ACTIVE_WHERE),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), index=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    added_at: Mapped[datetime]
+    released_at: Mapped[datetime | None]
+    release_reason: Mapped[str] = mapped_column(String(200), default="")
+
+    reservation: Mapped[Reservation] = relationship(back_populates="items")
+    device = relationship("Device", lazy="joined", innerjoin=True)
+
+
+class SchoolProgramme(db.Model):
+    """A school loan programme for one cohort (e.g. CE2 pupils of 2026-2027 until 6e)."""
+
+    __tablename__ = "school_programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    start_level: Mapped[str] = mapped_column(String(8))
+    cohort_year: Mapped[int]
+    due_on: Mapped[date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(default=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    schools: Mapped[list[ProgrammeSchool]] = relationship(
+        back_populates="programme", order_by="ProgrammeSchool.name", lazy="selectin"
+    )
+
+
+class ProgrammeSchool(db.Model):
+    __tablename__ = "programme_schools"
+    __table_args__ = (UniqueConstraint("programme_id", "uai", name="uq_programme_schools_uai"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("school_programmes.id"), index=True)
+    uai: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(200))
+
+    programme: Mapped[SchoolProgramme] = relationship(back_populates="schools")
+
+
+class Allocation(db.Model):
+    """A handover (remise): what was given or lent, on which terms, for which fee."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        CheckConstraint(_in("mode", [m.value for m in Mode]), name="mode_known"),
+        CheckConstraint(_in("status", ALLOCATION_STATUSES), name="status_known"),
+        CheckConstraint(_in("fee_status", [s.value for s in FeeStatus]), name="fee_status_known"),
+        CheckConstraint(
+            "fee_method IS NULL OR " + _in("fee_method", [m.value for m in PaymentMethod]),
+            name="fee_method_known",
+        ),
+        CheckConstraint("fee_status <> 'paid' OR fee_method IS NOT NULL", name="paid_has_method"),
+        CheckConstraint("fee_amount >= 0", name="fee_not_negative"),
+        # A loan has a due date; a converted loan keeps it (when it was due).
+        CheckConstraint("mode <> 'loan' OR due_on IS NOT NULL", name="loan_has_due_date"),
+        Index("ix_allocations_mode_status_due_on", "mode", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)  # the agreement's number
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), unique=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(12), default="active")
+    handed_over_at: Mapped[datetime] = mapped_column(index=True)
+    handed_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school_programmes.id"), index=True
+    )
+    fee_amount: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    fee_status: Mapped[str] = mapped_column(String(8))
+    fee_method: Mapped[str | None] = mapped_column(String(16))
+    receipt_number: Mapped[str] = mapped_column(String(40), default="")
+    converted_at: Mapped[datetime | None]  # a loan the family kept: now a gift
+    returned_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    reservation: Mapped[Reservation] = relationship(lazy="joined", innerjoin=True)
+    beneficiary = relationship("Beneficiary", lazy="raise_on_sql")
+    programme: Mapped[SchoolProgramme | None] = relationship(lazy="raise_on_sql")
+    handed_over_by = relationship("User", lazy="raise_on_sql")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open_loan(self) -> bool:
+        return self.mode == Mode.LOAN and self.status == "active"

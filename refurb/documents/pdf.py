@@ -117,6 +117,11 @@ class DocumentPDF(FPDF):
 
     def key_values(self, rows: Sequence[tuple[str, str]], key_width: float = 55) -> None:
         for key, value in rows:
+            # Keep a pair on one page: break before it, never between key and value.
+            self.set_font("DejaVu", "", 9)
+            lines = len(self.multi_cell(0, 5, value or "—", dry_run=True, output="LINES"))
+            if self.get_y() + 5 * max(lines, 1) > self.h - self.b_margin:
+                self.add_page()
             self.set_font("DejaVu", "B", 9)
             y = self.get_y()
             self.multi_cell(key_width, 5, key, new_x=XPos.RIGHT, new_y=YPos.TOP)

@@ -1,0 +1,191 @@
+"""Read side of data sanitization: records, drives, logs and what a certificate covers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from refurb.devices.models import Device, Drive
+from refurb.documents.models import IssuedDocument
+from refurb.extensions import db
+from refurb.wiping.models import DriveRemoval, WipeLog, WipeRecord, WipeValidation
+
+CERTIFICATE_KIND = "erasure_certificate"
+
+
+def _with_people(query: Select) -> Select:
+    return query.options(
+        joinedload(WipeRecord.operator),
+        joinedload(WipeRecord.validation).joinedload(WipeValidation.validator),
+    )
+
+
+def chronological(query: Select) -> Select:
+    """The order drive_status() needs: the latest attempt decides."""
+    return query.order_by(WipeRecord.drive_id, WipeRecord.finished_at, WipeRecord.id)
+
+
+def list_records_query(result: str | None = None, source: str | None = None) -> Select:
+    query = _with_people(select(WipeRecord)).options(joinedload(WipeRecord.drive))
+    if result:
+        query = query.where(WipeRecord.result == result)
+    if source:
+        query = query.where(WipeRecord.source == source)
+    return query.order_by(WipeRecord.id.desc())
+
+
+def get_record(record_id: int) -> WipeRecord | None:
+    query = _with_people(select(WipeRecord)).options(
+        joinedload(WipeRecord.drive), joinedload(WipeRecord.log)
+    )
+    return db.session.scalar(query.where(WipeRecord.id == record_id))
+
+
+def records_by_drive(drive_ids: Iterable[int], people: bool = False) -> dict[int, list]:
+    """Records of each drive, chronological; one query whatever the number of drives."""
+    ids = [i for i in set(drive_ids) if i is not None]
+    if not ids:
+        return {}
+    query = select(WipeRecord).where(WipeRecord.drive_id.in_(ids))
+    if people:
+        query = _with_people(query)
+    else:
+        query = query.options(selectinload(WipeRecord.validation))
+    grouped: dict[int, list[WipeRecord]] = defaultdict(list)
+    for record in db.session.scalars(chronological(query)).unique():
+        grouped[record.drive_id].append(record)
+    return grouped
+
+
+def records_of_drive_subquery(drive_ids: Select) -> dict[int, list]:
+    """Same as records_by_drive for a large set given as a subquery (5,000-drive collections)."""
+    query = _with_people(select(WipeRecord).where(WipeRecord.drive_id.in_(drive_ids)))
+    grouped: dict[int, list[WipeRecord]] = defaultdict(list)
+    for record in db.session.scalars(chronological(query)).unique():
+        grouped[record.drive_id].append(record)
+    return grouped
+
+
+def list_drives_query(where: str | None = None) -> Select:
+    """where: None (all), "removed" (out of their host) or "installed"."""
+    query = select(Drive).options(joinedload(Drive.device))
+    if where == "removed":
+        query = query.where(Drive.device_id.is_(None))
+    elif where == "installed":
+        query = query.where(Drive.device_id.is_not(None))
+    return query.order_by(Drive.id.desc())
+
+
+def get_drive(drive_id: int) -> Drive | None:
+    return db.session.scalar(
+        select(Drive).options(joinedload(Drive.device)).where(Drive.id == drive_id)
+    )
+
+
+def removals_by_drive(drive_ids: Iterable[int]) -> dict[int, DriveRemoval]:
+    ids = [i for i in set(drive_ids) if i is not None]
+    if not ids:
+        return {}
+    query = (
+        select(DriveRemoval)
+        .options(joinedload(DriveRemoval.device))
+        .where(DriveRemoval.drive_id.in_(ids))
+        .order_by(DriveRemoval.id)
+    )
+    return {removal.drive_id: removal for removal in db.session.scalars(query)}
+
+
+def removed_from_device(device_id: int) -> list[Drive]:
+    """Drives taken out of this device (now tracked under their own tag)."""
+    removed = select(DriveRemoval.drive_id).where(DriveRemoval.device_id == device_id)
+    return list(
+        db.session.scalars(
+            select(Drive).where(Drive.id.in_(removed), Drive.device_id.is_(None)).order_by(Drive.id)
+        )
+    )
+
+
+def _origin_devices(device_ids: Select) -> Select:
+    """Drive ids in these devices or removed from them: what the donor handed over."""
+    removed = select(DriveRemoval.drive_id).where(DriveRemoval.device_id.in_(device_ids))
+    return select(Drive.id).where(or_(Drive.device_id.in_(device_ids), Drive.id.in_(removed)))
+
+
+def drives_of_devices_query(device_ids: Select) -> tuple[Select, Select]:
+    """(drives with their host, drive-id subquery) covered by a certificate of these devices."""
+    ids = _origin_devices(device_ids)
+    query = (
+        select(Drive)
+        .options(joinedload(Drive.device))
+        .where(Drive.id.in_(ids))
+        .order_by(Drive.id)
+    )
+    return query, ids
+
+
+def collection_device_ids(collection_id: int) -> Select:
+    return select(Device.id).where(Device.collection_id == collection_id)
+
+
+def list_logs_query() -> Select:
+    return select(WipeLog).options(joinedload(WipeLog.uploaded_by)).order_by(WipeLog.id.desc())
+
+
+def get_log_by_sha(sha256: str) -> WipeLog | None:
+    return db.session.scalar(select(WipeLog).where(WipeLog.sha256 == sha256))
+
+
+def records_of_log(log_id: int) -> dict[int, WipeRecord]:
+    query = (
+        select(WipeRecord)
+        .options(joinedload(WipeRecord.drive))
+        .where(WipeRecord.log_id == log_id)
+    )
+    return {r.log_drive_index: r for r in db.session.scalars(query)}
+
+
+def drives_by_serial(serials: Iterable[str]) -> dict[str, list[Drive]]:
+    """Inventory drives whose serial is one of `serials` (compared as normalised)."""
+    wanted = {s for s in serials if s}
+    if not wanted:
+        return {}
+    found: dict[str, list[Drive]] = defaultdict(list)
+    query = select(Drive).options(joinedload(Drive.device)).where(Drive.serial.in_(wanted))
+    for drive in db.session.scalars(query):
+        found[drive.serial].append(drive)
+    return found
+
+
+def certificate_versions(subject: str) -> list[IssuedDocument]:
+    return list(
+        db.session.scalars(
+            select(IssuedDocument)
+            .where(IssuedDocument.subject == subject, IssuedDocument.kind == CERTIFICATE_KIND)
+            .order_by(IssuedDocument.version.desc())
+        )
+    )
+
+
+def certificate_number_for(subject: str) -> str | None:
+    return db.session.scalar(
+        select(IssuedDocument.number)
+        .where(IssuedDocument.subject == subject, IssuedDocument.kind == CERTIFICATE_KIND)
+        .limit(1)
+    )
+
+
+def certificate_versions_by_number(number: str) -> list[IssuedDocument]:
+    return list(
+        db.session.scalars(
+            select(IssuedDocument)
+            .where(IssuedDocument.number == number, IssuedDocument.kind == CERTIFICATE_KIND)
+            .order_by(IssuedDocument.version.desc())
+        )
+    )
+
+
+def validation_of(record_id: int) -> WipeValidation | None:
+    return db.session.scalar(select(WipeValidation).where(WipeValidation.record_id == record_id))

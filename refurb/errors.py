@@ -15,6 +15,7 @@ MESSAGES = {
     403: "Cette page n'est pas accessible avec votre rôle.",
     404: "Cette page ou cet élément n'existe pas.",
     405: "Cette action n'est pas possible ici.",
+    410: "Ce document a été effacé à la fin de sa durée de conservation.",
     413: "Le fichier envoyé est trop volumineux.",
     429: "Trop de tentatives : patientez avant de réessayer.",
     500: "Une erreur inattendue est survenue. Elle a été enregistrée ; réessayez plus tard.",

@@ -40,6 +40,7 @@ from refurb.beneficiaries.services import (
     mark_served,
     pseudonym_of,
     record_contact,
+    register_personal_documents,
     register_purge_blocker,
     require_approved_and_valid,
 )
@@ -519,6 +520,13 @@ def add_school(programme: SchoolProgramme, uai: str, name: str) -> ProgrammeScho
 
 
 # ------------------------------------------------------------------------- GDPR purge
+
+@register_personal_documents
+def _agreements_of(beneficiary: Beneficiary) -> list[str]:
+    """Agreements name the person: they are erased with the file."""
+    ids = db.session.scalars(select(Allocation.id).where(Allocation.beneficiary_id == beneficiary.id))
+    return [f"allocation:{allocation_id}" for allocation_id in ids]
+
 
 @register_purge_blocker
 def _keep_while_holding(beneficiary: Beneficiary) -> str | None:

@@ -42,6 +42,7 @@ from refurb.core.eligibility import (
 from refurb.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, NotEligible
 from refurb.core.siret import validate_rna, validate_uai
 from refurb.counters import next_number
+from refurb.documents.services import erase_personal_content
 from refurb.extensions import db
 from refurb.settings.services import define
 from refurb.settings.services import get as get_setting
@@ -733,6 +734,16 @@ def record_access(
 
 PurgeBlocker = Callable[[Beneficiary], "str | None"]
 PURGE_BLOCKERS: list[PurgeBlocker] = []
+# Later domains name the issued documents that carry a person's identity (agreements…):
+# fn(beneficiary) -> list of IssuedDocument subjects, erased with the file.
+DocumentSubjects = Callable[[Beneficiary], list[str]]
+PERSONAL_DOCUMENT_SUBJECTS: list[DocumentSubjects] = []
+
+
+def register_personal_documents(finder: DocumentSubjects) -> DocumentSubjects:
+    if finder not in PERSONAL_DOCUMENT_SUBJECTS:
+        PERSONAL_DOCUMENT_SUBJECTS.append(finder)
+    return finder
 
 
 def register_purge_blocker(blocker: PurgeBlocker) -> PurgeBlocker:
@@ -781,6 +792,10 @@ def anonymise(beneficiary: Beneficiary, *, actor_id: int | None, now: datetime) 
         select(DocumentCheck).where(DocumentCheck.beneficiary_id == beneficiary.id)
     ):
         check.label = ""
+    subjects = [f"beneficiary:{beneficiary.id}"]
+    for finder in PERSONAL_DOCUMENT_SUBJECTS:
+        subjects.extend(finder(beneficiary))
+    erase_personal_content(subjects, now=now)
     beneficiary.anonymised_at = now
     beneficiary.updated_at = now
     record_access(beneficiary, AccessAction.ANONYMISE, actor_id=actor_id, now=now)

@@ -30,5 +30,7 @@ class IssuedDocument(db.Model):
     personal: Mapped[bool] = mapped_column(default=False)
     summary: Mapped[dict] = mapped_column(db.JSON, default=dict)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    # Set when the retention period erased a personal document's bytes (GDPR).
+    content_erased_at: Mapped[datetime | None]
     issued_at: Mapped[datetime]
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -79,3 +79,26 @@ def list_versions(subject: str, kind: str | None = None) -> list[IssuedDocument]
     if kind:
         query = query.where(IssuedDocument.kind == kind)
     return list(db.session.scalars(query.order_by(IssuedDocument.number, IssuedDocument.version)))
+
+
+def erase_personal_content(subjects: list[str], *, now: datetime) -> int:
+    """GDPR erasure of documents naming a person (agreements, training certificates).
+
+    The number, version and SHA-256 stay, so the register of what was issued is intact and a
+    verification still recognises the document; only the bytes holding the identity go.
+    """
+    if not subjects:
+        return 0
+    documents = db.session.scalars(
+        select(IssuedDocument).where(
+            IssuedDocument.subject.in_(subjects), IssuedDocument.personal.is_(True)
+        )
+    )
+    count = 0
+    for document in documents:
+        if document.content_erased_at is None:
+            document.content = b""
+            document.content_erased_at = now
+            count += 1
+    db.session.flush()
+    return count

@@ -20,6 +20,8 @@ def download(document_id: int, filename: str):
     # Another donor's document answers exactly like a missing one: ids reveal nothing.
     if document is None or not can_read(document) or filename != document.filename:
         abort(404)
+    if document.content_erased_at is not None:
+        abort(410)  # erased at the end of its retention period
     return send_file(io.BytesIO(document.content), mimetype=document.media_type,
                      download_name=document.filename, as_attachment=False)
 

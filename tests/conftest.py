@@ -82,6 +82,8 @@ def app(_db_location):
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade(revision="heads")
+        if PG_URL:
+            _db_location["seed"] = _seeded_rows()
         if not PG_URL:
             # Closing the last connection checkpoints the WAL into the main file.
             _db.session.remove()
@@ -98,6 +100,28 @@ def _dispose_extra_apps() -> None:
             _db.engine.dispose()
 
 
+def _seeded_rows() -> list[tuple[str, list[dict]]]:
+    """Rows the migrations themselves insert (default checklist, profiles…): PostgreSQL is
+    reset with TRUNCATE, so they are put back to match SQLite's fresh copy."""
+    seed = []
+    with _db.engine.connect() as conn:
+        for table in _db.metadata.sorted_tables:
+            rows = [dict(r._mapping) for r in conn.execute(table.select())]
+            if rows:
+                seed.append((table.name, rows))
+    return seed
+
+
+def _restore_seed(conn, seed) -> None:
+    for name, rows in seed:
+        table = _db.metadata.tables[name]
+        conn.execute(table.insert(), rows)
+        if "id" in table.c:
+            conn.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"(SELECT max(id) FROM {name}))"))
+
+
 def _reset_database(app, location: dict) -> None:
     """Every test starts from the freshly migrated schema with no rows."""
     _dispose_extra_apps()
@@ -107,6 +131,7 @@ def _reset_database(app, location: dict) -> None:
             tables = [t.name for t in _db.metadata.sorted_tables]
             with _db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                _restore_seed(conn, location["seed"])
         else:
             _db.engine.dispose()
             path: Path = location["path"]

@@ -28,6 +28,7 @@ class Device(db.Model):
     __table_args__ = (
         CheckConstraint(STATE_CHECK, name="state_known"),
         CheckConstraint("legal_status IN ('reuse', 'waste')", name="legal_status_known"),
+        CheckConstraint("grade IN ('A', 'B', 'C')", name="grade_known"),
         Index("ix_devices_state_type", "state", "device_type"),
     )
 
@@ -47,6 +48,9 @@ class Device(db.Model):
     ram_slots_used: Mapped[int | None]
     chassis: Mapped[str] = mapped_column(String(60), default="")
     condition_notes: Mapped[str] = mapped_column(Text, default="")
+    # Set by the workshop domain (migration 0004): shelf or bin, and cosmetic grade A/B/C.
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("stock_locations.id"), index=True)
+    grade: Mapped[str | None] = mapped_column(String(1))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # Optimistic lock: two concurrent changes of one device cannot both win.

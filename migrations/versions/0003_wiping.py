@@ -1,7 +1,7 @@
 """wiping: sanitization records, validations, nwipe logs, drive removals
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25 19:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 QA checklist and results, stock locations, batch scan sessions; devices.location_id and grade
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-26 12:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0004"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

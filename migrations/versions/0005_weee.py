@@ -1,7 +1,7 @@
 """weee: treatment operators, carriers, disposal batches, waste items, waste register
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-26 10:00:00
 
 A closed batch, its items and its carriers are frozen by triggers; register lines (and the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0001'
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """allocations: reservations and their items, handovers (gift / loan), school programmes
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-27 10:00:00
 
 Invariant 2 in the database: a partial unique index lets a device have at most one active
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

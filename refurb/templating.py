@@ -86,6 +86,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("allocations.ready_stock", "Remises"),
         ("training.programmes", "Formations"),
         ("reports.dashboard", "Rapports"),
+        ("portal.gift_receipts", "Reçus fiscaux (mécénat)"),
         ("accounts.users", "Utilisateurs"),
         ("settings.edit", "Réglages"),
     ],
@@ -99,6 +100,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("repair.parts", "Pièces"),
         ("weee.batches", "DEEE"),
         ("printing.stocks", "Étiquettes"),
+        ("reports.dashboard", "Rapports"),
     ],
     Role.SOCIAL_WORKER: [
         ("devices.dashboard", "Tableau de bord"),
@@ -106,6 +108,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("beneficiaries.waiting_list", "Liste d’attente"),
         ("allocations.ready_stock", "Machines disponibles"),
         ("training.programmes", "Formations"),
+        ("reports.dashboard", "Rapports"),
     ],
     Role.DONOR: [("portal.home", "Mon espace donateur")],
 }

@@ -2,7 +2,7 @@
 times, indexes for report and portal queries
 
 Revision ID: 0009
-Revises: 0001
+Revises: 0008
 Create Date: 2026-11-28 10:00:00
 
 - gift_valuations: append-only (triggers refuse UPDATE and DELETE, like device_events).
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0001"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,8 @@ class Device(db.Model):
         CheckConstraint("legal_status IN ('reuse', 'waste')", name="legal_status_known"),
         CheckConstraint("grade IN ('A', 'B', 'C')", name="grade_known"),
         Index("ix_devices_state_type", "state", "device_type"),
+        # Portal and reports: a donor's collections by state (migration 0009).
+        Index("ix_devices_collection_state", "collection_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,7 +92,11 @@ class DeviceEvent(db.Model):
     """Append-only history. Triggers in the database refuse UPDATE and DELETE."""
 
     __tablename__ = "device_events"
-    __table_args__ = (Index("ix_device_events_device_time", "device_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_device_events_device_time", "device_id", "occurred_at"),
+        # Throughput per period counts transitions by target state and date (migration 0009).
+        Index("ix_device_events_to_state_time", "to_state", "occurred_at", "kind", "device_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))

@@ -17,8 +17,10 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from refurb.accounts.access import WORKSHOP, roles_required
+from refurb.accounts.models import Role
 from refurb.core import collections as rules
 from refurb.core.errors import DomainError
 from refurb.core.hardware import report_to_json
@@ -136,6 +138,7 @@ def show_collection(collection_id: int):
         receipt_verdict=rules.can_issue_receipt(collection.state, totals.count),
         intake_verdict=rules.check_intake(collection.state), imports=queries.imports_of(collection_id),
         state_labels=rules.STATE_LABELS, form=StateForm(),
+        can_open_donor_view=current_user.role == Role.ADMIN,
     )
 
 

@@ -1,0 +1,215 @@
+"""Read side of the donor portal. Every query is scoped to one donor organisation (invariant
+4): a collection, device or document of another donor is simply not found. Nothing here
+reads beneficiaries beyond counts by kind."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from sqlalchemy import Select, func, select
+
+from refurb.core.impact import FATE_STATES, Fate, fate_counts
+from refurb.core.lifecycle import State
+from refurb.devices.models import Device
+from refurb.documents.models import IssuedDocument
+from refurb.donors.models import Collection, DonorOrganisation
+from refurb.extensions import db
+from refurb.portal.models import GiftValuation
+from refurb.weee.models import WasteItem
+
+DONOR_DOCUMENT_KINDS = ("collection_receipt", "erasure_certificate", "gift_receipt")
+
+
+def collections_query(donor_id: int) -> Select:
+    return (
+        select(Collection)
+        .where(Collection.donor_id == donor_id)
+        .order_by(Collection.planned_on.desc().nulls_last(), Collection.id.desc())
+    )
+
+
+def get_collection(collection_id: int, donor_id: int | None) -> Collection | None:
+    """The collection if it belongs to `donor_id` (None: any donor — admins)."""
+    collection = db.session.get(Collection, collection_id)
+    if collection is None or (donor_id is not None and collection.donor_id != donor_id):
+        return None
+    return collection
+
+
+def get_device(device_id: int, donor_id: int | None) -> Device | None:
+    query = (
+        select(Device)
+        .join(Collection, Collection.id == Device.collection_id)
+        .where(Device.id == device_id)
+    )
+    if donor_id is not None:
+        query = query.where(Collection.donor_id == donor_id)
+    return db.session.scalar(query)
+
+
+def donor_device_ids(donor_id: int) -> Select:
+    return (
+        select(Device.id)
+        .join(Collection, Collection.id == Device.collection_id)
+        .where(Collection.donor_id == donor_id)
+    )
+
+
+def fates_by_collection(collection_ids: Iterable[int]) -> dict[int, dict[Fate, int]]:
+    """{collection_id: {fate: n}} in one GROUP BY (read from the (collection_id, state) index)."""
+    ids = list(collection_ids)
+    if not ids:
+        return {}
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for collection_id, state, n in db.session.execute(
+        select(Device.collection_id, Device.state, func.count())
+        .where(Device.collection_id.in_(ids))
+        .group_by(Device.collection_id, Device.state)
+    ):
+        counts[collection_id][state] = int(n)
+    return {cid: fate_counts(counts.get(cid, {})) for cid in ids}
+
+
+def donor_state_counts(donor_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Device.state, func.count())
+        .join(Collection, Collection.id == Device.collection_id)
+        .where(Collection.donor_id == donor_id)
+        .group_by(Device.state)
+    )
+    return {state: int(n) for state, n in rows}
+
+
+def donor_reused(donor_id: int) -> tuple[dict[str, int], Decimal]:
+    """Reused (allocated) devices now: ({type: n}, kg) — the kg kept out of waste."""
+    by_type: dict[str, int] = {}
+    kg = Decimal("0")
+    for kind, n, weight in db.session.execute(
+        select(Device.device_type, func.count(), func.sum(Device.weight_kg))
+        .join(Collection, Collection.id == Device.collection_id)
+        .where(Collection.donor_id == donor_id, Device.state.in_(FATE_STATES[Fate.REUSED]))
+        .group_by(Device.device_type)
+    ):
+        by_type[kind] = int(n)
+        kg += Decimal(weight or 0)
+    return by_type, kg
+
+
+def donor_recycled_kg(donor_id: int) -> Decimal:
+    """Weight of the donor's devices handed over in a WEEE batch: the weight stated in the
+    batch (weighed at disposal), else the device's own."""
+    weight = func.coalesce(WasteItem.weight_kg, Device.weight_kg, 0)
+    return Decimal(db.session.scalar(
+        select(func.sum(weight))
+        .select_from(Device)
+        .join(Collection, Collection.id == Device.collection_id)
+        .outerjoin(WasteItem, WasteItem.device_id == Device.id)
+        .where(Collection.donor_id == donor_id, Device.state == State.DISPOSED.value)
+    ) or 0)
+
+
+def collection_devices_query(collection_id: int) -> Select:
+    return select(Device).where(Device.collection_id == collection_id).order_by(Device.asset_tag)
+
+
+def collection_device_rows(collection_id: int):
+    """(tag, serial, type, make, model, state) of every device: for the CSV, streamed."""
+    return db.session.execute(
+        select(Device.asset_tag, Device.serial, Device.device_type, Device.make, Device.model,
+               Device.state)
+        .where(Device.collection_id == collection_id)
+        .order_by(Device.asset_tag)
+        .execution_options(yield_per=1000)
+    )
+
+
+def type_counts(collection_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Device.device_type, func.count())
+        .where(Device.collection_id == collection_id)
+        .group_by(Device.device_type)
+    )
+    return {kind: int(n) for kind, n in rows}
+
+
+def _documents(subjects: list[str], donor_id: int) -> Select:
+    return (
+        select(IssuedDocument)
+        .where(IssuedDocument.subject.in_(subjects), IssuedDocument.donor_id == donor_id,
+               IssuedDocument.personal.is_(False),
+               IssuedDocument.kind.in_(DONOR_DOCUMENT_KINDS))
+        .order_by(IssuedDocument.kind, IssuedDocument.number, IssuedDocument.version.desc())
+    )
+
+
+def collection_documents(collection: Collection) -> list[IssuedDocument]:
+    """Receipt, collection erasure certificate and gift receipt: every version."""
+    return list(db.session.scalars(_documents([f"collection:{collection.id}"],
+                                              collection.donor_id)))
+
+
+def device_documents(device_ids: Iterable[int], donor_id: int) -> dict[int, list[IssuedDocument]]:
+    """Per-device erasure certificates, every version, for the devices listed on a page."""
+    ids = list(device_ids)
+    if not ids:
+        return {}
+    found: dict[int, list[IssuedDocument]] = defaultdict(list)
+    for document in db.session.scalars(_documents([f"device:{i}" for i in ids], donor_id)):
+        found[int(document.subject.split(":", 1)[1])].append(document)
+    return dict(found)
+
+
+def valuations(collection_id: int) -> list[GiftValuation]:
+    return list(db.session.scalars(
+        select(GiftValuation).where(GiftValuation.collection_id == collection_id)
+        .order_by(GiftValuation.declared_at.desc(), GiftValuation.id.desc())
+    ))
+
+
+def latest_valuation(collection_id: int) -> GiftValuation | None:
+    return next(iter(valuations(collection_id)), None)
+
+
+def receipt_number_for(collection_id: int) -> str | None:
+    return db.session.scalar(
+        select(GiftValuation.receipt_number)
+        .where(GiftValuation.collection_id == collection_id)
+        .limit(1)
+    )
+
+
+def donor(donor_id: int) -> DonorOrganisation | None:
+    return db.session.get(DonorOrganisation, donor_id)
+
+
+def gift_overview_query(donor_id: int | None = None) -> Select:
+    """Collections with at least one device, for the admins' mécénat page."""
+    has_devices = select(Device.id).where(Device.collection_id == Collection.id).exists()
+    query = select(Collection).where(has_devices)
+    if donor_id:
+        query = query.where(Collection.donor_id == donor_id)
+    return query.order_by(Collection.id.desc())
+
+
+def latest_valuations(collection_ids: Iterable[int]) -> dict[int, GiftValuation]:
+    ids = list(collection_ids)
+    if not ids:
+        return {}
+    latest: dict[int, GiftValuation] = {}
+    for valuation in db.session.scalars(
+        select(GiftValuation).where(GiftValuation.collection_id.in_(ids))
+        .order_by(GiftValuation.declared_at, GiftValuation.id)
+    ):
+        latest[valuation.collection_id] = valuation
+    return latest
+
+
+def device_counts(collection_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(collection_ids)
+    if not ids:
+        return {}
+    return {cid: int(n) for cid, n in db.session.execute(
+        select(Device.collection_id, func.count()).where(Device.collection_id.in_(ids))
+        .group_by(Device.collection_id))}

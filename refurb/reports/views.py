@@ -1,0 +1,191 @@
+"""Report pages: the staff dashboard and its tabs (each table with its chart and its CSV), and
+the annual activity report. Workshop figures for every staff role; figures about beneficiaries
+(served, training) for admins and social workers only."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from refurb.accounts.access import ADMIN, SOCIAL, STAFF, roles_required
+from refurb.allocations.agreements import letterhead
+from refurb.core.errors import DomainError, InvalidInput
+from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES
+from refurb.documents.csv_export import csv_response
+from refurb.extensions import db
+from refurb.reports import services
+from refurb.reports.forms import AnnualForm, PeriodForm
+from refurb.reports.queries import Period
+from refurb.web import actor_id, flash_domain_error, now
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+TABS = (
+    ("reports.dashboard", "Vue d’ensemble", False),
+    ("reports.activity", "Flux", False),
+    ("reports.lead_times", "Délais", False),
+    ("reports.reuse", "Réemploi et DEEE", False),
+    ("reports.beneficiaries", "Bénéficiaires", True),
+    ("reports.training", "Formation", True),
+)
+
+
+@bp.app_template_filter("report_cell")
+def report_cell(value) -> str:
+    """A raw table value as French text: numbers grouped, decimals as stored, dates dd/mm/yyyy."""
+    if value is None:
+        return "—"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+    if isinstance(value, int):
+        return format_decimal(value, format="#,##0")
+    return str(value)
+
+
+def _sees_people() -> bool:
+    return current_user.role in SOCIAL
+
+
+def _period() -> tuple[Period, PeriodForm]:
+    form = PeriodForm(formdata=request.args)
+    today = now().date()
+    try:
+        if not form.validate():
+            raise InvalidInput(_("Période invalide : l’année en cours est affichée."))
+        period = services.resolve_period(year=form.year.data, start=form.start.data,
+                                         end=form.end.data, today=today)
+    except InvalidInput as error:
+        flash(error.message, "error")
+        period = services.resolve_period(year=None, start=None, end=None, today=today)
+    return period, form
+
+
+ADMIN_LINKS = (("reports.annual", "Rapport d’activité annuel"),
+               ("portal.gift_receipts", "Reçus fiscaux (mécénat)"))
+
+
+def _page(template: str, period: Period, form: PeriodForm, **context):
+    """Render a report page with its tabs, its period filter and the period's label."""
+    tabs = [(e, _(label)) for e, label, people in TABS if _sees_people() or not people]
+    links = [(e, _(label)) for e, label in ADMIN_LINKS] if current_user.role in ADMIN else []
+    args = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    return render_template(template, period=period, form=form, tabs=tabs, links=links,
+                           period_args=args,
+                           period_label=services.period_label(period), **context)
+
+
+@bp.get("/")
+@roles_required(*STAFF)
+def dashboard():
+    period, form = _period()
+    reuse = services.reuse_figures(period)
+    return _page("reports/dashboard.html", period, form,
+                 figures=services.key_figures(period, reuse, with_people=_sees_people()),
+                 stock=services.stock_table(), co2_source=CO2E_SOURCE,
+                 co2_types=sorted(services.type_label(t) for t in COMPUTER_TYPES),
+                 assumptions=reuse.assumptions, reused_computers=reuse.reused_computers)
+
+
+@bp.get("/activity")
+@roles_required(*STAFF)
+def activity():
+    period, form = _period()
+    return _page("reports/tables.html", period, form, heading=_("Flux"),
+                 tables=services.throughput_tables(period),
+                 note=_("Transitions enregistrées dans l’historique des appareils : un appareil "
+                        "revenu en arrière puis à nouveau prêt compte à chaque passage."))
+
+
+@bp.get("/lead-times")
+@roles_required(*STAFF)
+def lead_times():
+    period, form = _period()
+    return _page("reports/tables.html", period, form, heading=_("Délais"),
+                 tables=[services.lead_time_table(period)],
+                 note=_("Temps passé dans chaque état, pour les séjours terminés dans la période "
+                        "(d’une transition à la suivante). Médiane et 90e centile au rang le "
+                        "plus proche, à l’heure près."))
+
+
+@bp.get("/reuse")
+@roles_required(*STAFF)
+def reuse():
+    period, form = _period()
+    figures = services.reuse_figures(period)
+    return _page("reports/reuse.html", period, form, figures=figures,
+                 co2_source=CO2E_SOURCE,
+                 co2_types=sorted(services.type_label(t) for t in COMPUTER_TYPES))
+
+
+@bp.get("/beneficiaries")
+@roles_required(*SOCIAL)
+def beneficiaries():
+    period, form = _period()
+    return _page("reports/tables.html", period, form,
+                 heading=_("Bénéficiaires servis"), tables=services.served_tables(period),
+                 note=_("Bénéficiaires distincts ayant reçu au moins une machine (don ou prêt) "
+                        "dans la période. Des effectifs, jamais des noms."))
+
+
+@bp.get("/training")
+@roles_required(*SOCIAL)
+def training():
+    period, form = _period()
+    return _page("reports/tables.html", period, form, heading=_("Formation"),
+                 tables=[services.training_table(period)],
+                 note=_("Séances tenues dans la période ; un parcours est terminé quand le "
+                        "nombre de séances suivies atteint le nombre prévu."))
+
+
+@bp.get("/export/<name>.csv")
+@roles_required(*STAFF)
+def export(name: str):
+    if name not in services.EXPORTS:
+        abort(404)
+    if services.EXPORTS[name][0] and not _sees_people():
+        abort(403)
+    period, _form = _period()
+    table = services.export_table(name, period, with_people=_sees_people())
+    return csv_response(services.csv_filename(table, period), table.header, table.rows)
+
+
+@bp.get("/annual")
+@roles_required(*ADMIN)
+def annual():
+    form = AnnualForm(year=now().year - 1)
+    return render_template("reports/annual.html", form=form,
+                           documents=services.annual_versions())
+
+
+@bp.post("/annual")
+@roles_required(*ADMIN)
+def issue_annual():
+    form = AnnualForm()
+    if not form.validate():
+        return render_template("reports/annual.html", form=form,
+                               documents=services.annual_versions()), 400
+    try:
+        document, created = services.issue_annual_report(
+            form.year.data, workshop=letterhead(current_app.config), actor_id=actor_id(),
+            now=now())
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash_domain_error(error)
+        return render_template("reports/annual.html", form=form,
+                               documents=services.annual_versions()), 400
+    flash(_("Rapport %(number)s, version %(version)s %(what)s.", number=document.number,
+            version=document.version, what=_("émise") if created else _("inchangée")),
+          "success")
+    return redirect(url_for("reports.annual"))

@@ -16,7 +16,14 @@ with path.open("rb") as fh:
     catalog = read_po(fh, locale="en")
 filled = missing = 0
 for message in catalog:
-    if not message.id or isinstance(message.id, tuple):
+    if not message.id:
+        continue
+    if isinstance(message.id, tuple):  # plural: EN maps the singular to (singular, plural)
+        if message.id[0] in EN:
+            message.string = tuple(EN[message.id[0]])
+            filled += 1
+        elif not any(message.string):
+            missing += 1
         continue
     if message.id in EN:
         message.string = EN[message.id]

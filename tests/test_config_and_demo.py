@@ -94,3 +94,6 @@ def test_english_is_available_per_user(client, db, login_as):
     assert user.locale == "en"
     html = client.get("/devices").get_data(as_text=True)
     assert 'lang="en"' in html and "Devices" in html
+    # Words defined in the pure core are in the catalogue too.
+    assert "Ready for allocation" in html and "Laptop" in html
+    assert "Prêt à attribuer" not in html

@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.core.i18n import N_
 from refurb.extensions import db
 
 
@@ -18,10 +19,10 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ADMIN: "Administrateur",
-    Role.TECHNICIAN: "Technicien",
-    Role.SOCIAL_WORKER: "Travailleur social",
-    Role.DONOR: "Donateur",
+    Role.ADMIN: N_("Administrateur"),
+    Role.TECHNICIAN: N_("Technicien"),
+    Role.SOCIAL_WORKER: N_("Travailleur social"),
+    Role.DONOR: N_("Donateur"),
 }
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.TECHNICIAN, Role.SOCIAL_WORKER})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
+from refurb.core.i18n import N_
+
 
 class DeviceType(StrEnum):
     DESKTOP = "desktop"
@@ -22,18 +24,18 @@ class DeviceType(StrEnum):
 
 
 DEVICE_TYPE_LABELS = {
-    DeviceType.DESKTOP: "Unité centrale",
-    DeviceType.LAPTOP: "Ordinateur portable",
-    DeviceType.ALL_IN_ONE: "Tout-en-un",
-    DeviceType.MINI_PC: "Mini PC",
-    DeviceType.SERVER: "Serveur",
-    DeviceType.TABLET: "Tablette",
-    DeviceType.MONITOR: "Écran plat",
-    DeviceType.CRT_MONITOR: "Écran cathodique",
-    DeviceType.PRINTER: "Imprimante",
-    DeviceType.KEYBOARD_MOUSE: "Clavier / souris",
-    DeviceType.PHONE: "Téléphone",
-    DeviceType.OTHER: "Autre",
+    DeviceType.DESKTOP: N_("Unité centrale"),
+    DeviceType.LAPTOP: N_("Ordinateur portable"),
+    DeviceType.ALL_IN_ONE: N_("Tout-en-un"),
+    DeviceType.MINI_PC: N_("Mini PC"),
+    DeviceType.SERVER: N_("Serveur"),
+    DeviceType.TABLET: N_("Tablette"),
+    DeviceType.MONITOR: N_("Écran plat"),
+    DeviceType.CRT_MONITOR: N_("Écran cathodique"),
+    DeviceType.PRINTER: N_("Imprimante"),
+    DeviceType.KEYBOARD_MOUSE: N_("Clavier / souris"),
+    DeviceType.PHONE: N_("Téléphone"),
+    DeviceType.OTHER: N_("Autre"),
 }
 
 # DOMAIN.md §4 (EMPA/ecoinvent); admins may override them in settings.

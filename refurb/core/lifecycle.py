@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from refurb.core.i18n import N_
+
 
 class State(StrEnum):
     RECEIVED = "received"
@@ -26,17 +28,17 @@ class State(StrEnum):
 
 
 STATE_LABELS = {
-    State.RECEIVED: "Réceptionné",
-    State.DIAGNOSIS: "En diagnostic",
-    State.WIPING: "Effacement des données",
-    State.REPAIR: "En réparation",
-    State.READY: "Prêt à attribuer",
-    State.RESERVED: "Réservé",
-    State.ALLOCATED: "Attribué",
-    State.RETURNED: "Retourné",
-    State.PARTS: "Pièces détachées",
-    State.TO_DISPOSE: "À recycler (DEEE)",
-    State.DISPOSED: "Recyclé (DEEE)",
+    State.RECEIVED: N_("Réceptionné"),
+    State.DIAGNOSIS: N_("En diagnostic"),
+    State.WIPING: N_("Effacement des données"),
+    State.REPAIR: N_("En réparation"),
+    State.READY: N_("Prêt à attribuer"),
+    State.RESERVED: N_("Réservé"),
+    State.ALLOCATED: N_("Attribué"),
+    State.RETURNED: N_("Retourné"),
+    State.PARTS: N_("Pièces détachées"),
+    State.TO_DISPOSE: N_("À recycler (DEEE)"),
+    State.DISPOSED: N_("Recyclé (DEEE)"),
 }
 
 S = State
@@ -57,10 +59,10 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 # These targets carry obligations (a beneficiary, a closed WEEE batch) that only their own
 # flows can meet, so the device page never offers them as plain buttons.
 FLOW_ONLY_TARGETS: dict[State, str] = {
-    S.RESERVED: "Passe par une réservation pour un bénéficiaire.",
-    S.ALLOCATED: "Passe par une remise à un bénéficiaire.",
-    S.RETURNED: "Passe par le retour d'un prêt.",
-    S.DISPOSED: "Passe par la clôture d'un lot DEEE.",
+    S.RESERVED: N_("Passe par une réservation pour un bénéficiaire."),
+    S.ALLOCATED: N_("Passe par une remise à un bénéficiaire."),
+    S.RETURNED: N_("Passe par le retour d'un prêt."),
+    S.DISPOSED: N_("Passe par la clôture d'un lot DEEE."),
 }
 
 # Going backwards undoes someone's work: say why, for the next person reading the history.

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    Field,
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from refurb.core.handover import (
     FEE_STATUS_LABELS,
@@ -26,39 +22,16 @@ from refurb.core.handover import (
     PAYMENT_LABELS,
     SCHOOL_LEVELS,
 )
+from refurb.form_fields import FrenchDecimalField, MultiCheckboxField
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
-
-class EuroField(Field):
+class EuroField(FrenchDecimalField):
     """An amount typed the French way ("10", "10,00 €"); empty gives None."""
 
-    widget = TextInput()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return format(Decimal(self.data).quantize(Decimal("0.01")), "f").replace(".", ",")
-
-    def process_formdata(self, valuelist) -> None:
-        self.data = None
-        text = _SPACES.sub("", (valuelist[0] if valuelist else "") or "").replace("€", "")
-        if not text:
-            return
-        try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(_l("Montant invalide : saisissez par exemple 10,00.")) from None
-        if not number.is_finite() or abs(number) >= Decimal(10) ** 6:
-            raise ValueError(_l("Montant invalide : saisissez par exemple 10,00."))
-        self.data = number
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    invalid_message = _l("Montant invalide : saisissez par exemple 10,00.")
+    range_message = invalid_message
+    maximum = Decimal(10) ** 6
+    display_places = Decimal("0.01")
 
 
 class ReserveForm(FlaskForm):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -11,53 +10,18 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    Field,
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from refurb.beneficiaries.models import DocumentKind, Referrer
 from refurb.core.applications import Status
 from refurb.core.eligibility import LABELS_FR, SITUATIONS_MODES, Policy, Situation
-
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
-
-
-class FrenchDecimalField(Field):
-    """A number typed the French way ("1 234,50", "575 €"); empty gives None."""
-
-    widget = TextInput()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return format(self.data, "f").replace(".", ",")
-
-    def process_formdata(self, valuelist) -> None:
-        self.data = None
-        text = _SPACES.sub("", (valuelist[0] if valuelist else "") or "").replace("€", "")
-        if not text:
-            return
-        try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(_l("Nombre invalide : saisissez par exemple 575,50.")) from None
-        if not number.is_finite() or abs(number) >= Decimal(10) ** 10:
-            raise ValueError(_l("Nombre invalide : saisissez par exemple 575,50."))
-        self.data = number
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from refurb.form_fields import FrenchDecimalField, MultiCheckboxField
 
 
 def situation_choices(include_non_taxable: bool = False):

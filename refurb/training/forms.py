@@ -2,64 +2,44 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    Field,
     FieldList,
     Form,
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, TextInput
+from wtforms.widgets import HiddenInput
 
 from refurb.core import pix
 from refurb.core.training import HALF_DAY_LABELS, PRESENCE_LABELS, HalfDay, Presence
+from refurb.form_fields import FrenchDecimalField, MultiCheckboxField
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
+class HoursField(FrenchDecimalField):
+    """A duration in hours typed the French way ("2", "1,5", "1,5 h"); empty gives None."""
 
-class HoursField(Field):
-    """A duration in hours typed the French way ("2", "1,5"); empty gives None."""
-
-    widget = TextInput()
+    units = ("h",)
+    invalid_message = _l("Durée invalide : saisissez par exemple 2 ou 1,5.")
+    range_message = _l("Durée invalide : entre 0 et 12 heures.")
+    minimum = Decimal(0)
+    maximum = Decimal("12.000001")
 
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return format(Decimal(self.data).normalize(), "f").replace(".", ",")
-
-    def process_formdata(self, valuelist) -> None:
-        self.data = None
-        text = _SPACES.sub("", (valuelist[0] if valuelist else "") or "").lower().rstrip("h")
-        if not text:
-            return
-        try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(_l("Durée invalide : saisissez par exemple 2 ou 1,5.")) from None
-        if not number.is_finite() or not Decimal(0) < number <= Decimal(12):
-            raise ValueError(_l("Durée invalide : entre 0 et 12 heures."))
-        self.data = number
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+        return "" if self.data is None else format(Decimal(self.data).normalize(), "f").replace(".", ",")
 
 
 def _optional_int(value) -> int | None:

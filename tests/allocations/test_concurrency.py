@@ -11,7 +11,7 @@ from refurb.devices.models import Device, DeviceEvent
 from refurb.extensions import db as _db
 from tests.allocations.helpers import WORKSHOP, approved_file, gift_values, ready_device
 from tests.beneficiaries.helpers import NOW, set_policy
-from tests.devices.test_concurrency import run_in_threads
+from tests.threads import run_in_threads
 
 THREADS = 6
 

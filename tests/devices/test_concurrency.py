@@ -1,7 +1,6 @@
 """Asset tags and device changes stay correct with several workers at once (real threads,
 real connections, on SQLite and on PostgreSQL)."""
 
-import threading
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,30 +10,7 @@ from refurb.devices import services
 from refurb.devices.models import Device, DeviceEvent
 from refurb.extensions import db as _db
 from tests.factories import make_device
-
-
-def run_in_threads(app, count, work):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def target(index):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(work(index))
-                _db.session.commit()
-            except Exception as error:  # collected and asserted by the caller
-                _db.session.rollback()
-                errors.append(error)
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
+from tests.threads import run_in_threads
 
 
 def test_tag_counter_never_hands_out_a_number_twice(app, db):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 from refurb.core.lifecycle import State
 from refurb.devices import services as devices
 from refurb.devices.models import Drive
@@ -72,29 +70,3 @@ def ready_device(device_type: str = "laptop", *, ram_mib: int | None = 8192,
     if location is not None:
         services.move_device(device, location, actor_id=None, now=NOW)
     return device
-
-
-def run_in_threads(app, count, work):
-    """work(index) in `count` threads started together, each in its own app context and
-    transaction; returns (results, errors)."""
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def target(index):
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(work(index))
-                db.session.commit()
-            except Exception as error:  # collected and asserted by the caller
-                db.session.rollback()
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors

@@ -13,7 +13,8 @@ from refurb.extensions import db as _db
 from refurb.repair import services
 from refurb.repair.models import Part, PartMovement
 from tests.factories import NOW, make_device, make_user
-from tests.repair.helpers import make_part, run_in_threads, to_repair
+from tests.repair.helpers import make_part, to_repair
+from tests.threads import run_in_threads
 
 
 def ledger(db, part):

@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="labels per run in the QR scenario (slow: keep it small)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per scenario (median)")
     parser.add_argument("--stock", default="a4-3x8-70x37")
+    parser.add_argument("--qr-stock", default="a4-2x7-99x38",
+                        help="a stock with qr = true, for the informational QR scenario")
     parser.add_argument("--profile", action="store_true", help="cProfile the QR scenario")
     args = parser.parse_args(argv)
     stock = load_stock(args.stock)
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     rate, size = run(args.stock, args.count, False, args.repeat, 0)
-    qr_rate, qr_size = run(args.stock, args.qr_count, True, args.repeat, 5_000_000)
+    qr_rate, qr_size = run(args.qr_stock, args.qr_count, True, args.repeat, 5_000_000)
     passed = rate >= TARGET_RATE and size <= TARGET_SIZE
 
     print(f"Label benchmark — stock {stock.id} ({stock.title}); one process, one core;")
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'PASS' if passed else 'FAIL'}")
     qr_note = "meets target" if qr_rate >= TARGET_RATE and qr_size <= TARGET_SIZE else (
         f"{qr_rate / TARGET_RATE:.0%} of target rate")
-    print(f"{'+ QR, unique URL (informational)':34s} {args.qr_count:7d} {qr_rate:9,.0f} "
+    print(f"{'QR, unique URL, ' + args.qr_stock + ' (info)':34s} {args.qr_count:7d} {qr_rate:9,.0f} "
           f"{qr_size:12,.0f}  info: {qr_note}")
     if stock.qr:
         print()

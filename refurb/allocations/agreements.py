@@ -60,15 +60,6 @@ def type_label(value: str) -> str:
         return value
 
 
-def letterhead(config) -> Letterhead:
-    return Letterhead(
-        name=config.get("WORKSHOP_NAME", "") or "Atelier",
-        address=config.get("WORKSHOP_ADDRESS", "") or "",
-        siret=config.get("WORKSHOP_SIRET", "") or "",
-        contact=config.get("WORKSHOP_CONTACT", "") or "",
-    )
-
-
 def agreement_payload(
     *,
     number: str,

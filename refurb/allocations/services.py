@@ -64,7 +64,7 @@ from refurb.devices.event_words import register_event_words
 from refurb.devices.models import Device
 from refurb.devices.services import record_event, transition
 from refurb.documents.models import IssuedDocument
-from refurb.documents.pdf import Letterhead
+from refurb.documents.pdf import Letterhead, workshop_letterhead
 from refurb.documents.services import issue_document, list_versions
 from refurb.extensions import db
 from refurb.settings.services import define
@@ -298,7 +298,7 @@ def _workshop(workshop: Letterhead | None) -> Letterhead:
         return workshop
     from flask import current_app, has_app_context
 
-    return agreements.letterhead(current_app.config if has_app_context() else {})
+    return workshop_letterhead(current_app.config if has_app_context() else {})
 
 
 def _programme(programme_id: int | None) -> SchoolProgramme | None:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import SOCIAL, roles_required
-from refurb.allocations import agreements, queries, services
+from refurb.allocations import queries, services
 from refurb.allocations.forms import (
     CancelForm,
     ConfirmForm,
@@ -35,6 +35,7 @@ from refurb.core.handover import (
     school_year_start,
 )
 from refurb.devices.queries import paginate
+from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
 from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
 
@@ -195,7 +196,7 @@ def hand_over(reservation_id: int):
     try:
         allocation, _document = services.hand_over(
             reservation, values, actor_id=actor_id(), now=now(),
-            workshop=agreements.letterhead(current_app.config),
+            workshop=workshop_letterhead(current_app.config),
             signed_for_workshop=current_user.display_name)
     except DomainError as error:
         status = _refused(error)
@@ -285,7 +286,7 @@ def keep_loan(allocation_id: int):
     else:
         try:
             services.keep_loan(allocation, actor_id=actor_id(), now=now(),
-                               workshop=agreements.letterhead(current_app.config),
+                               workshop=workshop_letterhead(current_app.config),
                                signed_for_workshop=current_user.display_name)
         except DomainError as error:
             _refused(error)

@@ -7,7 +7,6 @@ erase it. Each download is logged in ``access_log`` (action "export") by the vie
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -126,15 +125,6 @@ def subject_access_data(beneficiary: Beneficiary, *, generated_at: datetime) -> 
             for e in reversed(queries.get_access_log(b.id))
         ],
     }
-
-
-def letterhead(config: Mapping[str, Any]) -> Letterhead:
-    return Letterhead(
-        name=config["WORKSHOP_NAME"],
-        address=config.get("WORKSHOP_ADDRESS", ""),
-        siret=config.get("WORKSHOP_SIRET", ""),
-        contact=config.get("WORKSHOP_CONTACT", ""),
-    )
 
 
 def _yes(value: bool) -> str:

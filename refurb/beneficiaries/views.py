@@ -33,6 +33,7 @@ from refurb.beneficiaries.models import AccessAction, Beneficiary, Kind
 from refurb.core.applications import STATUS_LABELS, Status
 from refurb.core.errors import DomainError
 from refurb.devices.queries import paginate
+from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
 from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
 
@@ -214,7 +215,7 @@ def export_pdf(beneficiary_id: int):
                            detail="pdf")
     data = export.subject_access_data(beneficiary, generated_at=now())
     db.session.commit()
-    content = export.render_pdf(data, export.letterhead(current_app.config))
+    content = export.render_pdf(data, workshop_letterhead(current_app.config))
     return _download(content, "application/pdf", f"{beneficiary.pseudonym}-donnees.pdf")
 
 

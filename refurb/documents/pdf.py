@@ -8,10 +8,11 @@ deterministic for the same data (fixed creation date), so hashes only change wit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -27,6 +28,16 @@ class Letterhead:
     address: str = ""
     siret: str = ""
     contact: str = ""
+
+
+def workshop_letterhead(config: Mapping[str, Any]) -> Letterhead:
+    """The workshop as the issuer of a document, from the app configuration."""
+    return Letterhead(
+        name=config.get("WORKSHOP_NAME", "") or "Atelier",
+        address=config.get("WORKSHOP_ADDRESS", "") or "",
+        siret=config.get("WORKSHOP_SIRET", "") or "",
+        contact=config.get("WORKSHOP_CONTACT", "") or "",
+    )
 
 
 @dataclass(frozen=True)

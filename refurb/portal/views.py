@@ -11,12 +11,12 @@ from flask_login import current_user
 
 from refurb.accounts.access import ADMIN, DONOR, roles_required
 from refurb.accounts.models import Role
-from refurb.allocations.agreements import letterhead
 from refurb.core.collections import STATE_LABELS as COLLECTION_STATES
 from refurb.core.errors import DomainError
 from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES, FATE_LABELS, Fate, fate_of
 from refurb.devices.queries import paginate
 from refurb.documents.csv_export import csv_response
+from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
 from refurb.portal import queries, services
 from refurb.portal.forms import GiftValueForm
@@ -87,7 +87,7 @@ def declare_value(collection_id: int):
         return _collection_page(collection, form, 400)
     try:
         _valuation, document = services.declare_gift_value(
-            collection, form.amount.data, workshop=letterhead(current_app.config),
+            collection, form.amount.data, workshop=workshop_letterhead(current_app.config),
             actor_id=actor_id(), now=now())
         db.session.commit()
     except DomainError as error:

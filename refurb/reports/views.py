@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import ADMIN, SOCIAL, STAFF, roles_required
-from refurb.allocations.agreements import letterhead
 from refurb.core.errors import DomainError, InvalidInput
 from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES
 from refurb.documents.csv_export import csv_response
+from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
 from refurb.reports import services
 from refurb.reports.forms import AnnualForm, PeriodForm
@@ -177,7 +177,7 @@ def issue_annual():
                                documents=services.annual_versions()), 400
     try:
         document, created = services.issue_annual_report(
-            form.year.data, workshop=letterhead(current_app.config), actor_id=actor_id(),
+            form.year.data, workshop=workshop_letterhead(current_app.config), actor_id=actor_id(),
             now=now())
         db.session.commit()
     except DomainError as error:

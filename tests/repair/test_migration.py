@@ -30,10 +30,8 @@ def test_location_must_exist(db, engine_name):
     db.session.rollback()
 
 
-def test_defaults_are_seeded(db, engine_name):
-    if engine_name == "postgresql":
-        pytest.skip("the PostgreSQL test reset truncates seeded rows")
-    # The autouse fixture found every default check already there.
+def test_defaults_are_seeded(db):
+    # The migration seeded every default check (restored on PostgreSQL after each reset).
     assert services.seed_default_checklist() == 0
     assert db.session.scalar(select(QACheck).where(QACheck.code == "battery")).minimum == 60
     profile = db.session.scalar(select(BuildProfile).where(BuildProfile.name == "Pack famille"))

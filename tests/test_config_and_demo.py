@@ -81,6 +81,10 @@ def test_demo_load_is_idempotent_and_spread_over_states(app, db):
     assert second.exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Device)) == devices == 30
     assert db.session.scalar(select(func.count()).select_from(DeviceEvent)) == events
+    from refurb.beneficiaries.models import Beneficiary
+
+    files = {b.status for b in db.session.scalars(select(Beneficiary))}
+    assert files == {"approved", "waiting", "draft"}  # unchanged by the second load
     states = set(db.session.scalars(select(Device.state).distinct()))
     assert {"received", "diagnosis", "ready", "to_dispose"} <= states
 

@@ -8,17 +8,18 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from refurb.core.errors import DomainError
+from refurb.core.i18n import N_
 from refurb.extensions import db
 
 MESSAGES = {
-    400: "La demande est incomplète ou mal formée.",
-    403: "Cette page n'est pas accessible avec votre rôle.",
-    404: "Cette page ou cet élément n'existe pas.",
-    405: "Cette action n'est pas possible ici.",
-    410: "Ce document a été effacé à la fin de sa durée de conservation.",
-    413: "Le fichier envoyé est trop volumineux.",
-    429: "Trop de tentatives : patientez avant de réessayer.",
-    500: "Une erreur inattendue est survenue. Elle a été enregistrée ; réessayez plus tard.",
+    400: N_("La demande est incomplète ou mal formée."),
+    403: N_("Cette page n'est pas accessible avec votre rôle."),
+    404: N_("Cette page ou cet élément n'existe pas."),
+    405: N_("Cette action n'est pas possible ici."),
+    410: N_("Ce document a été effacé à la fin de sa durée de conservation."),
+    413: N_("Le fichier envoyé est trop volumineux."),
+    429: N_("Trop de tentatives : patientez avant de réessayer."),
+    500: N_("Une erreur inattendue est survenue. Elle a été enregistrée ; réessayez plus tard."),
 }
 
 

@@ -101,3 +101,6 @@ def test_english_is_available_per_user(client, db, login_as):
     # Words defined in the pure core are in the catalogue too.
     assert "Ready for allocation" in html and "Laptop" in html
     assert "Prêt à attribuer" not in html
+    forbidden = client.get("/admin/users")
+    assert forbidden.status_code == 403
+    assert "This page is not available to your role." in forbidden.get_data(as_text=True)

@@ -1368,4 +1368,13 @@ EN = {
     "Clavier / souris": "Keyboard / mouse",
     "Administrateur": "Administrator",
     "Travailleur social": "Social worker",
+    # -- error pages
+    "La demande est incomplète ou mal formée.": "The request is incomplete or malformed.",
+    "Cette page n'est pas accessible avec votre rôle.": 'This page is not available to your role.',
+    "Cette page ou cet élément n'existe pas.": 'This page or item does not exist.',
+    "Cette action n'est pas possible ici.": 'This action is not possible here.',
+    "Ce document a été effacé à la fin de sa durée de conservation.": "This document was erased at the end of its retention period.",
+    "Le fichier envoyé est trop volumineux.": "The uploaded file is too large.",
+    "Trop de tentatives : patientez avant de réessayer.": "Too many attempts: please wait before trying again.",
+    "Une erreur inattendue est survenue. Elle a été enregistrée ; réessayez plus tard.": "An unexpected error occurred. It has been logged; please try again later.",
 }

@@ -44,6 +44,7 @@ from refurb.beneficiaries.services import (
     register_purge_blocker,
     require_approved_and_valid,
 )
+from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.core.errors import ConcurrentChange, IllegalTransition, InvalidInput
 from refurb.core.handover import (
@@ -86,13 +87,7 @@ _TAG_SPLIT = re.compile(r"[\s,;]+")
 
 def _flush(what: str) -> None:
     """Flush; a lost optimistic lock or a taken device becomes a French ConcurrentChange."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ConcurrentChange(
-            f"{what} vient d'être modifié(e) par quelqu'un d'autre : rechargez la page."
-        ) from None
+    flush_or_conflict(f"{what} vient d'être modifié(e) par quelqu'un d'autre : rechargez la page.")
 
 
 # ------------------------------------------------------------------------- training

@@ -20,10 +20,10 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    event,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.append_only import append_only
 from refurb.core.applications import Status
 from refurb.core.eligibility import Situation
 from refurb.extensions import db
@@ -269,19 +269,7 @@ class AccessLogEntry(db.Model):
     user = relationship("User", lazy="raise_on_sql")
 
 
-APPEND_ONLY = (PolicyVersion, ApplicationDecision, AccessLogEntry)
-
-
-class RecordIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_history_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    """Invariant 3 in the ORM as well as in the database (migration 0006 adds triggers)."""
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
-            raise RecordIsAppendOnly(
-                "Les décisions, versions de politique et consultations ne peuvent pas être "
-                "modifiées."
-            )
+append_only(
+    PolicyVersion, ApplicationDecision, AccessLogEntry,
+    message="Les décisions, versions de politique et consultations ne peuvent pas être modifiées.",
+)

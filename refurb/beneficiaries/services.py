@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from refurb.accounts.models import Role, User
+from refurb.concurrency import flush_or_conflict
 from refurb.core import applications as workflow
 from refurb.core.applications import STATUS_LABELS, ApplicationFacts, Status
 from refurb.core.eligibility import (
@@ -490,14 +490,9 @@ def _require_open(beneficiary: Beneficiary) -> None:
 
 
 def _flush(beneficiary: Beneficiary) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ConcurrentChange(
-            f"Le dossier {beneficiary.pseudonym} vient d'être modifié par quelqu'un d'autre : "
-            "rechargez la page."
-        ) from None
+    flush_or_conflict(
+        f"Le dossier {beneficiary.pseudonym} vient d'être modifié par quelqu'un d'autre : "
+        "rechargez la page.")
 
 
 def record_contact(beneficiary: Beneficiary, now: datetime) -> None:

@@ -13,10 +13,10 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    event,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.append_only import append_only
 from refurb.core.lifecycle import State
 from refurb.extensions import db
 
@@ -113,13 +113,4 @@ class DeviceEvent(db.Model):
 
 
 
-class HistoryIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_event_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    """Invariant 3 in the ORM as well as in the database: events are only ever inserted."""
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, DeviceEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise HistoryIsAppendOnly("L'historique des appareils ne peut pas être modifié.")
+append_only(DeviceEvent, message="L'historique des appareils ne peut pas être modifié.")

@@ -9,11 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.orm.exc import StaleDataError
 
+from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import counter_name, format_tag
 from refurb.core.device_types import DeviceType, estimated_weight
-from refurb.core.errors import ConcurrentChange, IllegalTransition, InvalidInput
+from refurb.core.errors import IllegalTransition, InvalidInput
 from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, check_transition
 from refurb.core.lifecycle import next_states as core_next_states
 from refurb.counters import take_numbers
@@ -198,13 +198,8 @@ def transition(
     device.state = target.value
     device.updated_at = now
     db.session.add(event)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ConcurrentChange(
-            f"{device.asset_tag} vient d'être modifié par quelqu'un d'autre : rechargez la page."
-        ) from None
+    flush_or_conflict(
+        f"{device.asset_tag} vient d'être modifié par quelqu'un d'autre : rechargez la page.")
     return event
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.append_only import append_only
 from refurb.extensions import db
 
 
@@ -32,13 +32,4 @@ class GiftValuation(db.Model):
     declared_by = relationship("User", lazy="raise_on_sql")
 
 
-class ValuationIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_valuation_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    """Append-only in the ORM as in the database (migration 0009 adds triggers)."""
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, GiftValuation) and (obj in session.deleted or session.is_modified(obj)):
-            raise ValuationIsAppendOnly("Une valeur déclarée ne peut pas être modifiée.")
+append_only(GiftValuation, message="Une valeur déclarée ne peut pas être modifiée.")

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
+from refurb.concurrency import flush_or_conflict
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.errors import ConcurrentChange, DomainError, InvalidInput, NotFound
 from refurb.core.lifecycle import (
@@ -85,13 +85,8 @@ REPAIRABLE = frozenset({S.DIAGNOSIS, S.WIPING, S.REPAIR, S.READY, S.RETURNED})
 
 
 def _flush_device(device: Device) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ConcurrentChange(
-            f"{device.asset_tag} vient d'être modifié par quelqu'un d'autre : rechargez la page."
-        ) from None
+    flush_or_conflict(
+        f"{device.asset_tag} vient d'être modifié par quelqu'un d'autre : rechargez la page.")
 
 
 def _state_label(state: str) -> str:

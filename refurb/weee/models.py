@@ -20,10 +20,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.append_only import append_only
 from refurb.core.weee import WASTE_CODES, OperationMode, PartKind, TransportMode
 from refurb.extensions import db
 
@@ -233,15 +233,5 @@ class IncomingWasteDevice(db.Model):
     line_id: Mapped[int] = mapped_column(ForeignKey("waste_register_lines.id"), index=True)
 
 
-class RegisterIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_register_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    """Invariant 3 in the ORM as well as in the database: register lines are only inserted."""
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, WasteRegisterLine | IncomingWasteDevice) and (
-            obj in session.deleted or session.is_modified(obj)
-        ):
-            raise RegisterIsAppendOnly("Le registre des déchets ne peut pas être modifié.")
+append_only(WasteRegisterLine, IncomingWasteDevice,
+            message="Le registre des déchets ne peut pas être modifié.")

@@ -7,7 +7,6 @@ record is corrected by a newer one, a validation is its own row, a log is kept a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -17,10 +16,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.append_only import append_only
 from refurb.core.sanitization import MediaKind, Outcome, Result, Technique, Verification
 from refurb.extensions import db
 
@@ -144,18 +143,8 @@ class DriveRemoval(db.Model):
     device = relationship("Device", lazy="raise_on_sql")
 
 
-APPEND_ONLY = (WipeLog, WipeRecord, WipeValidation, DriveRemoval)
-
-
-class SanitizationHistoryIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def _refuse_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
-            raise SanitizationHistoryIsAppendOnly(
-                "Les enregistrements d'effacement ne peuvent pas être modifiés : "
-                "ajoutez un nouvel enregistrement."
-            )
+append_only(
+    WipeLog, WipeRecord, WipeValidation, DriveRemoval,
+    message="Les enregistrements d'effacement ne peuvent pas être modifiés : "
+    "ajoutez un nouvel enregistrement.",
+)

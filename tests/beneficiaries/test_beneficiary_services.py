@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from refurb.append_only import AppendOnlyViolation
 from refurb.beneficiaries import queries, services
 from refurb.beneficiaries.models import (
     AccessLogEntry,
     ApplicationDecision,
     PolicyVersion,
-    RecordIsAppendOnly,
-)
+    )
 from refurb.core.eligibility import DEFAULT_POLICY, PolicyError
 from refurb.core.errors import (
     ConcurrentChange,
@@ -385,7 +385,7 @@ def test_history_rows_refuse_changes_in_the_orm(db):
     [decision] = decisions_of(db, beneficiary)
     for obj, attribute in ((decision, "reason"), (entry, "detail")):
         setattr(obj, attribute, "réécrit")
-        with pytest.raises(RecordIsAppendOnly):
+        with pytest.raises(AppendOnlyViolation):
             db.session.flush()
         db.session.rollback()
     assert isinstance(db.session.get(AccessLogEntry, entry.id), AccessLogEntry)

@@ -4,9 +4,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from refurb.append_only import AppendOnlyViolation
 from refurb.core.errors import IllegalTransition
 from refurb.devices import services
-from refurb.devices.models import DeviceEvent, HistoryIsAppendOnly
+from refurb.devices.models import DeviceEvent
 from tests.factories import make_collection, make_device, make_user
 
 
@@ -67,11 +68,11 @@ def test_orm_refuses_to_change_or_delete_an_event(db):
     db.session.commit()
     event = events_of(db, device)[0]
     event.reason = "réécrit"
-    with pytest.raises(HistoryIsAppendOnly):
+    with pytest.raises(AppendOnlyViolation):
         db.session.flush()
     db.session.rollback()
     db.session.delete(events_of(db, device)[0])
-    with pytest.raises(HistoryIsAppendOnly):
+    with pytest.raises(AppendOnlyViolation):
         db.session.flush()
     db.session.rollback()
 

@@ -14,10 +14,11 @@ from pypdf import PdfReader
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from refurb.append_only import AppendOnlyViolation
 from refurb.clock import utcnow
 from refurb.documents.models import IssuedDocument
 from refurb.portal import services
-from refurb.portal.models import GiftValuation, ValuationIsAppendOnly
+from refurb.portal.models import GiftValuation
 from refurb.reports.queries import recipients_of
 from refurb.settings import services as settings
 from refurb.training.services import hours_delivered_for_beneficiaries
@@ -222,7 +223,7 @@ def test_declared_values_are_append_only(scene, db, engine_name):
         scene.collection_a, "100", workshop=_letterhead(), actor_id=None, now=utcnow())
     db.session.commit()
     valuation.amount = 1
-    with pytest.raises(ValuationIsAppendOnly):
+    with pytest.raises(AppendOnlyViolation):
         db.session.flush()
     db.session.rollback()
     for statement in ("UPDATE gift_valuations SET amount = 1", "DELETE FROM gift_valuations"):

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from refurb.append_only import AppendOnlyViolation
 from refurb.core.errors import InvalidInput
 from refurb.weee import register, services
-from refurb.weee.models import Carrier, RegisterIsAppendOnly, WasteRegisterLine
+from refurb.weee.models import Carrier, WasteRegisterLine
 from tests.factories import make_collection, make_device, make_donor
 from tests.weee.helpers import (
     CARRIER2_SIRET,
@@ -227,11 +228,11 @@ def test_the_database_refuses_to_change_or_delete_register_lines(db, statement):
 def test_the_orm_refuses_to_change_or_delete_register_lines(db, closed):
     line = db.session.scalars(select(WasteRegisterLine)).first()
     line.note = "réécrit"
-    with pytest.raises(RegisterIsAppendOnly):
+    with pytest.raises(AppendOnlyViolation):
         db.session.flush()
     db.session.rollback()
     db.session.delete(db.session.scalars(select(WasteRegisterLine)).first())
-    with pytest.raises(RegisterIsAppendOnly):
+    with pytest.raises(AppendOnlyViolation):
         db.session.flush()
     db.session.rollback()
 

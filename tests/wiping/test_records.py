@@ -5,10 +5,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from refurb.append_only import AppendOnlyViolation
 from refurb.core.errors import InvalidInput
 from refurb.devices.models import DeviceEvent
 from refurb.wiping import services
-from refurb.wiping.models import SanitizationHistoryIsAppendOnly, WipeRecord
+from refurb.wiping.models import WipeRecord
 from tests.factories import NOW, make_device, make_user
 from tests.wiping.helpers import fixture_bytes, make_drive, wipe
 
@@ -57,11 +58,11 @@ def test_records_cannot_be_changed_or_deleted_by_the_orm(db):
     record = wipe(make_drive(make_device()))
     db.session.commit()
     record.result = "failed"
-    with pytest.raises(SanitizationHistoryIsAppendOnly):
+    with pytest.raises(AppendOnlyViolation):
         db.session.flush()
     db.session.rollback()
     db.session.delete(db.session.get(WipeRecord, record.id))
-    with pytest.raises(SanitizationHistoryIsAppendOnly):
+    with pytest.raises(AppendOnlyViolation):
         db.session.flush()
     db.session.rollback()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -12,48 +10,17 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from refurb import errors, templating, wiring
 from refurb.config import load_config
 from refurb.extensions import babel, csrf, db, login_manager, migrate
-
-# The domains, in dependency order (later ones may import earlier ones, never the reverse).
-# Each may have models.py (tables), services.py (use cases, lifecycle fact providers),
-# views.py (a blueprint `bp`) and cli.py (`register_cli(app)`); whichever exist are loaded.
-DOMAINS = (
-    "accounts",
-    "settings",
-    "donors",
-    "devices",
-    "documents",
-    "intake",
-    "printing",
-    "wiping",
-    "repair",
-    "weee",
-    "beneficiaries",
-    "training",
-    "allocations",
-    "portal",
-    "reports",
-)
-STANDALONE_MODULES = ("refurb.counters", "refurb.demo")
-
-
-def _domain_module(domain: str, part: str):
-    name = f"refurb.{domain}.{part}"
-    if importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
+from refurb.web import install_commit_point
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
 
-    for domain in DOMAINS:
-        for part in ("models", "services"):
-            _domain_module(domain, part)
-    for name in STANDALONE_MODULES:
-        importlib.import_module(name)
+    wiring.register_models()
 
     _init_database(app)
     migrate.init_app(
@@ -73,17 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
     babel.init_app(app, locale_selector=_select_locale)
 
-    for domain in DOMAINS:
-        views = _domain_module(domain, "views")
-        if views is not None:
-            app.register_blueprint(views.bp)
-        cli = _domain_module(domain, "cli")
-        if cli is not None:
-            cli.register_cli(app)
-    importlib.import_module("refurb.demo").register_cli(app)
-
-    from refurb import errors, templating
-
+    wiring.register_all(app)
+    install_commit_point(app)
     errors.register(app)
     templating.register(app)
     return app

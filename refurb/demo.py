@@ -16,13 +16,14 @@ from refurb.core.lifecycle import State
 from refurb.devices import services as devices
 from refurb.devices.models import Device, Drive
 from refurb.donors.models import Collection, DonorOrganisation
+from refurb.extension_points import demo_steps
 from refurb.extensions import db
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 
-# Later domains add what their guards require before a demo device moves on:
-# hook(device, target_state, actor_id, when).
-DEMO_STEP_HOOKS: list = []
+# Later domains add what their guards require before a demo device moves on
+# (extension_points.demo_steps): hook(device, target_state, actor_id, when).
+DEMO_STEP_HOOKS = demo_steps
 
 DEMO_PASSWORD = "demo-refurb-2026"
 DEMO_USERS = (
@@ -139,7 +140,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
         when = start
         for target in path:
             when += timedelta(hours=rng.randint(2, 48))
-            for hook in DEMO_STEP_HOOKS:  # e.g. the wiping domain records an erasure first
+            for hook in demo_steps:  # e.g. the wiping domain records an erasure first
                 hook(device, target, tech.id, when)
             # Demo history goes through the same service, guards included.
             devices.transition(device, target, actor_id=tech.id, now=when)

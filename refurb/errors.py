@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from refurb.core.errors import DomainError
 from refurb.core.i18n import N_
 from refurb.extensions import db
+from refurb.web import flash_domain_error, translate_error
 
 MESSAGES = {
     400: N_("La demande est incomplète ou mal formée."),
@@ -49,10 +50,9 @@ def register(app: Flask) -> None:
     def domain_error(error: DomainError):
         db.session.rollback()
         if _wants_json():
-            return jsonify(error=error.message, reasons=error.reasons), error.http_status
-        flash(error.message, "error")
-        for reason in error.reasons:
-            flash(reason, "error")
+            message, reasons = translate_error(error)
+            return jsonify(error=message, reasons=reasons), error.http_status
+        flash_domain_error(error)
         return redirect(request.referrer or "/")
 
     @app.errorhandler(HTTPException)

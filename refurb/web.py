@@ -1,15 +1,33 @@
-"""Small helpers shared by every blueprint's views: the clock, the acting user, loading or 404,
-and turning a DomainError into a flash message."""
+"""What every blueprint's views share: the clock, the acting user, loading or 404, and the one
+commit point of a request.
+
+A request commits once, after its view returned a success (status < 400); anything else rolls
+back. A view runs its service call inside `attempt()`, which turns a DomainError into the
+translated flash message and a rollback, so a route reads load → check → call → redirect:
+
+    if form.validate_on_submit():
+        with attempt() as done:
+            services.record_diagnosis(device, ..., actor_id=actor_id(), now=now())
+        if done:
+            return redirect(url_for("workshop.device", device_id=device.id))
+    return render_template("workshop/diagnosis.html", form=form)   # keeps what was typed
+
+A DomainError a view lets through is handled the same way by `refurb.errors` (flash, then back
+to the page the form came from).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from flask import abort, current_app, flash, request
+from flask import Flask, Response, abort, current_app, flash, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from refurb.clock import utcnow
-from refurb.core.errors import DomainError
+from refurb.core.errors import DomainError, Message
 from refurb.extensions import db
 
 T = TypeVar("T")
@@ -30,10 +48,63 @@ def now():
     return utcnow()
 
 
+def translate(message: str | Message) -> str:
+    """A msgid or Message in the reader's language (gettext without marking it safe)."""
+    if isinstance(message, Message):
+        return message.render(_plain_gettext)
+    return _plain_gettext(message)
+
+
+def _plain_gettext(msgid: str) -> str:
+    # Flask-Babel's gettext returns plain str (only the Jinja one marks safe) but it also
+    # applies %-formatting when given kwargs: never give it any here.
+    return str(gettext(msgid)) if msgid else msgid
+
+
+def translate_error(error: DomainError) -> tuple[str, list[str]]:
+    return error.translated(_plain_gettext)
+
+
 def flash_domain_error(error: DomainError) -> None:
-    flash(error.message, "error")
-    for reason in error.reasons:
+    message, reasons = translate_error(error)
+    flash(message, "error")
+    for reason in reasons:
         flash(reason, "error")
+
+
+class Outcome:
+    """Truthy when the service call inside `attempt()` went through."""
+
+    def __init__(self) -> None:
+        self.ok = False
+        self.error: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+@contextmanager
+def attempt(*, flash_error: bool = True) -> Iterator[Outcome]:
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as error:
+        db.session.rollback()
+        outcome.error = error
+        if flash_error:
+            flash_domain_error(error)
+    else:
+        outcome.ok = True
+
+
+def install_commit_point(app: Flask) -> None:
+    @app.after_request
+    def _commit_or_roll_back(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
 
 
 def page_arg() -> int:

@@ -34,6 +34,7 @@ from refurb.core.applications import STATUS_LABELS, Status
 from refurb.core.errors import DomainError
 from refurb.devices.queries import paginate
 from refurb.documents.pdf import workshop_letterhead
+from refurb.extension_points import beneficiary_panels
 from refurb.extensions import db
 from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
 
@@ -137,6 +138,7 @@ def _render_file(beneficiary: Beneficiary, typed: dict | None = None,
     return render_template(
         "beneficiaries/show.html",
         b=beneficiary,
+        panels=beneficiary_panels.render_data(beneficiary),
         status=services.display_status(beneficiary, today),
         evaluation=evaluation,
         policy=policy,

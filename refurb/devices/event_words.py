@@ -3,8 +3,10 @@ theirs with register_event_words() from their services module."""
 
 from __future__ import annotations
 
-EVENT_KIND_LABELS: dict[str, str] = {"note": "Note", "label_printed": "Étiquette imprimée"}
-EVENT_DETAIL_LABELS: dict[str, str] = {
+from refurb.extension_points import event_words
+
+KINDS: dict[str, str] = {"note": "Note", "label_printed": "Étiquette imprimée"}
+DETAILS: dict[str, str] = {
     "collection": "Collecte",
     "legal_status": "Statut à la réception",
     "stock": "Support d’étiquette",
@@ -12,15 +14,18 @@ EVENT_DETAIL_LABELS: dict[str, str] = {
     "format": "Format",
     "start": "Première position",
 }
-DETAIL_VALUE_LABELS: dict[str, str] = {"reuse": "Réemploi", "waste": "Déchet (DEEE)"}
+VALUES: dict[str, str] = {"reuse": "Réemploi", "waste": "Déchet (DEEE)"}
+# Transitional aliases: the words live in extension_points.event_words.
+EVENT_KIND_LABELS = event_words.kinds
+EVENT_DETAIL_LABELS = event_words.details
+DETAIL_VALUE_LABELS = event_words.values
 
 
 def register_event_words(kinds: dict[str, str] | None = None,
                          details: dict[str, str] | None = None,
                          values: dict[str, str] | None = None) -> None:
-    EVENT_KIND_LABELS.update(kinds or {})
-    EVENT_DETAIL_LABELS.update(details or {})
-    DETAIL_VALUE_LABELS.update(values or {})
+    """Transitional: domains now add their words in refurb.wiring."""
+    event_words.add(kinds, details, values)
 
 
 def event_kind_label(kind: str) -> str:

@@ -18,18 +18,18 @@ from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, chec
 from refurb.core.lifecycle import next_states as core_next_states
 from refurb.counters import take_numbers
 from refurb.devices.models import Device, DeviceEvent
+from refurb.extension_points import fact_providers
 from refurb.extensions import db
 
 # Later domains (wiping, workshop) add the facts their guards need without this module
 # importing them: each provider returns DeviceFacts fields to fill for one device.
 FactsProvider = Callable[[Device], dict[str, Any]]
-FACT_PROVIDERS: list[FactsProvider] = []
+FACT_PROVIDERS = fact_providers  # tests swap this name for a fixed set of providers
 
 
 def register_facts_provider(provider: FactsProvider) -> FactsProvider:
-    if provider not in FACT_PROVIDERS:
-        FACT_PROVIDERS.append(provider)
-    return provider
+    """Transitional: domains now add providers in refurb.wiring."""
+    return fact_providers.add(provider)
 
 
 def gather_facts(device: Device, reason: str = "") -> DeviceFacts:

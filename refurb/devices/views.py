@@ -11,20 +11,16 @@ from refurb.core.lifecycle import STATE_LABELS
 from refurb.devices import queries, services
 from refurb.devices.forms import NoteForm, TransitionForm
 from refurb.devices.models import Device
+from refurb.extension_points import device_panels, scan_resolvers
 from refurb.extensions import db
 from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
 
 bp = Blueprint("devices", __name__)
 
-# Other domains (removed drives, stock locations) add their own tag lookups here.
-SCAN_RESOLVERS: list = []
-
 
 def register_scan_resolver(resolver):
-    """resolver(text) -> URL or None, tried after devices for tags that are not devices."""
-    if resolver not in SCAN_RESOLVERS:
-        SCAN_RESOLVERS.append(resolver)
-    return resolver
+    """Transitional: domains now add resolvers in refurb.wiring."""
+    return scan_resolvers.add(resolver)
 
 
 @bp.get("/")
@@ -55,7 +51,7 @@ def _resolve_scan(text: str) -> str | None:
     device = queries.get_device_by_tag(text)
     if device is not None:
         return url_for("devices.show", device_id=device.id)
-    for resolver in SCAN_RESOLVERS:
+    for resolver in scan_resolvers:
         url = resolver(text)
         if url:
             return url
@@ -99,6 +95,7 @@ def show(device_id: int):
         transition_form=TransitionForm(),
         note_form=NoteForm(),
         can_change=_can_change(),
+        panels=device_panels.render_data(device),
     )
 
 

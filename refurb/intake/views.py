@@ -30,6 +30,7 @@ from refurb.documents.services import list_versions
 from refurb.donors import services as donors
 from refurb.donors.models import Collection
 from refurb.donors.queries import organisation_choices
+from refurb.extension_points import collection_panels
 from refurb.extensions import db
 from refurb.intake import csv_import, queries, services
 from refurb.intake.forms import (
@@ -133,6 +134,7 @@ def show_collection(collection_id: int):
     ]
     return render_template(
         "intake/collection.html", collection=collection, totals=totals, options=options,
+        panels=collection_panels.render_data(collection),
         page=paginate(queries.collection_devices_query(collection_id), page_arg(), per_page()),
         receipts=list_versions(f"collection:{collection_id}", kind="collection_receipt"),
         receipt_verdict=rules.can_issue_receipt(collection.state, totals.count),

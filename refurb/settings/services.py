@@ -1,30 +1,21 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from refurb import extension_points
 from refurb.core.errors import InvalidInput
+from refurb.extension_points import Definition
 from refurb.extensions import db
 from refurb.settings.models import Setting
 
-
-@dataclass(frozen=True)
-class Definition:
-    key: str
-    label: str  # French, shown on the admin page
-    kind: str  # "int" | "decimal" | "str" | "bool"
-    default: Any
-    help: str = ""
-    minimum: Decimal | int | None = None
-
-
-REGISTRY: dict[str, Definition] = {}
+REGISTRY = extension_points.settings
 
 
 def define(key: str, label: str, kind: str, default: Any, help: str = "", minimum=None) -> None:
-    REGISTRY[key] = Definition(key, label, kind, default, help, minimum)
+    """Transitional: domains now declare Definitions and add them in refurb.wiring."""
+    extension_points.define_settings(Definition(key, label, kind, default, help, minimum))
 
 
 def parse(definition: Definition, raw: str) -> Any:

@@ -1,0 +1,93 @@
+"""Every extension point of Refurb, in one place. Domains contribute to them only through
+`refurb.wiring.register_extensions`, called from `create_app`: nothing is registered as a side
+effect of importing a module. This module imports no domain.
+
+- scan_resolvers   text typed in the scan box → URL of what it names (shelf, removed drive…),
+                   tried after device tags.
+- fact_providers   device → DeviceFacts fields the lifecycle guards need (drives sanitized,
+                   QA done), from domains later than devices.
+- device_panels, beneficiary_panels, collection_panels
+                   named slots on those pages: a template and a function giving its ready data.
+- settings         admin-editable settings (key → Definition).
+- event_words      words for the device history: event kinds, detail keys and values.
+- demo_steps       what the demo loader must record before a device takes a step.
+- template_globals permission predicates and label tables templates may read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    template: str
+    # build(subject) → the template's `panel` variable; None when the template needs nothing.
+    build: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    label: str  # French msgid, shown on the admin page
+    kind: str  # "int" | "decimal" | "str" | "bool"
+    default: Any
+    help: str = ""
+    minimum: Decimal | int | None = None
+
+
+@dataclass
+class EventWords:
+    kinds: dict[str, str] = field(default_factory=dict)
+    details: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+
+    def add(self, kinds: dict[str, str] | None = None, details: dict[str, str] | None = None,
+            values: dict[str, str] | None = None) -> None:
+        self.kinds.update(kinds or {})
+        self.details.update(details or {})
+        self.values.update(values or {})
+
+
+class Slots:
+    """Ordered named panels; adding a name twice replaces it (create_app may run many times)."""
+
+    def __init__(self) -> None:
+        self._panels: dict[str, Panel] = {}
+
+    def add(self, panel: Panel) -> None:
+        self._panels[panel.name] = panel
+
+    def __iter__(self):
+        return iter(self._panels.values())
+
+    def render_data(self, subject: Any) -> list[tuple[str, Any]]:
+        """(template, data) for each slot, in order: what a page passes to its template."""
+        return [(p.template, p.build(subject) if p.build else None) for p in self._panels.values()]
+
+
+class OrderedSet(list):
+    def add(self, item: Any) -> Any:
+        if item not in self:
+            self.append(item)
+        return item
+
+
+scan_resolvers: OrderedSet = OrderedSet()
+fact_providers: OrderedSet = OrderedSet()
+device_panels = Slots()
+beneficiary_panels = Slots()
+collection_panels = Slots()
+settings: dict[str, Definition] = {}
+event_words = EventWords()
+demo_steps: OrderedSet = OrderedSet()
+template_globals: dict[str, Any] = {}
+
+
+def define_settings(*definitions: Definition) -> None:
+    for definition in definitions:
+        settings[definition.key] = definition

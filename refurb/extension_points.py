@@ -28,6 +28,7 @@ class Panel:
     template: str
     # build(subject) → the template's `panel` variable; None when the template needs nothing.
     build: Callable[[Any], Any] | None = None
+    order: int = 50  # position on the page, smaller first
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,11 @@ class Slots:
         self._panels[panel.name] = panel
 
     def __iter__(self):
-        return iter(self._panels.values())
+        return iter(sorted(self._panels.values(), key=lambda panel: panel.order))
 
     def render_data(self, subject: Any) -> list[tuple[str, Any]]:
         """(template, data) for each slot, in order: what a page passes to its template."""
-        return [(p.template, p.build(subject) if p.build else None) for p in self._panels.values()]
+        return [(p.template, p.build(subject) if p.build else None) for p in self]
 
 
 class OrderedSet(list):

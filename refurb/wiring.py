@@ -58,6 +58,16 @@ def register_all(app: Flask) -> None:
         importlib.import_module(name)
     _register_accounts()
     _register_devices()
+    _register_intake()
+    _register_printing()
+    _register_wiping()
+    _register_workshop()
+    _register_weee()
+    _register_beneficiaries()
+    _register_training()
+    _register_allocations()
+    _register_portal()
+    _register_reports()
     _register_blueprints(app)
     _register_commands(app)
     app.jinja_env.globals.update(points.template_globals)
@@ -75,14 +85,69 @@ def _register_devices() -> None:
     from refurb.devices import event_words
 
     points.event_words.add(event_words.KINDS, event_words.DETAILS, event_words.VALUES)
-    # Page slots, in the order they show. Transitional: panels without `build` still fetch
-    # their data through a context processor of their domain.
-    points.device_panels.add(points.Panel("workshop", "repair/_device_panel.html"))
-    points.device_panels.add(points.Panel("sanitization", "wiping/_device_panel.html"))
-    points.device_panels.add(points.Panel("labels", "printing/_device_panel.html"))
-    points.beneficiary_panels.add(points.Panel("allocations", "allocations/_beneficiary_panel.html"))
-    points.beneficiary_panels.add(points.Panel("training", "training/_beneficiary_panel.html"))
+
+
+# ---------------------------------------------------------------------------------- intake
+
+def _register_intake() -> None:
+    pass
+
+
+# -------------------------------------------------------------------------------- printing
+
+def _register_printing() -> None:
+    # Transitional: panels without `build` still fetch their data through a context processor.
+    points.device_panels.add(points.Panel("labels", "printing/_device_panel.html", order=30))
     points.collection_panels.add(points.Panel("labels", "printing/_collection_panel.html"))
+
+
+# ---------------------------------------------------------------------------------- wiping
+
+def _register_wiping() -> None:
+    points.device_panels.add(points.Panel("sanitization", "wiping/_device_panel.html", order=20))
+
+
+# -------------------------------------------------------------------------------- workshop
+
+def _register_workshop() -> None:
+    points.device_panels.add(points.Panel("workshop", "repair/_device_panel.html", order=10))
+
+
+# ------------------------------------------------------------------------------------ weee
+
+def _register_weee() -> None:
+    pass
+
+
+# --------------------------------------------------------------------------- beneficiaries
+
+def _register_beneficiaries() -> None:
+    pass
+
+
+# -------------------------------------------------------------------------------- training
+
+def _register_training() -> None:
+    points.beneficiary_panels.add(points.Panel("training", "training/_beneficiary_panel.html", order=20))
+
+
+# ----------------------------------------------------------------------------- allocations
+
+def _register_allocations() -> None:
+    points.beneficiary_panels.add(points.Panel("allocations", "allocations/_beneficiary_panel.html",
+                                                    order=10))
+
+
+# ---------------------------------------------------------------------------------- portal
+
+def _register_portal() -> None:
+    pass
+
+
+# --------------------------------------------------------------------------------- reports
+
+def _register_reports() -> None:
+    pass
 
 
 # ------------------------------------------------------------------------ blueprints, CLI

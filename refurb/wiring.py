@@ -43,8 +43,6 @@ LEGACY_SELF_REGISTERING = (
     "refurb.beneficiaries.services",
     "refurb.training.services",
     "refurb.allocations.services",
-    "refurb.portal.services",
-    "refurb.reports.services",
 )
 
 
@@ -141,13 +139,17 @@ def _register_allocations() -> None:
 # ---------------------------------------------------------------------------------- portal
 
 def _register_portal() -> None:
-    pass
+    from refurb.portal import services as portal
+
+    points.define_settings(*portal.SETTINGS)
 
 
 # --------------------------------------------------------------------------------- reports
 
 def _register_reports() -> None:
-    pass
+    from refurb.reports import outcomes
+
+    points.define_settings(*outcomes.SETTINGS)
 
 
 # ------------------------------------------------------------------------ blueprints, CLI

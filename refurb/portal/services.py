@@ -12,20 +12,21 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from refurb.core.amount_words import MAX_AMOUNT, euros_in_figures, euros_in_words
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
-from refurb.core.errors import InvalidInput
+from refurb.core.errors import InvalidInput, Message
+from refurb.core.i18n import N_
 from refurb.core.impact import Impact, impact
 from refurb.counters import next_number
 from refurb.documents.models import IssuedDocument
 from refurb.documents.pdf import Letterhead
 from refurb.documents.services import issue_document
 from refurb.donors.models import Collection
+from refurb.extension_points import Definition
 from refurb.extensions import db
 from refurb.portal import queries
 from refurb.portal.gift_receipt import render_gift_receipt
 from refurb.portal.models import GiftValuation
 from refurb.reports import queries as report_queries
-from refurb.reports.services import co2_assumptions, training_hours
-from refurb.settings.services import define
+from refurb.reports.outcomes import co2_assumptions, training_hours
 from refurb.settings.services import get as get_setting
 
 GIFT_KIND = "gift_receipt"
@@ -33,17 +34,19 @@ PURPOSE = "mecenat.organisation_purpose"
 ORGANISATION_TYPE = "mecenat.organisation_type"
 SIGNATORY = "mecenat.signatory_name"
 SIGNATORY_ROLE = "mecenat.signatory_role"
-define(PURPOSE, "Reçu fiscal (mécénat) : objet de l'organisme bénéficiaire", "str",
-       "Réemploi solidaire de matériel informatique au profit de personnes et de structures "
-       "en difficulté, et formation à son usage.",
-       help="Cerfa 16216 : objet de l'organisme qui reçoit le don.")
-define(ORGANISATION_TYPE, "Reçu fiscal (mécénat) : qualité de l'organisme bénéficiaire", "str",
-       "Organisme d'intérêt général (article 238 bis du CGI)",
-       help="Cerfa 16216 : type d'organisme (à vérifier avec votre service juridique).")
-define(SIGNATORY, "Reçu fiscal (mécénat) : nom du signataire", "str", "",
-       help="Obligatoire pour émettre un reçu fiscal.")
-define(SIGNATORY_ROLE, "Reçu fiscal (mécénat) : qualité du signataire", "str", "",
-       help="Par exemple : Président(e) du CCAS, directeur(rice).")
+SETTINGS = (
+    Definition(PURPOSE, N_("Reçu fiscal (mécénat) : objet de l'organisme bénéficiaire"), "str",
+               "Réemploi solidaire de matériel informatique au profit de personnes et de "
+               "structures en difficulté, et formation à son usage.",
+               help=N_("Cerfa 16216 : objet de l'organisme qui reçoit le don.")),
+    Definition(ORGANISATION_TYPE, N_("Reçu fiscal (mécénat) : qualité de l'organisme bénéficiaire"),
+               "str", "Organisme d'intérêt général (article 238 bis du CGI)",
+               help=N_("Cerfa 16216 : type d'organisme (à vérifier avec votre service juridique).")),
+    Definition(SIGNATORY, N_("Reçu fiscal (mécénat) : nom du signataire"), "str", "",
+               help=N_("Obligatoire pour émettre un reçu fiscal.")),
+    Definition(SIGNATORY_ROLE, N_("Reçu fiscal (mécénat) : qualité du signataire"), "str", "",
+               help=N_("Par exemple : Président(e) du CCAS, directeur(rice).")),
+)
 
 NATURE_OF_GOODS = "Matériel informatique et équipements électroniques d'occasion"
 FORM_OF_GIFT = "Acte sous seing privé"
@@ -78,16 +81,17 @@ def parse_amount(text: str | None) -> Decimal:
     cleaned = (text or "").replace("€", "").replace("\u202f", "").replace("\u00a0", "")
     cleaned = cleaned.replace(" ", "").replace(",", ".").strip()
     if not cleaned:
-        raise InvalidInput("Sans valeur déclarée, pas de reçu : indiquez la valeur du don au "
-                           "prix de revient.")
+        raise InvalidInput(N_("Sans valeur déclarée, pas de reçu : indiquez la valeur du don "
+                              "au prix de revient."))
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidInput(f"Valeur « {text} » illisible : écrivez par exemple 1 234,50.") from None
+        raise InvalidInput(N_("Valeur « %(text)s » illisible : écrivez par exemple 1 234,50."),
+                           text=text) from None
     if not amount.is_finite() or amount <= 0:
-        raise InvalidInput("La valeur du don doit être supérieure à zéro.")
+        raise InvalidInput(N_("La valeur du don doit être supérieure à zéro."))
     if amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput("La valeur du don s'écrit en euros, avec deux décimales au plus.")
+        raise InvalidInput(N_("La valeur du don s'écrit en euros, avec deux décimales au plus."))
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -115,23 +119,23 @@ def _type_label(kind: str) -> str:
 
 
 def _blockers(collection: Collection, counts: dict[str, int], workshop: Letterhead,
-              who: Signatory) -> list[str]:
+              who: Signatory) -> list[Message]:
     donor = collection.donor
     blockers = []
     if not counts:
-        blockers.append("Aucun appareil n'est encore enregistré dans cette collecte : la "
-                        "description des biens donnés serait vide.")
+        blockers.append(Message(N_("Aucun appareil n'est encore enregistré dans cette collecte : "
+                                   "la description des biens donnés serait vide.")))
     if not (donor.siret or "").strip():
-        blockers.append("Le SIREN de l'entreprise donatrice n'est pas renseigné (fiche du "
-                        "donateur, à compléter par l'atelier).")
+        blockers.append(Message(N_("Le SIREN de l'entreprise donatrice n'est pas renseigné "
+                                   "(fiche du donateur, à compléter par l'atelier).")))
     if not (donor.address or "").strip():
-        blockers.append("L'adresse de l'entreprise donatrice n'est pas renseignée.")
+        blockers.append(Message(N_("L'adresse de l'entreprise donatrice n'est pas renseignée.")))
     if not workshop.address.strip():
-        blockers.append("L'adresse de l'organisme bénéficiaire n'est pas configurée "
-                        "(WORKSHOP_ADDRESS).")
+        blockers.append(Message(N_("L'adresse de l'organisme bénéficiaire n'est pas "
+                                   "configurée (WORKSHOP_ADDRESS).")))
     if not (who.name and who.role):
-        blockers.append("Le nom et la qualité du signataire des reçus fiscaux ne sont pas "
-                        "renseignés (réglages de l'atelier).")
+        blockers.append(Message(N_("Le nom et la qualité du signataire des reçus fiscaux ne "
+                                   "sont pas renseignés (réglages de l'atelier).")))
     return blockers
 
 
@@ -178,12 +182,12 @@ def declare_gift_value(collection: Collection, raw_amount: str | None, *, worksh
     amount = parse_amount(raw_amount)
     latest = queries.latest_valuation(collection.id)
     if latest is not None and latest.amount == amount:
-        raise InvalidInput(f"Cette valeur est déjà déclarée : le reçu {latest.receipt_number} "
-                           "reste valable.")
+        raise InvalidInput(N_("Cette valeur est déjà déclarée : le reçu %(number)s reste "
+                              "valable."), number=latest.receipt_number)
     who = signatory()
     blockers = _blockers(collection, queries.type_counts(collection.id), workshop, who)
     if blockers:
-        raise InvalidInput("Le reçu fiscal ne peut pas encore être émis.", reasons=blockers)
+        raise InvalidInput(N_("Le reçu fiscal ne peut pas encore être émis."), reasons=blockers)
     number = queries.receipt_number_for(collection.id) or (
         f"RF-MEC-{now.year}-{next_number(f'mecenat:{now.year}'):04d}")
     payload = gift_payload(collection, amount, number=number, workshop=workshop, who=who,

@@ -10,18 +10,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import ADMIN, DONOR, roles_required
-from refurb.accounts.models import Role
+from refurb.accounts.permissions import is_admin
 from refurb.core.collections import STATE_LABELS as COLLECTION_STATES
-from refurb.core.errors import DomainError
 from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES, FATE_LABELS, Fate, fate_of
 from refurb.devices.queries import paginate
 from refurb.documents.csv_export import csv_response
 from refurb.documents.pdf import workshop_letterhead
-from refurb.extensions import db
 from refurb.portal import queries, services
 from refurb.portal.forms import GiftValueForm
 from refurb.templating import type_label
-from refurb.web import actor_id, flash_domain_error, now, page_arg, per_page
+from refurb.web import actor_id, attempt, now, page_arg, per_page
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -34,7 +32,7 @@ DOCUMENT_LABELS = {
 
 def _scope() -> int | None:
     """The donor whose records may be shown: the user's organisation; None for admins."""
-    return None if current_user.role == Role.ADMIN else current_user.donor_organisation_id
+    return None if is_admin(current_user) else current_user.donor_organisation_id
 
 
 def _collection(collection_id: int):
@@ -83,16 +81,13 @@ def collection(collection_id: int):
 def declare_value(collection_id: int):
     collection = _collection(collection_id)
     form = GiftValueForm()
-    if not form.validate():
-        return _collection_page(collection, form, 400)
-    try:
-        _valuation, document = services.declare_gift_value(
-            collection, form.amount.data, workshop=workshop_letterhead(current_app.config),
-            actor_id=actor_id(), now=now())
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+    done = None
+    if form.validate():
+        with attempt() as done:
+            _valuation, document = services.declare_gift_value(
+                collection, form.amount.data, workshop=workshop_letterhead(current_app.config),
+                actor_id=actor_id(), now=now())
+    if not done:
         return _collection_page(_collection(collection_id), form, 400)
     flash(_("Reçu fiscal %(number)s, version %(version)s, émis.", number=document.number,
             version=document.version), "success")

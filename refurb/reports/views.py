@@ -13,15 +13,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import ADMIN, SOCIAL, STAFF, roles_required
-from refurb.core.errors import DomainError, InvalidInput
+from refurb.core.errors import InvalidInput
+from refurb.core.i18n import N_
 from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES
 from refurb.documents.csv_export import csv_response
 from refurb.documents.pdf import workshop_letterhead
-from refurb.extensions import db
-from refurb.reports import services
+from refurb.reports import activity as flows
+from refurb.reports import annual as annual_report
+from refurb.reports import exports, outcomes
 from refurb.reports.forms import AnnualForm, PeriodForm
+from refurb.reports.periods import period_label, resolve_period
+from refurb.reports.permissions import can_issue_annual_report, can_see_people_figures
 from refurb.reports.queries import Period
-from refurb.web import actor_id, flash_domain_error, now
+from refurb.reports.tables import type_label
+from refurb.web import actor_id, attempt, now, translate
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -54,7 +59,7 @@ def report_cell(value) -> str:
 
 
 def _sees_people() -> bool:
-    return current_user.role in SOCIAL
+    return can_see_people_figures(current_user)
 
 
 def _period() -> tuple[Period, PeriodForm]:
@@ -62,12 +67,12 @@ def _period() -> tuple[Period, PeriodForm]:
     today = now().date()
     try:
         if not form.validate():
-            raise InvalidInput(_("Période invalide : l’année en cours est affichée."))
-        period = services.resolve_period(year=form.year.data, start=form.start.data,
-                                         end=form.end.data, today=today)
+            raise InvalidInput(N_("Période invalide : l’année en cours est affichée."))
+        period = resolve_period(year=form.year.data, start=form.start.data, end=form.end.data,
+                                today=today)
     except InvalidInput as error:
-        flash(error.message, "error")
-        period = services.resolve_period(year=None, start=None, end=None, today=today)
+        flash(translate(error.msg), "error")
+        period = resolve_period(year=None, start=None, end=None, today=today)
     return period, form
 
 
@@ -78,22 +83,23 @@ ADMIN_LINKS = (("reports.annual", "Rapport d’activité annuel"),
 def _page(template: str, period: Period, form: PeriodForm, **context):
     """Render a report page with its tabs, its period filter and the period's label."""
     tabs = [(e, _(label)) for e, label, people in TABS if _sees_people() or not people]
-    links = [(e, _(label)) for e, label in ADMIN_LINKS] if current_user.role in ADMIN else []
+    links = ([(e, _(label)) for e, label in ADMIN_LINKS]
+             if can_issue_annual_report(current_user) else [])
     args = {"start": period.start.isoformat(), "end": period.end.isoformat()}
     return render_template(template, period=period, form=form, tabs=tabs, links=links,
                            period_args=args,
-                           period_label=services.period_label(period), **context)
+                           period_label=period_label(period), **context)
 
 
 @bp.get("/")
 @roles_required(*STAFF)
 def dashboard():
     period, form = _period()
-    reuse = services.reuse_figures(period)
+    reuse = outcomes.reuse_figures(period)
     return _page("reports/dashboard.html", period, form,
-                 figures=services.key_figures(period, reuse, with_people=_sees_people()),
-                 stock=services.stock_table(), co2_source=CO2E_SOURCE,
-                 co2_types=sorted(services.type_label(t) for t in COMPUTER_TYPES),
+                 figures=outcomes.key_figures(period, reuse, with_people=_sees_people()),
+                 stock=flows.stock_table(), co2_source=CO2E_SOURCE,
+                 co2_types=sorted(type_label(t) for t in COMPUTER_TYPES),
                  assumptions=reuse.assumptions, reused_computers=reuse.reused_computers)
 
 
@@ -102,7 +108,7 @@ def dashboard():
 def activity():
     period, form = _period()
     return _page("reports/tables.html", period, form, heading=_("Flux"),
-                 tables=services.throughput_tables(period),
+                 tables=flows.throughput_tables(period),
                  note=_("Transitions enregistrées dans l’historique des appareils : un appareil "
                         "revenu en arrière puis à nouveau prêt compte à chaque passage."))
 
@@ -112,7 +118,7 @@ def activity():
 def lead_times():
     period, form = _period()
     return _page("reports/tables.html", period, form, heading=_("Délais"),
-                 tables=[services.lead_time_table(period)],
+                 tables=[flows.lead_time_table(period)],
                  note=_("Temps passé dans chaque état, pour les séjours terminés dans la période "
                         "(d’une transition à la suivante). Médiane et 90e centile au rang le "
                         "plus proche, à l’heure près."))
@@ -122,10 +128,10 @@ def lead_times():
 @roles_required(*STAFF)
 def reuse():
     period, form = _period()
-    figures = services.reuse_figures(period)
+    figures = outcomes.reuse_figures(period)
     return _page("reports/reuse.html", period, form, figures=figures,
                  co2_source=CO2E_SOURCE,
-                 co2_types=sorted(services.type_label(t) for t in COMPUTER_TYPES))
+                 co2_types=sorted(type_label(t) for t in COMPUTER_TYPES))
 
 
 @bp.get("/beneficiaries")
@@ -133,7 +139,7 @@ def reuse():
 def beneficiaries():
     period, form = _period()
     return _page("reports/tables.html", period, form,
-                 heading=_("Bénéficiaires servis"), tables=services.served_tables(period),
+                 heading=_("Bénéficiaires servis"), tables=outcomes.served_tables(period),
                  note=_("Bénéficiaires distincts ayant reçu au moins une machine (don ou prêt) "
                         "dans la période. Des effectifs, jamais des noms."))
 
@@ -143,7 +149,7 @@ def beneficiaries():
 def training():
     period, form = _period()
     return _page("reports/tables.html", period, form, heading=_("Formation"),
-                 tables=[services.training_table(period)],
+                 tables=[outcomes.training_table(period)],
                  note=_("Séances tenues dans la période ; un parcours est terminé quand le "
                         "nombre de séances suivies atteint le nombre prévu."))
 
@@ -151,13 +157,13 @@ def training():
 @bp.get("/export/<name>.csv")
 @roles_required(*STAFF)
 def export(name: str):
-    if name not in services.EXPORTS:
+    if name not in exports.EXPORTS:
         abort(404)
-    if services.EXPORTS[name][0] and not _sees_people():
+    if exports.EXPORTS[name][0] and not _sees_people():
         abort(403)
     period, _form = _period()
-    table = services.export_table(name, period, with_people=_sees_people())
-    return csv_response(services.csv_filename(table, period), table.header, table.rows)
+    table = exports.export_table(name, period, with_people=_sees_people())
+    return csv_response(exports.csv_filename(table, period), table.header, table.rows)
 
 
 @bp.get("/annual")
@@ -165,26 +171,21 @@ def export(name: str):
 def annual():
     form = AnnualForm(year=now().year - 1)
     return render_template("reports/annual.html", form=form,
-                           documents=services.annual_versions())
+                           documents=annual_report.annual_versions())
 
 
 @bp.post("/annual")
 @roles_required(*ADMIN)
 def issue_annual():
-    form = AnnualForm()
-    if not form.validate():
+    form, done = AnnualForm(), None
+    if form.validate():
+        with attempt() as done:
+            document, created = annual_report.issue_annual_report(
+                form.year.data, workshop=workshop_letterhead(current_app.config),
+                actor_id=actor_id(), now=now())
+    if not done:
         return render_template("reports/annual.html", form=form,
-                               documents=services.annual_versions()), 400
-    try:
-        document, created = services.issue_annual_report(
-            form.year.data, workshop=workshop_letterhead(current_app.config), actor_id=actor_id(),
-            now=now())
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-        return render_template("reports/annual.html", form=form,
-                               documents=services.annual_versions()), 400
+                               documents=annual_report.annual_versions()), 400
     flash(_("Rapport %(number)s, version %(version)s %(what)s.", number=document.number,
             version=document.version, what=_("émise") if created else _("inchangée")),
           "success")

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from refurb.reports.services import EXPORTS
+from refurb.reports.exports import EXPORTS
 from tests.reports.report_scene import build
 
 

@@ -7,19 +7,16 @@ from refurb.core.errors import InvalidInput
 from refurb.core.weee import (
     DEVICE_CATEGORY,
     WASTE_CODES,
-    Outcome,
-    RateRow,
     category_for,
     check_operation,
-    compute_rates,
     default_device_waste_code,
     is_hazardous,
     normalise_operation_code,
     normalise_waste_code,
-    outcome_for_mode,
     parse_weight_kg,
     tonnes,
 )
+from refurb.core.weee_rates import Outcome, RateRow, compute_rates, outcome_for_mode
 
 D = Decimal
 

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from refurb.core.errors import InvalidInput
+from refurb.core.i18n import N_
 from refurb.core.weee import (
     MAX_CARRIERS,
     TONNE,
@@ -140,7 +141,8 @@ def _waste(line: dict[str, Any], group: WasteGroup) -> None:
 
 def _carriers(line: dict[str, Any], carriers: Sequence[CarrierInfo]) -> None:
     if len(carriers) > MAX_CARRIERS:
-        raise InvalidInput(f"Au plus {MAX_CARRIERS} transporteurs par ligne du registre.")
+        raise InvalidInput(N_("Au plus %(max)s transporteurs par ligne du registre."),
+                           max=MAX_CARRIERS)
     for n, carrier in enumerate(carriers, start=1):
         line.update({
             f"transporter{n}TransportMode": carrier.transport_mode,
@@ -252,7 +254,8 @@ def corrected(direction: str, fields: dict[str, Any], changes: dict[str, Any]) -
     """The fields of an EDIT line: the previous ones with `changes` applied and checked."""
     unknown = set(changes) - set(EDITABLE) - {DATE_FIELD[direction]}
     if unknown:
-        raise InvalidInput(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+        raise InvalidInput(N_("Champs non modifiables : %(fields)s."),
+                           fields=", ".join(sorted(unknown)))
     line = {**_blank(FIELDS[direction]), **fields, **changes, "reason": "EDIT"}
     line["wasteCode"] = normalise_waste_code(line["wasteCode"])
     code, mode = check_operation(line["operationCode"], line["operationMode"])
@@ -261,10 +264,10 @@ def corrected(direction: str, fields: dict[str, Any], changes: dict[str, Any]) -
     if not isinstance(weight, bool) and isinstance(weight, int | float) and math.isfinite(weight):
         weight = Decimal(str(weight)).quantize(TONNE, ROUND_HALF_UP)  # 3 decimals, half up
     if not isinstance(weight, Decimal) or not 0 < weight < 10000:
-        raise InvalidInput("Poids en tonnes : strictement entre 0 et 10 000, 3 décimales.")
+        raise InvalidInput(N_("Poids en tonnes : strictement entre 0 et 10 000, 3 décimales."))
     line["weightValue"] = float(weight)
     if not (line["wasteDescription"] or "").strip():
-        raise InvalidInput("La dénomination du déchet est obligatoire.")
+        raise InvalidInput(N_("La dénomination du déchet est obligatoire."))
     for flag in ("wastePop", "wasteIsDangerous", "weightIsEstimate"):
         line[flag] = bool(line[flag])
     # A starred code or POPs is hazardous whatever was ticked.

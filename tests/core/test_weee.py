@@ -95,6 +95,18 @@ def test_operation_pairs_the_registry_refuses(code, mode):
         check_operation(code, mode)
 
 
+def test_a_refused_mode_names_the_allowed_ones_in_the_readers_language():
+    with pytest.raises(InvalidInput) as refused:
+        check_operation("R2", "ELIMINATION")
+    assert refused.value.message == ("Mode de traitement pour R2 : Réutilisation, Recyclage et "
+                                     "autres formes de valorisation de la matière.")
+    english = {"Mode de traitement pour %(code)s : %(modes)s.": "Treatment mode for %(code)s: "
+               "%(modes)s.", "Réutilisation": "Reuse",
+               "Recyclage et autres formes de valorisation de la matière": "Recycling"}
+    message, _reasons = refused.value.translated(lambda text: english.get(text, text))
+    assert message == "Treatment mode for R2: Reuse, Recycling."
+
+
 def test_operation_code_normalisation():
     assert normalise_operation_code(" d 13 ") == "D13"
 

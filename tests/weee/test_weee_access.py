@@ -97,6 +97,15 @@ def test_technicians_see_no_closing_button_nor_register_corrections(client, logi
     assert "Corriger" not in html and "/weee/partners" not in html
 
 
+def test_admins_see_the_closing_button_of_open_batches_and_the_partners(client, login_as,
+                                                                       objects):
+    login_as("admin")
+    html = client.get(f"/weee/batches/{objects['open']}").get_data(as_text=True)
+    assert f"/weee/batches/{objects['open']}/close" in html and "/weee/partners" in html
+    html = client.get(f"/weee/batches/{objects['closed']}").get_data(as_text=True)
+    assert "/close" not in html and "Ajouter un appareil" not in html
+
+
 def _fill(batches: int, items_each: int) -> None:
     operator, carrier = make_operator(), make_carrier()
     for _ in range(batches):

@@ -39,7 +39,6 @@ LEGACY_SELF_REGISTERING = (
     "refurb.intake.services",
     "refurb.wiping.services",
     "refurb.repair.services",
-    "refurb.weee.services",
     "refurb.beneficiaries.services",
     "refurb.training.services",
     "refurb.allocations.services",
@@ -114,7 +113,13 @@ def _register_workshop() -> None:
 # ------------------------------------------------------------------------------------ weee
 
 def _register_weee() -> None:
-    pass
+    from refurb.devices.batch import register_batch_action
+    from refurb.weee import batch_scan, event_words, permissions, site
+
+    points.define_settings(*site.SETTINGS)
+    points.event_words.add(event_words.KINDS, event_words.DETAILS)
+    points.template_globals.update(permissions.PREDICATES)
+    register_batch_action(batch_scan.ADD_TO_BATCH)
 
 
 # --------------------------------------------------------------------------- beneficiaries

@@ -3,28 +3,28 @@ reuse / recycling rates. Pure: no Flask, no SQLAlchemy.
 
 Sources: directive 2012/19/EU annex III (categories), the European waste list (codes, an
 asterisk marks hazardous waste), Trackdéchets registry V2 (`OutgoingWasteLineInput`, operation
-codes and the treatment modes each one allows), arrêté du 23 novembre 2005 art. 3 (targets).
+codes and the treatment modes each one allows). The rates are in `refurb.core.weee_rates`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from refurb.core.device_types import DeviceType
-from refurb.core.errors import InvalidInput
+from refurb.core.errors import InvalidInput, Message
+from refurb.core.i18n import N_
 
 # -- categories (2012/19/EU annex III, since 15 August 2018) --------------------------------
 CATEGORY_LABELS: dict[int, str] = {
-    1: "1 — Équipements d'échange thermique",
-    2: "2 — Écrans, moniteurs et équipements comprenant des écrans > 100 cm²",
-    3: "3 — Lampes",
-    4: "4 — Gros équipements (une dimension > 50 cm)",
-    5: "5 — Petits équipements",
-    6: "6 — Petits équipements informatiques et de télécommunications",
+    1: N_("1 — Équipements d'échange thermique"),
+    2: N_("2 — Écrans, moniteurs et équipements comprenant des écrans > 100 cm²"),
+    3: N_("3 — Lampes"),
+    4: N_("4 — Gros équipements (une dimension > 50 cm)"),
+    5: N_("5 — Petits équipements"),
+    6: N_("6 — Petits équipements informatiques et de télécommunications"),
 }
 
 # A laptop, a tablet or an all-in-one carries a screen over 100 cm²: category 2, like monitors.
@@ -50,7 +50,7 @@ def category_for(device_type: str) -> int:
     try:
         return DEVICE_CATEGORY[DeviceType(device_type)]
     except ValueError:
-        raise InvalidInput(f"Type d'appareil inconnu : {device_type}") from None
+        raise InvalidInput(N_("Type d'appareil inconnu : %(type)s"), type=device_type) from None
 
 
 def validate_category(value: object) -> int:
@@ -59,19 +59,19 @@ def validate_category(value: object) -> int:
     except (TypeError, ValueError):
         number = 0
     if number not in CATEGORY_LABELS:
-        raise InvalidInput("Catégorie DEEE : un nombre de 1 à 6.")
+        raise InvalidInput(N_("Catégorie DEEE : un nombre de 1 à 6."))
     return number
 
 
 # -- waste codes ---------------------------------------------------------------------------
 WASTE_CODE_LABELS: dict[str, str] = {
-    "16 02 14": "Équipements mis au rebut sans composants dangereux",
-    "16 02 13*": "Équipements mis au rebut contenant des composants dangereux",
-    "16 02 16": "Composants retirés des équipements mis au rebut",
-    "16 02 15*": "Composants dangereux retirés des équipements mis au rebut",
-    "20 01 36": "Équipements électriques et électroniques mis au rebut (déchets municipaux)",
-    "20 01 35*": "Équipements électriques et électroniques mis au rebut contenant des "
-    "composants dangereux (déchets municipaux)",
+    "16 02 14": N_("Équipements mis au rebut sans composants dangereux"),
+    "16 02 13*": N_("Équipements mis au rebut contenant des composants dangereux"),
+    "16 02 16": N_("Composants retirés des équipements mis au rebut"),
+    "16 02 15*": N_("Composants dangereux retirés des équipements mis au rebut"),
+    "20 01 36": N_("Équipements électriques et électroniques mis au rebut (déchets municipaux)"),
+    "20 01 35*": N_("Équipements électriques et électroniques mis au rebut contenant des "
+                    "composants dangereux (déchets municipaux)"),
 }
 WASTE_CODES = tuple(WASTE_CODE_LABELS)
 
@@ -87,11 +87,12 @@ def normalise_waste_code(value: object) -> str:
         # Same digits without the asterisk (or with one too many) is the usual slip: say so.
         bare = code.rstrip("*")
         twin = next((c for c in WASTE_CODES if c.rstrip("*") == bare), None)
-        hint = f" Vouliez-vous dire « {twin} » ?" if twin else ""
-        raise InvalidInput(
-            f"Code déchet « {text} » non pris en charge ; codes DEEE possibles : "
-            f"{', '.join(WASTE_CODES)}.{hint}"
-        )
+        if twin:
+            raise InvalidInput(N_("Code déchet « %(code)s » non pris en charge ; codes DEEE "
+                                  "possibles : %(codes)s. Vouliez-vous dire « %(twin)s » ?"),
+                               code=text, codes=", ".join(WASTE_CODES), twin=twin)
+        raise InvalidInput(N_("Code déchet « %(code)s » non pris en charge ; codes DEEE "
+                              "possibles : %(codes)s."), code=text, codes=", ".join(WASTE_CODES))
     return code
 
 
@@ -120,12 +121,12 @@ class PartKind(StrEnum):
 
 
 PART_KIND_LABELS: dict[PartKind, str] = {
-    PartKind.DEVICE: "Appareil",
-    PartKind.DRIVE: "Disque détruit",
-    PartKind.BATTERY: "Batteries",
-    PartKind.CABLE: "Câbles",
-    PartKind.SCREEN: "Dalles d'écran",
-    PartKind.OTHER: "Autres composants",
+    PartKind.DEVICE: N_("Appareil"),
+    PartKind.DRIVE: N_("Disque détruit"),
+    PartKind.BATTERY: N_("Batteries"),
+    PartKind.CABLE: N_("Câbles"),
+    PartKind.SCREEN: N_("Dalles d'écran"),
+    PartKind.OTHER: N_("Autres composants"),
 }
 LOOSE_KINDS = tuple(k for k in PartKind if k != PartKind.DEVICE)
 
@@ -145,7 +146,7 @@ def validate_kind(value: object, *, loose: bool = True) -> PartKind:
     except ValueError:
         kind = None
     if kind is None or (loose and kind == PartKind.DEVICE):
-        raise InvalidInput("Nature d'élément inconnue.")
+        raise InvalidInput(N_("Nature d'élément inconnue."))
     return kind
 
 
@@ -159,40 +160,40 @@ class OperationMode(StrEnum):
 
 
 OPERATION_MODE_LABELS: dict[OperationMode, str] = {
-    OperationMode.REUTILISATION: "Réutilisation",
-    OperationMode.RECYCLAGE: "Recyclage et autres formes de valorisation de la matière",
-    OperationMode.VALORISATION_ENERGETIQUE: "Valorisation énergétique",
-    OperationMode.AUTRES_VALORISATIONS: "Autres valorisations",
-    OperationMode.ELIMINATION: "Élimination",
+    OperationMode.REUTILISATION: N_("Réutilisation"),
+    OperationMode.RECYCLAGE: N_("Recyclage et autres formes de valorisation de la matière"),
+    OperationMode.VALORISATION_ENERGETIQUE: N_("Valorisation énergétique"),
+    OperationMode.AUTRES_VALORISATIONS: N_("Autres valorisations"),
+    OperationMode.ELIMINATION: N_("Élimination"),
 }
 
 M = OperationMode
 # Codes an outgoing register line accepts, with the modes Trackdéchets allows for each; an
 # empty tuple is a grouping or storage step (R12, R13, D13–D15, D9) that takes no mode.
 OPERATION_CODES: dict[str, tuple[str, tuple[OperationMode, ...]]] = {
-    "R1": ("Utilisation principale comme combustible", (M.VALORISATION_ENERGETIQUE,)),
-    "R2": ("Récupération ou régénération des solvants", (M.REUTILISATION, M.RECYCLAGE)),
-    "R3": ("Recyclage des substances organiques", (M.RECYCLAGE, M.AUTRES_VALORISATIONS)),
-    "R4": ("Recyclage ou récupération des métaux et composés métalliques", (M.RECYCLAGE,)),
-    "R5": ("Recyclage ou récupération d'autres matières inorganiques",
+    "R1": (N_("Utilisation principale comme combustible"), (M.VALORISATION_ENERGETIQUE,)),
+    "R2": (N_("Récupération ou régénération des solvants"), (M.REUTILISATION, M.RECYCLAGE)),
+    "R3": (N_("Recyclage des substances organiques"), (M.RECYCLAGE, M.AUTRES_VALORISATIONS)),
+    "R4": (N_("Recyclage ou récupération des métaux et composés métalliques"), (M.RECYCLAGE,)),
+    "R5": (N_("Recyclage ou récupération d'autres matières inorganiques"),
            (M.RECYCLAGE, M.AUTRES_VALORISATIONS)),
-    "R6": ("Régénération des acides ou des bases", (M.RECYCLAGE,)),
-    "R7": ("Récupération des produits servant à capter les polluants", (M.REUTILISATION,)),
-    "R8": ("Récupération des produits provenant des catalyseurs", (M.RECYCLAGE,)),
-    "R9": ("Régénération ou autres réemplois des huiles",
+    "R6": (N_("Régénération des acides ou des bases"), (M.RECYCLAGE,)),
+    "R7": (N_("Récupération des produits servant à capter les polluants"), (M.REUTILISATION,)),
+    "R8": (N_("Récupération des produits provenant des catalyseurs"), (M.RECYCLAGE,)),
+    "R9": (N_("Régénération ou autres réemplois des huiles"),
            (M.REUTILISATION, M.RECYCLAGE, M.VALORISATION_ENERGETIQUE)),
-    "R10": ("Épandage sur le sol au profit de l'agriculture", (M.RECYCLAGE,)),
-    "R11": ("Utilisation de déchets résiduels issus de R1 à R10",
+    "R10": (N_("Épandage sur le sol au profit de l'agriculture"), (M.RECYCLAGE,)),
+    "R11": (N_("Utilisation de déchets résiduels issus de R1 à R10"),
             (M.RECYCLAGE, M.AUTRES_VALORISATIONS, M.VALORISATION_ENERGETIQUE)),
-    "R12": ("Échange de déchets en vue de R1 à R11 (tri, démantèlement)", ()),
-    "R13": ("Stockage préalable à R1 à R12", ()),
-    "D1": ("Dépôt sur ou dans le sol", (M.ELIMINATION,)),
-    "D5": ("Mise en décharge spécialement aménagée", (M.ELIMINATION,)),
-    "D9": ("Traitement physico-chimique", ()),
-    "D10": ("Incinération à terre", (M.ELIMINATION,)),
-    "D13": ("Regroupement préalable à D1 à D12", ()),
-    "D14": ("Reconditionnement préalable à D1 à D13", ()),
-    "D15": ("Stockage préalable à D1 à D14", ()),
+    "R12": (N_("Échange de déchets en vue de R1 à R11 (tri, démantèlement)"), ()),
+    "R13": (N_("Stockage préalable à R1 à R12"), ()),
+    "D1": (N_("Dépôt sur ou dans le sol"), (M.ELIMINATION,)),
+    "D5": (N_("Mise en décharge spécialement aménagée"), (M.ELIMINATION,)),
+    "D9": (N_("Traitement physico-chimique"), ()),
+    "D10": (N_("Incinération à terre"), (M.ELIMINATION,)),
+    "D13": (N_("Regroupement préalable à D1 à D12"), ()),
+    "D14": (N_("Reconditionnement préalable à D1 à D13"), ()),
+    "D15": (N_("Stockage préalable à D1 à D14"), ()),
 }
 
 
@@ -202,12 +203,22 @@ def normalise_operation_code(value: object) -> str:
     match = re.fullmatch(r"([RD])0*(\d{1,2})", text)
     code = f"{match[1]}{match[2]}" if match else text
     if code not in OPERATION_CODES:
-        raise InvalidInput(f"Code de traitement « {value} » inconnu.")
+        raise InvalidInput(N_("Code de traitement « %(code)s » inconnu."), code=value)
     return code
 
 
 def allowed_modes(operation_code: str) -> tuple[OperationMode, ...]:
     return OPERATION_CODES[normalise_operation_code(operation_code)][1]
+
+
+class Labels(Message):
+    """Several labels in one message parameter ("Réutilisation, Recyclage"), each translated."""
+
+    def __init__(self, labels: tuple[str, ...]) -> None:
+        super().__init__("", {"labels": labels})
+
+    def render(self, translate: Callable[[str], str] = lambda text: text) -> str:
+        return ", ".join(translate(label) for label in self.params["labels"])
 
 
 def check_operation(operation_code: object, mode: object) -> tuple[str, OperationMode | None]:
@@ -217,17 +228,16 @@ def check_operation(operation_code: object, mode: object) -> tuple[str, Operatio
     text = str(mode or "").strip()
     if not modes:
         if text:
-            raise InvalidInput(
-                f"Le code {code} est un regroupement ou un stockage : pas de mode de traitement."
-            )
+            raise InvalidInput(N_("Le code %(code)s est un regroupement ou un stockage : pas de "
+                                  "mode de traitement."), code=code)
         return code, None
     try:
         chosen = OperationMode(text)
     except ValueError:
         chosen = None
     if chosen not in modes:
-        names = ", ".join(OPERATION_MODE_LABELS[m] for m in modes)
-        raise InvalidInput(f"Mode de traitement pour {code} : {names}.")
+        raise InvalidInput(N_("Mode de traitement pour %(code)s : %(modes)s."), code=code,
+                           modes=Labels(tuple(OPERATION_MODE_LABELS[m] for m in modes)))
     return code, chosen
 
 
@@ -240,11 +250,11 @@ class TransportMode(StrEnum):
 
 
 TRANSPORT_MODE_LABELS: dict[TransportMode, str] = {
-    TransportMode.ROAD: "Route",
-    TransportMode.RAIL: "Ferré",
-    TransportMode.AIR: "Aérien",
-    TransportMode.RIVER: "Fluvial",
-    TransportMode.SEA: "Maritime",
+    TransportMode.ROAD: N_("Route"),
+    TransportMode.RAIL: N_("Ferré"),
+    TransportMode.AIR: N_("Aérien"),
+    TransportMode.RIVER: N_("Fluvial"),
+    TransportMode.SEA: N_("Maritime"),
 }
 
 MAX_CARRIERS = 5  # the register line has room for five transporters
@@ -267,14 +277,15 @@ def parse_weight_kg(value: object, *, required: bool = True) -> Decimal | None:
     text = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
     if not text:
         if required:
-            raise InvalidInput("Le poids est obligatoire.")
+            raise InvalidInput(N_("Le poids est obligatoire."))
         return None
     try:
         weight = Decimal(text)
     except ArithmeticError:
-        raise InvalidInput(f"Poids « {value} » illisible : un nombre de kilogrammes.") from None
+        raise InvalidInput(N_("Poids « %(weight)s » illisible : un nombre de kilogrammes."),
+                           weight=value) from None
     if not weight.is_finite() or weight <= 0 or weight >= Decimal("100000"):
-        raise InvalidInput("Le poids doit être supérieur à 0 kg et inférieur à 100 t.")
+        raise InvalidInput(N_("Le poids doit être supérieur à 0 kg et inférieur à 100 t."))
     return weight.quantize(KG, ROUND_HALF_UP)
 
 
@@ -285,145 +296,3 @@ def tonnes(weight_kg: Decimal) -> Decimal:
     if value == 0 and weight_kg > 0:
         value = (Decimal(weight_kg) / 1000).quantize(TONNE, ROUND_CEILING)
     return value
-
-
-# -- reuse and recycling rates -------------------------------------------------------------------
-class Outcome(StrEnum):
-    REUSED = "reused"  # allocated to a beneficiary, or prepared for reuse by the operator
-    RECYCLED = "recycled"  # left in a batch whose treatment mode is RECYCLAGE
-    RECOVERED = "recovered"  # other recovery (energy, other): counts toward the 80 % only
-    OTHER = "other"  # elimination, or a grouping code with no final mode yet
-
-
-OUTCOME_LABELS = {
-    Outcome.REUSED: "Réemploi",
-    Outcome.RECYCLED: "Recyclage",
-    Outcome.RECOVERED: "Autre valorisation",
-    Outcome.OTHER: "Autre",
-}
-
-
-def outcome_for_mode(mode: str | None) -> Outcome:
-    return {
-        OperationMode.REUTILISATION: Outcome.REUSED,
-        OperationMode.RECYCLAGE: Outcome.RECYCLED,
-        OperationMode.VALORISATION_ENERGETIQUE: Outcome.RECOVERED,
-        OperationMode.AUTRES_VALORISATIONS: Outcome.RECOVERED,
-    }.get(mode or "", Outcome.OTHER)  # type: ignore[call-overload]
-
-
-@dataclass(frozen=True)
-class Target:
-    recovery: Decimal
-    reuse_recycling: Decimal
-
-
-# French targets since 2019 for categories 2 and 6, by weight.
-TARGETS: dict[int, Target] = {
-    2: Target(recovery=Decimal("0.80"), reuse_recycling=Decimal("0.70")),
-    6: Target(recovery=Decimal("0.80"), reuse_recycling=Decimal("0.70")),
-}
-
-
-@dataclass(frozen=True)
-class RateRow:
-    category: int
-    outcome: Outcome
-    weight_kg: Decimal
-    count: int = 1
-
-
-@dataclass(frozen=True)
-class Figures:
-    count: int = 0
-    weight_kg: Decimal = Decimal("0")
-
-
-SHARE = Decimal("0.0001")
-
-
-def _share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) / Decimal(whole)).quantize(SHARE, ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class CategoryRates:
-    category: int | None  # None: every category together
-    figures: dict[Outcome, Figures] = field(default_factory=dict)
-
-    def of(self, outcome: Outcome) -> Figures:
-        return self.figures.get(outcome, Figures())
-
-    @property
-    def total(self) -> Figures:
-        return Figures(
-            sum(f.count for f in self.figures.values()),
-            sum((f.weight_kg for f in self.figures.values()), Decimal("0")),
-        )
-
-    def share_by_count(self, outcome: Outcome) -> Decimal | None:
-        return _share(self.of(outcome).count, self.total.count)
-
-    def share_by_weight(self, outcome: Outcome) -> Decimal | None:
-        return _share(self.of(outcome).weight_kg, self.total.weight_kg)
-
-    def other_by_count(self) -> Decimal | None:
-        """"Other" as the page shows it: everything neither reused nor recycled."""
-        part = self.of(Outcome.RECOVERED).count + self.of(Outcome.OTHER).count
-        return _share(part, self.total.count)
-
-    def other_by_weight(self) -> Decimal | None:
-        part = self.of(Outcome.RECOVERED).weight_kg + self.of(Outcome.OTHER).weight_kg
-        return _share(part, self.total.weight_kg)
-
-    @property
-    def reuse_recycling_rate(self) -> Decimal | None:
-        part = self.of(Outcome.REUSED).weight_kg + self.of(Outcome.RECYCLED).weight_kg
-        return _share(part, self.total.weight_kg)
-
-    @property
-    def recovery_rate(self) -> Decimal | None:
-        return _share(self.total.weight_kg - self.of(Outcome.OTHER).weight_kg,
-                      self.total.weight_kg)
-
-    @property
-    def target(self) -> Target | None:
-        return TARGETS.get(self.category) if self.category is not None else None
-
-    @property
-    def meets_recovery(self) -> bool | None:
-        if self.target is None or self.recovery_rate is None:
-            return None
-        return self.recovery_rate >= self.target.recovery
-
-    @property
-    def meets_reuse_recycling(self) -> bool | None:
-        if self.target is None or self.reuse_recycling_rate is None:
-            return None
-        return self.reuse_recycling_rate >= self.target.reuse_recycling
-
-
-@dataclass(frozen=True)
-class RatesReport:
-    categories: list[CategoryRates]
-    overall: CategoryRates
-
-
-def compute_rates(rows: Iterable[RateRow]) -> RatesReport:
-    """Sum counts and weights per category and outcome; shares are derived, never stored."""
-    sums: dict[int | None, dict[Outcome, tuple[int, Decimal]]] = {}
-    for row in rows:
-        category = validate_category(row.category)
-        for key in (category, None):
-            bucket = sums.setdefault(key, {})
-            count, weight = bucket.get(row.outcome, (0, Decimal("0")))
-            bucket[row.outcome] = (count + row.count, weight + Decimal(row.weight_kg))
-
-    def build(key: int | None) -> CategoryRates:
-        bucket = sums.get(key, {})
-        return CategoryRates(key, {o: Figures(c, w) for o, (c, w) in bucket.items()})
-
-    categories = [build(c) for c in sorted(k for k in sums if k is not None)]
-    return RatesReport(categories, build(None))

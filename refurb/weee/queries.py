@@ -1,28 +1,22 @@
-"""Read side of WEEE disposal: batch lists and pages, the register, the rates' records."""
+"""Read side of WEEE disposal: batch lists and pages, operators and carriers, the register.
+Reads only: the use cases import this module, never the other way round."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
-from refurb.core.device_types import estimated_weight
 from refurb.core.lifecycle import State
-from refurb.core.weee import (
-    Outcome,
-    RateRow,
-    RatesReport,
-    category_for,
-    compute_rates,
-    outcome_for_mode,
-)
-from refurb.devices.models import Device, DeviceEvent, Drive
+from refurb.devices.models import Device, Drive
 from refurb.extensions import db
 from refurb.weee.models import (
     BatchCarrier,
     Carrier,
+    IncomingWasteDevice,
     TreatmentOperator,
     WasteItem,
     WasteRegisterLine,
@@ -54,6 +48,25 @@ def batch_totals(batch_ids: list[int]) -> dict[int, BatchTotals]:
         .where(WasteItem.batch_id.in_(batch_ids)).group_by(WasteItem.batch_id)
     )
     return {b: BatchTotals(n, q or 0, Decimal(w or 0)) for b, n, q, w in rows}
+
+
+def batch_items(batch: WeeeBatch) -> list[WasteItem]:
+    return list(db.session.scalars(
+        select(WasteItem)
+        .options(joinedload(WasteItem.device), joinedload(WasteItem.drive))
+        .where(WasteItem.batch_id == batch.id)
+        .order_by(WasteItem.id)
+    ))
+
+
+def batch_number_holding(*, device_id: int | None = None,
+                         drive_id: int | None = None) -> str | None:
+    """The number of the batch that already holds this device (or this drive), if any."""
+    held = (WasteItem.device_id == device_id) if device_id is not None else (
+        WasteItem.drive_id == drive_id)
+    return db.session.scalar(
+        select(WeeeBatch.number).join(WasteItem, WasteItem.batch_id == WeeeBatch.id).where(held)
+    )
 
 
 def batch_carriers(batch_id: int) -> list[Carrier]:
@@ -123,54 +136,35 @@ def latest_revisions(public_ids: list[str]) -> dict[str, int]:
     return dict(rows.all())
 
 
-def count_pending_incoming() -> int:
-    from refurb.weee.services import pending_incoming_query
+def latest_revision(public_id: str) -> WasteRegisterLine | None:
+    return db.session.scalars(
+        select(WasteRegisterLine).where(WasteRegisterLine.public_id == public_id)
+        .order_by(WasteRegisterLine.revision.desc()).limit(1)
+    ).first()
 
+
+def pending_incoming_query() -> Select:
+    """Devices received as waste that no incoming register line records yet."""
+    recorded = select(IncomingWasteDevice.device_id)
+    return (
+        select(Device)
+        .options(joinedload(Device.collection))
+        .where(Device.legal_status == "waste", Device.id.not_in(recorded))
+        .order_by(Device.id)
+    )
+
+
+def waste_codes_of_devices(device_ids: list[int]) -> dict[int, str]:
+    """The waste code each of these devices carries in a batch, for those in one."""
+    if not device_ids:
+        return {}
+    return dict(db.session.execute(
+        select(WasteItem.device_id, WasteItem.waste_code)
+        .where(WasteItem.device_id.in_(device_ids))
+    ).all())
+
+
+def count_pending_incoming() -> int:
     return db.session.scalar(
         select(func.count()).select_from(pending_incoming_query().order_by(None).subquery())
     ) or 0
-
-
-# ------------------------------------------------------------------------------ rates
-
-
-def rate_rows(start: date, end: date) -> list[RateRow]:
-    """Records of the period, one row per device or loose item (invariant 6: nothing typed):
-
-    - a device or part that left in a batch handed over in the period: the batch's treatment
-      mode decides (RECYCLAGE → recycled, REUTILISATION → reused, …);
-    - a device allocated in the period (an "allocated" event) and not disposed of in the same
-      period: reused.
-    """
-    rows: list[RateRow] = []
-    disposed: set[int] = set()
-    for category, mode, weight, quantity, device_id in db.session.execute(
-        select(WasteItem.category, WeeeBatch.operation_mode, WasteItem.weight_kg,
-               WasteItem.quantity, WasteItem.device_id)
-        .join(WeeeBatch, WeeeBatch.id == WasteItem.batch_id)
-        .where(WeeeBatch.state == "closed", WeeeBatch.handover_date >= start,
-               WeeeBatch.handover_date <= end)
-    ):
-        rows.append(RateRow(category, outcome_for_mode(mode), Decimal(weight), quantity))
-        if device_id is not None:
-            disposed.add(device_id)
-    allocated = (
-        select(DeviceEvent.device_id)
-        .where(DeviceEvent.to_state == State.ALLOCATED.value,
-               DeviceEvent.occurred_at >= datetime.combine(start, time.min),
-               DeviceEvent.occurred_at < datetime.combine(end + timedelta(days=1), time.min))
-        .distinct()
-    )
-    for device_id, device_type, weight in db.session.execute(
-        select(Device.id, Device.device_type, Device.weight_kg).where(Device.id.in_(allocated))
-    ):
-        if device_id in disposed:
-            continue
-        kg = Decimal(weight) if weight else estimated_weight(device_type)
-        rows.append(RateRow(category_for(device_type), Outcome.REUSED, kg))
-    return rows
-
-
-def rates(start: date, end: date) -> RatesReport:
-    return compute_rates(rate_rows(start, end))
-

@@ -1,314 +1,241 @@
-"""Waste register lines in the shape Trackdéchets takes them (registry V2).
+"""The waste register (registre des déchets): outgoing lines written when a batch closes,
+incoming lines for equipment received as waste, corrections, and exports.
 
-Field names and order follow `OutgoingWasteLineInput` and `IncomingWasteLineInput` of
-MTES-MCT/trackdechets back/src/registryV2/typeDefs/registryV2.inputs.graphql. Note that the
-destination and the carriers are identified by `…CompanyOrgId` (a SIRET for a French company),
-not `…CompanySiret`. Every line carries every field, unknown ones as null, so a JSON line can be
-submitted as is and a CSV column always means the same thing.
-
-Plain data in, plain dicts out: no database here.
+Append-only (invariant 3): a correction is a new line with the same publicId; an export is an
+issued document (invariant 5). The lines' fields follow Trackdéchets (`trackdechets`).
 """
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from refurb.core.errors import InvalidInput
+from sqlalchemy.exc import IntegrityError
+
+from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType, estimated_weight
+from refurb.core.errors import ConcurrentChange, InvalidInput
+from refurb.core.i18n import N_
 from refurb.core.weee import (
-    MAX_CARRIERS,
-    TONNE,
-    check_operation,
-    is_hazardous,
-    normalise_waste_code,
-    tonnes,
+    PART_KIND_LABELS,
+    PartKind,
+    default_device_waste_code,
+    normalise_operation_code,
 )
-
-CARRIER_SUFFIXES = (
-    "TransportMode", "CompanyType", "CompanyOrgId", "RecepisseIsExempted", "RecepisseNumber",
-    "CompanyName", "CompanyAddress", "CompanyPostalCode", "CompanyCity", "CompanyCountryCode",
+from refurb.counters import next_number
+from refurb.devices.models import Device
+from refurb.documents.models import IssuedDocument
+from refurb.documents.services import issue_document
+from refurb.extensions import db
+from refurb.settings import services as settings
+from refurb.weee import queries, trackdechets
+from refurb.weee.inputs import required_text
+from refurb.weee.models import (
+    Carrier,
+    IncomingWasteDevice,
+    TreatmentOperator,
+    WasteItem,
+    WasteRegisterLine,
+    WeeeBatch,
 )
-CARRIER_FIELDS = tuple(
-    f"transporter{n}{suffix}" for n in range(1, MAX_CARRIERS + 1) for suffix in CARRIER_SUFFIXES
-)
-_BROKER_TRADER = (
-    "brokerCompanySiret", "brokerCompanyName", "brokerRecepisseNumber",
-    "traderCompanySiret", "traderCompanyName", "traderRecepisseNumber",
-)
-_INITIAL_EMITTER = (
-    "initialEmitterCompanyType", "initialEmitterCompanyOrgId", "initialEmitterCompanyName",
-    "initialEmitterCompanyAddress", "initialEmitterCompanyPostalCode",
-    "initialEmitterCompanyCity", "initialEmitterCompanyCountryCode",
-    "initialEmitterMunicipalitiesInseeCodes",
-)
+from refurb.weee.site import INCOMING_OPERATION_CODE, reporting_site
 
-OUTGOING_FIELDS: tuple[str, ...] = (
-    "reason", "publicId", "reportForCompanySiret",
-    "reportForPickupSiteName", "reportForPickupSiteAddress", "reportForPickupSitePostalCode",
-    "reportForPickupSiteCity", "reportForPickupSiteCountryCode", "reportAsCompanySiret",
-    "wasteDescription", "wasteCode", "wasteCodeBale", "wastePop", "wasteIsDangerous",
-    "dispatchDate", "weightValue", "weightIsEstimate", "volume",
-    *_INITIAL_EMITTER,
-    "destinationCompanyType", "destinationCompanyOrgId", "destinationCompanyName",
-    "destinationCompanyAddress", "destinationCompanyCity", "destinationCompanyPostalCode",
-    "destinationCompanyCountryCode", "destinationDropSiteAddress",
-    "destinationDropSitePostalCode", "destinationDropSiteCity", "destinationDropSiteCountryCode",
-    "operationCode", "operationMode", "gistridNumber", "movementNumber",
-    "ecoOrganismeSiret", "ecoOrganismeName", *_BROKER_TRADER,
-    "isDirectSupply", *CARRIER_FIELDS,
-)
-
-INCOMING_FIELDS: tuple[str, ...] = (
-    "reason", "publicId", "reportAsCompanySiret", "reportForCompanySiret",
-    "wasteDescription", "wasteCode", "wasteCodeBale", "wastePop", "wasteIsDangerous",
-    "receptionDate", "weighingHour", "weightValue", "weightIsEstimate", "volume",
-    *_INITIAL_EMITTER,
-    "emitterCompanyType", "emitterCompanyOrgId", "emitterCompanyName", "emitterCompanyAddress",
-    "emitterCompanyPostalCode", "emitterCompanyCity", "emitterCompanyCountryCode",
-    "emitterPickupSiteName", "emitterPickupSiteAddress", "emitterPickupSitePostalCode",
-    "emitterPickupSiteCity", "emitterPickupSiteCountryCode",
-    "ecoOrganismeSiret", "ecoOrganismeName", *_BROKER_TRADER,
-    "operationCode", "operationMode", "noTraceability", "nextDestinationIsAbroad",
-    "gistridNumber", "movementNumber", "nextOperationCode", "isDirectSupply", *CARRIER_FIELDS,
-)
-
-FIELDS = {"outgoing": OUTGOING_FIELDS, "incoming": INCOMING_FIELDS}
-DATE_FIELD = {"outgoing": "dispatchDate", "incoming": "receptionDate"}
-# What a correction may change; the rest identifies the line or comes from the batch.
-EDITABLE = ("wasteDescription", "wasteCode", "wastePop", "wasteIsDangerous", "weightValue",
-            "weightIsEstimate", "operationCode", "operationMode")
-
-FRENCH_COMPANY = "ETABLISSEMENT_FR"  # RegistryCompanyType for a company with a SIRET
-PRIVATE_PERSON = "PERSONNE_PHYSIQUE"
+# ------------------------------------------------------------------ outgoing (batch closed)
 
 
-@dataclass(frozen=True)
-class Company:
-    siret: str
-    name: str
-    address: str = ""
-    postal_code: str = ""
-    city: str = ""
-    country_code: str = "FR"
+def _group_description(batch: WeeeBatch, items: Sequence[WasteItem]) -> str:
+    """"DEEE lot DEEE-2026-0001 : 2 × Ordinateur portable, 5 × Câbles" — what a person reads."""
+    counts: Counter[str] = Counter()
+    for item in items:
+        if item.device is not None:
+            label = DEVICE_TYPE_LABELS.get(DeviceType(item.device.device_type), "Appareil")
+        else:
+            label = PART_KIND_LABELS.get(PartKind(item.kind), item.kind)
+        counts[label] += item.quantity
+    parts = ", ".join(f"{n} × {label}" for label, n in sorted(counts.items()))
+    return f"DEEE lot {batch.number} : {parts}"
 
 
-@dataclass(frozen=True)
-class CarrierInfo:
-    siret: str
-    name: str
-    receipt_number: str
-    receipt_exempted: bool
-    transport_mode: str
-    address: str = ""
-    postal_code: str = ""
-    city: str = ""
-    country_code: str = "FR"
+def _company(operator: TreatmentOperator) -> trackdechets.Company:
+    return trackdechets.Company(operator.siret, operator.name, operator.address,
+                                operator.postal_code, operator.city, operator.country_code)
 
 
-@dataclass(frozen=True)
-class WasteGroup:
-    """What a line declares: one waste code of one batch (or one reception)."""
-
-    waste_code: str
-    description: str
-    weight_kg: Decimal
-    weight_estimated: bool
-    contains_pops: bool
-
-
-def _blank(fields: Sequence[str]) -> dict[str, Any]:
-    return dict.fromkeys(fields)
-
-
-def _waste(line: dict[str, Any], group: WasteGroup) -> None:
-    code = normalise_waste_code(group.waste_code)
-    line.update(
-        wasteDescription=group.description[:300],
-        wasteCode=code,
-        wastePop=group.contains_pops,
-        # POPs make a waste hazardous whatever its code (Trackdéchets reads it that way too).
-        wasteIsDangerous=is_hazardous(code) or group.contains_pops,
-        weightValue=float(tonnes(group.weight_kg)),
-        weightIsEstimate=group.weight_estimated,
+def _carrier_info(carrier: Carrier) -> trackdechets.CarrierInfo:
+    return trackdechets.CarrierInfo(
+        carrier.siret, carrier.name, carrier.receipt_number, carrier.receipt_exempted,
+        carrier.transport_mode, carrier.address, carrier.postal_code, carrier.city,
+        carrier.country_code,
     )
 
 
-def _carriers(line: dict[str, Any], carriers: Sequence[CarrierInfo]) -> None:
-    if len(carriers) > MAX_CARRIERS:
-        raise InvalidInput(f"Au plus {MAX_CARRIERS} transporteurs par ligne du registre.")
-    for n, carrier in enumerate(carriers, start=1):
-        line.update({
-            f"transporter{n}TransportMode": carrier.transport_mode,
-            f"transporter{n}CompanyType": FRENCH_COMPANY,
-            f"transporter{n}CompanyOrgId": carrier.siret,
-            f"transporter{n}RecepisseIsExempted": carrier.receipt_exempted,
-            f"transporter{n}RecepisseNumber": None if carrier.receipt_exempted
-            else carrier.receipt_number,
-            f"transporter{n}CompanyName": carrier.name,
-            f"transporter{n}CompanyAddress": carrier.address or None,
-            f"transporter{n}CompanyPostalCode": carrier.postal_code or None,
-            f"transporter{n}CompanyCity": carrier.city or None,
-            f"transporter{n}CompanyCountryCode": carrier.country_code or None,
-        })
+def write_outgoing_lines(batch: WeeeBatch, items: Sequence[WasteItem],
+                         operator: TreatmentOperator, carriers: Sequence[Carrier],
+                         site: trackdechets.Company, *, actor_id: int | None,
+                         now: datetime) -> None:
+    """One line per waste code of the closed batch."""
+    by_code: dict[str, list[WasteItem]] = {}
+    for item in items:
+        by_code.setdefault(item.waste_code, []).append(item)
+    eco = ((operator.eco_organism_siret, operator.eco_organism_name)
+           if operator.eco_organism_siret else None)
+    for waste_code, group_items in sorted(by_code.items()):
+        weight = sum((i.weight_kg for i in group_items), Decimal("0"))
+        group = trackdechets.WasteGroup(
+            waste_code=waste_code,
+            description=_group_description(batch, group_items),
+            weight_kg=weight,
+            weight_estimated=any(i.weight_estimated for i in group_items),
+            contains_pops=any(i.contains_pops for i in group_items),
+        )
+        public_id = f"{batch.number}-{waste_code.replace(' ', '').rstrip('*')}"
+        fields = trackdechets.outgoing_line(
+            public_id=public_id, site=site, group=group, dispatch_date=batch.handover_date,
+            destination=_company(operator), operation_code=batch.operation_code,
+            operation_mode=batch.operation_mode, eco_organism=eco,
+            carriers=[_carrier_info(c) for c in carriers],
+        )
+        db.session.add(WasteRegisterLine(
+            direction="outgoing", public_id=public_id, revision=1, reason=None,
+            batch_id=batch.id, line_date=batch.handover_date, waste_code=waste_code,
+            weight_kg=weight, fields=fields, created_at=now, created_by_id=actor_id,
+        ))
+    db.session.flush()
 
 
-def outgoing_line(
+# ------------------------------------------------------------- incoming (received as waste)
+
+
+def record_incoming_lines(*, actor_id: int | None, now: datetime) -> list[WasteRegisterLine]:
+    """Write the incoming lines of devices received as waste: one per reception (collection,
+    or device without one) and waste code. Each device is recorded once (primary key)."""
+    devices = list(db.session.scalars(queries.pending_incoming_query()).unique())
+    if not devices:
+        return []
+    site = reporting_site()
+    operation_code = normalise_operation_code(settings.get(INCOMING_OPERATION_CODE.key))
+    codes = queries.waste_codes_of_devices([d.id for d in devices])
+    groups: dict[tuple[str, str], list[Device]] = {}
+    for device in devices:
+        source = f"c{device.collection_id}" if device.collection_id else f"d{device.id}"
+        code = codes.get(device.id) or default_device_waste_code(device.device_type)
+        groups.setdefault((source, code), []).append(device)
+    try:
+        return [_incoming_line(devices_, code, site, operation_code, actor_id=actor_id, now=now)
+                for (_source, code), devices_ in groups.items()]
+    except IntegrityError:
+        # Someone recorded the same receptions at the same moment (primary key on device).
+        raise ConcurrentChange(N_("Ces réceptions viennent d'être consignées par quelqu'un "
+                                  "d'autre : rechargez la page.")) from None
+
+
+def _reception_date(device: Device) -> date:
+    received = device.collection.received_on if device.collection is not None else None
+    return received or device.created_at.date()
+
+
+def _incoming_group(devices: list[Device], waste_code: str) -> trackdechets.WasteGroup:
+    collection = devices[0].collection
+    weights = [Decimal(d.weight_kg) if d.weight_kg else estimated_weight(d.device_type)
+               for d in devices]
+    counts = Counter(DEVICE_TYPE_LABELS[DeviceType(d.device_type)] for d in devices)
+    origin = f" (collecte {collection.number})" if collection is not None else ""
+    return trackdechets.WasteGroup(
+        waste_code=waste_code,
+        description=f"DEEE reçus{origin} : "
+        + ", ".join(f"{n} × {label}" for label, n in sorted(counts.items())),
+        weight_kg=sum(weights, Decimal("0")),
+        weight_estimated=any(d.weight_estimated or not d.weight_kg for d in devices),
+        contains_pops=False,
+    )
+
+
+def _incoming_line(devices: list[Device], waste_code: str, site: trackdechets.Company,
+                   operation_code: str, *, actor_id: int | None,
+                   now: datetime) -> WasteRegisterLine:
+    collection = devices[0].collection
+    donor = collection.donor if collection is not None else None
+    group = _incoming_group(devices, waste_code)
+    emitter = None if donor is None else trackdechets.Company(
+        donor.siret or "", donor.name, donor.address, donor.postal_code, donor.city, "FR")
+    public_id = f"ENT-{now.year}-{next_number(f'weee-register-in-{now.year}'):05d}"
+    reception = _reception_date(devices[0])
+    fields = trackdechets.incoming_line(
+        public_id=public_id, site=site, group=group, reception_date=reception,
+        emitter=emitter, pickup_site=collection.pickup_site if collection is not None else "",
+        operation_code=operation_code,
+    )
+    line = WasteRegisterLine(
+        direction="incoming", public_id=public_id, revision=1, reason=None,
+        line_date=reception, waste_code=waste_code, weight_kg=group.weight_kg,
+        fields=fields, created_at=now, created_by_id=actor_id,
+    )
+    db.session.add(line)
+    db.session.flush()
+    db.session.add_all(IncomingWasteDevice(device_id=d.id, line_id=line.id) for d in devices)
+    db.session.flush()
+    return line
+
+
+# ------------------------------------------------------------------ corrections, exports
+
+
+def correct_line(
+    line: WasteRegisterLine,
+    changes: dict[str, Any],
     *,
-    public_id: str,
-    site: Company,
-    group: WasteGroup,
-    dispatch_date: date,
-    destination: Company,
-    operation_code: str,
-    operation_mode: str | None,
-    eco_organism: tuple[str, str] | None,
-    carriers: Sequence[CarrierInfo],
-) -> dict[str, Any]:
-    """One outgoing line: the workshop hands `group` to `destination` through `carriers`."""
-    code, mode = check_operation(operation_code, operation_mode)
-    line = _blank(OUTGOING_FIELDS)
-    line.update(
-        publicId=public_id,
-        reportForCompanySiret=site.siret,
-        reportForPickupSiteName=site.name,
-        reportForPickupSiteAddress=site.address or None,
-        reportForPickupSitePostalCode=site.postal_code or None,
-        reportForPickupSiteCity=site.city or None,
-        reportForPickupSiteCountryCode=site.country_code or None,
-        dispatchDate=dispatch_date.isoformat(),
-        # The workshop decided to discard: it is the producer of this waste.
-        initialEmitterCompanyType=FRENCH_COMPANY,
-        initialEmitterCompanyOrgId=site.siret,
-        initialEmitterCompanyName=site.name,
-        initialEmitterCompanyAddress=site.address or None,
-        initialEmitterCompanyPostalCode=site.postal_code or None,
-        initialEmitterCompanyCity=site.city or None,
-        initialEmitterCompanyCountryCode=site.country_code or None,
-        destinationCompanyType=FRENCH_COMPANY,
-        destinationCompanyOrgId=destination.siret,
-        destinationCompanyName=destination.name,
-        destinationCompanyAddress=destination.address or None,
-        destinationCompanyCity=destination.city or None,
-        destinationCompanyPostalCode=destination.postal_code or None,
-        destinationCompanyCountryCode=destination.country_code or None,
-        operationCode=code,
-        operationMode=mode.value if mode else None,
-        ecoOrganismeSiret=eco_organism[0] if eco_organism else None,
-        ecoOrganismeName=eco_organism[1] if eco_organism else None,
-        isDirectSupply=False,
+    note: str,
+    actor_id: int | None,
+    now: datetime,
+) -> WasteRegisterLine:
+    """A correction is a new line (reason EDIT, same publicId, next revision): the line it
+    corrects stays as it was."""
+    latest = queries.latest_revision(line.public_id)
+    if latest is not None and latest.id != line.id:
+        raise InvalidInput(N_("La ligne %(id)s a déjà été corrigée : corrigez sa dernière "
+                              "version (n° %(revision)s)."),
+                           id=line.public_id, revision=latest.revision)
+    note = required_text(note, N_("Motif de la correction"), 2000)
+    date_field = trackdechets.DATE_FIELD[line.direction]
+    if date_field in changes:
+        when = changes[date_field]
+        if not isinstance(when, date) or when > now.date():
+            raise InvalidInput(N_("Date : obligatoire et pas dans le futur."))
+        changes = {**changes, date_field: when.isoformat()}
+    fields = trackdechets.corrected(line.direction, line.fields, changes)
+    new = WasteRegisterLine(
+        direction=line.direction, public_id=line.public_id,
+        revision=(latest.revision if latest else 0) + 1, reason="EDIT",
+        corrects_id=line.id, batch_id=line.batch_id,
+        line_date=date.fromisoformat(fields[date_field]), waste_code=fields["wasteCode"],
+        weight_kg=(Decimal(str(fields["weightValue"])) * 1000).quantize(Decimal("0.01")),
+        fields=fields, note=note, created_at=now, created_by_id=actor_id,
     )
-    _waste(line, group)
-    _carriers(line, carriers)
-    return line
+    db.session.add(new)
+    db.session.flush()
+    return new
 
 
-def incoming_line(
-    *,
-    public_id: str,
-    site: Company,
-    group: WasteGroup,
-    reception_date: date,
-    emitter: Company | None,
-    pickup_site: str,
-    operation_code: str,
-    operation_mode: str | None = None,
-) -> dict[str, Any]:
-    """One incoming line: equipment received as waste from a donor."""
-    code, mode = check_operation(operation_code, operation_mode)
-    line = _blank(INCOMING_FIELDS)
-    emitter_fields: dict[str, Any] = {}
-    for prefix in ("initialEmitter", "emitter"):
-        if emitter is None:
-            emitter_fields[f"{prefix}CompanyType"] = PRIVATE_PERSON
-            continue
-        emitter_fields.update({
-            f"{prefix}CompanyType": FRENCH_COMPANY if emitter.siret else PRIVATE_PERSON,
-            f"{prefix}CompanyOrgId": emitter.siret or None,
-            f"{prefix}CompanyName": emitter.name,
-            f"{prefix}CompanyAddress": emitter.address or None,
-            f"{prefix}CompanyPostalCode": emitter.postal_code or None,
-            f"{prefix}CompanyCity": emitter.city or None,
-            f"{prefix}CompanyCountryCode": emitter.country_code or None,
-        })
-    line.update(
-        publicId=public_id,
-        reportForCompanySiret=site.siret,
-        receptionDate=reception_date.isoformat(),
-        emitterPickupSiteName=pickup_site[:200] or None,
-        operationCode=code,
-        operationMode=mode.value if mode else None,
-        **emitter_fields,
+def issue_register_export(
+    direction: str, start: date, end: date, fmt: str, *, actor_id: int | None, now: datetime
+) -> IssuedDocument:
+    """An export of the register is an issued document (invariant 5): number, version and
+    SHA-256 kept; exporting the same lines again returns the same version."""
+    if direction not in trackdechets.FIELDS or fmt not in trackdechets.EXPORTS:
+        raise InvalidInput(N_("Export inconnu."))
+    lines = db.session.scalars(queries.register_query(direction, start, end)).all()
+    render, media_type, extension = trackdechets.EXPORTS[fmt]
+    kind = "sortant" if direction == "outgoing" else "entrant"
+    span = f"{start.isoformat()}_{end.isoformat()}"
+    payload = {"direction": direction, "start": start.isoformat(), "end": end.isoformat(),
+               "lines": [line.fields for line in lines]}
+    document, _created = issue_document(
+        kind="waste_register_export", number=f"REG-{direction[:3].upper()}-{span}-{fmt}",
+        subject="waste_register", payload=payload, render=render,
+        filename_stem=f"registre-dechets-{kind}-{span}", actor_id=actor_id, now=now,
+        summary={"lines": len(lines), "direction": direction}, media_type=media_type,
+        extension=extension,
     )
-    _waste(line, group)
-    return line
-
-
-def corrected(direction: str, fields: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """The fields of an EDIT line: the previous ones with `changes` applied and checked."""
-    unknown = set(changes) - set(EDITABLE) - {DATE_FIELD[direction]}
-    if unknown:
-        raise InvalidInput(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
-    line = {**_blank(FIELDS[direction]), **fields, **changes, "reason": "EDIT"}
-    line["wasteCode"] = normalise_waste_code(line["wasteCode"])
-    code, mode = check_operation(line["operationCode"], line["operationMode"])
-    line["operationCode"], line["operationMode"] = code, mode.value if mode else None
-    weight = line["weightValue"]
-    if not isinstance(weight, bool) and isinstance(weight, int | float) and math.isfinite(weight):
-        weight = Decimal(str(weight)).quantize(TONNE, ROUND_HALF_UP)  # 3 decimals, half up
-    if not isinstance(weight, Decimal) or not 0 < weight < 10000:
-        raise InvalidInput("Poids en tonnes : strictement entre 0 et 10 000, 3 décimales.")
-    line["weightValue"] = float(weight)
-    if not (line["wasteDescription"] or "").strip():
-        raise InvalidInput("La dénomination du déchet est obligatoire.")
-    for flag in ("wastePop", "wasteIsDangerous", "weightIsEstimate"):
-        line[flag] = bool(line[flag])
-    # A starred code or POPs is hazardous whatever was ticked.
-    line["wasteIsDangerous"] = line["wasteIsDangerous"] or is_hazardous(line["wasteCode"]) or (
-        line["wastePop"])
-    return line
-
-
-# -- exports ------------------------------------------------------------------------------------
-def jsonl(lines: Iterable[dict[str, Any]], direction: str) -> Iterable[str]:
-    """One JSON object per line, keys in the Trackdéchets order, values typed."""
-    fields = FIELDS[direction]
-    for line in lines:
-        yield json.dumps({k: line.get(k) for k in fields}, ensure_ascii=False) + "\n"
-
-
-def csv_row(line: dict[str, Any], direction: str) -> list[object]:
-    """Typed cells for the French CSV writer: dates as dates, the weight as a decimal."""
-    row: list[object] = []
-    for key in FIELDS[direction]:
-        value = line.get(key)
-        if key == DATE_FIELD[direction] and isinstance(value, str):
-            value = date.fromisoformat(value[:10])
-        elif key == "weightValue" and value is not None:
-            value = Decimal(str(value))
-        elif isinstance(value, list):
-            value = ",".join(value)
-        row.append(value)
-    return row
-
-
-def render_csv(payload: dict[str, Any], version: int, issued_at) -> bytes:
-    """The register as French Excel opens it (BOM, ";", decimal comma, dd/mm/yyyy)."""
-    from refurb.documents.csv_export import csv_bytes
-
-    direction = payload["direction"]
-    return csv_bytes(FIELDS[direction], [csv_row(line, direction) for line in payload["lines"]])
-
-
-def render_jsonl(payload: dict[str, Any], version: int, issued_at) -> bytes:
-    return "".join(jsonl(payload["lines"], payload["direction"])).encode("utf-8")
-
-
-EXPORTS = {  # format: (renderer, media type, extension)
-    "csv": (render_csv, "text/csv; charset=utf-8", "csv"),
-    "jsonl": (render_jsonl, "application/x-ndjson", "jsonl"),
-}
+    return document

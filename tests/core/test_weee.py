@@ -7,19 +7,16 @@ from refurb.core.errors import InvalidInput
 from refurb.core.weee import (
     DEVICE_CATEGORY,
     WASTE_CODES,
-    Outcome,
-    RateRow,
     category_for,
     check_operation,
-    compute_rates,
     default_device_waste_code,
     is_hazardous,
     normalise_operation_code,
     normalise_waste_code,
-    outcome_for_mode,
     parse_weight_kg,
     tonnes,
 )
+from refurb.core.weee_rates import Outcome, RateRow, compute_rates, outcome_for_mode
 
 D = Decimal
 
@@ -96,6 +93,18 @@ def test_operation_code_and_mode_pairs_the_registry_accepts(code, mode, expected
 def test_operation_pairs_the_registry_refuses(code, mode):
     with pytest.raises(InvalidInput):
         check_operation(code, mode)
+
+
+def test_a_refused_mode_names_the_allowed_ones_in_the_readers_language():
+    with pytest.raises(InvalidInput) as refused:
+        check_operation("R2", "ELIMINATION")
+    assert refused.value.message == ("Mode de traitement pour R2 : Réutilisation, Recyclage et "
+                                     "autres formes de valorisation de la matière.")
+    english = {"Mode de traitement pour %(code)s : %(modes)s.": "Treatment mode for %(code)s: "
+               "%(modes)s.", "Réutilisation": "Reuse",
+               "Recyclage et autres formes de valorisation de la matière": "Recycling"}
+    message, _reasons = refused.value.translated(lambda text: english.get(text, text))
+    assert message == "Treatment mode for R2: Reuse, Recycling."
 
 
 def test_operation_code_normalisation():

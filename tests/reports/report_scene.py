@@ -29,7 +29,8 @@ from refurb.devices import services as devices
 from refurb.extensions import db
 from refurb.repair.services import demo_qa_hook
 from refurb.training import services as training
-from refurb.weee import services as weee
+from refurb.weee import batches as weee_batches
+from refurb.weee import closing as weee_closing
 from tests.allocations.helpers import WORKSHOP, approved_file, gift_values, loan_values
 from tests.beneficiaries.helpers import set_policy
 from tests.factories import make_collection, make_device, make_donor
@@ -157,10 +158,10 @@ def build() -> Scene:
 
     configure_site()
     operator, carrier = make_operator(), make_carrier()
-    batch = weee.open_batch(container="pallet", actor_id=None, now=_at("2025-06-01"))
+    batch = weee_batches.open_batch(container="pallet", actor_id=None, now=_at("2025-06-01"))
     for key in ("D1", "W1"):
-        weee.add_device(batch, d[key], actor_id=None, now=_at("2025-06-02"))
-    scene.batch, _doc = weee.close_batch(
+        weee_batches.add_device(batch, d[key], actor_id=None, now=_at("2025-06-02"))
+    scene.batch, _doc = weee_closing.close_batch(
         batch, handover(operator, [carrier], handover_date=DISPOSAL.date()), actor_id=None,
         now=DISPOSAL)
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from refurb.devices import services as devices
 from refurb.settings import services as settings
-from refurb.weee import services
+from refurb.weee import batches, closing, partners
 from tests.factories import make_device
 
 NOW = datetime(2026, 3, 10, 15, 0)
@@ -28,19 +28,19 @@ def configure_site() -> None:
 
 
 def make_operator(siret: str = OPERATOR_SIRET, **kwargs):
-    values = services.OperatorValues(**{
+    values = partners.OperatorValues(**{
         "name": "Recyclage du Nord", "siret": siret, "address": "ZI des Ateliers",
         "postal_code": "59300", "city": "Valenciennes", "authorisation": "ICPE 2711-1234",
         "eco_organism": ECOLOGIC, **kwargs})
-    return services.save_operator(values, now=NOW)
+    return partners.save_operator(values, now=NOW)
 
 
 def make_carrier(siret: str = CARRIER_SIRET, **kwargs):
-    values = services.CarrierValues(**{
+    values = partners.CarrierValues(**{
         "name": "Transports Escaut", "siret": siret, "receipt_number": "REC-59-2024-001",
         "transport_mode": "ROAD", "address": "1 quai du Port", "postal_code": "59300",
         "city": "Valenciennes", **kwargs})
-    return services.save_carrier(values, now=NOW)
+    return partners.save_carrier(values, now=NOW)
 
 
 def make_disposable(device_type: str = "laptop", actor_id=None, **kwargs):
@@ -51,7 +51,7 @@ def make_disposable(device_type: str = "laptop", actor_id=None, **kwargs):
     return device
 
 
-def handover(operator, carriers, **kwargs) -> services.Handover:
+def handover(operator, carriers, **kwargs) -> closing.Handover:
     values = {
         "operator_id": operator.id, "carrier_ids": [c.id for c in carriers],
         "handover_date": TODAY, "operation_code": "R4", "operation_mode": "RECYCLAGE",
@@ -59,18 +59,18 @@ def handover(operator, carriers, **kwargs) -> services.Handover:
         "signed_on": None, "tracking_reference": "",
     }
     values.update(kwargs)
-    return services.Handover(**values)
+    return closing.Handover(**values)
 
 
 def closed_batch(items=(), *, operator=None, carriers=None, when: date = TODAY, **kwargs):
     """Open a batch, put `items` (devices) in it and close it on `when`."""
     operator = operator or make_operator()
     carriers = carriers or [make_carrier()]
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     for device in items:
-        services.add_device(batch, device, actor_id=None, now=NOW)
+        batches.add_device(batch, device, actor_id=None, now=NOW)
     moment = datetime.combine(when, NOW.time())
-    batch, _document = services.close_batch(
+    batch, _document = closing.close_batch(
         batch, handover(operator, carriers, handover_date=when, **kwargs),
         actor_id=None, now=moment)
     return batch

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from refurb.weee import services
+from refurb.weee import batches as weee_batches
 from refurb.weee.models import WasteItem, WasteRegisterLine
 from tests.access import assert_only, status_for_roles
 from tests.querycount import count_queries
@@ -41,8 +41,8 @@ def test_every_weee_route_declares_its_roles(app):
 def objects(db):
     configure_site()
     closed = closed_batch([make_disposable()])
-    open_ = services.open_batch(container="pallet", actor_id=None, now=NOW)
-    item = services.add_device(open_, make_disposable(), actor_id=None, now=NOW)
+    open_ = weee_batches.open_batch(container="pallet", actor_id=None, now=NOW)
+    item = weee_batches.add_device(open_, make_disposable(), actor_id=None, now=NOW)
     line = db.session.scalars(select(WasteRegisterLine)).first()
     operator = make_operator("77711122200017")
     carrier = make_carrier("53210987600013")
@@ -97,12 +97,21 @@ def test_technicians_see_no_closing_button_nor_register_corrections(client, logi
     assert "Corriger" not in html and "/weee/partners" not in html
 
 
+def test_admins_see_the_closing_button_of_open_batches_and_the_partners(client, login_as,
+                                                                       objects):
+    login_as("admin")
+    html = client.get(f"/weee/batches/{objects['open']}").get_data(as_text=True)
+    assert f"/weee/batches/{objects['open']}/close" in html and "/weee/partners" in html
+    html = client.get(f"/weee/batches/{objects['closed']}").get_data(as_text=True)
+    assert "/close" not in html and "Ajouter un appareil" not in html
+
+
 def _fill(batches: int, items_each: int) -> None:
     operator, carrier = make_operator(), make_carrier()
     for _ in range(batches):
         closed_batch([make_disposable() for _ in range(items_each)], operator=operator,
                      carriers=[carrier])
-        services.open_batch(container="box", actor_id=None, now=NOW)
+        weee_batches.open_batch(container="box", actor_id=None, now=NOW)
 
 
 @pytest.mark.parametrize("url", ["/weee/", "/weee/register", "/weee/partners",
@@ -119,7 +128,7 @@ def test_list_pages_do_not_grow_queries_with_rows(client, db, login_as, url):
     for _ in range(6):
         closed_batch([make_disposable() for _ in range(3)], operator=operator,
                      carriers=[carrier])
-        services.open_batch(container="box", actor_id=None, now=NOW)
+        weee_batches.open_batch(container="box", actor_id=None, now=NOW)
     db.session.commit()
     with count_queries() as many:
         assert client.get(url).status_code == 200
@@ -129,11 +138,11 @@ def test_list_pages_do_not_grow_queries_with_rows(client, db, login_as, url):
 def test_batch_page_does_not_grow_queries_with_items(client, db, login_as):
     login_as("technician")
     configure_site()
-    small = services.open_batch(container="pallet", actor_id=None, now=NOW)
-    services.add_device(small, make_disposable(), actor_id=None, now=NOW)
-    big = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    small = weee_batches.open_batch(container="pallet", actor_id=None, now=NOW)
+    weee_batches.add_device(small, make_disposable(), actor_id=None, now=NOW)
+    big = weee_batches.open_batch(container="pallet", actor_id=None, now=NOW)
     for _ in range(25):
-        services.add_device(big, make_disposable(), actor_id=None, now=NOW)
+        weee_batches.add_device(big, make_disposable(), actor_id=None, now=NOW)
     db.session.commit()
     with count_queries() as few:
         client.get(f"/weee/batches/{small.id}")

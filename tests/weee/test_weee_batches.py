@@ -9,7 +9,7 @@ from sqlalchemy.exc import DatabaseError
 from refurb.core.errors import InvalidInput
 from refurb.devices.models import DeviceEvent
 from refurb.documents.models import IssuedDocument
-from refurb.weee import services
+from refurb.weee import batches, closing, loose_parts
 from refurb.weee.models import BatchCarrier, WasteItem, WasteRegisterLine
 from tests.factories import make_device, make_user
 from tests.weee.helpers import (
@@ -25,43 +25,43 @@ from tests.weee.helpers import (
 
 
 def test_batches_are_numbered_per_year_without_reuse(db):
-    first = services.open_batch(container="pallet", actor_id=None, now=NOW)
-    second = services.open_batch(container="box", label="Étagère B", actor_id=None, now=NOW)
+    first = batches.open_batch(container="pallet", actor_id=None, now=NOW)
+    second = batches.open_batch(container="box", label="Étagère B", actor_id=None, now=NOW)
     assert (first.number, second.number) == ("DEEE-2026-0001", "DEEE-2026-0002")
-    next_year = services.open_batch(container="pallet", actor_id=None,
+    next_year = batches.open_batch(container="pallet", actor_id=None,
                                     now=NOW.replace(year=2027))
     assert next_year.number == "DEEE-2027-0001"
 
 
 def test_only_devices_waiting_for_disposal_enter_a_batch_and_only_once(db):
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
-    other = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
+    other = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     fresh = make_device()
     with pytest.raises(InvalidInput, match="seuls les appareils « À recycler"):
-        services.add_device(batch, fresh, actor_id=None, now=NOW)
+        batches.add_device(batch, fresh, actor_id=None, now=NOW)
     device = make_disposable("monitor")
-    item = services.add_device(batch, device, actor_id=None, now=NOW)
+    item = batches.add_device(batch, device, actor_id=None, now=NOW)
     assert (item.category, item.waste_code, item.weight_kg, item.weight_estimated) == (
         2, "16 02 14", Decimal("5.00"), True)
     with pytest.raises(InvalidInput, match=batch.number):
-        services.add_device(other, device, actor_id=None, now=NOW)
+        batches.add_device(other, device, actor_id=None, now=NOW)
 
 
 def test_a_measured_weight_and_a_chosen_code_are_kept(db):
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     crt = make_disposable("crt_monitor")
-    item = services.add_device(batch, crt, actor_id=None, now=NOW, weight_kg="14,2")
+    item = batches.add_device(batch, crt, actor_id=None, now=NOW, weight_kg="14,2")
     assert (item.weight_kg, item.weight_estimated, item.waste_code) == (
         Decimal("14.20"), False, "16 02 13*")
     tower = make_disposable("desktop")
-    item = services.add_device(batch, tower, actor_id=None, now=NOW, waste_code="160213*",
+    item = batches.add_device(batch, tower, actor_id=None, now=NOW, waste_code="160213*",
                                contains_pops=True)
     assert (item.category, item.waste_code, item.contains_pops) == (6, "16 02 13*", True)
 
 
 def test_loose_parts_are_counted_and_weighed(db):
-    batch = services.open_batch(container="box", actor_id=None, now=NOW)
-    item = services.add_part(batch, services.PartValues(
+    batch = batches.open_batch(container="box", actor_id=None, now=NOW)
+    item = loose_parts.add_part(batch, loose_parts.PartValues(
         kind="battery", description="Batteries Li-ion de portables", quantity="12",
         weight_kg="3,6", weight_measured=True, category="6", waste_code="16 02 15*"),
         actor_id=None, now=NOW)
@@ -78,18 +78,18 @@ def test_loose_parts_are_counted_and_weighed(db):
         values = {"kind": "cable", "quantity": "1", "weight_kg": "2", "category": "6",
                   "waste_code": "16 02 16", **bad}
         with pytest.raises(InvalidInput, match=message):
-            services.add_part(batch, services.PartValues(**values), actor_id=None, now=NOW)
+            loose_parts.add_part(batch, loose_parts.PartValues(**values), actor_id=None, now=NOW)
 
 
 def test_items_of_an_open_batch_can_be_corrected_and_removed_with_history(db):
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     device = make_disposable()
-    item = services.add_device(batch, device, actor_id=None, now=NOW)
-    services.update_item(item, waste_code="16 02 13*", contains_pops=False, weight_kg="2,4",
+    item = batches.add_device(batch, device, actor_id=None, now=NOW)
+    batches.update_item(item, waste_code="16 02 13*", contains_pops=False, weight_kg="2,4",
                          actor_id=None, now=NOW)
     assert (item.waste_code, item.weight_kg, item.weight_estimated) == (
         "16 02 13*", Decimal("2.40"), False)
-    services.remove_item(item, actor_id=None, now=NOW)
+    batches.remove_item(item, actor_id=None, now=NOW)
     assert db.session.scalar(select(WasteItem)) is None
     kinds = [e.kind for e in db.session.scalars(
         select(DeviceEvent).where(DeviceEvent.device_id == device.id).order_by(DeviceEvent.id))]
@@ -101,13 +101,13 @@ def test_closing_disposes_of_every_device_with_an_event_and_freezes_the_batch(db
     admin = make_user("admin")
     laptop, tower = make_disposable("laptop"), make_disposable("desktop")
     operator, carriers = make_operator(), [make_carrier(), make_carrier("53210987600013")]
-    batch = services.open_batch(container="pallet", actor_id=admin.id, now=NOW)
-    services.add_device(batch, laptop, actor_id=admin.id, now=NOW)
-    services.add_device(batch, tower, actor_id=admin.id, now=NOW)
-    services.add_part(batch, services.PartValues(
+    batch = batches.open_batch(container="pallet", actor_id=admin.id, now=NOW)
+    batches.add_device(batch, laptop, actor_id=admin.id, now=NOW)
+    batches.add_device(batch, tower, actor_id=admin.id, now=NOW)
+    loose_parts.add_part(batch, loose_parts.PartValues(
         kind="cable", description="Câbles d'alimentation", quantity=30, weight_kg="6",
         category=6, waste_code="16 02 16"), actor_id=admin.id, now=NOW)
-    batch, document = services.close_batch(
+    batch, document = closing.close_batch(
         batch, handover(operator, carriers), actor_id=admin.id, now=NOW)
     db.session.commit()
 
@@ -141,19 +141,19 @@ def test_a_closed_batch_refuses_every_change_in_services(db):
     [item] = db.session.scalars(select(WasteItem)).all()
     late = make_disposable()
     attempts = [
-        lambda: services.add_device(batch, late, actor_id=None, now=NOW),
-        lambda: services.add_part(batch, services.PartValues(
+        lambda: batches.add_device(batch, late, actor_id=None, now=NOW),
+        lambda: loose_parts.add_part(batch, loose_parts.PartValues(
             kind="cable", weight_kg="1", category=6, waste_code="16 02 16"),
             actor_id=None, now=NOW),
-        lambda: services.remove_item(item, actor_id=None, now=NOW),
-        lambda: services.update_item(item, waste_code="16 02 13*", contains_pops=False,
+        lambda: batches.remove_item(item, actor_id=None, now=NOW),
+        lambda: batches.update_item(item, waste_code="16 02 13*", contains_pops=False,
                                      actor_id=None, now=NOW),
-        lambda: services.close_batch(batch, handover(make_operator("77711122200017"),
+        lambda: closing.close_batch(batch, handover(make_operator("77711122200017"),
                                                      [make_carrier("53210987600013")]),
                                      actor_id=None, now=NOW),
     ]
     for attempt in attempts:
-        with pytest.raises(services.BatchClosed, match="clôturé"):
+        with pytest.raises(batches.BatchClosed, match="clôturé"):
             attempt()
         db.session.rollback()
     assert db.session.scalar(select(WasteItem.batch_id)) == batch.id
@@ -188,10 +188,10 @@ def test_the_database_refuses_changes_to_a_closed_batch(db, statement):
 def test_closing_checks_the_handover_facts(db):
     configure_site()
     operator, carrier = make_operator(), make_carrier()
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     with pytest.raises(InvalidInput, match="vide"):
-        services.close_batch(batch, handover(operator, [carrier]), actor_id=None, now=NOW)
-    services.add_part(batch, services.PartValues(
+        closing.close_batch(batch, handover(operator, [carrier]), actor_id=None, now=NOW)
+    loose_parts.add_part(batch, loose_parts.PartValues(
         kind="battery", weight_kg="2", category=6, waste_code="16 02 15*"),
         actor_id=None, now=NOW)
     db.session.commit()
@@ -208,10 +208,10 @@ def test_closing_checks_the_handover_facts(db):
     ]
     for changes, message in refusals:
         with pytest.raises(InvalidInput, match=message):
-            services.close_batch(batch, handover(operator, [carrier], **changes),
+            closing.close_batch(batch, handover(operator, [carrier], **changes),
                                  actor_id=None, now=NOW)
         db.session.rollback()
-    services.close_batch(batch, handover(operator, [carrier], operation_code="R12",
+    closing.close_batch(batch, handover(operator, [carrier], operation_code="R12",
                                          operation_mode=None, tracking_reference="BSD-1234"),
                          actor_id=None, now=NOW)
     assert batch.state == "closed" and batch.operation_mode is None
@@ -219,10 +219,10 @@ def test_closing_checks_the_handover_facts(db):
 
 def test_closing_needs_the_workshop_siret_for_the_register(db):
     device = make_disposable()
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
-    services.add_device(batch, device, actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
+    batches.add_device(batch, device, actor_id=None, now=NOW)
     with pytest.raises(InvalidInput, match="SIRET de l'atelier"):
-        services.close_batch(batch, handover(make_operator(), [make_carrier()]),
+        closing.close_batch(batch, handover(make_operator(), [make_carrier()]),
                              actor_id=None, now=NOW)
     db.session.rollback()
     assert device.state == "to_dispose"
@@ -262,7 +262,7 @@ def test_the_batch_scan_action_adds_and_undoes(db):
 
     action = BATCH_ACTIONS["weee.add_to_batch"]
     assert action.label == "Ajouter à un lot DEEE" and action.parameter_label == "Lot DEEE"
-    batch = services.open_batch(container="pallet", label="A1", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", label="A1", actor_id=None, now=NOW)
     assert action.parameter_choices() == [(str(batch.id), f"{batch.number} A1")]
     device = make_disposable()
     token, message = action.apply(device, str(batch.id), None, NOW)
@@ -293,9 +293,9 @@ def test_the_handover_document_reads_like_the_batch(db):
 
 
 def test_the_repair_batch_scan_can_fill_a_weee_batch(db):
-    scan = pytest.importorskip("refurb.repair.batch_actions",
-                               reason="the repair domain's batch scan is not in this tree yet")
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    from refurb.repair import batch_actions as scan
+
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     device = make_disposable()
     session = scan.start_batch("weee.add_to_batch", str(batch.id), role="technician",
                                actor_id=None, now=NOW)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from refurb.weee import services
+from refurb.weee import batches
 from refurb.weee.models import Carrier, TreatmentOperator, WasteRegisterLine, WeeeBatch
 from tests.factories import make_device
 from tests.weee.helpers import (
@@ -35,7 +35,7 @@ def test_a_technician_opens_a_batch_and_scans_devices_into_it(client, db, login_
 
 def test_refused_additions_keep_what_was_typed(client, db, login_as):
     login_as("technician")
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     fresh = make_device()
     db.session.commit()
     url = f"/weee/batches/{batch.id}"
@@ -68,9 +68,9 @@ def test_an_admin_closes_a_batch_through_the_form_and_gets_the_handover(client, 
     login_as("admin")
     configure_site()
     operator, carrier = make_operator(), make_carrier()
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     device = make_disposable("desktop")
-    services.add_device(batch, device, actor_id=None, now=NOW)
+    batches.add_device(batch, device, actor_id=None, now=NOW)
     db.session.commit()
     url = f"/weee/batches/{batch.id}/close"
     assert "Clôturer le lot" in client.get(url).get_data(as_text=True)
@@ -102,9 +102,9 @@ def test_a_refused_close_lists_each_blocking_item(client, db, login_as, monkeypa
     login_as("admin")
     configure_site()
     operator, carrier = make_operator(), make_carrier()
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     device = make_disposable()
-    services.add_device(batch, device, actor_id=None, now=NOW)
+    batches.add_device(batch, device, actor_id=None, now=NOW)
     db.session.commit()
     monkeypatch.setattr(devices, "FACT_PROVIDERS", [
         lambda d: {"unsanitized_drives": ("SSD (S/N Z9) : aucun effacement",)}])

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from refurb.core.weee import Outcome
+from refurb.core.weee_rates import Outcome
 from refurb.devices import services as devices
-from refurb.weee import queries, services
+from refurb.weee import batches, closing, loose_parts
+from refurb.weee import rates as weee_rates
 from tests.factories import make_device
 from tests.weee.helpers import (
     closed_batch,
@@ -47,14 +48,14 @@ def scenario(db, monkeypatch):
     back = _allocated("laptop", datetime(2026, 2, 1, 10))
     _walk(back, ("returned", "diagnosis", "to_dispose"), datetime(2026, 2, 20, 10))
 
-    recycled = services.open_batch(container="pallet", actor_id=None,
+    recycled = batches.open_batch(container="pallet", actor_id=None,
                                    now=datetime(2026, 3, 1))
     for device in (make_disposable("monitor"), make_disposable("desktop"), back):
-        services.add_device(recycled, device, actor_id=None, now=datetime(2026, 3, 1))
-    services.add_part(recycled, services.PartValues(
+        batches.add_device(recycled, device, actor_id=None, now=datetime(2026, 3, 1))
+    loose_parts.add_part(recycled, loose_parts.PartValues(
         kind="cable", quantity=10, weight_kg="4", category=6, waste_code="16 02 16"),
         actor_id=None, now=datetime(2026, 3, 1))
-    services.close_batch(recycled, handover(operator, [carrier],
+    closing.close_batch(recycled, handover(operator, [carrier],
                                             handover_date=date(2026, 3, 10)),
                          actor_id=None, now=datetime(2026, 3, 10, 16))
     # Sorted by the operator (R12, no final mode yet): "other".
@@ -64,7 +65,7 @@ def scenario(db, monkeypatch):
     closed_batch([make_disposable("desktop")], operator=operator, carriers=[carrier],
                  when=date(2025, 12, 1))
     db.session.commit()
-    return queries.rates(date(2026, 1, 1), date(2026, 12, 31))
+    return weee_rates.report(date(2026, 1, 1), date(2026, 12, 31))
 
 
 def _by_category(report):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DatabaseError
 
 from refurb.append_only import AppendOnlyViolation
 from refurb.core.errors import InvalidInput
-from refurb.weee import register, services
+from refurb.weee import batches, closing, loose_parts, register, trackdechets
 from refurb.weee.models import Carrier, WasteRegisterLine
 from tests.factories import make_collection, make_device, make_donor
 from tests.weee.helpers import (
@@ -106,7 +106,7 @@ def _csv(client, **params) -> list[dict]:
 def test_jsonl_holds_every_required_field_typed(client, login_as, closed):
     login_as("admin")
     [line] = _jsonl(client, start="2026-01-01", end="2026-12-31")
-    assert list(line) == list(register.OUTGOING_FIELDS)  # every field, Trackdéchets order
+    assert list(line) == list(trackdechets.OUTGOING_FIELDS)  # every field, Trackdéchets order
     for field, value in EXPECTED.items():
         assert line[field] == value, field
         assert type(line[field]) is type(value), field
@@ -120,7 +120,7 @@ def test_jsonl_holds_every_required_field_typed(client, login_as, closed):
 def test_csv_holds_the_same_fields_for_french_excel(client, login_as, closed):
     login_as("technician")
     [row] = _csv(client, start="2026-03-01", end="2026-03-31")
-    assert list(row) == list(register.OUTGOING_FIELDS)
+    assert list(row) == list(trackdechets.OUTGOING_FIELDS)
     assert row["reportForCompanySiret"] == WORKSHOP_SIRET
     assert row["dispatchDate"] == "10/03/2026"
     assert row["weightValue"] == "0,008"
@@ -152,13 +152,13 @@ def test_unreadable_periods_fall_back_to_the_current_year(client, login_as, clos
 def test_one_line_per_batch_and_waste_code_with_hazard_and_pops(db):
     configure_site()
     crt, laptop = make_disposable("crt_monitor"), make_disposable("laptop")
-    batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
-    services.add_device(batch, crt, actor_id=None, now=NOW, weight_kg="13")
-    services.add_device(batch, laptop, actor_id=None, now=NOW)
-    services.add_part(batch, services.PartValues(
+    batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
+    batches.add_device(batch, crt, actor_id=None, now=NOW, weight_kg="13")
+    batches.add_device(batch, laptop, actor_id=None, now=NOW)
+    loose_parts.add_part(batch, loose_parts.PartValues(
         kind="cable", quantity=10, weight_kg="2,5", weight_measured=True, category=6,
         waste_code="16 02 16", contains_pops=True), actor_id=None, now=NOW)
-    services.close_batch(batch, handover(make_operator(), [make_carrier()],
+    closing.close_batch(batch, handover(make_operator(), [make_carrier()],
                                          tracking_reference="TD-26-AAA111"),
                          actor_id=None, now=NOW)
     lines = {line.waste_code: line.fields for line in db.session.scalars(
@@ -173,7 +173,7 @@ def test_one_line_per_batch_and_waste_code_with_hazard_and_pops(db):
 def test_a_correction_is_a_new_edit_line_with_the_same_public_id(db, closed):
     [original] = db.session.scalars(select(WasteRegisterLine)).all()
     before = dict(original.fields)
-    edit = services.correct_line(original, {"weightValue": 0.0095, "weightIsEstimate": False},
+    edit = register.correct_line(original, {"weightValue": 0.0095, "weightIsEstimate": False},
                                  note="Pesée du transporteur : 9,5 kg", actor_id=None, now=NOW)
     db.session.commit()
     assert (edit.public_id, edit.revision, edit.reason, edit.corrects_id) == (
@@ -183,21 +183,21 @@ def test_a_correction_is_a_new_edit_line_with_the_same_public_id(db, closed):
     db.session.refresh(original)
     assert original.fields == before and original.reason is None
     with pytest.raises(InvalidInput, match="dernière version"):
-        services.correct_line(original, {"weightValue": 1.0}, note="x", actor_id=None, now=NOW)
+        register.correct_line(original, {"weightValue": 1.0}, note="x", actor_id=None, now=NOW)
     for changes, message in (({"weightValue": 0}, "tonnes"), ({"wasteCode": "99"}, "Code"),
                              ({"operationMode": "ELIMINATION"}, "Mode"),
                              ({"publicId": "autre"}, "non modifiables"),
                              ({"dispatchDate": TODAY + timedelta(days=3)}, "futur")):
         with pytest.raises(InvalidInput, match=message):
-            services.correct_line(edit, changes, note="essai", actor_id=None, now=NOW)
+            register.correct_line(edit, changes, note="essai", actor_id=None, now=NOW)
     with pytest.raises(InvalidInput, match="Motif"):
-        services.correct_line(edit, {"weightValue": 1.0}, note=" ", actor_id=None, now=NOW)
+        register.correct_line(edit, {"weightValue": 1.0}, note=" ", actor_id=None, now=NOW)
 
 
 def test_corrections_follow_the_line_they_correct_in_exports(client, login_as, db, closed):
     login_as("admin")
     [original] = db.session.scalars(select(WasteRegisterLine)).all()
-    services.correct_line(original, {"wasteDescription": "Écrans et portables"},
+    register.correct_line(original, {"wasteDescription": "Écrans et portables"},
                           note="Dénomination", actor_id=None, now=NOW)
     db.session.commit()
     lines = _jsonl(client, start="2026-01-01", end="2026-12-31")
@@ -216,7 +216,7 @@ def test_the_database_refuses_to_change_or_delete_register_lines(db, statement):
     configure_site()
     closed_batch([make_disposable()])
     make_device(legal_status="waste")
-    services.record_incoming_lines(actor_id=None, now=NOW)
+    register.record_incoming_lines(actor_id=None, now=NOW)
     db.session.commit()
     counts = db.session.scalar(text("SELECT count(*) FROM waste_register_lines"))
     with pytest.raises(DatabaseError, match="append-only"):
@@ -246,8 +246,8 @@ def test_devices_received_as_waste_go_to_the_incoming_register_once(client, logi
     for device_type in ("laptop", "laptop", "crt_monitor"):
         make_device(device_type, legal_status="waste", collection=collection)
     make_device("desktop")  # received for reuse: not waste
-    lines = services.record_incoming_lines(actor_id=None, now=NOW)
-    assert services.record_incoming_lines(actor_id=None, now=NOW) == []
+    lines = register.record_incoming_lines(actor_id=None, now=NOW)
+    assert register.record_incoming_lines(actor_id=None, now=NOW) == []
     db.session.commit()
     by_code = {line.waste_code: line.fields for line in lines}
     assert set(by_code) == {"16 02 14", "16 02 13*"}
@@ -260,7 +260,7 @@ def test_devices_received_as_waste_go_to_the_incoming_register_once(client, logi
     assert (laptops["operationCode"], laptops["operationMode"]) == ("R13", None)
     login_as("admin")
     exported = _jsonl(client, direction="incoming", start="2026-01-01", end="2026-12-31")
-    assert len(exported) == 2 and list(exported[0]) == list(register.INCOMING_FIELDS)
+    assert len(exported) == 2 and list(exported[0]) == list(trackdechets.INCOMING_FIELDS)
     assert "2 appareil" not in client.get("/weee/register?direction=incoming").get_data(
         as_text=True)
 
@@ -279,7 +279,7 @@ def test_an_export_is_an_issued_document_with_its_hash(client, login_as, db, clo
         IssuedDocument.kind == "waste_register_export")).all()  # same lines, same version
     assert document.version == 1 and document.filename.endswith("-v1.jsonl")
     [original] = db.session.scalars(select(WasteRegisterLine)).all()
-    services.correct_line(original, {"wasteDescription": "Écrans et portables"},
+    register.correct_line(original, {"wasteDescription": "Écrans et portables"},
                           note="Dénomination", actor_id=None, now=NOW)
     db.session.commit()
     newer = client.get("/weee/register.jsonl?start=2026-01-01&end=2026-12-31")

@@ -1,0 +1,97 @@
+"""The waste register pages: lines by period, exports, incoming lines, corrections."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from refurb.accounts.access import ADMIN, WORKSHOP, roles_required
+from refurb.core.errors import InvalidInput
+from refurb.core.i18n import N_
+from refurb.devices.queries import paginate
+from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
+from refurb.weee import forms, queries, trackdechets
+from refurb.weee import register as weee_register
+from refurb.weee.models import WasteRegisterLine
+from refurb.weee.permissions import can_correct_register, can_record_incoming
+from refurb.weee.views.common import bp, direction, period
+
+
+@bp.get("/register")
+@roles_required(*WORKSHOP)
+def register_page():
+    start, end = period()
+    shown = direction()
+    page = paginate(queries.register_query(shown, start, end), page_arg(), per_page())
+    return render_template(
+        "weee/register.html", page=page, start=start, end=end, direction=shown,
+        latest=queries.latest_revisions([line.public_id for line in page.items]),
+        pending=queries.count_pending_incoming(), incoming_form=forms.IncomingForm(),
+        can_correct=can_correct_register(current_user),
+        can_record=can_record_incoming(current_user))
+
+
+@bp.get("/register.<any(csv, jsonl):fmt>")
+@roles_required(*WORKSHOP)
+def register_export(fmt: str):
+    start, end = period()
+    document = weee_register.issue_register_export(direction(), start, end, fmt,
+                                                   actor_id=actor_id(), now=now())
+    response = Response(document.content, mimetype=document.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response.headers["X-Content-SHA256"] = document.sha256
+    return response
+
+
+@bp.post("/register/incoming")
+@roles_required(*ADMIN)
+def record_incoming():
+    if forms.IncomingForm().validate_on_submit():
+        with attempt() as done:
+            lines = weee_register.record_incoming_lines(actor_id=actor_id(), now=now())
+        if done:
+            flash(_("%(n)s ligne(s) ajoutée(s) au registre entrant.", n=len(lines)), "success")
+    return redirect(url_for("weee.register_page", direction="incoming"))
+
+
+@bp.route("/register/<int:line_id>/correct", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def correct(line_id: int):
+    line = get_or_404(WasteRegisterLine, line_id)
+    form = forms.CorrectionForm(data=_line_data(line))
+    if form.validate_on_submit():
+        with attempt() as done:
+            weee_register.correct_line(line, _changes(form, line.direction),
+                                       note=form.note.data, actor_id=actor_id(), now=now())
+        if done:
+            flash(_("Correction ajoutée au registre (ligne %(id)s).", id=line.public_id),
+                  "success")
+            return redirect(url_for("weee.register_page", direction=line.direction,
+                                    start=line.line_date.isoformat()))
+    return render_template("weee/correct.html", line=line, form=form)
+
+
+def _line_data(line: WasteRegisterLine) -> dict:
+    f = line.fields
+    return {"waste_description": f.get("wasteDescription"), "waste_code": f.get("wasteCode"),
+            "waste_pop": f.get("wastePop"), "waste_is_dangerous": f.get("wasteIsDangerous"),
+            "weight_tonnes": str(f.get("weightValue")).replace(".", ","),
+            "weight_is_estimate": f.get("weightIsEstimate"), "line_date": line.line_date,
+            "operation_code": f.get("operationCode"), "operation_mode": f.get("operationMode")}
+
+
+def _changes(form: forms.CorrectionForm, line_direction: str) -> dict:
+    try:
+        weight = float(Decimal(form.weight_tonnes.data.strip().replace(",", ".")))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(N_("Poids en tonnes illisible.")) from None
+    return {"wasteDescription": form.waste_description.data.strip(),
+            "wasteCode": form.waste_code.data, "wastePop": form.waste_pop.data,
+            "wasteIsDangerous": form.waste_is_dangerous.data, "weightValue": weight,
+            "weightIsEstimate": form.weight_is_estimate.data,
+            "operationCode": form.operation_code.data,
+            "operationMode": form.operation_mode.data or None,
+            trackdechets.DATE_FIELD[line_direction]: form.line_date.data}

@@ -40,7 +40,6 @@ LEGACY_SELF_REGISTERING = (
     "refurb.wiping.services",
     "refurb.repair.services",
     "refurb.weee.services",
-    "refurb.beneficiaries.services",
     "refurb.training.services",
     "refurb.allocations.services",
     "refurb.portal.services",
@@ -122,7 +121,9 @@ def _register_weee() -> None:
 # --------------------------------------------------------------------------- beneficiaries
 
 def _register_beneficiaries() -> None:
-    pass
+    from refurb.beneficiaries import gdpr
+
+    points.define_settings(gdpr.RETENTION)
 
 
 # -------------------------------------------------------------------------------- training

@@ -89,23 +89,23 @@ def _yes(value: bool) -> str:
 
 
 def describe_policy(policy: Policy) -> list[tuple[str, str]]:
-    """The policy in French, one (label, value) line per setting."""
+    """The policy in French, one (label, value) line per setting; labels are msgids."""
     points = ", ".join(
         f"{LABELS_FR[s]} : {p}" for s, p in policy.priority_situations.items() if p
     )
     years = policy.one_device_per_household_years
     return [
-        ("Plafond de quotient familial",
+        (N_("Plafond de quotient familial"),
          "aucun" if policy.max_quotient is None else format_eur(policy.max_quotient)),
-        ("Communes du dispositif", ", ".join(policy.allowed_communes) or "toutes"),
-        ("Foyer sans ordinateur exigé", _yes(policy.require_no_computer)),
-        ("Situations ouvrant droit",
+        (N_("Communes du dispositif"), ", ".join(policy.allowed_communes) or "toutes"),
+        (N_("Foyer sans ordinateur exigé"), _yes(policy.require_no_computer)),
+        (N_("Situations ouvrant droit"),
          ", ".join(sorted(LABELS_FR[s] for s in policy.qualifying_situations)) or "aucune"),
-        ("Règle des situations", MODE_TEXT[policy.situations_mode]),
-        ("Points de priorité", points or "aucun"),
-        ("Un équipement par foyer", "sans limite" if years is None else f"tous les {years} ans"),
-        ("Validité d'un accord", f"{policy.approval_validity_months} mois"),
-        ("Double validation", _yes(policy.four_eyes)),
-        ("Demi-part parent isolé", _yes(policy.single_parent_bonus)),
-        ("Séances de formation minimales", str(policy.min_training_sessions)),
+        (N_("Règle des situations"), MODE_TEXT[policy.situations_mode]),
+        (N_("Points de priorité"), points or "aucun"),
+        (N_("Un équipement par foyer"), "sans limite" if years is None else f"tous les {years} ans"),
+        (N_("Validité d'un accord"), f"{policy.approval_validity_months} mois"),
+        (N_("Double validation"), _yes(policy.four_eyes)),
+        (N_("Demi-part parent isolé"), _yes(policy.single_parent_bonus)),
+        (N_("Séances de formation minimales"), str(policy.min_training_sessions)),
     ]

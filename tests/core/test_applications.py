@@ -224,3 +224,13 @@ def test_next_statuses_marks_served_as_flow_only():
 def test_next_statuses_asks_organisations_for_an_approval_reason():
     options = {o.target: o for o in next_statuses(facts(S.SUBMITTED, evaluated=False))}
     assert options[S.APPROVED].needs_reason and options[S.APPROVED].verdict.allowed
+
+
+def test_reasons_are_msgids_translated_where_they_are_shown():
+    verdict = check_transition(S.CLOSED, facts(S.CLOSED))
+    english = {"Passage de « %(source)s » à « %(target)s » impossible.":
+               "Moving from “%(source)s” to “%(target)s” is not possible.",
+               "Clos": "Closed"}
+    [reason] = verdict.reasons
+    assert reason.render(lambda msgid: english.get(msgid, msgid)) == (
+        "Moving from “Closed” to “Closed” is not possible.")

@@ -809,3 +809,14 @@ def test_evaluate_never_raises_and_eligible_iff_no_rule_fails(facts, p, today):
     assert decision.policy_version == p.version
     assert json.loads(json.dumps(decision.to_json())) == decision.to_json()
     assert evaluate(facts, p, today) == decision
+
+
+def test_input_errors_name_the_field_in_the_readers_language():
+    english = {"%(field)s : la valeur doit être au moins %(minimum)s (reçu %(value)s).":
+               "%(field)s: the value must be at least %(minimum)s (received %(value)s).",
+               "Nombre d'adultes": "Number of adults"}
+    with pytest.raises(FactsError) as info:
+        HouseholdFacts.from_dict({**household().to_dict(), "adults": 0})
+    assert info.value.message == "Nombre d'adultes : la valeur doit être au moins 1 (reçu 0)."
+    message, _reasons = info.value.translated(lambda msgid: english.get(msgid, msgid))
+    assert message == "Number of adults: the value must be at least 1 (received 0)."

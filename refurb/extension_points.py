@@ -12,6 +12,11 @@ effect of importing a module. This module imports no domain.
 - event_words      words for the device history: event kinds, detail keys and values.
 - demo_steps       what the demo loader must record before a device takes a step.
 - template_globals permission predicates and label tables templates may read.
+- purge_blockers   beneficiary → a French reason to keep the file out of the GDPR purge (a
+                   device still on loan), or None.
+- personal_documents
+                   beneficiary → subjects of issued documents naming the person, erased with
+                   the file by the GDPR purge.
 """
 
 from __future__ import annotations
@@ -87,6 +92,8 @@ settings: dict[str, Definition] = {}
 event_words = EventWords()
 demo_steps: OrderedSet = OrderedSet()
 template_globals: dict[str, Any] = {}
+purge_blockers: OrderedSet = OrderedSet()
+personal_documents: OrderedSet = OrderedSet()
 
 
 def define_settings(*definitions: Definition) -> None:

@@ -39,7 +39,6 @@ LEGACY_SELF_REGISTERING = (
     "refurb.intake.services",
     "refurb.wiping.services",
     "refurb.repair.services",
-    "refurb.beneficiaries.services",
     "refurb.training.services",
     "refurb.allocations.services",
 )
@@ -125,7 +124,9 @@ def _register_weee() -> None:
 # --------------------------------------------------------------------------- beneficiaries
 
 def _register_beneficiaries() -> None:
-    pass
+    from refurb.beneficiaries import gdpr
+
+    points.define_settings(gdpr.RETENTION)
 
 
 # -------------------------------------------------------------------------------- training

@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from refurb.beneficiaries import services
+from refurb.beneficiaries import gdpr
 from refurb.clock import today as clock_today
 from refurb.clock import utcnow
 from refurb.core.eligibility import DEFAULT_POLICY, HouseholdFacts, Policy, evaluate
@@ -58,8 +58,8 @@ def evaluate_command(policy_path: str | None, today, facts_path: str) -> None:
 def purge_command(dry_run: bool) -> None:
     """Anonymiser les dossiers sans contact depuis la durée de conservation."""
     now = utcnow()
-    months = get_setting(services.RETENTION_SETTING)
-    results = services.purge_inactive(now=now, dry_run=dry_run)
+    months = get_setting(gdpr.RETENTION_SETTING)
+    results = gdpr.purge_inactive(now=now, dry_run=dry_run)
     verb = "serait anonymisé" if dry_run else "anonymisé"
     for candidate in results:
         b = candidate.beneficiary

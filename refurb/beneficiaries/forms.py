@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from refurb.beneficiaries.file_values import FileValues
 from refurb.beneficiaries.models import DocumentKind, Referrer
 from refurb.core.applications import Status
 from refurb.core.eligibility import LABELS_FR, SITUATIONS_MODES, Policy, Situation
@@ -84,7 +85,7 @@ class FileForm(FlaskForm):
         Optional(), NumberRange(min=0, max=99999)])
     annual_income = FrenchDecimalField(_l("Revenu fiscal de référence (€ par an)"), validators=[
         Optional(), NumberRange(min=0, max=999999999)])
-    tax_parts = FrenchDecimalField(_l("Nombre de parts fiscales"), validators=[
+    tax_shares = FrenchDecimalField(_l("Nombre de parts fiscales"), validators=[
         Optional(), NumberRange(min=Decimal("0.25"), max=49, message=_l("Entre 0,25 et 49 parts."))])
     monthly_benefits = FrenchDecimalField(_l("Prestations familiales mensuelles (€)"), validators=[
         Optional(), NumberRange(min=0, max=99999)])
@@ -96,6 +97,14 @@ class FileForm(FlaskForm):
     referred_by = SelectField(_l("Orienté par"), choices=REFERRER_CHOICES, default="")
     referrer_detail = StringField(_l("Précision sur l’orienteur"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+
+
+def file_values(form: FileForm) -> FileValues:
+    """The typed values, as the services take them."""
+    names = [f.name for f in FileValues.__dataclass_fields__.values()]
+    data = {name: form[name].data for name in names if name != "situations"}
+    data["situations"] = frozenset(form.situations.data or ())
+    return FileValues(**data)
 
 
 class DecisionForm(FlaskForm):

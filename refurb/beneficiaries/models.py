@@ -126,7 +126,8 @@ class Beneficiary(db.Model):
     income_basis: Mapped[str | None] = mapped_column(String(3))
     stated_quotient: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     annual_income: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    tax_parts: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    # The tax notice's "parts fiscales"; the column keeps its first name.
+    tax_shares: Mapped[Decimal | None] = mapped_column("tax_parts", Numeric(5, 2))
     monthly_benefits: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     qf_band: Mapped[str] = mapped_column(String(16), default="unknown", index=True)
 

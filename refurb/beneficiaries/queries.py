@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -111,6 +111,21 @@ def get_access_log(beneficiary_id: int, limit: int | None = None) -> list[Access
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def stale_files(cutoff: datetime) -> list[Beneficiary]:
+    """Files not yet anonymised with no contact since ``cutoff``, oldest file first."""
+    return list(db.session.scalars(
+        select(Beneficiary)
+        .where(Beneficiary.anonymised_at.is_(None), Beneficiary.last_contact_at < cutoff)
+        .order_by(Beneficiary.id)
+    ))
+
+
+def latest_policy_row() -> PolicyVersion | None:
+    return db.session.scalars(
+        select(PolicyVersion).order_by(PolicyVersion.version.desc()).limit(1)
+    ).first()
 
 
 def list_policy_versions() -> list[PolicyVersion]:

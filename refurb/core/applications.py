@@ -10,7 +10,7 @@ that changes a file's status.
                         ├─▶ waiting ──▶ approved
                         └─▶ refused
 
-Guards, each giving one French reason when it blocks:
+Guards, each giving one reason (a Message, translated where it is shown) when it blocks:
 
 - **reasons**: a refusal must say why; so must closing a file that was never served and every
   step backwards (a file sent back to draft, an approval or a refusal re-examined).
@@ -28,6 +28,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import StrEnum
+
+from refurb.core.errors import Message
+from refurb.core.i18n import N_
 
 __all__ = [
     "ACTION_LABELS",
@@ -56,24 +59,24 @@ class Status(StrEnum):
 
 
 STATUS_LABELS: dict[Status, str] = {
-    Status.DRAFT: "Brouillon",
-    Status.SUBMITTED: "Déposé",
-    Status.APPROVED: "Validé",
-    Status.REFUSED: "Refusé",
-    Status.WAITING: "Liste d'attente",
-    Status.SERVED: "Équipé",
-    Status.CLOSED: "Clos",
+    Status.DRAFT: N_("Brouillon"),
+    Status.SUBMITTED: N_("Déposé"),
+    Status.APPROVED: N_("Validé"),
+    Status.REFUSED: N_("Refusé"),
+    Status.WAITING: N_("Liste d'attente"),
+    Status.SERVED: N_("Équipé"),
+    Status.CLOSED: N_("Clos"),
 }
 
 # The verb shown on the button that leads to each status.
 ACTION_LABELS: dict[Status, str] = {
-    Status.DRAFT: "Renvoyer en brouillon",
-    Status.SUBMITTED: "Déposer le dossier",
-    Status.APPROVED: "Valider",
-    Status.REFUSED: "Refuser",
-    Status.WAITING: "Mettre en liste d'attente",
-    Status.SERVED: "Équipement remis",
-    Status.CLOSED: "Clore le dossier",
+    Status.DRAFT: N_("Renvoyer en brouillon"),
+    Status.SUBMITTED: N_("Déposer le dossier"),
+    Status.APPROVED: N_("Valider"),
+    Status.REFUSED: N_("Refuser"),
+    Status.WAITING: N_("Mettre en liste d'attente"),
+    Status.SERVED: N_("Équipement remis"),
+    Status.CLOSED: N_("Clore le dossier"),
 }
 
 S = Status
@@ -90,7 +93,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 FLOW_ONLY_TARGETS: dict[Status, str] = {
-    S.SERVED: "Passe par la remise d'un équipement (attribution).",
+    S.SERVED: N_("Passe par la remise d'un équipement (attribution)."),
 }
 
 # Pairs that must carry a written reason. Refusals and closings before service are listed
@@ -134,73 +137,79 @@ class ApplicationFacts:
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Message, ...] = ()
     # True when the change passes only because an admin overrode the eligibility rules.
     override_used: bool = False
 
 
-def reason_guard(target: Status, facts: ApplicationFacts) -> list[str]:
+def _say(msgid: str, **params) -> list[Message]:
+    return [Message(msgid, params)]
+
+
+def reason_guard(target: Status, facts: ApplicationFacts) -> list[Message]:
     if (facts.status, target) not in REASON_REQUIRED or facts.has_reason:
         return []
     if target == S.REFUSED:
-        return ["Un refus doit être motivé : indiquez le motif du refus."]
+        return _say(N_("Un refus doit être motivé : indiquez le motif du refus."))
     if target == S.CLOSED:
-        return ["Indiquez pourquoi le dossier est clos sans avoir été équipé."]
-    return ["Un motif est obligatoire pour revenir à une étape précédente."]
+        return _say(N_("Indiquez pourquoi le dossier est clos sans avoir été équipé."))
+    return _say(N_("Un motif est obligatoire pour revenir à une étape précédente."))
 
 
-def four_eyes_guard(target: Status, facts: ApplicationFacts) -> list[str]:
+def four_eyes_guard(target: Status, facts: ApplicationFacts) -> list[Message]:
     if target != S.APPROVED or not facts.four_eyes:
         return []
     if facts.actor_id is None:
-        return ["Double validation : la validation doit être faite par une personne identifiée."]
+        return _say(N_("Double validation : la validation doit être faite par une personne "
+                       "identifiée."))
     if facts.created_by_id is not None and facts.actor_id == facts.created_by_id:
-        return [
-            "Double validation : la personne qui a créé le dossier ne peut pas le valider "
-            "elle-même. Un autre travailleur social ou un administrateur doit valider."
-        ]
+        return _say(N_("Double validation : la personne qui a créé le dossier ne peut pas le "
+                       "valider elle-même. Un autre travailleur social ou un administrateur "
+                       "doit valider."))
     return []
 
 
-def _eligibility_blockers(target: Status, facts: ApplicationFacts) -> list[str]:
+def _eligibility_blockers(target: Status, facts: ApplicationFacts) -> list[Message]:
     """Why eligibility blocks ``target`` before any override is considered."""
     if target not in ELIGIBILITY_TARGETS:
         return []
     if not facts.evaluated:
         if target == S.APPROVED and not facts.has_reason:
-            return [
-                "Une école ou une association n'est pas évaluée selon les critères des foyers : "
-                "indiquez le motif de la validation."
-            ]
+            return _say(N_("Une école ou une association n'est pas évaluée selon les critères "
+                           "des foyers : indiquez le motif de la validation."))
         return []
     if facts.eligible:
         return []
     if facts.eligible is None:
-        return ["Le dossier n'a pas pu être évalué : complétez-le avant de décider."]
+        return _say(N_("Le dossier n'a pas pu être évalué : complétez-le avant de décider."))
+    # The evaluation's reasons are French sentences recorded with the decision, not msgids:
+    # shown as they are.
     return [
-        "Le foyer ne remplit pas les critères d'éligibilité de la politique en vigueur.",
-        *facts.eligibility_reasons,
+        *_say(N_("Le foyer ne remplit pas les critères d'éligibilité de la politique en "
+                 "vigueur.")),
+        *(Message(reason) for reason in facts.eligibility_reasons),
     ]
 
 
-def eligibility_guard(target: Status, facts: ApplicationFacts) -> list[str]:
+def eligibility_guard(target: Status, facts: ApplicationFacts) -> list[Message]:
     blockers = _eligibility_blockers(target, facts)
     if not blockers or not facts.evaluated or not facts.override:
         return blockers
     if not facts.actor_is_admin:
-        return ["Seul un administrateur peut passer outre les critères d'éligibilité.", *blockers]
+        return [*_say(N_("Seul un administrateur peut passer outre les critères "
+                         "d'éligibilité.")), *blockers]
     if not facts.has_reason:
-        return ["Passer outre les critères d'éligibilité exige un motif écrit."]
+        return _say(N_("Passer outre les critères d'éligibilité exige un motif écrit."))
     return []
 
 
-def flow_guard(target: Status, facts: ApplicationFacts) -> list[str]:
+def flow_guard(target: Status, facts: ApplicationFacts) -> list[Message]:
     if target not in FLOW_ONLY_TARGETS:
         return []
     if not facts.via_flow:
-        return [FLOW_ONLY_TARGETS[target]]
+        return _say(FLOW_ONLY_TARGETS[target])
     if not facts.approval_valid:
-        return ["L'accord a expiré : le dossier doit être réexaminé avant toute remise."]
+        return _say(N_("L'accord a expiré : le dossier doit être réexaminé avant toute remise."))
     return []
 
 
@@ -211,15 +220,11 @@ def check_transition(target: Status | str, facts: ApplicationFacts) -> Verdict:
     try:
         target = Status(target)
     except ValueError:
-        return Verdict(False, (f"Statut inconnu : {target}",))
+        return Verdict(False, tuple(_say(N_("Statut inconnu : %(status)s"), status=target)))
     if target not in TRANSITIONS[facts.status]:
-        return Verdict(
-            False,
-            (
-                f"Passage de « {STATUS_LABELS[facts.status]} » à « {STATUS_LABELS[target]} » "
-                "impossible.",
-            ),
-        )
+        return Verdict(False, tuple(_say(
+            N_("Passage de « %(source)s » à « %(target)s » impossible."),
+            source=Message(STATUS_LABELS[facts.status]), target=Message(STATUS_LABELS[target]))))
     reasons = [r for guard in GUARDS for r in guard(target, facts)]
     if reasons:
         return Verdict(False, tuple(reasons))

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from refurb.accounts import services as accounts
 from refurb.clock import utcnow
 from refurb.core.lifecycle import State
+from refurb.demo.beneficiaries import load_demo_beneficiaries
 from refurb.devices import services as devices
 from refurb.devices.models import Device, Drive
 from refurb.donors.models import Collection, DonorOrganisation
@@ -147,36 +148,6 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
     load_demo_beneficiaries(now)
     db.session.flush()
     return [(email, role) for email, role, _ in DEMO_USERS]
-
-
-def load_demo_beneficiaries(now) -> None:
-    """Three household files at different steps, so the social worker's pages have content.
-    Placeholder names only: "Démo" is no real person."""
-    from decimal import Decimal as D
-
-    from refurb.beneficiaries import services as files
-    from refurb.beneficiaries.models import Beneficiary
-
-    if db.session.scalar(select(Beneficiary).where(Beneficiary.last_name == "Démo").limit(1)):
-        return
-    social = accounts.get_user_by_email("social@demo.refurb.test")
-    admin = accounts.get_user_by_email("admin@demo.refurb.test")
-    steps = (("Foyer A", D("450"), ("rsa",), "approved"),
-             ("Foyer B", D("620"), ("job_seeker",), "waiting"),
-             ("Foyer C", D("380"), (), None))
-    for first_name, quotient, situations, outcome in steps:
-        beneficiary = files.create_file(
-            "household",
-            files.FileValues(commune="Fresnes-sur-Escaut", last_name="Démo",
-                             first_name=first_name, postal_code="59970", adults=2, children=2,
-                             income_basis="caf", stated_quotient=quotient,
-                             situations=frozenset(situations), referred_by="ccas"),
-            actor_id=social.id, now=now - timedelta(days=20))
-        if outcome:
-            files.decide(beneficiary, "submitted", actor_id=social.id,
-                         now=now - timedelta(days=19))
-            files.decide(beneficiary, outcome, actor_id=admin.id, now=now - timedelta(days=18),
-                         reason="Dossier de démonstration.")
 
 
 @demo_cli.command("load")

@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from refurb.beneficiaries import services
-from refurb.beneficiaries.services import FileValues
+from refurb.beneficiaries import files, workflow
+from refurb.beneficiaries import policy as policies
+from refurb.beneficiaries.file_values import FileValues
 from refurb.core.eligibility import DEFAULT_POLICY
 from refurb.extensions import db
 
@@ -56,18 +57,18 @@ def make_file(kind: str = "household", *, actor_id: int | None = None, now: date
         else:
             values = household_values()
     values = replace(values, **changes)
-    return services.create_file(kind, values, actor_id=actor_id, now=now)
+    return files.create_file(kind, values, actor_id=actor_id, now=now)
 
 
 def submit(beneficiary, *, actor_id=None, now=NOW):
-    return services.decide(beneficiary, "submitted", actor_id=actor_id, now=now)
+    return workflow.decide(beneficiary, "submitted", actor_id=actor_id, now=now)
 
 
 def set_policy(*, actor_id=None, now=NOW, **changes):
     """Save a new policy version: DEFAULT_POLICY with ``changes`` (in ``to_dict`` form)."""
-    current = services.get_current_policy()
+    current = policies.get_current_policy()
     rules = {**DEFAULT_POLICY.to_dict(), **changes}
     rules.pop("version")
-    policy = services.save_policy(rules, base_version=current.version, actor_id=actor_id, now=now)
+    policy = policies.save_policy(rules, base_version=current.version, actor_id=actor_id, now=now)
     db.session.flush()
     return policy

@@ -3,7 +3,7 @@ version and hash; other documents stay untouched."""
 
 from datetime import timedelta
 
-from refurb.beneficiaries import services
+from refurb.beneficiaries import gdpr
 from refurb.documents.models import IssuedDocument
 from refurb.documents.services import issue_document
 from tests.beneficiaries.helpers import NOW, make_file
@@ -27,7 +27,7 @@ def test_purge_erases_personal_documents_of_the_file_only(app, db, client, login
     sha = erased.sha256
     db.session.commit()
 
-    services.purge_inactive(now=NOW)
+    gdpr.purge_inactive(now=NOW)
     db.session.commit()
     db.session.expire_all()
 

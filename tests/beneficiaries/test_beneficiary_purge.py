@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from refurb.beneficiaries import queries, services
+from refurb import extension_points as points
+from refurb.beneficiaries import document_checks, files, gdpr, queries, workflow
 from refurb.beneficiaries.models import AccessLogEntry, ApplicationDecision, Beneficiary
 from refurb.clock import utcnow
 from refurb.core.eligibility import DEFAULT_POLICY
@@ -22,9 +23,9 @@ def old_and_recent_files():
     old = make_file(actor_id=worker.id, now=THREE_YEARS_AGO,
                     situations=frozenset({"rsa", "job_seeker"}), non_taxable=True)
     submit(old, now=THREE_YEARS_AGO)
-    services.decide(old, "refused", actor_id=worker.id, now=THREE_YEARS_AGO,
+    workflow.decide(old, "refused", actor_id=worker.id, now=THREE_YEARS_AGO,
                     reason="Dossier incomplet")
-    services.record_document_check(old, "other", label="Attestation France Travail",
+    document_checks.record_document_check(old, "other", label="Attestation France Travail",
                                    checked_on=THREE_YEARS_AGO.date(), actor_id=worker.id,
                                    now=THREE_YEARS_AGO)
     school = make_file("school", now=THREE_YEARS_AGO)
@@ -43,7 +44,7 @@ def test_purge_anonymises_old_files_keeps_recent_ones_and_the_statistics(db):
     decisions_before = count_rows(db, ApplicationDecision, old)
     counts_before = queries.count_beneficiaries()
 
-    results = services.purge_inactive(now=NOW)
+    results = gdpr.purge_inactive(now=NOW)
     db.session.commit()
     db.session.expire_all()
 
@@ -75,14 +76,14 @@ def test_purge_anonymises_old_files_keeps_recent_ones_and_the_statistics(db):
 
 def test_a_contact_restarts_the_retention_period(db):
     old, _school, _recent = old_and_recent_files()
-    services.record_contact(old, NOW - timedelta(days=30))
-    services.purge_inactive(now=NOW)
+    files.record_contact(old, NOW - timedelta(days=30))
+    gdpr.purge_inactive(now=NOW)
     assert old.anonymised_at is None
 
 
 def test_dry_run_changes_nothing(db):
     old, school, _recent = old_and_recent_files()
-    results = services.purge_inactive(now=NOW, dry_run=True)
+    results = gdpr.purge_inactive(now=NOW, dry_run=True)
     assert {c.beneficiary.id for c in results} == {old.id, school.id}
     assert old.anonymised_at is None and old.last_name
     assert db.session.scalar(
@@ -92,18 +93,18 @@ def test_dry_run_changes_nothing(db):
 
 def test_the_retention_is_a_setting_in_months(db):
     old, _school, _recent = old_and_recent_files()
-    set_value(services.RETENTION_SETTING, "48", actor_id=None, now=NOW)
-    assert services.purge_inactive(now=NOW) == []
-    set_value(services.RETENTION_SETTING, "6", actor_id=None, now=NOW)
-    purged = {c.beneficiary.id for c in services.purge_inactive(now=NOW)}
+    set_value(gdpr.RETENTION_SETTING, "48", actor_id=None, now=NOW)
+    assert gdpr.purge_inactive(now=NOW) == []
+    set_value(gdpr.RETENTION_SETTING, "6", actor_id=None, now=NOW)
+    purged = {c.beneficiary.id for c in gdpr.purge_inactive(now=NOW)}
     assert len(purged) == 3 and old.id in purged
 
 
 def test_a_blocker_keeps_a_file_with_its_reason(db, monkeypatch):
     old, school, _recent = old_and_recent_files()
-    monkeypatch.setattr(services, "PURGE_BLOCKERS", [
+    monkeypatch.setattr(points, "purge_blockers", [
         lambda b: "Prêt en cours" if b.id == old.id else None])
-    results = {c.beneficiary.id: c.kept_because for c in services.purge_inactive(now=NOW)}
+    results = {c.beneficiary.id: c.kept_because for c in gdpr.purge_inactive(now=NOW)}
     assert results == {old.id: "Prêt en cours", school.id: None}
     assert old.anonymised_at is None and school.anonymised_at == NOW
 
@@ -189,6 +190,6 @@ def test_evaluate_cli_reports_bad_input_in_french(app, tmp_path):
 def test_purge_keeps_dates_needed_for_the_device_frequency_rule(db):
     old, _school, _recent = old_and_recent_files()
     old.last_device_received_on = date(2023, 1, 5)
-    services.purge_inactive(now=NOW)
+    gdpr.purge_inactive(now=NOW)
     assert old.last_device_received_on == date(2023, 1, 5)
     assert isinstance(old.anonymised_at, datetime)

@@ -6,7 +6,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from refurb.beneficiaries import services
+from refurb.beneficiaries import document_checks, workflow
+from refurb.beneficiaries import policy as policies
 from refurb.beneficiaries.models import AccessLogEntry, Beneficiary, PolicyVersion
 from tests.beneficiaries.helpers import FIRST_NAME, LAST_NAME, make_file, set_policy, submit
 from tests.factories import make_user
@@ -75,7 +76,7 @@ def test_a_refused_file_form_keeps_what_was_typed(db, client, login_as):
         ({"commune": ""}, "Commune requise."),
         ({"income_basis": "rfr", "annual_income": ""}, "revenu fiscal de référence est requis"),
         ({"income_basis": "impots"}, "N'est pas un choix valide."),
-        ({"tax_parts": "5000"}, "Entre 0,25 et 49 parts."),
+        ({"tax_shares": "5000"}, "Entre 0,25 et 49 parts."),
         ({"annual_income": "1e40"}, "Nombre invalide"),
     ],
 )
@@ -231,7 +232,7 @@ def test_subject_access_export_holds_everything_about_the_person(db, client, log
     login_as("social_worker")
     beneficiary = make_file()
     submit(beneficiary)
-    services.record_document_check(beneficiary, "tax_notice", checked_on=beneficiary.created_at.date(),
+    document_checks.record_document_check(beneficiary, "tax_notice", checked_on=beneficiary.created_at.date(),
                                    actor_id=None, now=beneficiary.created_at)
     db.session.commit()
     client.get(f"/beneficiaries/{beneficiary.id}")
@@ -274,7 +275,7 @@ def test_admin_edits_the_policy_into_a_new_version(db, client, login_as):
     }
     response = client.post("/beneficiaries/policy", data=data)
     assert response.status_code == 302
-    policy = services.get_current_policy()
+    policy = policies.get_current_policy()
     assert policy.version == 2 and policy.approval_validity_months == 4 and policy.four_eyes
     assert policy.allowed_communes == ("Fresnes-sur-Escaut", "Vieux-Condé")
     assert {s.value: p for s, p in policy.priority_situations.items()} == {"rsa": 4}
@@ -306,7 +307,7 @@ def _files(n: int, status: str | None = None):
         beneficiary = make_file(situations=frozenset({"rsa"}))
         if status:
             submit(beneficiary)
-            services.decide(beneficiary, status, actor_id=None, now=beneficiary.created_at)
+            workflow.decide(beneficiary, status, actor_id=None, now=beneficiary.created_at)
 
 
 @pytest.mark.parametrize(("url", "status"), [

@@ -34,12 +34,17 @@ def facts(status: Status, **changes) -> ApplicationFacts:
     return ApplicationFacts(**{**base, **changes})
 
 
+def texts(verdict) -> tuple[str, ...]:
+    """The reasons as the French reader sees them."""
+    return tuple(str(reason) for reason in verdict.reasons)
+
+
 @pytest.mark.parametrize(("current", "target"), ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS])
 def test_every_pair_follows_the_table(current, target):
     verdict = check_transition(target, facts(current))
     assert verdict.allowed is ((current, target) in ALLOWED)
     if not verdict.allowed:
-        assert verdict.reasons == (
+        assert texts(verdict) == (
             f"Passage de « {STATUS_LABELS[current]} » à « {STATUS_LABELS[target]} » impossible.",
         )
 
@@ -55,7 +60,7 @@ def test_the_documented_path_and_terminal_closed():
 
 def test_unknown_target_is_refused_in_french():
     verdict = check_transition("teleported", facts(S.SUBMITTED))
-    assert not verdict.allowed and verdict.reasons == ("Statut inconnu : teleported",)
+    assert not verdict.allowed and texts(verdict) == ("Statut inconnu : teleported",)
 
 
 # --- reasons --------------------------------------------------------------------------------
@@ -72,7 +77,7 @@ def test_pairs_needing_a_reason(current, target):
 @pytest.mark.parametrize("source", [S.SUBMITTED, S.WAITING])
 def test_refusal_needs_a_reason_with_a_french_message(source):
     verdict = check_transition(S.REFUSED, facts(source, reason=""))
-    assert verdict.reasons == ("Un refus doit être motivé : indiquez le motif du refus.",)
+    assert texts(verdict) == ("Un refus doit être motivé : indiquez le motif du refus.",)
 
 
 def test_reason_table_covers_refusals_closings_and_back_steps():
@@ -93,7 +98,7 @@ def test_reason_table_covers_refusals_closings_and_back_steps():
 def test_four_eyes_creator_cannot_approve(source):
     verdict = check_transition(S.APPROVED, facts(source, four_eyes=True, actor_id=CREATOR))
     assert not verdict.allowed
-    assert "ne peut pas le valider elle-même" in verdict.reasons[0]
+    assert "ne peut pas le valider elle-même" in texts(verdict)[0]
 
 
 @pytest.mark.parametrize("source", [S.SUBMITTED, S.WAITING])
@@ -107,7 +112,7 @@ def test_four_eyes_off_lets_the_creator_approve():
 
 def test_four_eyes_needs_an_identified_person():
     verdict = check_transition(S.APPROVED, facts(S.SUBMITTED, four_eyes=True, actor_id=None))
-    assert not verdict.allowed and "personne identifiée" in verdict.reasons[0]
+    assert not verdict.allowed and "personne identifiée" in texts(verdict)[0]
 
 
 def test_four_eyes_only_concerns_approval():
@@ -133,14 +138,14 @@ def test_not_eligible_blocks_with_the_failed_rules(target):
     verdict = check_transition(
         target, facts(S.SUBMITTED, eligible=False, eligibility_reasons=FAILED))
     assert not verdict.allowed
-    assert verdict.reasons[0].startswith("Le foyer ne remplit pas les critères")
-    assert FAILED[0] in verdict.reasons
+    assert texts(verdict)[0].startswith("Le foyer ne remplit pas les critères")
+    assert FAILED[0] in texts(verdict)
 
 
 @pytest.mark.parametrize("target", sorted(ELIGIBILITY_TARGETS))
 def test_unevaluated_household_is_blocked(target):
     verdict = check_transition(target, facts(S.SUBMITTED, eligible=None))
-    assert not verdict.allowed and "n'a pas pu être évalué" in verdict.reasons[0]
+    assert not verdict.allowed and "n'a pas pu être évalué" in texts(verdict)[0]
 
 
 def test_admin_override_with_a_written_reason_passes_and_is_flagged():
@@ -153,14 +158,14 @@ def test_admin_override_with_a_written_reason_passes_and_is_flagged():
 def test_override_needs_a_reason():
     verdict = check_transition(S.APPROVED, facts(
         S.SUBMITTED, eligible=False, override=True, actor_is_admin=True, reason=" "))
-    assert verdict.reasons == ("Passer outre les critères d'éligibilité exige un motif écrit.",)
+    assert texts(verdict) == ("Passer outre les critères d'éligibilité exige un motif écrit.",)
 
 
 def test_override_is_for_admins_only():
     verdict = check_transition(S.APPROVED, facts(
         S.SUBMITTED, eligible=False, override=True, actor_is_admin=False, reason="urgence"))
     assert not verdict.allowed
-    assert verdict.reasons[0] == "Seul un administrateur peut passer outre les critères d'éligibilité."
+    assert texts(verdict)[0] == "Seul un administrateur peut passer outre les critères d'éligibilité."
 
 
 def test_eligible_file_does_not_count_as_an_override():
@@ -172,7 +177,7 @@ def test_eligible_file_does_not_count_as_an_override():
 def test_organisations_are_approved_on_a_written_reason_not_the_household_policy():
     org = dict(evaluated=False, eligible=None)
     blocked = check_transition(S.APPROVED, facts(S.SUBMITTED, reason="", **org))
-    assert not blocked.allowed and "école ou une association" in blocked.reasons[0]
+    assert not blocked.allowed and "école ou une association" in texts(blocked)[0]
     allowed = check_transition(S.APPROVED, facts(S.SUBMITTED, reason="Convention 2026", **org))
     assert allowed.allowed and not allowed.override_used
     assert check_transition(S.WAITING, facts(S.SUBMITTED, reason="", **org)).allowed
@@ -183,12 +188,12 @@ def test_organisations_are_approved_on_a_written_reason_not_the_household_policy
 
 def test_served_only_through_the_flow():
     verdict = check_transition(S.SERVED, facts(S.APPROVED, via_flow=False))
-    assert verdict.reasons == (FLOW_ONLY_TARGETS[S.SERVED],)
+    assert texts(verdict) == (FLOW_ONLY_TARGETS[S.SERVED],)
 
 
 def test_served_refused_when_the_approval_expired():
     verdict = check_transition(S.SERVED, facts(S.APPROVED, approval_valid=False))
-    assert not verdict.allowed and "expiré" in verdict.reasons[0]
+    assert not verdict.allowed and "expiré" in texts(verdict)[0]
 
 
 # --- the options shown on the file page ----------------------------------------------------
@@ -219,3 +224,13 @@ def test_next_statuses_marks_served_as_flow_only():
 def test_next_statuses_asks_organisations_for_an_approval_reason():
     options = {o.target: o for o in next_statuses(facts(S.SUBMITTED, evaluated=False))}
     assert options[S.APPROVED].needs_reason and options[S.APPROVED].verdict.allowed
+
+
+def test_reasons_are_msgids_translated_where_they_are_shown():
+    verdict = check_transition(S.CLOSED, facts(S.CLOSED))
+    english = {"Passage de « %(source)s » à « %(target)s » impossible.":
+               "Moving from “%(source)s” to “%(target)s” is not possible.",
+               "Clos": "Closed"}
+    [reason] = verdict.reasons
+    assert reason.render(lambda msgid: english.get(msgid, msgid)) == (
+        "Moving from “Closed” to “Closed” is not possible.")

@@ -378,7 +378,7 @@ def test_several_failures_are_all_reported():
 
 
 def test_rfr_basis_uses_tax_parts_from_the_notice_when_given():
-    decision = evaluate(household(tax_parts=Decimal("5")), POLICY, TODAY)
+    decision = evaluate(household(tax_shares=Decimal("5")), POLICY, TODAY)
     assert decision.quotient_familial == Decimal("460.00")  # 2,300 / 5
     assert decision.quotient_working[0] == "Nombre de parts (avis d'imposition) : 5"
 
@@ -592,7 +592,7 @@ def test_facts_dict_round_trip():
     facts = household(
         situations={Situation.RSA, Situation.SENIOR},
         last_device_received_on=date(2021, 5, 4),
-        tax_parts=Decimal("4.5"),
+        tax_shares=Decimal("4.5"),
         non_taxable=True,
     )
     data = facts.to_dict()
@@ -601,6 +601,12 @@ def test_facts_dict_round_trip():
     assert data["situations"] == ["rsa", "senior"]
     assert data["last_device_received_on"] == "2021-05-04"
     assert HouseholdFacts.from_dict(data) == facts
+
+
+def test_facts_files_written_with_the_old_tax_parts_key_still_read():
+    data = household(tax_shares=Decimal("4.5")).to_dict()
+    data["tax_parts"] = data.pop("tax_shares")
+    assert HouseholdFacts.from_dict(data).tax_shares == Decimal("4.5")
 
 
 @pytest.mark.parametrize(
@@ -613,7 +619,7 @@ def test_facts_dict_round_trip():
         ({"income_basis": "impots"}, "Base de revenu inconnue"),
         ({"annual_income": "-5"}, "négatif"),
         ({"monthly_benefits": "-5"}, "négatif"),
-        ({"tax_parts": "0"}, "strictement positive"),
+        ({"tax_shares": "0"}, "strictement positive"),
         ({"application_date": "10/01/2025"}, "AAAA-MM-JJ"),
         ({"situations": ["lottery_winner"]}, "Situation inconnue"),
         ({"has_computer": "non"}, "oui ou non attendu"),
@@ -733,7 +739,7 @@ def facts_strategy(draw):
         income_basis=basis,
         stated_quotient=draw(money) if basis == "caf" else None,
         annual_income=draw(money) if basis == "rfr" else None,
-        tax_parts=draw(st.none() | st.sampled_from([Decimal(n) / 4 for n in range(1, 40)])),
+        tax_shares=draw(st.none() | st.sampled_from([Decimal(n) / 4 for n in range(1, 40)])),
         monthly_benefits=draw(money),
         non_taxable=draw(st.booleans()),
         situations=draw(situations),
@@ -803,3 +809,14 @@ def test_evaluate_never_raises_and_eligible_iff_no_rule_fails(facts, p, today):
     assert decision.policy_version == p.version
     assert json.loads(json.dumps(decision.to_json())) == decision.to_json()
     assert evaluate(facts, p, today) == decision
+
+
+def test_input_errors_name_the_field_in_the_readers_language():
+    english = {"%(field)s : la valeur doit être au moins %(minimum)s (reçu %(value)s).":
+               "%(field)s: the value must be at least %(minimum)s (received %(value)s).",
+               "Nombre d'adultes": "Number of adults"}
+    with pytest.raises(FactsError) as info:
+        HouseholdFacts.from_dict({**household().to_dict(), "adults": 0})
+    assert info.value.message == "Nombre d'adultes : la valeur doit être au moins 1 (reçu 0)."
+    message, _reasons = info.value.translated(lambda msgid: english.get(msgid, msgid))
+    assert message == "Number of adults: the value must be at least 1 (received 0)."

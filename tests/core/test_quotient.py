@@ -6,14 +6,14 @@ from hypothesis import strategies as st
 
 from refurb.core.quotient import (
     QuotientError,
-    caf_parts,
-    describe_caf_parts,
+    caf_shares,
+    describe_caf_shares,
     format_eur,
     format_number,
-    parts_label,
     quotient_from_caf,
     quotient_from_income,
-    tax_parts,
+    shares_label,
+    tax_shares,
     to_decimal,
 )
 
@@ -36,7 +36,7 @@ def eur(text: str) -> str:
 )
 @pytest.mark.parametrize("adults", [1, 2, 3])
 def test_caf_parts_by_number_of_children(adults, children, expected):
-    assert caf_parts(adults, children) == Decimal(expected)
+    assert caf_shares(adults, children) == Decimal(expected)
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_caf_parts_by_number_of_children(adults, children, expected):
     ],
 )
 def test_caf_parts_disability_and_single_parent(args, expected):
-    assert caf_parts(*args) == Decimal(expected)
+    assert caf_shares(*args) == Decimal(expected)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,7 @@ def test_caf_parts_disability_and_single_parent(args, expected):
 )
 def test_caf_parts_rejects_nonsense(args, fragment):
     with pytest.raises(QuotientError) as info:
-        caf_parts(*args)
+        caf_shares(*args)
     assert fragment in info.value.message
     assert isinstance(info.value, ValueError)
 
@@ -88,7 +88,7 @@ def test_caf_parts_rejects_nonsense(args, fragment):
     ],
 )
 def test_describe_caf_parts(args, expected):
-    assert describe_caf_parts(*args) == expected
+    assert describe_caf_shares(*args) == expected
 
 
 # --- tax parts (CGI art. 194) ---------------------------------------------------------------
@@ -114,7 +114,7 @@ def test_describe_caf_parts(args, expected):
     ],
 )
 def test_tax_parts(kwargs, expected):
-    assert tax_parts(**kwargs) == Decimal(expected)
+    assert tax_shares(**kwargs) == Decimal(expected)
 
 
 @pytest.mark.parametrize(
@@ -129,19 +129,19 @@ def test_tax_parts(kwargs, expected):
 )
 def test_tax_parts_rejects_contradictions(kwargs):
     with pytest.raises(QuotientError):
-        tax_parts(**kwargs)
+        tax_shares(**kwargs)
 
 
 # --- quotient familial ----------------------------------------------------------------------
 
 
 def test_domain_example_couple_three_children():
-    parts = caf_parts(adults=2, children=3)
+    parts = caf_shares(adults=2, children=3)
     assert parts == 4
     result = quotient_from_income(Decimal("24000"), Decimal("300"), parts)
     assert result.value == Decimal("575.00")
     assert result.basis == "rfr"
-    assert result.parts == 4
+    assert result.shares == 4
     assert result.working == [
         f"Revenu fiscal de référence : {eur('24 000,00 €')} / 12 = {eur('2 000,00 €')}",
         f"+ prestations mensuelles : {eur('300,00 €')}",
@@ -256,7 +256,7 @@ def test_format_number(value, expected):
     [(Decimal("1"), "1 part"), (Decimal("1.5"), "1,5 part"), (Decimal("2"), "2 parts")],
 )
 def test_parts_label(value, expected):
-    assert parts_label(value) == expected
+    assert shares_label(value) == expected
 
 
 @pytest.mark.parametrize(

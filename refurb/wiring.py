@@ -36,7 +36,6 @@ MODEL_MODULES = (
 # Transitional: modules that still register their extensions when imported. Each domain moves
 # its registrations into register_all() below and leaves this list.
 LEGACY_SELF_REGISTERING = (
-    "refurb.intake.services",
     "refurb.wiping.services",
     "refurb.repair.services",
     "refurb.weee.services",
@@ -90,7 +89,9 @@ def _register_devices() -> None:
 # ---------------------------------------------------------------------------------- intake
 
 def _register_intake() -> None:
-    pass
+    from refurb.intake.weights import WEIGHT_SETTINGS
+
+    points.define_settings(*WEIGHT_SETTINGS)
 
 
 # -------------------------------------------------------------------------------- printing

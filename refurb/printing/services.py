@@ -19,7 +19,7 @@ from refurb.core.errors import InvalidInput
 from refurb.core.label_facts import device_facts_line, drive_facts_line
 from refurb.devices.models import Device, Drive
 from refurb.devices.services import record_event
-from refurb.donors.models import Collection
+from refurb.intake.models import Collection
 from refurb.printing import (
     RENDERERS,
     LabelData,

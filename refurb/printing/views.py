@@ -22,8 +22,8 @@ from flask_login import current_user
 from refurb.accounts.access import WORKSHOP, roles_required
 from refurb.core.errors import DomainError
 from refurb.devices.models import Device
-from refurb.donors.models import Collection
 from refurb.extensions import db
+from refurb.intake.models import Collection
 from refurb.printing import LabelStock, list_stocks, queries, renderers_for, services
 from refurb.printing.forms import FORMAT_LABELS, DriveLabelForm, LabelPrintForm
 from refurb.web import actor_id, flash_domain_error, get_or_404, now

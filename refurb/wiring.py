@@ -97,9 +97,12 @@ def _register_intake() -> None:
 # -------------------------------------------------------------------------------- printing
 
 def _register_printing() -> None:
-    # Transitional: panels without `build` still fetch their data through a context processor.
-    points.device_panels.add(points.Panel("labels", "printing/_device_panel.html", order=30))
-    points.collection_panels.add(points.Panel("labels", "printing/_collection_panel.html"))
+    from refurb.printing.panels import collection_panel, device_panel
+
+    points.device_panels.add(points.Panel("labels", "printing/_device_panel.html",
+                                          build=device_panel, order=30))
+    points.collection_panels.add(points.Panel("labels", "printing/_collection_panel.html",
+                                              build=collection_panel))
 
 
 # ---------------------------------------------------------------------------------- wiping

@@ -97,7 +97,10 @@ def _register_intake() -> None:
 # -------------------------------------------------------------------------------- printing
 
 def _register_printing() -> None:
+    from refurb.printing import services
     from refurb.printing.panels import collection_panel, device_panel
+
+    points.event_words.add(kinds=services.EVENT_KINDS, details=services.EVENT_DETAILS)
 
     points.device_panels.add(points.Panel("labels", "printing/_device_panel.html",
                                           build=device_panel, order=30))

@@ -36,6 +36,10 @@ from refurb.printing.pagination import ROLL_HAS_NO_START
 # with QR codes (one unique symbol per device), plus as many history rows.
 MAX_LABELS_PER_JOB = 2000
 EVENT_KIND = "label_printed"
+# Words for the device history (registered in refurb.wiring).
+EVENT_KINDS = {EVENT_KIND: N_("Étiquette imprimée")}
+EVENT_DETAILS = {"stock": N_("Support d’étiquette"), "copies": N_("Exemplaires"),
+                 "format": N_("Format"), "start": N_("Première position")}
 PREVIEW_FORMAT = "png"
 
 DeviceUrl = Callable[[int], str]

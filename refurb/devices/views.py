@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,13 +11,13 @@ from flask_login import current_user
 from refurb.accounts.access import STAFF, WORKSHOP, roles_required
 from refurb.core.asset_tags import parse_tag
 from refurb.core.device_types import DEVICE_TYPE_LABELS
-from refurb.core.lifecycle import STATE_LABELS
+from refurb.core.lifecycle import STATE_LABELS, Option
 from refurb.devices import queries, services
 from refurb.devices.forms import NoteForm, TransitionForm
 from refurb.devices.models import Device
 from refurb.devices.permissions import can_change_device
 from refurb.extension_points import device_panels, scan_resolvers
-from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
+from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
 
 bp = Blueprint("devices", __name__)
 
@@ -92,13 +94,19 @@ def show(device_id: int):
     return render_template(
         "devices/show.html",
         device=device,
-        options=services.next_states(device),
+        options=[_in_readers_language(o) for o in services.next_states(device)],
         history=queries.get_history(device.id),
         transition_form=TransitionForm(),
         note_form=NoteForm(),
         can_change=can_change_device(current_user),
         panels=device_panels.render_data(device),
     )
+
+
+def _in_readers_language(option: Option) -> Option:
+    """The option with the reasons it is refused translated, ready for the template."""
+    reasons = tuple(translate(reason) for reason in option.verdict.reasons)
+    return replace(option, verdict=replace(option.verdict, reasons=reasons))
 
 
 @bp.post("/devices/<int:device_id>/transition")

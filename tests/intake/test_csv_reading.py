@@ -131,3 +131,12 @@ def test_duplicate_serials_inside_the_file_are_refused_naming_the_first_line():
     result = csv_rows.validate(lines, MAPPING)
     assert result.valid == 3 and result.refused_total == 1
     assert str(result.refused[0]) == "Ligne 3 : n° de série abc1 en double (déjà ligne 2)"
+
+
+def test_a_refusal_is_a_message_id_translated_where_it_is_shown():
+    english = {"Ligne %(line)s : %(reason)s": "Line %(line)s: %(reason)s",
+               "type d'appareil inconnu « %(text)s »": "unknown device type “%(text)s”"}
+    refused = csv_rows.read_row(7, ["Grille-pain"], MAPPING)
+    assert refused.describe(lambda msgid: english.get(msgid, msgid)) == (
+        "Line 7: unknown device type “Grille-pain”")
+    assert str(refused) == "Ligne 7 : type d'appareil inconnu « Grille-pain »"  # CLI, logs

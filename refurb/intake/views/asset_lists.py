@@ -55,7 +55,8 @@ def map_csv(collection_id: int, import_id: int):
             flash(_("%(n)s appareil(s) importé(s) : %(first)s à %(last)s.", n=outcome.imported,
                     first=outcome.first_tag, last=outcome.last_tag), "success")
             return redirect(url_for("intake.show_collection", collection_id=collection_id))
-        validation = getattr(done.error, "validation", None)  # ImportRefused lists the lines
+        if isinstance(done.error, asset_lists.ImportRefused):  # the refused lines, listed
+            validation = done.error.validation
     return _render_mapping(collection, record, fmt, mapping, validation)
 
 

@@ -74,7 +74,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("devices.dashboard", "Tableau de bord"),
         ("devices.list_devices", "Appareils"),
         ("donors.list_donors", "Donateurs"),
-        ("donors.list_collections", "Collectes"),
+        ("intake.list_collections", "Collectes"),
         ("wiping.station", "Effacement"),
         ("repair.batch_scan", "Scan en série"),
         ("repair.stock", "Stock"),
@@ -93,7 +93,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
     Role.TECHNICIAN: [
         ("devices.dashboard", "Tableau de bord"),
         ("devices.list_devices", "Appareils"),
-        ("donors.list_collections", "Collectes"),
+        ("intake.list_collections", "Collectes"),
         ("wiping.station", "Effacement"),
         ("repair.batch_scan", "Scan en série"),
         ("repair.stock", "Stock"),

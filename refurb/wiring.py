@@ -36,7 +36,6 @@ MODEL_MODULES = (
 # Transitional: modules that still register their extensions when imported. Each domain moves
 # its registrations into register_all() below and leaves this list.
 LEGACY_SELF_REGISTERING = (
-    "refurb.intake.services",
     "refurb.wiping.services",
     "refurb.repair.services",
     "refurb.training.services",
@@ -86,15 +85,23 @@ def _register_devices() -> None:
 # ---------------------------------------------------------------------------------- intake
 
 def _register_intake() -> None:
-    pass
+    from refurb.intake.weights import WEIGHT_SETTINGS
+
+    points.define_settings(*WEIGHT_SETTINGS)
 
 
 # -------------------------------------------------------------------------------- printing
 
 def _register_printing() -> None:
-    # Transitional: panels without `build` still fetch their data through a context processor.
-    points.device_panels.add(points.Panel("labels", "printing/_device_panel.html", order=30))
-    points.collection_panels.add(points.Panel("labels", "printing/_collection_panel.html"))
+    from refurb.printing import services
+    from refurb.printing.panels import collection_panel, device_panel
+
+    points.event_words.add(kinds=services.EVENT_KINDS, details=services.EVENT_DETAILS)
+
+    points.device_panels.add(points.Panel("labels", "printing/_device_panel.html",
+                                          build=device_panel, order=30))
+    points.collection_panels.add(points.Panel("labels", "printing/_collection_panel.html",
+                                              build=collection_panel))
 
 
 # ---------------------------------------------------------------------------------- wiping

@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from refurb.accounts import services as accounts
 from refurb.devices import services as devices
-from refurb.donors.models import Collection, DonorOrganisation
+from refurb.donors.models import DonorOrganisation
 from refurb.extensions import db
+from refurb.intake.models import Collection
 
 _seq = itertools.count(1)
 NOW = datetime(2026, 3, 2, 9, 30)

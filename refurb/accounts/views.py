@@ -22,12 +22,13 @@ from refurb.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from refurb.accounts.models import Role, User
-from refurb.core.errors import DomainError, LoginThrottled
+from refurb.accounts.models import User
+from refurb.accounts.permissions import is_donor
+from refurb.core.errors import LoginThrottled
 from refurb.devices.queries import paginate
 from refurb.donors.queries import organisation_choices
 from refurb.extensions import db
-from refurb.web import flash_domain_error, get_or_404, now, page_arg, per_page
+from refurb.web import attempt, get_or_404, now, page_arg, per_page, translate_error
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,9 +43,23 @@ def _login_policy() -> services.LoginPolicy:
 
 
 def home_for(user: User) -> str:
-    if user.role == Role.DONOR:
+    if is_donor(user):
         return url_for("portal.home")
     return url_for("devices.dashboard")
+
+
+def _safe_next(user: User) -> str:
+    """Only same-site paths: an open redirect would make phishing links look legitimate."""
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = home_for(user)
+    return target
+
+
+def _keep_refused_attempt() -> None:
+    """A refused sign-in answers 401 or 429, which the commit point rolls back; the failure
+    it counted must stay, or guessing passwords would never be throttled."""
+    db.session.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,18 +74,14 @@ def login():
                 form.email.data, form.password.data, now=now(), policy=_login_policy()
             )
         except LoginThrottled as error:
-            db.session.commit()
-            flash(error.message, "error")
+            _keep_refused_attempt()
+            flash(translate_error(error)[0], "error")
             return render_template("accounts/login.html", form=form), 429
-        db.session.commit()
         if user is not None:
             login_user(user)
             session["locale"] = user.locale
-            target = request.args.get("next", "")
-            # Only same-site paths: an open redirect would make phishing links look legitimate.
-            if not target.startswith("/") or target.startswith("//"):
-                target = home_for(user)
-            return redirect(target)
+            return redirect(_safe_next(user))
+        _keep_refused_attempt()
         flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
         status = 401
     elif request.method == "POST":
@@ -91,14 +102,12 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with attempt(flash_error=False) as done:
             services.change_password(current_user, current=form.current.data, new=form.new.data)
-        except DomainError as error:
-            form.current.errors.append(error.message)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Mot de passe modifié."), "success")
             return redirect(home_for(current_user))
+        form.current.errors.append(translate_error(done.error)[0])
     return render_template("accounts/password.html", form=form)
 
 
@@ -109,7 +118,6 @@ def set_language():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             services.set_locale(current_user, form.locale.data, current_app.config["LANGUAGES"])
-            db.session.commit()
     target = request.referrer or url_for("accounts.login")
     return redirect(target)
 
@@ -131,7 +139,7 @@ def user_new():
     form = UserCreateForm()
     _fill_org_choices(form)
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             services.create_user(
                 email=form.email.data,
                 password=form.password.data,
@@ -140,10 +148,7 @@ def user_new():
                 donor_organisation_id=form.donor_organisation_id.data or None,
                 now=now(),
             )
-        except DomainError as error:
-            flash_domain_error(error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Compte créé."), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None)
@@ -158,7 +163,7 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.donor_organisation_id.data = user.donor_organisation_id or 0
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             services.update_user(
                 user,
                 acting_user_id=current_user.id,
@@ -167,11 +172,7 @@ def user_edit(user_id: int):
                 display_name=form.display_name.data or "",
                 donor_organisation_id=form.donor_organisation_id.data or None,
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Compte mis à jour."), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user)

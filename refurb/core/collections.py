@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from refurb.core.errors import Message
+from refurb.core.i18n import N_
+
 
 class CollectionState(StrEnum):
     PLANNED = "planned"
@@ -19,17 +22,17 @@ class CollectionState(StrEnum):
 
 
 STATE_LABELS = {
-    CollectionState.PLANNED: "Planifiée",
-    CollectionState.COLLECTED: "Enlevée",
-    CollectionState.RECEIVED: "Réceptionnée",
-    CollectionState.CLOSED: "Clôturée",
+    CollectionState.PLANNED: N_("Planifiée"),
+    CollectionState.COLLECTED: N_("Enlevée"),
+    CollectionState.RECEIVED: N_("Réceptionnée"),
+    CollectionState.CLOSED: N_("Clôturée"),
 }
 
 # The button that moves a collection to the state (French, for the collection page).
 ACTION_LABELS = {
-    CollectionState.COLLECTED: "Marquer comme enlevée",
-    CollectionState.RECEIVED: "Marquer comme réceptionnée",
-    CollectionState.CLOSED: "Clôturer la collecte",
+    CollectionState.COLLECTED: N_("Marquer comme enlevée"),
+    CollectionState.RECEIVED: N_("Marquer comme réceptionnée"),
+    CollectionState.CLOSED: N_("Clôturer la collecte"),
 }
 
 TRANSITIONS: dict[CollectionState, tuple[CollectionState, ...]] = {
@@ -55,7 +58,7 @@ NUMBER_RE = re.compile(r"^COL-(\d{4})-(\d{4,})$")
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str | Message, ...] = ()  # msgids, translated where they are shown
 
 
 def counter_name(year: int) -> str:
@@ -86,14 +89,14 @@ def next_states(current: str) -> tuple[CollectionState, ...]:
 def check_transition(current: str, target: str, *, device_count: int) -> Verdict:
     state, wanted = parse_state(current), parse_state(target)
     if state is None or wanted is None:
-        return Verdict(False, (f"État de collecte inconnu : {target if state else current}.",))
+        return Verdict(False, (_unknown(target if state else current),))
     if wanted not in TRANSITIONS[state]:
-        return Verdict(
-            False,
-            (f"Passage impossible de « {STATE_LABELS[state]} » à « {STATE_LABELS[wanted]} ».",),
-        )
+        return Verdict(False, (Message(
+            N_("Passage impossible de « %(current)s » à « %(target)s »."),
+            {"current": Message(STATE_LABELS[state]), "target": Message(STATE_LABELS[wanted])},
+        ),))
     if wanted is CollectionState.CLOSED and device_count == 0:
-        return Verdict(False, ("Aucun appareil enregistré : rien à clôturer.",))
+        return Verdict(False, (N_("Aucun appareil enregistré : rien à clôturer."),))
     return Verdict(True)
 
 
@@ -103,17 +106,21 @@ def check_intake(current: str) -> Verdict:
         return Verdict(True)
     if state is CollectionState.PLANNED:
         return Verdict(
-            False, ("La collecte n'est pas encore enlevée : marquez-la comme enlevée d'abord.",)
+            False, (N_("La collecte n'est pas encore enlevée : marquez-la comme enlevée d'abord."),)
         )
     if state is CollectionState.CLOSED:
-        return Verdict(False, ("La collecte est clôturée : elle ne reçoit plus d'appareils.",))
-    return Verdict(False, (f"État de collecte inconnu : {current}.",))
+        return Verdict(False, (N_("La collecte est clôturée : elle ne reçoit plus d'appareils."),))
+    return Verdict(False, (_unknown(current),))
+
+
+def _unknown(state: str) -> Message:
+    return Message(N_("État de collecte inconnu : %(state)s."), {"state": state})
 
 
 def can_issue_receipt(current: str, device_count: int) -> Verdict:
     state = parse_state(current)
     if device_count == 0:
-        return Verdict(False, ("Aucun appareil enregistré dans cette collecte.",))
+        return Verdict(False, (N_("Aucun appareil enregistré dans cette collecte."),))
     if state not in (CollectionState.RECEIVED, CollectionState.CLOSED, CollectionState.COLLECTED):
-        return Verdict(False, ("Le bon de prise en charge suit l'enlèvement du matériel.",))
+        return Verdict(False, (N_("Le bon de prise en charge suit l'enlèvement du matériel."),))
     return Verdict(True)

@@ -16,9 +16,10 @@ from refurb.core.lifecycle import State
 from refurb.demo.beneficiaries import load_demo_beneficiaries
 from refurb.devices import services as devices
 from refurb.devices.models import Device, Drive
-from refurb.donors.models import Collection, DonorOrganisation
+from refurb.donors.models import DonorOrganisation
 from refurb.extension_points import demo_steps
 from refurb.extensions import db
+from refurb.intake.models import Collection
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 

@@ -1,20 +1,17 @@
-"""French words for the device history: event kinds, detail keys and values. Domains add
-theirs with register_event_words() from their services module."""
+"""French words for the device history: event kinds, detail keys and values. Devices' own
+words are here; every domain adds its words in its block of refurb.wiring."""
 
 from __future__ import annotations
 
+from refurb.core.i18n import N_
 from refurb.extension_points import event_words
 
-KINDS: dict[str, str] = {"note": "Note", "label_printed": "Étiquette imprimée"}
+KINDS: dict[str, str] = {"note": N_("Note")}
 DETAILS: dict[str, str] = {
-    "collection": "Collecte",
-    "legal_status": "Statut à la réception",
-    "stock": "Support d’étiquette",
-    "copies": "Exemplaires",
-    "format": "Format",
-    "start": "Première position",
+    "collection": N_("Collecte"),
+    "legal_status": N_("Statut à la réception"),
 }
-VALUES: dict[str, str] = {"reuse": "Réemploi", "waste": "Déchet (DEEE)"}
+VALUES: dict[str, str] = {"reuse": N_("Réemploi"), "waste": N_("Déchet (DEEE)")}
 # Transitional aliases: the words live in extension_points.event_words.
 EVENT_KIND_LABELS = event_words.kinds
 EVENT_DETAIL_LABELS = event_words.details

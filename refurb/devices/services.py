@@ -13,7 +13,8 @@ from sqlalchemy import insert
 from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import counter_name, format_tag
 from refurb.core.device_types import DeviceType, estimated_weight
-from refurb.core.errors import IllegalTransition, InvalidInput
+from refurb.core.errors import IllegalTransition, InvalidInput, Message
+from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, check_transition
 from refurb.core.lifecycle import next_states as core_next_states
 from refurb.counters import take_numbers
@@ -66,9 +67,10 @@ def _check(values: NewDevice) -> None:
     try:
         DeviceType(values.device_type)
     except ValueError:
-        raise InvalidInput(f"Type d'appareil inconnu : {values.device_type}") from None
+        raise InvalidInput(N_("Type d'appareil inconnu : %(type)s"),
+                           type=values.device_type) from None
     if values.legal_status not in {"reuse", "waste"}:
-        raise InvalidInput("Statut : « réemploi » ou « déchet ».")
+        raise InvalidInput(N_("Statut : « réemploi » ou « déchet »."))
 
 
 def _device_columns(
@@ -181,9 +183,8 @@ def transition(
     facts = facts or gather_facts(device, reason)
     verdict = check_transition(target, facts)
     if not verdict.allowed:
-        raise IllegalTransition(
-            f"{device.asset_tag} : changement d'état refusé.", reasons=list(verdict.reasons)
-        )
+        raise IllegalTransition(N_("%(tag)s : changement d'état refusé."),
+                                reasons=list(verdict.reasons), tag=device.asset_tag)
     target = State(target)
     event = DeviceEvent(
         device=device,
@@ -198,8 +199,9 @@ def transition(
     device.state = target.value
     device.updated_at = now
     db.session.add(event)
-    flush_or_conflict(
-        f"{device.asset_tag} vient d'être modifié par quelqu'un d'autre : rechargez la page.")
+    flush_or_conflict(Message(
+        N_("%(tag)s vient d'être modifié par quelqu'un d'autre : rechargez la page."),
+        {"tag": device.asset_tag}))
     return event
 
 

@@ -1,19 +1,23 @@
+"""Device pages: the dashboard, lists, the scan box, one device with its history and panels."""
+
 from __future__ import annotations
+
+from dataclasses import replace
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from refurb.accounts.access import STAFF, WORKSHOP, roles_required
 from refurb.core.asset_tags import parse_tag
 from refurb.core.device_types import DEVICE_TYPE_LABELS
-from refurb.core.errors import DomainError
-from refurb.core.lifecycle import STATE_LABELS
+from refurb.core.lifecycle import STATE_LABELS, Option
 from refurb.devices import queries, services
 from refurb.devices.forms import NoteForm, TransitionForm
 from refurb.devices.models import Device
+from refurb.devices.permissions import can_change_device
 from refurb.extension_points import device_panels, scan_resolvers
-from refurb.extensions import db
-from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
+from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
 
 bp = Blueprint("devices", __name__)
 
@@ -90,19 +94,19 @@ def show(device_id: int):
     return render_template(
         "devices/show.html",
         device=device,
-        options=services.next_states(device),
+        options=[_in_readers_language(o) for o in services.next_states(device)],
         history=queries.get_history(device.id),
         transition_form=TransitionForm(),
         note_form=NoteForm(),
-        can_change=_can_change(),
+        can_change=can_change_device(current_user),
         panels=device_panels.render_data(device),
     )
 
 
-def _can_change() -> bool:
-    from flask_login import current_user
-
-    return current_user.role in WORKSHOP
+def _in_readers_language(option: Option) -> Option:
+    """The option with the reasons it is refused translated, ready for the template."""
+    reasons = tuple(translate(reason) for reason in option.verdict.reasons)
+    return replace(option, verdict=replace(option.verdict, reasons=reasons))
 
 
 @bp.post("/devices/<int:device_id>/transition")
@@ -113,15 +117,11 @@ def change_state(device_id: int):
     if not form.validate_on_submit():
         flash(_("Action incomplète : choisissez un état."), "error")
         return redirect(url_for("devices.show", device_id=device.id))
-    try:
+    with attempt() as done:
         services.transition(
             device, form.target.data, actor_id=actor_id(), now=now(), reason=form.reason.data or ""
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-    else:
-        db.session.commit()
+    if done:
         flash(_("%(tag)s : nouvel état enregistré.", tag=device.asset_tag), "success")
     return redirect(url_for("devices.show", device_id=device_id))
 
@@ -135,7 +135,6 @@ def add_note(device_id: int):
         services.record_event(
             device, "note", actor_id=actor_id(), now=now(), reason=form.note.data.strip()
         )
-        db.session.commit()
         flash(_("Note ajoutée à l'historique."), "success")
     else:
         flash(_("La note est vide."), "error")

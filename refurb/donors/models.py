@@ -1,12 +1,17 @@
+"""Donor organisations. Their collections (pickups) belong to intake: refurb.intake.models."""
+
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, func, select
+from sqlalchemy import String, Text, column, func, select, table
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from refurb.extensions import db
+
+if TYPE_CHECKING:
+    from refurb.intake.models import Collection
 
 
 class DonorOrganisation(db.Model):
@@ -25,41 +30,19 @@ class DonorOrganisation(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
 
-    collections: Mapped[list[Collection]] = relationship(back_populates="donor")
-
-
-class Collection(db.Model):
-    """A pickup (enlèvement) of donated equipment at one donor site."""
-
-    __tablename__ = "collections"
-    __table_args__ = (
-        CheckConstraint(
-            "state IN ('planned', 'collected', 'received', 'closed')", name="state_known"
-        ),
+    # Named, not imported: intake comes later in the dependency order than donors.
+    collections: Mapped[list[Collection]] = relationship(
+        "Collection", back_populates="donor", order_by="Collection.id.desc()"
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(20), unique=True)
-    donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"), index=True)
-    pickup_site: Mapped[str] = mapped_column(String(300), default="")
-    pickup_contact: Mapped[str] = mapped_column(String(200), default="")
-    planned_on: Mapped[date | None] = mapped_column(index=True)
-    collected_on: Mapped[date | None]
-    received_on: Mapped[date | None]
-    closed_on: Mapped[date | None]
-    state: Mapped[str] = mapped_column(String(12), default="planned", index=True)
-    transport_notes: Mapped[str] = mapped_column(Text, default="")
-    measured_weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
-    created_at: Mapped[datetime]
 
-    donor: Mapped[DonorOrganisation] = relationship(back_populates="collections", lazy="joined")
-
-
-# Listed with each organisation; deferred so that only the list page pays for it.
+# Listed with each organisation; deferred so that only the list page pays for it. The table is
+# named rather than its model imported, for the same reason as above.
+_collections = table("collections", column("id"), column("donor_id"))
 DonorOrganisation.collection_count = column_property(
-    select(func.count(Collection.id))
-    .where(Collection.donor_id == DonorOrganisation.id)
-    .correlate_except(Collection)
+    select(func.count(_collections.c.id))
+    .where(_collections.c.donor_id == DonorOrganisation.id)
+    .correlate_except(_collections)
     .scalar_subquery(),
     deferred=True,
 )

@@ -1,10 +1,12 @@
+"""Read side of donors: organisations, their choices in forms, their portal accounts."""
+
 from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import undefer
 
 from refurb.accounts.models import User
-from refurb.donors.models import Collection, DonorOrganisation
+from refurb.donors.models import DonorOrganisation
 from refurb.extensions import db
 
 
@@ -13,10 +15,6 @@ def organisation_choices() -> list[tuple[int, str]]:
         select(DonorOrganisation.id, DonorOrganisation.name).order_by(DonorOrganisation.name)
     )
     return [(org_id, name) for org_id, name in rows]
-
-
-def get_collection_by_number(number: str) -> Collection | None:
-    return db.session.scalar(select(Collection).where(Collection.number == number.strip().upper()))
 
 
 def list_organisations_query(text: str = "") -> Select:
@@ -33,19 +31,6 @@ def list_organisations_query(text: str = "") -> Select:
             )
         )
     return query.order_by(DonorOrganisation.name, DonorOrganisation.id)
-
-
-def list_collections_query(state: str | None = None, donor_id: int | None = None) -> Select:
-    query = select(Collection)  # the donor comes joined (Collection.donor is lazy="joined")
-    if state:
-        query = query.where(Collection.state == state)
-    if donor_id:
-        query = query.where(Collection.donor_id == donor_id)
-    return query.order_by(Collection.id.desc())
-
-
-def collections_of(donor_id: int) -> list[Collection]:
-    return list(db.session.scalars(list_collections_query(donor_id=donor_id)).unique())
 
 
 def donor_users(donor_id: int) -> list[User]:

@@ -1,4 +1,4 @@
-"""Donor organisations (admins manage, the workshop reads) and the list of collections."""
+"""Donor organisations: admins manage them, the workshop reads them."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import ADMIN, WORKSHOP, roles_required
-from refurb.accounts.models import Role
 from refurb.core.collections import STATE_LABELS
-from refurb.core.errors import DomainError
 from refurb.devices.queries import paginate
 from refurb.donors import queries, services
 from refurb.donors.forms import DonorUserForm, OrganisationForm
 from refurb.donors.models import DonorOrganisation
-from refurb.extensions import db
-from refurb.web import flash_domain_error, get_or_404, now, page_arg, per_page
+from refurb.donors.permissions import can_manage_donors
+from refurb.web import attempt, get_or_404, now, page_arg, per_page
 
 bp = Blueprint("donors", __name__)
 
@@ -32,7 +30,7 @@ def list_donors():
     text = request.args.get("q", "")
     page = paginate(queries.list_organisations_query(text), page_arg(), per_page())
     return render_template("donors/list.html", page=page, q=text,
-                           can_manage=current_user.role == Role.ADMIN)
+                           can_manage=can_manage_donors(current_user))
 
 
 @bp.route("/donors/new", methods=["GET", "POST"])
@@ -40,13 +38,9 @@ def list_donors():
 def new_donor():
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             organisation = services.create_organisation(_values(form), now=now())
-        except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Organisation « %(name)s » créée.", name=organisation.name), "success")
             return redirect(url_for("donors.show_donor", donor_id=organisation.id))
     return render_template("donors/form.html", form=form, organisation=None)
@@ -58,8 +52,8 @@ def show_donor(donor_id: int):
     organisation = get_or_404(DonorOrganisation, donor_id)
     return render_template(
         "donors/show.html", organisation=organisation,
-        collections=queries.collections_of(donor_id), users=queries.donor_users(donor_id),
-        can_manage=current_user.role == Role.ADMIN, state_labels=STATE_LABELS,
+        collections=list(organisation.collections), users=queries.donor_users(donor_id),
+        can_manage=can_manage_donors(current_user), state_labels=STATE_LABELS,
     )
 
 
@@ -69,13 +63,9 @@ def edit_donor(donor_id: int):
     organisation = get_or_404(DonorOrganisation, donor_id)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             services.update_organisation(organisation, _values(form))
-        except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Organisation mise à jour."), "success")
             return redirect(url_for("donors.show_donor", donor_id=donor_id))
     return render_template("donors/form.html", form=form, organisation=organisation)
@@ -87,25 +77,12 @@ def new_donor_user(donor_id: int):
     organisation = get_or_404(DonorOrganisation, donor_id)
     form = DonorUserForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as done:
             user = services.create_donor_user(
                 organisation, email=form.email.data, display_name=form.display_name.data or "",
                 password=form.password.data, now=now(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Compte donateur %(email)s créé.", email=user.email), "success")
             return redirect(url_for("donors.show_donor", donor_id=donor_id))
     return render_template("donors/user_form.html", form=form, organisation=organisation)
-
-
-@bp.get("/collections/")
-@roles_required(*WORKSHOP)
-def list_collections():
-    state = request.args.get("state") or None
-    page = paginate(queries.list_collections_query(state), page_arg(), per_page())
-    return render_template("donors/collections.html", page=page, state=state,
-                           states=STATE_LABELS)

@@ -17,9 +17,11 @@ from refurb.core.device_types import DeviceType
 from refurb.core.errors import DomainError
 from refurb.core.hardware import report_to_json
 from refurb.devices.services import NewDevice
-from refurb.donors.queries import get_collection_by_number
 from refurb.extensions import db
-from refurb.intake import csv_import, services
+from refurb.intake import asset_lists, bench, hardware_reports
+from refurb.intake.csv_columns import parse_mapping_spec
+from refurb.intake.csv_file import detect_format
+from refurb.intake.queries import get_collection_by_number
 
 intake_cli = AppGroup("intake", help="Réception du matériel.")
 
@@ -35,7 +37,7 @@ def parse_report_command(files: tuple[str, ...], collection_number: str | None,
                          device_type: str | None, legal_status: str) -> None:
     """Lire les rapports (dmidecode, lshw -json, smartctl) d'UNE machine ; affiche un JSON."""
     texts = [Path(f).read_bytes().decode("utf-8", errors="replace") for f in files]
-    report = services.read_reports(texts)
+    report = hardware_reports.read_reports(texts)
     data = report_to_json(report)
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     if collection_number is None:
@@ -53,14 +55,14 @@ def parse_report_command(files: tuple[str, ...], collection_number: str | None,
         chassis=report.chassis or "",
     )
     try:
-        device = services.register_device(
+        device = bench.register_device(
             collection, values, actor_id=None, now=utcnow(),
             prefix=current_app.config["ASSET_TAG_PREFIX"], drives=report.drives,
-            report=services.report_details(json.dumps(data)),
+            report=hardware_reports.report_details(json.dumps(data)),
         )
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(" ".join([error.message, *error.reasons])) from None
+        raise click.ClickException(error.describe()) from None
     db.session.commit()
     click.echo(f"{device.asset_tag} enregistré dans {collection.number} "
                f"({len(report.drives)} disque(s)).", err=True)
@@ -84,12 +86,12 @@ def import_csv_command(collection_number: str, file: str, spec: str | None,
         raise click.ClickException(f"Compte inconnu : {actor}")
     with open(file, "rb") as stream:
         try:
-            fmt = csv_import.detect_format(stream)
-            mapping = csv_import.parse_mapping_spec(spec, fmt.header) if spec else None
+            fmt = detect_format(stream)
+            mapping = parse_mapping_spec(spec, fmt.header) if spec else None
             click.echo(f"{fmt.encoding_label}, séparateur {fmt.delimiter_label}, "
                        f"colonnes : {' | '.join(fmt.header)}", err=True)
             outcome = _import(collection, stream, mapping, user.id if user else None, file)
-        except services.ImportRefused as refused:
+        except asset_lists.ImportRefused as refused:
             db.session.rollback()
             for line in refused.validation.refused:
                 click.echo(str(line), err=True)
@@ -99,8 +101,7 @@ def import_csv_command(collection_number: str, file: str, spec: str | None,
             raise click.ClickException(refused.message) from None
         except DomainError as error:
             db.session.rollback()
-            raise click.ClickException(
-                " ".join([error.message, *error.reasons])) from None
+            raise click.ClickException(error.describe()) from None
     db.session.commit()
     click.echo(f"{outcome.imported} appareil(s) importé(s) dans {collection.number} : "
                f"{outcome.first_tag} à {outcome.last_tag}.")
@@ -111,13 +112,13 @@ def _import(collection, stream, mapping, actor_id: int | None, path: str):
     err = sys.stderr  # stdout stays for the result line
     size = os.fstat(stream.fileno()).st_size
     with click.progressbar(length=size, label="Vérification", file=err) as bar:
-        plan = services.plan_import(
+        plan = asset_lists.plan_import(
             collection, stream, mapping, actor_id=actor_id, now=utcnow(),
             prefix=current_app.config["ASSET_TAG_PREFIX"], filename=Path(path).name,
             on_bytes=bar.update,
         )
     with click.progressbar(length=plan.validation.valid, label="Insertion", file=err) as bar:
-        return services.run_import(plan, on_rows=bar.update)
+        return asset_lists.run_import(plan, on_rows=bar.update)
 
 
 def register_cli(app: Flask) -> None:

@@ -14,8 +14,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from refurb.core.device_types import DEVICE_TYPE_LABELS
-from refurb.donors.services import MAX_MEASURED_WEIGHT_KG
-from refurb.intake.csv_import import FIELDS, MAX_WEIGHT_KG, Mapping, parse_weight
+from refurb.intake.collections import MAX_MEASURED_WEIGHT_KG
+from refurb.intake.csv_columns import FIELDS, Mapping
+from refurb.intake.csv_rows import MAX_WEIGHT_KG, WeightRefused, parse_weight
+from refurb.web import translate
 
 
 def type_choices(blank: bool = True):
@@ -32,8 +34,8 @@ def french_weight(maximum: Decimal = MAX_WEIGHT_KG):
     def check(form, field) -> None:
         try:
             field.parsed = parse_weight(field.data or "", maximum)
-        except ValueError as error:
-            message = str(error)
+        except WeightRefused as error:
+            message = translate(error.message)
             raise ValidationError(message[:1].upper() + message[1:] + ".") from None
 
     return check

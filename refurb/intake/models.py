@@ -1,11 +1,52 @@
+"""Collections (pickups of donated equipment) and the donor asset lists imported into them."""
+
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, text
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from refurb.donors.models import DonorOrganisation
 from refurb.extensions import db
+
+
+class Collection(db.Model):
+    """A pickup (enlèvement) of donated equipment at one donor site."""
+
+    __tablename__ = "collections"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('planned', 'collected', 'received', 'closed')", name="state_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"), index=True)
+    pickup_site: Mapped[str] = mapped_column(String(300), default="")
+    pickup_contact: Mapped[str] = mapped_column(String(200), default="")
+    planned_on: Mapped[date | None] = mapped_column(index=True)
+    collected_on: Mapped[date | None]
+    received_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    state: Mapped[str] = mapped_column(String(12), default="planned", index=True)
+    transport_notes: Mapped[str] = mapped_column(Text, default="")
+    measured_weight_kg: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    created_at: Mapped[datetime]
+
+    donor: Mapped[DonorOrganisation] = relationship(back_populates="collections", lazy="joined")
 
 
 class IntakeImport(db.Model):

@@ -1,4 +1,4 @@
-"""Read side of intake: a collection's devices, its totals, its imports."""
+"""Read side of intake: collections, a collection's devices, its totals, its imports."""
 
 from __future__ import annotations
 
@@ -12,9 +12,20 @@ from sqlalchemy import Select, func, select
 from refurb.core.device_types import DeviceType
 from refurb.devices.models import Device
 from refurb.extensions import db
-from refurb.intake.models import IntakeImport
+from refurb.intake.models import Collection, IntakeImport
 
 ZERO = Decimal("0")
+
+
+def get_collection_by_number(number: str) -> Collection | None:
+    return db.session.scalar(select(Collection).where(Collection.number == number.strip().upper()))
+
+
+def list_collections_query(state: str | None = None) -> Select:
+    query = select(Collection)  # the donor comes joined (Collection.donor is lazy="joined")
+    if state:
+        query = query.where(Collection.state == state)
+    return query.order_by(Collection.id.desc())
 
 
 def collection_devices_query(collection_id: int) -> Select:
@@ -102,6 +113,38 @@ def receipt_lines(collection_id: int) -> Iterator[tuple]:
         .where(Device.collection_id == collection_id)
         .order_by(Device.asset_tag)
     )
+
+
+def find_donor_device_by_serial(donor_id: int, key: str) -> Device | None:
+    """A device of this donor whose serial, without case or spaces, is `key` (upper case)."""
+    return db.session.scalars(
+        select(Device)
+        .join(Collection, Device.collection_id == Collection.id)
+        .where(Collection.donor_id == donor_id,
+               func.upper(func.replace(Device.serial, " ", "")) == key)
+        .limit(1)
+    ).first()
+
+
+def donor_serials(donor_id: int) -> Iterator[tuple[str, str]]:
+    """(serial, asset tag) of every device this donor gave, streamed."""
+    yield from db.session.execute(
+        select(Device.serial, Device.asset_tag)
+        .join(Collection, Device.collection_id == Collection.id)
+        .where(Collection.donor_id == donor_id, Device.serial.is_not(None))
+        .execution_options(yield_per=2000)
+    )
+
+
+def earlier_import(collection_id: int, sha256: str) -> IntakeImport | None:
+    """The same file already imported into this collection, if any."""
+    return db.session.scalars(
+        select(IntakeImport).where(
+            IntakeImport.collection_id == collection_id,
+            IntakeImport.sha256 == sha256,
+            IntakeImport.imported_at.is_not(None),
+        )
+    ).first()
 
 
 def imports_of(collection_id: int) -> list[IntakeImport]:

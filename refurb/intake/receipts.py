@@ -1,7 +1,8 @@
-"""The collection receipt (bon de prise en charge): the facts it states, and their PDF.
+"""The collection receipt (bon de prise en charge): issuing it, the facts it states, its PDF.
 
 `receipt_payload` gathers plain facts only (no issue date, no version), so issuing twice with
-nothing changed gives the same content hash and therefore the same version.
+nothing changed gives the same content hash and therefore the same version. The document is
+French, whatever the language of the person who issues it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from refurb.core import collections as rules
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
+from refurb.core.errors import IllegalTransition
+from refurb.core.i18n import N_
+from refurb.documents.models import IssuedDocument
 from refurb.documents.pdf import Column, DocumentPDF, Letterhead, format_kg
-from refurb.donors.models import Collection
+from refurb.documents.services import issue_document
+from refurb.intake import queries
+from refurb.intake.models import Collection
 
 TITLE = "Bon de prise en charge"
 STATUS_LABELS = {"reuse": "Réemploi", "waste": "Déchet (DEEE)"}
@@ -37,6 +44,30 @@ def _type_label(value: str) -> str:
         return DEVICE_TYPE_LABELS[DeviceType(value)]
     except ValueError:
         return value
+
+
+def issue_receipt(
+    collection: Collection, *, workshop: dict[str, str], actor_id: int | None, now: datetime
+) -> tuple[IssuedDocument, bool]:
+    """(document, created): unchanged facts give back the latest version (invariant 5)."""
+    count = queries.device_count(collection.id)
+    verdict = rules.can_issue_receipt(collection.state, count)
+    if not verdict.allowed:
+        raise IllegalTransition(N_("%(number)s : bon de prise en charge impossible."),
+                                reasons=list(verdict.reasons), number=collection.number)
+    payload = receipt_payload(collection, queries.receipt_lines(collection.id), workshop)
+    return issue_document(
+        kind="collection_receipt",
+        number=rules.receipt_number(collection.number),
+        subject=f"collection:{collection.id}",
+        payload=payload,
+        render=render_receipt,
+        filename_stem=f"bon-prise-en-charge-{collection.number}",
+        actor_id=actor_id,
+        now=now,
+        donor_id=collection.donor_id,
+        summary={"devices": payload["totals"]["count"], "kg": payload["totals"]["kg"]},
+    )
 
 
 def receipt_payload(
@@ -93,9 +124,7 @@ def _order(order: list[str]):
 
 
 def render_receipt(payload: dict[str, Any], version: int, now: datetime) -> bytes:
-    workshop, donor, coll, totals = (
-        payload["workshop"], payload["donor"], payload["collection"], payload["totals"]
-    )
+    workshop, coll = payload["workshop"], payload["collection"]
     number = f"{coll['number']}-BPC"
     pdf = DocumentPDF(
         title=TITLE,
@@ -109,6 +138,13 @@ def render_receipt(payload: dict[str, Any], version: int, now: datetime) -> byte
     pdf.add_page()
     pdf.title_block(f"{TITLE} de matériel informatique",
                     f"Collecte {coll['number']} — émis le {now:%d/%m/%Y}")
+    _parties(pdf, payload["donor"], coll)
+    _devices(pdf, payload["devices"], payload["totals"], coll)
+    _statement(pdf, workshop, payload["donor"])
+    return pdf.render()
+
+
+def _parties(pdf: DocumentPDF, donor: dict[str, Any], coll: dict[str, Any]) -> None:
     pdf.heading("Donateur")
     pdf.key_values([
         ("Organisation", donor["name"]),
@@ -125,11 +161,15 @@ def render_receipt(payload: dict[str, Any], version: int, now: datetime) -> byte
         ("Enlevée le", coll["collected_on"]),
         ("Réceptionnée le", coll["received_on"]),
     ])
+
+
+def _devices(pdf: DocumentPDF, devices: list[list[Any]], totals: dict[str, Any],
+             coll: dict[str, Any]) -> None:
     pdf.heading(f"Matériel pris en charge ({totals['count']} appareils)")
     rows = [
         [tag, kind, name, serial, _kg(weight) + (" (est.)" if estimated else ""),
          STATUS_LABELS.get(status, status)]
-        for tag, kind, name, serial, weight, estimated, status in payload["devices"]
+        for tag, kind, name, serial, weight, estimated, status in devices
     ]
     pdf.table(COLUMNS, rows)
     pdf.heading("Totaux")
@@ -145,6 +185,9 @@ def render_receipt(payload: dict[str, Any], version: int, now: datetime) -> byte
         + ([("Poids mesuré à la réception", format_kg(Decimal(coll["measured_weight_kg"])))]
            if coll["measured_weight_kg"] else [])
     )
+
+
+def _statement(pdf: DocumentPDF, workshop: dict[str, Any], donor: dict[str, Any]) -> None:
     if pdf.get_y() + 70 > pdf.h - pdf.b_margin:  # keep the statement with the signatures
         pdf.add_page()
     pdf.paragraph(
@@ -160,7 +203,6 @@ def render_receipt(payload: dict[str, Any], version: int, now: datetime) -> byte
         ("Pour le donateur", donor["contact"] or donor["name"]),
         ("Pour l'atelier", workshop["name"]),
     ])
-    return pdf.render()
 
 
 def _kg(text: str) -> str:

@@ -14,8 +14,9 @@ from refurb.core.impact import FATE_STATES, Fate, fate_counts
 from refurb.core.lifecycle import State
 from refurb.devices.models import Device
 from refurb.documents.models import IssuedDocument
-from refurb.donors.models import Collection, DonorOrganisation
+from refurb.donors.models import DonorOrganisation
 from refurb.extensions import db
+from refurb.intake.models import Collection
 from refurb.portal.models import GiftValuation
 from refurb.weee.models import WasteItem
 

@@ -19,9 +19,9 @@ from refurb.counters import next_number
 from refurb.documents.models import IssuedDocument
 from refurb.documents.pdf import Letterhead
 from refurb.documents.services import issue_document
-from refurb.donors.models import Collection
 from refurb.extension_points import Definition
 from refurb.extensions import db
+from refurb.intake.models import Collection
 from refurb.portal import queries
 from refurb.portal.gift_receipt import render_gift_receipt
 from refurb.portal.models import GiftValuation

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .barcode_layout import Barcode, BarcodeFitError, bar_runs, code128_pattern, layout_barcode
-from .layout import LabelData, LabelLayout, LabelLayoutError, PlacedLabel, layout_label, paginate
+from .layout import LabelData, LabelLayout, LabelLayoutError, PlacedLabel, layout_label
+from .pagination import ROLL_HAS_NO_START, paginate
 from .render_pdf import render_pdf
 from .render_png import render_png
 from .render_zpl import render_zpl
@@ -73,8 +74,7 @@ def _png(stock: LabelStock, labels: Iterable[LabelData], start: int, copies: int
 
 def _zpl(stock: LabelStock, labels: Iterable[LabelData], start: int, copies: int) -> bytes:
     if start != 1:
-        raise LabelLayoutError("Un rouleau n'a pas d'emplacement de départ : "
-                               "laissez la position de départ à 1.")
+        raise LabelLayoutError(ROLL_HAS_NO_START)
     return render_zpl(stock, labels, copies=copies).encode("utf-8")  # ^CI28: UTF-8
 
 

@@ -12,6 +12,9 @@ from functools import lru_cache
 
 from barcode.codex import Code128
 
+from refurb.core.errors import Message
+from refurb.core.i18n import N_
+
 from .stocks import MM_PER_INCH, LabelError
 
 __all__ = [
@@ -44,12 +47,12 @@ class BarcodeFitError(LabelError):
 
 def _check_tag(tag: str) -> None:
     if not isinstance(tag, str) or not tag:
-        raise BarcodeFitError("Le numéro d'inventaire est vide : rien à encoder.")
+        raise BarcodeFitError(N_("Le numéro d'inventaire est vide : rien à encoder."))
     bad = sorted({c for c in tag if not 32 <= ord(c) <= 126})
     if bad:
-        shown = ", ".join(repr(c) for c in bad)
-        raise BarcodeFitError(f"Le numéro d'inventaire « {tag} » contient des caractères "
-                              f"impossibles à encoder en Code128 : {shown}.")
+        raise BarcodeFitError(N_("Le numéro d'inventaire « %(tag)s » contient des caractères "
+                                 "impossibles à encoder en Code128 : %(characters)s."),
+                              tag=tag, characters=", ".join(repr(c) for c in bad))
 
 
 @lru_cache(maxsize=4096)
@@ -125,15 +128,21 @@ class Barcode:
 def fit_error(tag: str, symbol_modules: int, available_mm: float, dpi: int,
               thermal: bool, with_qr: bool = False) -> BarcodeFitError:
     needed = (symbol_modules + 2 * QUIET_MODULES) * min_module_mm(dpi, thermal)
-    kind = "thermique" if thermal else "laser"
+    params = {
+        "tag": tag, "needed": f"{needed:.1f}", "modules": symbol_modules,
+        "quiet": QUIET_MODULES, "module": f"{min_module_mm(dpi, thermal):.3f}", "dpi": dpi,
+        "available": f"{available_mm:.1f}",
+    }
+    hint = (N_("Choisissez un support plus large, retirez le QR code ou raccourcissez le "
+               "numéro d'inventaire.") if with_qr else
+            N_("Choisissez un support plus large ou raccourcissez le numéro d'inventaire."))
+    params["printer"] = Message(N_("thermique") if thermal else N_("laser"))
+    params["hint"] = Message(hint)
     return BarcodeFitError(
-        f"Le code-barres de « {tag} » ne tient pas sur l'étiquette : il faut au moins "
-        f"{needed:.1f} mm de large ({symbol_modules} modules + 2 × {QUIET_MODULES} de zone "
-        f"blanche, modules de {min_module_mm(dpi, thermal):.3f} mm minimum pour une "
-        f"impression {kind} nette à {dpi} dpi) et seulement {available_mm:.1f} mm sont "
-        f"disponibles. Choisissez un support plus large"
-        f"{', retirez le QR code' if with_qr else ''} ou raccourcissez le numéro d'inventaire."
-    )
+        N_("Le code-barres de « %(tag)s » ne tient pas sur l'étiquette : il faut au moins "
+           "%(needed)s mm de large (%(modules)s modules + 2 × %(quiet)s de zone blanche, "
+           "modules de %(module)s mm minimum pour une impression %(printer)s nette à %(dpi)s "
+           "dpi) et seulement %(available)s mm sont disponibles. %(hint)s"), **params)
 
 
 @lru_cache(maxsize=256)

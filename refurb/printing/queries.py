@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.devices.models import Device, Drive
-from refurb.donors.models import Collection
 from refurb.extensions import db
+from refurb.intake.models import Collection
 
 
 def tag_sort_key(tag: str) -> tuple:

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from fpdf import FPDF
 from fpdf.enums import PDFResourceType
 
-from .layout import LabelData, LabelLayout, PlacedLabel, TextLine, paginate
+from .layout import LabelData, LabelLayout, PlacedLabel, TextLine
+from .pagination import paginate
 from .stocks import LabelStock
 
 __all__ = ["render_pdf"]

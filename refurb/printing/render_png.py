@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .layout import PT_MM, LabelData, PlacedLabel, TextLine, paginate
+from .label_text import PT_MM
+from .layout import LabelData, PlacedLabel, TextLine
+from .pagination import paginate
 from .stocks import MM_PER_INCH, LabelStock
 
 __all__ = ["render_png"]

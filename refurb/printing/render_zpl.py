@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .layout import (
-    PT_MM,
-    LabelData,
-    LabelLayout,
-    LabelLayoutError,
-    TextLine,
-    check_copies,
-    label_list,
-    layout_label,
-)
+from refurb.core.i18n import N_
+
+from .label_text import PT_MM
+from .layout import LabelData, LabelLayout, LabelLayoutError, TextLine, layout_label
+from .pagination import check_copies, label_list
 from .stocks import LabelStock
 
 __all__ = ["render_zpl"]
@@ -69,8 +64,9 @@ def _label(stock: LabelStock, lay: LabelLayout, copies: int) -> str:
 def render_zpl(stock: LabelStock, labels: Iterable[LabelData], copies: int = 1) -> str:
     """ZPL II program printing every label ``copies`` times (``^PQ``)."""
     if not stock.zpl:
-        raise LabelLayoutError(f"Le support « {stock.title} » ne s'imprime pas en ZPL "
-                               f"(réservé aux rouleaux Zebra, option « zpl = true »).")
+        raise LabelLayoutError(N_("Le support « %(stock)s » ne s'imprime pas en ZPL (réservé "
+                                  "aux rouleaux Zebra, option « zpl = true »)."),
+                               stock=stock.title)
     check_copies(copies)  # the printer repeats each format itself (^PQ)
     items = label_list(labels)
     layouts: dict[LabelData, LabelLayout] = {}

@@ -2,7 +2,7 @@
 
 The engine (stocks, layout, renderers) stays free of Flask and the database; this module turns
 devices and drives into `LabelData`, checks the technician's choices against the stock, and
-writes one ``label_printed`` event per device and print job. Views and the CLI commit.
+writes one ``label_printed`` event per device and print job. Nothing here commits.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from typing import Any
 from flask import Flask
 
 from refurb.core.asset_tags import normalise_scan
-from refurb.core.errors import InvalidInput
+from refurb.core.errors import InvalidInput, Message
+from refurb.core.i18n import N_
 from refurb.core.label_facts import device_facts_line, drive_facts_line
 from refurb.devices.models import Device, Drive
 from refurb.devices.services import record_event
-from refurb.donors.models import Collection
+from refurb.intake.models import Collection
 from refurb.printing import (
     RENDERERS,
     LabelData,
@@ -29,11 +30,16 @@ from refurb.printing import (
     load_stock,
     queries,
 )
+from refurb.printing.pagination import ROLL_HAS_NO_START
 
 # A job is rendered inside one request: 2,000 labels take about 0.2 s, but 7-10 s on a stock
 # with QR codes (one unique symbol per device), plus as many history rows.
 MAX_LABELS_PER_JOB = 2000
 EVENT_KIND = "label_printed"
+# Words for the device history (registered in refurb.wiring).
+EVENT_KINDS = {EVENT_KIND: N_("Étiquette imprimée")}
+EVENT_DETAILS = {"stock": N_("Support d’étiquette"), "copies": N_("Exemplaires"),
+                 "format": N_("Format"), "start": N_("Première position")}
 PREVIEW_FORMAT = "png"
 
 DeviceUrl = Callable[[int], str]
@@ -85,11 +91,13 @@ def _stock(stock_id: str, kind: str) -> LabelStock:
     try:
         stock = load_stock(stock_id)
     except LabelError as error:
-        raise InvalidInput(str(error)) from None
+        raise InvalidInput(error.message) from None
     if kind not in stock.usage:
-        what = "des disques" if kind == "drive" else "des appareils"
-        raise InvalidInput(f"Le support « {stock.title} » n'est pas prévu pour les étiquettes "
-                           f"{what}.")
+        raise InvalidInput(
+            N_("Le support « %(stock)s » n'est pas prévu pour les étiquettes des disques.")
+            if kind == "drive" else
+            N_("Le support « %(stock)s » n'est pas prévu pour les étiquettes des appareils."),
+            stock=stock.title)
     return stock
 
 
@@ -97,33 +105,35 @@ def _check(options: PrintOptions, stock: LabelStock, count: int) -> None:
     """The technician's choices against the stock, before anything is drawn or recorded."""
     renderer = RENDERERS.get(options.format)
     if renderer is None:
-        raise InvalidInput(f"Format inconnu : « {options.format} » (PDF, PNG ou ZPL).")
+        raise InvalidInput(N_("Format inconnu : « %(format)s » (PDF, PNG ou ZPL)."),
+                           format=options.format)
     if not renderer.supports(stock):
-        raise InvalidInput(f"Le format {renderer.name.upper()} n'est proposé que pour les "
-                           f"rouleaux Zebra, pas pour « {stock.title} ».")
+        raise InvalidInput(N_("Le format %(format)s n'est proposé que pour les rouleaux Zebra, "
+                              "pas pour « %(stock)s »."),
+                           format=renderer.name.upper(), stock=stock.title)
     if stock.kind == "roll" and options.start != 1:
-        raise InvalidInput("Un rouleau n'a pas d'emplacement de départ : "
-                           "laissez la position de départ à 1.")
+        raise InvalidInput(ROLL_HAS_NO_START)
     if not 1 <= options.start <= stock.per_page:
-        raise InvalidInput(f"Première place libre invalide : {options.start} ; la planche "
-                           f"« {stock.title} » a {stock.per_page} places (de 1 à "
-                           f"{stock.per_page}).")
+        raise InvalidInput(N_("Première place libre invalide : %(start)s ; la planche "
+                              "« %(stock)s » a %(places)s places (de 1 à %(places)s)."),
+                           start=options.start, stock=stock.title, places=stock.per_page)
     if options.copies < 1:
-        raise InvalidInput("Le nombre d'exemplaires doit être au moins 1.")
+        raise InvalidInput(N_("Le nombre d'exemplaires doit être au moins 1."))
     total = count * options.copies
     if total > MAX_LABELS_PER_JOB:
-        hint = " Réduisez le nombre d'exemplaires." if options.copies > 1 else ""
-        raise InvalidInput(f"Trop d'étiquettes pour une seule impression : {total} "
-                           f"({count} × {options.copies} exemplaire(s)) pour "
-                           f"{MAX_LABELS_PER_JOB} au maximum.{hint}")
+        raise InvalidInput(
+            N_("Trop d'étiquettes pour une seule impression : %(total)s (%(count)s × %(copies)s "
+               "exemplaire(s)) pour %(maximum)s au maximum.%(hint)s"),
+            total=total, count=count, copies=options.copies, maximum=MAX_LABELS_PER_JOB,
+            hint=Message(N_(" Réduisez le nombre d'exemplaires.")) if options.copies > 1 else "")
 
 
 def _render(job: LabelJob, options: PrintOptions, stock: LabelStock) -> LabelFile:
     renderer = RENDERERS[options.format]
     try:
         content = renderer.render(stock, job.labels, start=options.start, copies=options.copies)
-    except LabelError as error:  # e.g. a tag too long for this stock: French, fit to show
-        raise InvalidInput(str(error)) from None
+    except LabelError as error:  # e.g. a tag too long for this stock, fit to show
+        raise InvalidInput(error.message) from None
     return LabelFile(content, renderer.media_type, job.basename + renderer.extension,
                      len(job.labels) * options.copies)
 
@@ -141,7 +151,8 @@ def device_label(device: Device, collection_number: str | None,
 
 def drive_label(drive: Drive) -> LabelData:
     if not drive.asset_tag:
-        raise InvalidInput("Ce disque n'a pas de numéro d'inventaire : il n'a pas d'étiquette.")
+        raise InvalidInput(N_("Ce disque n'a pas de numéro d'inventaire : il n'a pas "
+                              "d'étiquette."))
     return LabelData(drive.asset_tag, drive_facts_line(drive.model, drive.capacity_bytes),
                      None, "drive")
 
@@ -149,8 +160,8 @@ def drive_label(drive: Drive) -> LabelData:
 def collection_job(collection: Collection, device_url: DeviceUrl) -> LabelJob:
     devices = queries.list_collection_devices(collection.id)
     if not devices:
-        raise InvalidInput(f"La collecte {collection.number} n'a encore aucun appareil : "
-                           f"rien à imprimer.")
+        raise InvalidInput(N_("La collecte %(number)s n'a encore aucun appareil : rien à "
+                              "imprimer."), number=collection.number)
     labels = [device_label(d, collection.number, device_url) for d in devices]
     return LabelJob("device", labels, f"etiquettes-{collection.number}",
                     [(d, {}) for d in devices])
@@ -173,12 +184,12 @@ def parse_tags(text: str) -> list[str]:
 def drives_job(tags: Iterable[str]) -> LabelJob:
     tags = list(dict.fromkeys(normalise_scan(t) for t in tags if t.strip()))
     if not tags:
-        raise InvalidInput("Indiquez au moins un numéro d'inventaire de disque.")
+        raise InvalidInput(N_("Indiquez au moins un numéro d'inventaire de disque."))
     drives = queries.get_drives_by_tags(tags)
     unknown = [t for t in tags if t not in drives]
     if unknown:
-        raise InvalidInput("Aucun disque ne porte ce numéro d'inventaire : "
-                           + ", ".join(unknown) + ".")
+        raise InvalidInput(N_("Aucun disque ne porte ce numéro d'inventaire : %(tags)s."),
+                           tags=", ".join(unknown))
     ordered = [drives[t] for t in tags]  # the order typed or scanned
     # One event per host and job, listing its drives; a drive without host has no history.
     per_host: dict[int, tuple[Device, dict[str, Any]]] = {}
@@ -243,7 +254,7 @@ def sample_print(stock_id: str, fmt: str, *, prefix: str, base_url: str) -> Labe
     try:
         stock = load_stock(stock_id)
     except LabelError as error:
-        raise InvalidInput(str(error)) from None
+        raise InvalidInput(error.message) from None
     count = stock.per_page if stock.kind == "sheet" else 3
     kind = "device" if "device" in stock.usage else "drive"
     # Year 0000: obviously not a real tag if one of these ends up stuck on a machine.

@@ -10,6 +10,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from refurb.core.errors import Message
+from refurb.core.i18n import N_
 
 __all__ = [
     "DEFAULT_LABELS_DIR",
@@ -43,7 +47,12 @@ _GRID_KEYS = {
 
 
 class LabelError(ValueError):
-    """Base of label printing errors; messages are French, fit to show to users."""
+    """Base of label printing errors. `message` is a msgid with its parameters, translated
+    where it is shown; str() gives the French text (CLI, logs)."""
+
+    def __init__(self, message: str | Message, **params: Any) -> None:
+        self.message = message if isinstance(message, Message) else Message(message, params)
+        super().__init__(self.message.render())
 
 
 class StockError(LabelError):
@@ -103,33 +112,39 @@ class LabelStock:
         return field in self.fields
 
 
-def _err(source: str, message: str) -> StockError:
-    return StockError(f"Support d'étiquettes « {source} » : {message}")
+def _err(source: str, problem: str, **params: Any) -> StockError:
+    return StockError(Message(N_("Support d'étiquettes « %(stock)s » : %(problem)s"),
+                              {"stock": source, "problem": Message(problem, params)}))
 
 
 def _number(source: str, table: dict, key: str, where: str = "") -> float:
     value = table.get(key)
     label = f"{where}{key}"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _err(source, f"« {label} » doit être un nombre (en mm), reçu {value!r}.")
+        raise _err(source, N_("« %(key)s » doit être un nombre (en mm), reçu %(value)s."),
+                   key=label, value=repr(value))
     if value <= 0 and key not in ("top_margin", "left_margin"):
-        raise _err(source, f"« {label} » doit être strictement positif, reçu {value}.")
+        raise _err(source, N_("« %(key)s » doit être strictement positif, reçu %(value)s."),
+                   key=label, value=value)
     if value < 0:
-        raise _err(source, f"« {label} » ne peut pas être négatif, reçu {value}.")
+        raise _err(source, N_("« %(key)s » ne peut pas être négatif, reçu %(value)s."),
+                   key=label, value=value)
     return float(value)
 
 
 def _integer(source: str, table: dict, key: str, where: str = "") -> int:
     value = table.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise _err(source, f"« {where}{key} » doit être un entier ≥ 1, reçu {value!r}.")
+        raise _err(source, N_("« %(key)s » doit être un entier ≥ 1, reçu %(value)s."),
+                   key=f"{where}{key}", value=repr(value))
     return value
 
 
 def _boolean(source: str, data: dict, key: str, default: bool) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
-        raise _err(source, f"« {key} » doit valoir true ou false, reçu {value!r}.")
+        raise _err(source, N_("« %(key)s » doit valoir true ou false, reçu %(value)s."),
+                   key=key, value=repr(value))
     return value
 
 
@@ -137,107 +152,146 @@ def _string_list(source: str, data: dict, key: str, allowed: tuple[str, ...],
                  default: tuple[str, ...]) -> tuple[str, ...]:
     value = data.get(key, list(default))
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _err(source, f"« {key} » doit être une liste de textes, reçu {value!r}.")
+        raise _err(source, N_("« %(key)s » doit être une liste de textes, reçu %(value)s."),
+                   key=key, value=repr(value))
     unknown = [v for v in value if v not in allowed]
     if unknown:
-        raise _err(source, f"valeur inconnue dans « {key} » : {', '.join(unknown)} "
-                           f"(valeurs possibles : {', '.join(allowed)}).")
+        raise _err(source, N_("valeur inconnue dans « %(key)s » : %(unknown)s (valeurs "
+                              "possibles : %(allowed)s)."),
+                   key=key, unknown=", ".join(unknown), allowed=", ".join(allowed))
     if len(set(value)) != len(value):
-        raise _err(source, f"« {key} » contient des doublons.")
+        raise _err(source, N_("« %(key)s » contient des doublons."), key=key)
     return tuple(value)
 
 
 def parse_stock(data: dict, source: str) -> LabelStock:
     """Validate the decoded TOML of one stock; ``source`` is its id (file stem)."""
+    title, reference, kind = _identity(data, source)
+    page_w, page_h, dpi = _page(data, source)
+    thermal, fields, qr, zpl, usage = _traits(data, source, kind)
+    if kind == "roll":
+        if data.get("grid") is not None:
+            raise _err(source, N_("un rouleau n'a pas de « grid » : l'étiquette est la page."))
+        grid = _Grid(1, 1, page_w, page_h, page_w, page_h, 0.0, 0.0)
+    else:
+        grid = _grid(data.get("grid"), source, page_w, page_h)
+    padding = _padding(data, source, grid)
+    return LabelStock(
+        id=source, title=title, kind=kind, page_width=page_w, page_height=page_h,
+        dpi=dpi, thermal=thermal, fields=fields, qr=qr, zpl=zpl, columns=grid.columns,
+        rows=grid.rows, label_width=grid.label_width, label_height=grid.label_height,
+        h_pitch=grid.h_pitch, v_pitch=grid.v_pitch, top_margin=grid.top_margin,
+        left_margin=grid.left_margin, padding=padding, usage=usage, reference=reference,
+    )
+
+
+def _identity(data: dict, source: str) -> tuple[str, str, str]:
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
-        raise _err(source, f"clé(s) inconnue(s) : {', '.join(unknown)}.")
+        raise _err(source, N_("clé(s) inconnue(s) : %(keys)s."), keys=", ".join(unknown))
     stock_id = data.get("id", source)
     if stock_id != source:
-        raise _err(source, f"l'identifiant « {stock_id} » doit être le nom du fichier.")
+        raise _err(source, N_("l'identifiant « %(id)s » doit être le nom du fichier."),
+                   id=stock_id)
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise _err(source, "« title » (intitulé en français) est obligatoire.")
+        raise _err(source, N_("« title » (intitulé en français) est obligatoire."))
     reference = data.get("reference", "")
     if not isinstance(reference, str):
-        raise _err(source, "« reference » doit être un texte.")
+        raise _err(source, N_("« reference » doit être un texte."))
     kind = data.get("kind")
     if kind not in KINDS:
-        raise _err(source, f"« kind » doit valoir « sheet » (planche) ou « roll » (rouleau), "
-                           f"reçu {kind!r}.")
+        raise _err(source, N_("« kind » doit valoir « sheet » (planche) ou « roll » (rouleau), "
+                              "reçu %(value)s."), value=repr(kind))
+    return title.strip(), reference, kind
 
+
+def _page(data: dict, source: str) -> tuple[float, float, int]:
     page = data.get("page")
     if not isinstance(page, dict) or set(page) - {"width", "height"}:
-        raise _err(source, "« page » doit être { width = …, height = … } en mm.")
+        raise _err(source, N_("« page » doit être { width = …, height = … } en mm."))
     page_w = _number(source, page, "width", "page.")
     page_h = _number(source, page, "height", "page.")
-
     dpi = data.get("dpi")
     if isinstance(dpi, bool) or not isinstance(dpi, int) or not 100 <= dpi <= 1200:
-        raise _err(source, f"« dpi » (résolution de l'imprimante) doit être un entier entre "
-                           f"100 et 1200, reçu {dpi!r}.")
+        raise _err(source, N_("« dpi » (résolution de l'imprimante) doit être un entier entre "
+                              "100 et 1200, reçu %(value)s."), value=repr(dpi))
+    return page_w, page_h, dpi
+
+
+def _traits(data: dict, source: str,
+            kind: str) -> tuple[bool, tuple[str, ...], bool, bool, tuple[str, ...]]:
+    """Printer and content traits: thermal, fields, QR code, ZPL, usage."""
     thermal = _boolean(source, data, "thermal", False)
     fields = _string_list(source, data, "fields", FIELDS, ("tag", "facts"))
     if "tag" not in fields:
-        raise _err(source, "« fields » doit contenir « tag » (le code-barres du numéro d'inventaire).")
+        raise _err(source, N_("« fields » doit contenir « tag » (le code-barres du numéro "
+                              "d'inventaire)."))
     qr = _boolean(source, data, "qr", "qr" in fields)
     if qr != ("qr" in fields):
-        raise _err(source, "« qr » et la présence de « qr » dans « fields » se contredisent.")
+        raise _err(source, N_("« qr » et la présence de « qr » dans « fields » se "
+                              "contredisent."))
     zpl = _boolean(source, data, "zpl", False)
     if zpl and not (thermal and kind == "roll"):
-        raise _err(source, "« zpl = true » n'a de sens que pour un rouleau thermique (Zebra).")
+        raise _err(source, N_("« zpl = true » n'a de sens que pour un rouleau thermique "
+                              "(Zebra)."))
     usage = _string_list(source, data, "usage", USAGES, USAGES)
     if not usage:
-        raise _err(source, "« usage » ne peut pas être vide.")
+        raise _err(source, N_("« usage » ne peut pas être vide."))
+    return thermal, fields, qr, zpl, usage
 
-    grid = data.get("grid")
-    if kind == "roll":
-        if grid is not None:
-            raise _err(source, "un rouleau n'a pas de « grid » : l'étiquette est la page.")
-        cols = rows = 1
-        label_w, label_h, h_pitch, v_pitch, top, left = page_w, page_h, page_w, page_h, 0.0, 0.0
-    else:
-        if not isinstance(grid, dict):
-            raise _err(source, "une planche doit décrire sa grille dans [grid].")
-        unknown = sorted(set(grid) - _GRID_KEYS)
-        missing = sorted(_GRID_KEYS - set(grid))
-        if unknown:
-            raise _err(source, f"clé(s) inconnue(s) dans [grid] : {', '.join(unknown)}.")
-        if missing:
-            raise _err(source, f"clé(s) manquante(s) dans [grid] : {', '.join(missing)}.")
-        cols = _integer(source, grid, "columns", "grid.")
-        rows = _integer(source, grid, "rows", "grid.")
-        label_w = _number(source, grid, "label_width", "grid.")
-        label_h = _number(source, grid, "label_height", "grid.")
-        h_pitch = _number(source, grid, "h_pitch", "grid.")
-        v_pitch = _number(source, grid, "v_pitch", "grid.")
-        top = _number(source, grid, "top_margin", "grid.")
-        left = _number(source, grid, "left_margin", "grid.")
-        if h_pitch + _FIT_TOLERANCE_MM < label_w or v_pitch + _FIT_TOLERANCE_MM < label_h:
-            raise _err(source, "le pas de la grille est plus petit que l'étiquette : "
-                               "les étiquettes se chevaucheraient.")
-        used_w = left + (cols - 1) * h_pitch + label_w
-        used_h = top + (rows - 1) * v_pitch + label_h
-        if used_w > page_w + _FIT_TOLERANCE_MM:
-            raise _err(source, f"la grille ne tient pas dans la largeur de la page : "
-                               f"{used_w:.2f} mm pour {page_w:.2f} mm.")
-        if used_h > page_h + _FIT_TOLERANCE_MM:
-            raise _err(source, f"la grille ne tient pas dans la hauteur de la page : "
-                               f"{used_h:.2f} mm pour {page_h:.2f} mm.")
 
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    columns: int
+    rows: int
+    label_width: float
+    label_height: float
+    h_pitch: float
+    v_pitch: float
+    top_margin: float
+    left_margin: float
+
+
+def _grid(grid: object, source: str, page_w: float, page_h: float) -> _Grid:
+    if not isinstance(grid, dict):
+        raise _err(source, N_("une planche doit décrire sa grille dans [grid]."))
+    unknown = sorted(set(grid) - _GRID_KEYS)
+    missing = sorted(_GRID_KEYS - set(grid))
+    if unknown:
+        raise _err(source, N_("clé(s) inconnue(s) dans [grid] : %(keys)s."),
+                   keys=", ".join(unknown))
+    if missing:
+        raise _err(source, N_("clé(s) manquante(s) dans [grid] : %(keys)s."),
+                   keys=", ".join(missing))
+    g = _Grid(
+        _integer(source, grid, "columns", "grid."), _integer(source, grid, "rows", "grid."),
+        *(_number(source, grid, key, "grid.") for key in (
+            "label_width", "label_height", "h_pitch", "v_pitch", "top_margin", "left_margin")),
+    )
+    if (g.h_pitch + _FIT_TOLERANCE_MM < g.label_width
+            or g.v_pitch + _FIT_TOLERANCE_MM < g.label_height):
+        raise _err(source, N_("le pas de la grille est plus petit que l'étiquette : les "
+                              "étiquettes se chevaucheraient."))
+    used_w = g.left_margin + (g.columns - 1) * g.h_pitch + g.label_width
+    used_h = g.top_margin + (g.rows - 1) * g.v_pitch + g.label_height
+    if used_w > page_w + _FIT_TOLERANCE_MM:
+        raise _err(source, N_("la grille ne tient pas dans la largeur de la page : %(used)s mm "
+                              "pour %(page)s mm."), used=f"{used_w:.2f}", page=f"{page_w:.2f}")
+    if used_h > page_h + _FIT_TOLERANCE_MM:
+        raise _err(source, N_("la grille ne tient pas dans la hauteur de la page : %(used)s mm "
+                              "pour %(page)s mm."), used=f"{used_h:.2f}", page=f"{page_h:.2f}")
+    return g
+
+
+def _padding(data: dict, source: str, grid: _Grid) -> float:
     padding = data.get("padding", 1.5)
     if isinstance(padding, bool) or not isinstance(padding, int | float) or padding < 0:
-        raise _err(source, f"« padding » doit être un nombre ≥ 0 (mm), reçu {padding!r}.")
-    if 2 * padding >= min(label_w, label_h):
-        raise _err(source, "« padding » est trop grand pour la taille de l'étiquette.")
-
-    return LabelStock(
-        id=source, title=title.strip(), kind=kind, page_width=page_w, page_height=page_h,
-        dpi=dpi, thermal=thermal, fields=fields, qr=qr, zpl=zpl, columns=cols, rows=rows,
-        label_width=label_w, label_height=label_h, h_pitch=h_pitch, v_pitch=v_pitch,
-        top_margin=top, left_margin=left, padding=float(padding), usage=usage,
-        reference=reference,
-    )
+        raise _err(source, N_("« padding » doit être un nombre ≥ 0 (mm), reçu %(value)s."),
+                   value=repr(padding))
+    if 2 * padding >= min(grid.label_width, grid.label_height):
+        raise _err(source, N_("« padding » est trop grand pour la taille de l'étiquette."))
+    return float(padding)
 
 
 def _directory(directory: str | Path | None) -> Path:
@@ -248,17 +302,17 @@ def load_stock(name: str, directory: str | Path | None = None) -> LabelStock:
     """Load ``<directory>/<name>.toml`` (``name`` is the stock id, without extension)."""
     folder = _directory(directory)
     if not isinstance(name, str) or not _NAME_RE.match(name) or name.endswith(".toml"):
-        raise StockError(f"Nom de support d'étiquettes invalide : {name!r}.")
+        raise StockError(N_("Nom de support d'étiquettes invalide : %(name)s."), name=repr(name))
     path = folder / f"{name}.toml"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in folder.glob("*.toml"))) or "aucun"
-        raise StockError(f"Support d'étiquettes inconnu : « {name} » "
-                         f"(supports disponibles : {known}).")
+        raise StockError(N_("Support d'étiquettes inconnu : « %(name)s » (supports "
+                            "disponibles : %(known)s)."), name=name, known=known)
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise _err(name, f"fichier TOML illisible ({exc}).") from exc
+        raise _err(name, N_("fichier TOML illisible (%(error)s)."), error=str(exc)) from exc
     return parse_stock(data, name)
 
 

@@ -17,35 +17,19 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from refurb.accounts.access import WORKSHOP, roles_required
-from refurb.core.errors import DomainError
 from refurb.devices.models import Device
-from refurb.donors.models import Collection
-from refurb.extensions import db
+from refurb.intake.models import Collection
 from refurb.printing import LabelStock, list_stocks, queries, renderers_for, services
-from refurb.printing.forms import FORMAT_LABELS, DriveLabelForm, LabelPrintForm
-from refurb.web import actor_id, flash_domain_error, get_or_404, now
+from refurb.printing.forms import DriveLabelForm, LabelPrintForm
+from refurb.printing.panels import STOCK_KEY, drives_url, setup_form
+from refurb.web import actor_id, attempt, get_or_404, now
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
 
-_STOCK_KEY = "printing.stock.{}"  # the last stock used per kind: one printer per desk
-
 
 # ------------------------------------------------------------------------- helpers
-
-
-def _setup(form: LabelPrintForm, kind: str) -> LabelPrintForm:
-    """Stock and format choices; defaults to the stock this user printed on last."""
-    stocks = services.stocks_for(kind)
-    form.stock.choices = [(s.id, s.title) for s in stocks]
-    formats = {r.name for s in stocks for r in renderers_for(s)}
-    form.format.choices = [(k, v) for k, v in FORMAT_LABELS.items() if k in formats]
-    if not form.is_submitted() and stocks:
-        remembered = session.get(_STOCK_KEY.format(kind))
-        form.stock.data = remembered if remembered in dict(form.stock.choices) else stocks[0].id
-    return form
 
 
 def _options(form: LabelPrintForm) -> services.PrintOptions:
@@ -62,23 +46,20 @@ def _send(output: services.LabelFile, attachment: bool = True):
 def _print(form: LabelPrintForm, kind: str, make_job: Callable[[], services.LabelJob],
            template: str, **context):
     """POST: preview (PNG inline, nothing recorded) or print (file + history), else the form."""
-    status = 200
-    if form.is_submitted():
-        status = 400
-        if form.validate():
-            try:
-                job, options = make_job(), _options(form)
-                if request.form.get("action") == "preview":
-                    return _send(services.preview_labels(job, options), attachment=False)
-                output = services.print_labels(job, options, actor_id=actor_id(), now=now())
-            except DomainError as error:
-                db.session.rollback()
-                flash_domain_error(error)
-            else:
-                db.session.commit()
-                session[_STOCK_KEY.format(kind)] = options.stock_id
-                return _send(output)
-    return render_template(template, form=form, **context), status
+    if not form.is_submitted():
+        return render_template(template, form=form, **context)
+    if form.validate():
+        preview = request.form.get("action") == "preview"
+        with attempt() as done:
+            job, options = make_job(), _options(form)
+            output = (services.preview_labels(job, options) if preview else
+                      services.print_labels(job, options, actor_id=actor_id(), now=now()))
+        if done:
+            if not preview:
+                session[STOCK_KEY.format(kind)] = options.stock_id
+            return _send(output, attachment=not preview)
+    # Refused: nothing recorded (the 400 rolls back), the form keeps what was chosen.
+    return render_template(template, form=form, **context), 400
 
 
 # -------------------------------------------------------------------------- routes
@@ -89,7 +70,7 @@ def _print(form: LabelPrintForm, kind: str, make_job: Callable[[], services.Labe
 def collection(collection_id: int):
     collection = get_or_404(Collection, collection_id)
     device_url = services.device_url_builder(current_app)
-    return _print(_setup(LabelPrintForm(), "device"), "device",
+    return _print(setup_form(LabelPrintForm(), "device"), "device",
                   lambda: services.collection_job(collection, device_url),
                   "printing/collection.html", collection=collection,
                   devices=queries.list_collection_devices(collection.id))
@@ -100,16 +81,16 @@ def collection(collection_id: int):
 def device(device_id: int):
     device = get_or_404(Device, device_id)
     device_url = services.device_url_builder(current_app)
-    return _print(_setup(LabelPrintForm(), "device"), "device",
+    return _print(setup_form(LabelPrintForm(), "device"), "device",
                   lambda: services.device_job(device, device_url),
                   "printing/device.html", device=device,
-                  drives_url=_drives_url(device))
+                  drives_url=drives_url(device))
 
 
 @bp.route("/drives", methods=["GET", "POST"])
 @roles_required(*WORKSHOP)
 def drives():
-    form = _setup(DriveLabelForm(), "drive")
+    form = setup_form(DriveLabelForm(), "drive")
     host = request.args.get("device_id", type=int)
     if not form.is_submitted():
         tags = request.args.getlist("tag") or (services.tagged_drive_tags(host) if host else [])
@@ -128,18 +109,17 @@ def stocks():
 @bp.get("/stocks/<stock_id>/test.<fmt>")
 @roles_required(*WORKSHOP)
 def test_print(stock_id: str, fmt: str):
-    try:
+    with attempt() as done:  # unknown stock or format in a hand-typed URL
         output = services.sample_print(stock_id, fmt,
                                        prefix=current_app.config["ASSET_TAG_PREFIX"],
                                        base_url=current_app.config["PUBLIC_BASE_URL"])
-    except DomainError as error:  # unknown stock or format in a hand-typed URL
-        flash_domain_error(error)
+    if not done:
         return render_template("printing/stocks.html",
-                               rows=[_stock_row(s) for s in list_stocks()]), error.http_status
+                               rows=[_stock_row(s) for s in list_stocks()]), done.error.http_status
     return _send(output, attachment=fmt != "png")
 
 
-# ------------------------------------------------------------- page data, panels
+# ---------------------------------------------------------------------------- page data
 
 
 def _mm(value: float) -> str:
@@ -167,45 +147,3 @@ def _stock_row(stock: LabelStock) -> StockRow:
     tests = [(r.name.upper(), url_for("printing.test_print", stock_id=stock.id, fmt=r.name))
              for r in renderers_for(stock)]
     return StockRow(stock, size, layout, printer, tests)
-
-
-def _drives_url(device: Device) -> str | None:
-    tagged = [d for d in device.drives if d.asset_tag]  # drives are loaded with the device
-    return url_for("printing.drives", device_id=device.id) if tagged else None
-
-
-@dataclass(frozen=True)
-class Panel:
-    form: LabelPrintForm
-    action: str
-    title: str
-    count: int | None = None
-    drives_url: str | None = None
-
-
-def _can_print() -> bool:
-    return current_user.is_authenticated and current_user.role in WORKSHOP
-
-
-def device_panel(device: Device) -> Panel | None:
-    """The « Imprimer l'étiquette » box of a device page; None for roles that do not print."""
-    if not _can_print():
-        return None
-    form = _setup(LabelPrintForm(formdata=None), "device")
-    return Panel(form, url_for("printing.device", device_id=device.id),
-                 _("Imprimer l'étiquette"), drives_url=_drives_url(device))
-
-
-def collection_panel(collection: Collection, device_count: int | None = None) -> Panel | None:
-    if not _can_print():
-        return None
-    form = _setup(LabelPrintForm(formdata=None), "device")
-    return Panel(form, url_for("printing.collection", collection_id=collection.id),
-                 _("Imprimer les étiquettes de la collecte"), count=device_count)
-
-
-@bp.app_context_processor
-def _printing_panels():
-    # Functions, not values: nothing is computed unless a page includes a panel.
-    return {"printing_device_panel": device_panel,
-            "printing_collection_panel": collection_panel}

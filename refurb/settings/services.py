@@ -5,7 +5,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from refurb import extension_points
-from refurb.core.errors import InvalidInput
+from refurb.core.errors import InvalidInput, Message
+from refurb.core.i18n import N_
 from refurb.extension_points import Definition
 from refurb.extensions import db
 from refurb.settings.models import Setting
@@ -30,9 +31,11 @@ def parse(definition: Definition, raw: str) -> Any:
         else:
             value = text
     except (ValueError, InvalidOperation):
-        raise InvalidInput(f"{definition.label} : valeur « {raw} » invalide.") from None
+        raise InvalidInput(N_("%(setting)s : valeur « %(value)s » invalide."),
+                           setting=Message(definition.label), value=raw) from None
     if definition.minimum is not None and value < definition.minimum:
-        raise InvalidInput(f"{definition.label} : au moins {definition.minimum}.")
+        raise InvalidInput(N_("%(setting)s : au moins %(minimum)s."),
+                           setting=Message(definition.label), minimum=definition.minimum)
     return value
 
 
@@ -55,6 +58,12 @@ def set_value(key: str, raw: str, *, actor_id: int | None, now: datetime) -> Any
         row.value, row.updated_at, row.updated_by_id = stored, now, actor_id
     db.session.flush()
     return value
+
+
+def set_values(raw_values: dict[str, str], *, actor_id: int | None, now: datetime) -> None:
+    """Every setting of the page, or none: the first invalid value stops the lot."""
+    for key, raw in raw_values.items():
+        set_value(key, raw, actor_id=actor_id, now=now)
 
 
 def all_values() -> list[tuple[Definition, Any]]:

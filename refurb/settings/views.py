@@ -3,10 +3,8 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from refurb.accounts.access import ADMIN, roles_required
-from refurb.core.errors import DomainError
-from refurb.extensions import db
 from refurb.settings import services
-from refurb.web import actor_id, flash_domain_error, now
+from refurb.web import actor_id, attempt, now
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
@@ -18,14 +16,9 @@ def edit():
     typed = {}
     if form.validate_on_submit():
         typed = {key: request.form.get(key, "") for key in services.REGISTRY}
-        try:
-            for key, raw in typed.items():
-                services.set_value(key, raw, actor_id=actor_id(), now=now())
-        except DomainError as error:
-            db.session.rollback()  # all settings or none
-            flash_domain_error(error)
-        else:
-            db.session.commit()
+        with attempt() as done:  # all settings or none
+            services.set_values(typed, actor_id=actor_id(), now=now())
+        if done:
             flash(_("Réglages enregistrés."), "success")
             return redirect(url_for("settings.edit"))
     return render_template("settings/edit.html", form=form, rows=services.all_values(),

@@ -34,8 +34,8 @@ from refurb.devices.models import Device, Drive
 from refurb.documents.models import IssuedDocument
 from refurb.documents.pdf import DocumentPDF, Letterhead
 from refurb.documents.services import content_hash, issue_document
-from refurb.donors.models import Collection
 from refurb.extensions import db
+from refurb.intake.models import Collection
 from refurb.wiping import queries
 from refurb.wiping.models import DriveRemoval, WipeRecord
 from refurb.wiping.services import drive_label, status_of

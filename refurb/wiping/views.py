@@ -27,8 +27,8 @@ from refurb.devices import queries as device_queries
 from refurb.devices.models import Device
 from refurb.devices.queries import paginate
 from refurb.devices.views import register_scan_resolver
-from refurb.donors.models import Collection
 from refurb.extensions import db
+from refurb.intake.models import Collection
 from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
 from refurb.wiping import certificates, queries, services
 from refurb.wiping.forms import (

@@ -49,9 +49,10 @@ def child(rows: int, trace: bool) -> dict:
     from refurb import create_app
     from refurb.clock import utcnow
     from refurb.devices.models import Device, DeviceEvent
-    from refurb.donors.models import Collection, DonorOrganisation
+    from refurb.donors.models import DonorOrganisation
     from refurb.extensions import db
-    from refurb.intake import services
+    from refurb.intake import asset_lists
+    from refurb.intake.models import Collection
 
     with tempfile.TemporaryDirectory(prefix="refurb-bench-") as tmp:
         tmp_path = Path(tmp)
@@ -75,7 +76,7 @@ def child(rows: int, trace: bool) -> dict:
                 tracemalloc.start()
             started = time.perf_counter()
             with csv_path.open("rb") as stream:
-                outcome = services.import_csv(collection, stream, None, actor_id=None, now=now,
+                outcome = asset_lists.import_csv(collection, stream, None, actor_id=None, now=now,
                                               prefix="RF", filename=csv_path.name)
             db.session.commit()
             elapsed = time.perf_counter() - started

@@ -100,8 +100,9 @@ def build(devices: int, events: int) -> dict:
     from refurb.beneficiaries.models import Beneficiary, BeneficiarySituation
     from refurb.devices.models import Device, DeviceEvent
     from refurb.documents.models import IssuedDocument
-    from refurb.donors.models import Collection, DonorOrganisation
+    from refurb.donors.models import DonorOrganisation
     from refurb.extensions import db
+    from refurb.intake.models import Collection
     from refurb.training.models import Attendance, Enrolment, Programme, TrainingSession
     from refurb.weee.models import TreatmentOperator, WasteItem, WeeeBatch
 
@@ -400,7 +401,7 @@ def build(devices: int, events: int) -> dict:
 def _biggest_collection(db, donor_id: int):
     """(collection id, devices) of the donor's biggest collection: the heaviest portal page."""
     from refurb.devices.models import Device
-    from refurb.donors.models import Collection
+    from refurb.intake.models import Collection
 
     return db.session.execute(
         select(Device.collection_id, func.count())

@@ -27,8 +27,9 @@ from refurb import create_app  # noqa: E402
 from refurb.core.nwipe import parse_nwipe_log  # noqa: E402
 from refurb.core.nwipe_synthetic import make_synthetic_log  # noqa: E402
 from refurb.devices.models import Device, DeviceEvent, Drive  # noqa: E402
-from refurb.donors.models import Collection, DonorOrganisation  # noqa: E402
+from refurb.donors.models import DonorOrganisation  # noqa: E402
 from refurb.extensions import db  # noqa: E402
+from refurb.intake.models import Collection  # noqa: E402
 
 CERT_TARGET_S = 3.0
 IMPORT_TARGET_S = 0.5

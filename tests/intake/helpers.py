@@ -6,8 +6,8 @@ import io
 from datetime import date
 from pathlib import Path
 
-from refurb.donors.models import Collection
 from refurb.extensions import db
+from refurb.intake.models import Collection
 from tests.factories import NOW, make_donor
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from refurb.clock import utcnow
 from refurb.core.errors import IllegalTransition
 from refurb.devices.models import Drive
-from refurb.donors import services as donors
-from refurb.donors.models import Collection
-from refurb.intake import services
+from refurb.intake import asset_lists, collections
+from refurb.intake.models import Collection
 from tests.access import assert_only
 from tests.factories import NOW, make_device, make_donor
 from tests.intake.helpers import open_collection
@@ -24,29 +23,29 @@ def text(response) -> str:
 
 def test_planning_numbers_collections_per_year(db):
     donor = make_donor()
-    first = donors.plan_collection(donor.id, donors.CollectionValues(pickup_site="Siège"), now=NOW)
-    second = donors.plan_collection(donor.id, donors.CollectionValues(), now=NOW)
+    first = collections.plan_collection(donor.id, collections.CollectionValues(pickup_site="Siège"), now=NOW)
+    second = collections.plan_collection(donor.id, collections.CollectionValues(), now=NOW)
     assert (first.number, second.number) == ("COL-2026-0001", "COL-2026-0002")
     assert first.state == "planned" and first.pickup_site == "Siège"
-    later = donors.plan_collection(donor.id, donors.CollectionValues(),
+    later = collections.plan_collection(donor.id, collections.CollectionValues(),
                                    now=NOW.replace(year=2027))
     assert later.number == "COL-2027-0001"
 
 
 def test_states_step_forward_and_stamp_their_dates(db):
     collection = open_collection(state="planned")
-    services.advance_collection(collection, "collected", now=NOW)
-    services.advance_collection(collection, "received", now=NOW)
+    collections.advance_collection(collection, "collected", now=NOW)
+    collections.advance_collection(collection, "received", now=NOW)
     assert (collection.state, collection.collected_on, collection.received_on) == (
         "received", NOW.date(), NOW.date())
     with pytest.raises(IllegalTransition) as refused:
-        services.advance_collection(collection, "closed", now=NOW)
+        collections.advance_collection(collection, "closed", now=NOW)
     assert "Aucun appareil" in refused.value.reasons[0]
     make_device(collection=collection)
-    services.advance_collection(collection, "closed", now=NOW)
+    collections.advance_collection(collection, "closed", now=NOW)
     assert collection.closed_on == NOW.date()
     with pytest.raises(IllegalTransition):
-        services.advance_collection(collection, "planned", now=NOW)
+        collections.advance_collection(collection, "planned", now=NOW)
 
 
 def test_plan_then_edit_through_the_pages(client, db, login_as):
@@ -142,7 +141,7 @@ def test_list_pages_do_not_grow_queries_with_rows(client, db, login_as):
 ])
 def test_only_the_workshop_reaches_intake_pages(app, db, path, method):
     collection = open_collection()
-    record = services.store_upload(collection, filename="a.csv", content=b"Type\r\n",
+    record = asset_lists.store_upload(collection, filename="a.csv", content=b"Type\r\n",
                                    actor_id=None, now=NOW)
     db.session.commit()
     url = path.format(id=collection.id, imp=record.id)

@@ -6,8 +6,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+from refurb.core.errors import InvalidInput
 from refurb.devices.models import Device, DeviceEvent
-from refurb.intake import services
+from refurb.intake import asset_lists
+from refurb.intake.collections import IntakeClosed
 from refurb.intake.models import IntakeImport
 from tests.factories import make_device
 from tests.intake.helpers import HEADER, asset_rows, csv_bytes, open_collection, upload
@@ -20,7 +22,7 @@ def count(db, model=Device):
 
 
 def run(collection, data: bytes, mapping=None):
-    return services.import_csv(collection, io.BytesIO(data), mapping, actor_id=None, now=NOW,
+    return asset_lists.import_csv(collection, io.BytesIO(data), mapping, actor_id=None, now=NOW,
                                prefix="RF", filename="liste.csv")
 
 
@@ -53,7 +55,7 @@ def test_one_bad_line_among_a_thousand_imports_nothing_and_names_it(db):
     collection = open_collection()
     rows = asset_rows(1000)
     rows[636][0] = "Grille-pain"  # file line 638 (header is line 1)
-    with pytest.raises(services.ImportRefused) as refused:
+    with pytest.raises(asset_lists.ImportRefused) as refused:
         run(collection, csv_bytes([HEADER, *rows]))
     db.session.rollback()
     assert count(db) == 0 and count(db, DeviceEvent) == 0
@@ -72,7 +74,7 @@ def test_duplicate_serials_in_the_file_and_in_the_donors_stock_are_refused(db):
             ["Portable", "HP", "840", "NEW1", "", "", ""],
             ["Portable", "HP", "840", "NEW1", "", "", ""],
             ["Portable", "HP", "840", "OTHER-DONOR", "", "", ""]]
-    with pytest.raises(services.ImportRefused) as refused:
+    with pytest.raises(asset_lists.ImportRefused) as refused:
         run(collection, csv_bytes([HEADER, *rows]))
     db.session.rollback()
     assert [str(r) for r in refused.value.validation.refused] == [
@@ -99,7 +101,7 @@ def test_the_same_file_is_not_imported_twice(db):
     data = csv_bytes([["Type"], ["Écran"], ["Écran"]])  # no serials: only the hash can tell
     run(collection, data)
     db.session.commit()
-    with pytest.raises(services.InvalidInput, match="déjà été importé"):
+    with pytest.raises(InvalidInput, match="déjà été importé"):
         run(collection, data)
     db.session.rollback()
     assert count(db) == 2
@@ -108,7 +110,7 @@ def test_the_same_file_is_not_imported_twice(db):
 def test_closed_or_planned_collection_takes_no_list(db):
     for number, state in (("COL-2026-0601", "closed"), ("COL-2026-0602", "planned")):
         collection = open_collection(number=number, state=state)
-        with pytest.raises(services.IntakeClosed):
+        with pytest.raises(IntakeClosed):
             run(collection, csv_bytes([HEADER, *asset_rows(2)]))
         db.session.rollback()
 
@@ -191,7 +193,7 @@ def test_bad_files_never_give_a_500(client, db, login_as, data):
 def test_an_import_of_another_collection_is_not_found(client, db, login_as):
     login_as("technician")
     first, second = open_collection(), open_collection(number="COL-2026-0503")
-    record = services.store_upload(first, filename="a.csv", content=b"Type\r\nEcran\r\n",
+    record = asset_lists.store_upload(first, filename="a.csv", content=b"Type\r\nEcran\r\n",
                                    actor_id=None, now=NOW)
     db.session.commit()
     assert client.get(f"/collections/{second.id}/intake/csv/{record.id}").status_code == 404

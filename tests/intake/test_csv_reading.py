@@ -6,17 +6,17 @@ from decimal import Decimal
 import pytest
 
 from refurb.core.errors import InvalidInput
-from refurb.intake import csv_import as ci
+from refurb.intake import csv_columns, csv_file, csv_rows
 from tests.intake.helpers import HEADER, csv_bytes
 
 
-def fmt_of(data: bytes) -> ci.CsvFormat:
-    return ci.detect_format(io.BytesIO(data))
+def fmt_of(data: bytes) -> csv_file.CsvFormat:
+    return csv_file.detect_format(io.BytesIO(data))
 
 
 def records(data: bytes):
     stream = io.BytesIO(data)
-    return list(ci.iter_records(stream, ci.detect_format(stream)))
+    return list(csv_file.iter_records(stream, csv_file.detect_format(stream)))
 
 
 @pytest.mark.parametrize(("encoding", "bom", "expected"), [
@@ -52,40 +52,40 @@ def test_quoted_fields_multiline_and_blank_lines_keep_line_numbers():
 
 @pytest.mark.parametrize("data", [b"", b"\r\n\r\n", b"\xef\xbb\xbf"])
 def test_empty_file_is_refused_clearly(data):
-    with pytest.raises(ci.CsvUnreadable, match="vide"):
+    with pytest.raises(csv_file.CsvUnreadable, match="vide"):
         fmt_of(data)
 
 
 def test_mapping_is_guessed_from_french_and_english_headers():
-    fr = ci.guess_mapping(HEADER)
+    fr = csv_columns.guess_mapping(HEADER)
     assert fr == {"type": 0, "make": 1, "model": 2, "serial": 3, "weight": 4,
                   "legal_status": 5, "notes": 6}
-    en = ci.guess_mapping(["Serial Number", "Manufacturer", "Model", "Device type", "Weight kg",
+    en = csv_columns.guess_mapping(["Serial Number", "Manufacturer", "Model", "Device type", "Weight kg",
                            "Comments", "Owner"])
     assert en == {"serial": 0, "make": 1, "model": 2, "type": 3, "weight": 4, "notes": 5,
                   "legal_status": None}
-    odd = ci.guess_mapping(["N° série", "Catégorie", "Fabricant", "Référence", "Poids estimé"])
+    odd = csv_columns.guess_mapping(["N° série", "Catégorie", "Fabricant", "Référence", "Poids estimé"])
     assert (odd["serial"], odd["type"], odd["make"], odd["model"], odd["weight"]) == (0, 1, 2, 3, 4)
 
 
 def test_mapping_spec_for_the_cli():
-    assert ci.parse_mapping_spec("type=Type, make=marque,serial=N° DE SÉRIE", HEADER) == {
+    assert csv_columns.parse_mapping_spec("type=Type, make=marque,serial=N° DE SÉRIE", HEADER) == {
         "type": 0, "make": 1, "model": None, "serial": 3, "weight": None,
         "legal_status": None, "notes": None}
     with pytest.raises(InvalidInput, match="Champ inconnu"):
-        ci.parse_mapping_spec("colour=Type", HEADER)
+        csv_columns.parse_mapping_spec("colour=Type", HEADER)
     with pytest.raises(InvalidInput, match="absente"):
-        ci.parse_mapping_spec("type=Genre", HEADER)
+        csv_columns.parse_mapping_spec("type=Genre", HEADER)
 
 
 def test_mapping_needs_a_type_column_used_once():
     with pytest.raises(InvalidInput, match="obligatoire"):
-        ci.check_mapping({"make": 1}, tuple(HEADER))
+        csv_columns.check_mapping({"make": 1}, tuple(HEADER))
     with pytest.raises(InvalidInput, match="deux champs"):
-        ci.check_mapping({"type": 0, "make": 0}, tuple(HEADER))
+        csv_columns.check_mapping({"type": 0, "make": 0}, tuple(HEADER))
 
 
-MAPPING = ci.guess_mapping(HEADER)
+MAPPING = csv_columns.guess_mapping(HEADER)
 
 
 @pytest.mark.parametrize(("cells", "reason"), [
@@ -98,8 +98,8 @@ MAPPING = ci.guess_mapping(HEADER)
     (["Portable", "D" * 121, "", "", "", "", ""], "marque : plus de 120 caractères"),
 ])
 def test_bad_lines_are_refused_with_a_reason(cells, reason):
-    refused = ci.read_row(7, cells, MAPPING)
-    assert isinstance(refused, ci.Refused) and refused.line == 7
+    refused = csv_rows.read_row(7, cells, MAPPING)
+    assert isinstance(refused, csv_rows.Refused) and refused.line == 7
     assert reason in refused.reason and str(refused).startswith("Ligne 7 : ")
 
 
@@ -110,16 +110,16 @@ def test_bad_lines_are_refused_with_a_reason(cells, reason):
     ("Tout-en-un", "all_in_one"), ("Imprimante", "printer"), ("Clavier", "keyboard_mouse"),
     ("all_in_one", "all_in_one"), ("Smartphone", "phone"), ("Serveur", "server")])
 def test_type_words(text, kind):
-    assert ci.parse_device_type(text) == kind
+    assert csv_rows.parse_device_type(text) == kind
 
 
 def test_good_line_becomes_a_row():
-    row = ci.read_row(3, ["Écran", " Iiyama ", "E2280", "--", "3,5 kg", "DEEE", "pied cassé"],
+    row = csv_rows.read_row(3, ["Écran", " Iiyama ", "E2280", "--", "3,5 kg", "DEEE", "pied cassé"],
                       MAPPING)
-    assert row == ci.Row(line=3, device_type="monitor", make="Iiyama", model="E2280",
+    assert row == csv_rows.Row(line=3, device_type="monitor", make="Iiyama", model="E2280",
                          serial=None, weight_kg=Decimal("3.50"), legal_status="waste",
                          notes="pied cassé")
-    short = ci.read_row(4, ["Portable"], MAPPING)  # missing trailing cells are empty
+    short = csv_rows.read_row(4, ["Portable"], MAPPING)  # missing trailing cells are empty
     assert short.legal_status == "reuse" and short.weight_kg is None and short.serial is None
 
 
@@ -128,6 +128,15 @@ def test_duplicate_serials_inside_the_file_are_refused_naming_the_first_line():
              (3, ["Portable", "", "", "abc1", "", "", ""]),
              (4, ["Portable", "", "", "N/A", "", "", ""]),
              (5, ["Portable", "", "", "N/A", "", "", ""])]
-    result = ci.validate(lines, MAPPING)
+    result = csv_rows.validate(lines, MAPPING)
     assert result.valid == 3 and result.refused_total == 1
     assert str(result.refused[0]) == "Ligne 3 : n° de série abc1 en double (déjà ligne 2)"
+
+
+def test_a_refusal_is_a_message_id_translated_where_it_is_shown():
+    english = {"Ligne %(line)s : %(reason)s": "Line %(line)s: %(reason)s",
+               "type d'appareil inconnu « %(text)s »": "unknown device type “%(text)s”"}
+    refused = csv_rows.read_row(7, ["Grille-pain"], MAPPING)
+    assert refused.describe(lambda msgid: english.get(msgid, msgid)) == (
+        "Line 7: unknown device type “Grille-pain”")
+    assert str(refused) == "Ligne 7 : type d'appareil inconnu « Grille-pain »"  # CLI, logs

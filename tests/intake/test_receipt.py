@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from refurb.documents.models import IssuedDocument
-from refurb.intake import services
+from refurb.intake import receipts
 from tests.factories import make_device, make_donor
 from tests.intake.helpers import open_collection
 
@@ -42,7 +42,7 @@ def stocked_collection(db):
 
 
 def issue(collection):
-    return services.issue_receipt(collection, workshop=WORKSHOP, actor_id=None, now=NOW)
+    return receipts.issue_receipt(collection, workshop=WORKSHOP, actor_id=None, now=NOW)
 
 
 def test_receipt_lists_every_device_and_the_totals(db):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from refurb.documents.models import IssuedDocument
 from refurb.extensions import db as _db
-from refurb.intake.services import issue_receipt
+from refurb.intake.receipts import issue_receipt
 from refurb.wiping.certificates import (
     issue_collection_certificate,
     issue_device_certificate,

@@ -154,3 +154,16 @@ def test_expected_module_widths_of_shipped_stocks():
     assert module("dymo-99012-89x36", "https://refurb.example.org/m/1").module_dots == 4
     assert module("a4-2x7-99x38").module_mm == MAX_MODULE_MM
     assert 0.24 < module("a4-4x10-48x25").module_mm < 0.25
+
+
+def test_a_fit_error_names_the_printer_and_the_hint_in_the_readers_language():
+    english = {
+        "thermique": "thermal",
+        "Choisissez un support plus large ou raccourcissez le numéro d'inventaire.":
+            "Choose a wider label stock or shorten the asset tag.",
+    }
+    with pytest.raises(BarcodeFitError) as info:
+        layout_barcode("RF-2026-000123-EXTRA-LONG", 25.0, 203, True)
+    text = info.value.message.render(lambda msgid: english.get(msgid, msgid))
+    assert "impression thermal nette" in text  # the main sentence is not in this table
+    assert text.endswith("Choose a wider label stock or shorten the asset tag.")

@@ -21,7 +21,7 @@ from refurb.printing import (
     paginate,
     render_pdf,
 )
-from refurb.printing.layout import PT_MM, text_width_mm, to_latin1
+from refurb.printing.label_text import PT_MM, text_width_mm, to_latin1
 from refurb.printing.stocks import DEFAULT_LABELS_DIR, LabelError, parse_stock
 
 SHIPPED = {

@@ -17,6 +17,7 @@ from refurb.devices import services as device_services
 from refurb.devices.models import Device, DeviceEvent, Drive
 from refurb.extensions import db as _db
 from refurb.printing import load_stock
+from refurb.printing.panels import collection_panel, device_panel
 from tests.access import assert_only
 from tests.factories import NOW, make_collection, make_device
 
@@ -393,27 +394,28 @@ def test_test_print_fills_a_sheet_and_records_nothing(client, technician):
 # -------------------------------------------------------------------------- panels
 
 
-def render_panel(app, client, template: str, **context) -> str:
+def render_panel(app, client, template: str, build, subject, user_id: int) -> str:
+    """The panel as its page renders it: data from its build function, then its template."""
     with app.test_request_context("/"):
         # The signed-in user of `client` is not the one of this request: sign in here.
         from flask_login import login_user
 
         from refurb.accounts.models import User
 
-        login_user(_db.session.get(User, context.pop("user_id")))
-        return render_template_string(f'{{% include "{template}" %}}', **context)
+        login_user(_db.session.get(User, user_id))
+        return render_template_string(f'{{% include "{template}" %}}', panel=build(subject))
 
 
 def test_device_panel_for_workshop_roles_only(app, intake, client, login_as):
     _collection, devices = intake
     technician = login_as("technician")
-    html = render_panel(app, client, "printing/_device_panel.html", device=devices[0],
+    html = render_panel(app, client, "printing/_device_panel.html", device_panel, devices[0],
                         user_id=technician.id)
     assert f'action="/printing/devices/{devices[0].id}"' in html
     assert "Imprimer l'étiquette" in html.replace("&#39;", "'")
     assert 'name="label-stock"' in html and 'name="label-copies"' in html
     social = login_as("social_worker")
-    assert render_panel(app, client, "printing/_device_panel.html", device=devices[0],
+    assert render_panel(app, client, "printing/_device_panel.html", device_panel, devices[0],
                         user_id=social.id).strip() == ""
 
 
@@ -424,7 +426,7 @@ def test_device_panel_links_tagged_drives(app, intake, client, login_as):
     _db.session.expire_all()
     user = login_as("admin")
     device = _db.session.get(Device, devices[0].id)
-    html = render_panel(app, client, "printing/_device_panel.html", device=device,
+    html = render_panel(app, client, "printing/_device_panel.html", device_panel, device,
                         user_id=user.id)
     assert f"/printing/drives?device_id={device.id}" in html
 
@@ -432,12 +434,12 @@ def test_device_panel_links_tagged_drives(app, intake, client, login_as):
 def test_collection_panel(app, intake, client, login_as):
     collection, _devices = intake
     user = login_as("technician")
-    html = render_panel(app, client, "printing/_collection_panel.html", collection=collection,
-                        user_id=user.id)
+    html = render_panel(app, client, "printing/_collection_panel.html", collection_panel,
+                        collection, user_id=user.id)
     assert f'action="/printing/collections/{collection.id}"' in html
     donor = login_as("donor")
-    assert render_panel(app, client, "printing/_collection_panel.html", collection=collection,
-                        user_id=donor.id).strip() == ""
+    assert render_panel(app, client, "printing/_collection_panel.html", collection_panel,
+                        collection, user_id=donor.id).strip() == ""
 
 
 # -------------------------------------------------------------------------- access
@@ -500,7 +502,7 @@ def test_device_page_with_the_panel_included(app, intake, client, login_as):
         html = render_template_string(
             page, device=device, options=device_services.next_states(device),
             history=device_queries.get_history(device.id), transition_form=TransitionForm(),
-            note_form=NoteForm(), can_change=True)
+            note_form=NoteForm(), can_change=True, panel=device_panel(device))
     assert f'action="/printing/devices/{device.id}"' in html
     assert 'id="label-stock"' in html and 'id="note"' in html
 

@@ -126,14 +126,31 @@ def _text_capacity(fields: dict[str, str]) -> int | None:
 
 def _parse_text_drive(text: str, warnings: list[str]) -> DriveReport:
     fields = _fields(text)
-    nvme = bool(_NVME_MARKERS.search(text))
+    model = _text_model(fields)
+    attributes, names = _text_attributes(text)
+    hours = _checked_hours(_text_hours(text, fields, attributes), warnings,
+                           f"pour {model or 'un disque'}")
+    return DriveReport(
+        model=model,
+        serial=clean(fields.get("serial number")),  # SCSI: "Serial number" (keys are lowered)
+        capacity_bytes=_text_capacity(fields),
+        kind=_text_kind(text, fields, names, model),
+        power_on_hours=hours,
+        smart_passed=_text_health(fields),
+    )
+
+
+def _text_model(fields: dict[str, str]) -> str | None:
     model = clean(fields.get("device model")) or clean(fields.get("model number"))
     if model is None:
         vendor = clean(fields.get("vendor"))  # SCSI/SAS: "Vendor:" + "Product:"
         product = clean(fields.get("product"))
         model = " ".join(v for v in (vendor if vendor != "ATA" else None, product) if v) or None
-    serial = clean(fields.get("serial number"))  # SCSI prints "Serial number": keys are lowered
+    return model
 
+
+def _text_attributes(text: str) -> tuple[dict[int, tuple[str, str]], set[str]]:
+    """SMART attributes: id → (name, raw value), and the set of names seen."""
     attributes: dict[int, tuple[str, str]] = {}
     names: set[str] = set()
     for line in text.splitlines():
@@ -149,48 +166,46 @@ def _parse_text_drive(text: str, warnings: list[str]) -> DriveReport:
             continue
         names.add(match.group(2))
         attributes.setdefault(int(match.group(1)), (match.group(2), " ".join(tokens[skip:])))
+    return attributes, names
 
+
+def _text_kind(text: str, fields: dict[str, str], names: set[str],
+               model: str | None) -> str | None:
     rotation = fields.get("rotation rate", "")
-    if nvme:
-        kind = "nvme"
-    elif re.search(r"solid state", rotation, re.I):
+    if _NVME_MARKERS.search(text):
+        return "nvme"
+    if re.search(r"solid state", rotation, re.I):
+        return "ssd"
+    if re.search(r"\d+\s*rpm", rotation, re.I):
+        return "hdd"
+    # No usable "Rotation Rate" line: judge from what the drive reports.
+    kind = _kind_from_attributes(names, model)
+    if kind is None and re.search(r"^TRIM Command:\s+Available", text, re.M):
         kind = "ssd"
-    elif re.search(r"\d+\s*rpm", rotation, re.I):
-        kind = "hdd"
-    else:  # no usable "Rotation Rate" line: judge from what the drive reports
-        kind = _kind_from_attributes(names, model)
-        if kind is None and re.search(r"^TRIM Command:\s+Available", text, re.M):
-            kind = "ssd"
+    return kind
 
-    hours: int | None = None
+
+def _text_hours(text: str, fields: dict[str, str],
+                attributes: dict[int, tuple[str, str]]) -> int | None:
     if 9 in attributes:
-        hours = _scaled_hours(*attributes[9])
-    elif fields.get("power on hours"):  # NVMe, "7,761"
-        hours = digits_int(fields["power on hours"].split("[")[0])
-    else:
-        match = re.search(r"Accumulated power on time, hours:minutes (\d+):", text)  # SCSI
-        if match is None:
-            match = re.search(r"^\s*0x01\s+0x010\s+\d+\s+(\d+)\s.*Power-on Hours", text, re.M)
-        hours = int(match.group(1)[:12]) if match else None
-    hours = _checked_hours(hours, warnings, f"pour {model or 'un disque'}")
+        return _scaled_hours(*attributes[9])
+    if fields.get("power on hours"):  # NVMe, "7,761"
+        return digits_int(fields["power on hours"].split("[")[0])
+    match = re.search(r"Accumulated power on time, hours:minutes (\d+):", text)  # SCSI
+    if match is None:
+        match = re.search(r"^\s*0x01\s+0x010\s+\d+\s+(\d+)\s.*Power-on Hours", text, re.M)
+    return int(match.group(1)[:12]) if match else None
 
-    passed: bool | None = None
+
+def _text_health(fields: dict[str, str]) -> bool | None:
     health = fields.get("smart overall-health self-assessment test result", "")
     if health.upper().startswith("PASSED"):
-        passed = True
-    elif health.upper().startswith("FAILED"):
-        passed = False
-    elif fields.get("smart health status"):  # SCSI: "OK" or the failure reason
-        passed = fields["smart health status"].upper().startswith("OK")
-
-    return DriveReport(
-        model=model,
-        serial=serial,
-        capacity_bytes=_text_capacity(fields),
-        kind=kind,
-        power_on_hours=hours,
-        smart_passed=passed,
-    )
+        return True
+    if health.upper().startswith("FAILED"):
+        return False
+    if fields.get("smart health status"):  # SCSI: "OK" or the failure reason
+        return fields["smart health status"].upper().startswith("OK")
+    return None
 
 
 # --- JSON -----------------------------------------------------------------------------------

@@ -1,0 +1,12 @@
+"""Who may do what with donor organisations (the workshop reads them, admins manage them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from refurb.accounts.permissions import is_admin
+
+
+def can_manage_donors(user: Any) -> bool:
+    """Create and edit organisations and their portal accounts."""
+    return is_admin(user)

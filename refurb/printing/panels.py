@@ -1,0 +1,61 @@
+"""The « Imprimer » boxes on the device and collection pages (registered as page panels in
+refurb.wiring), and the print form set-up they share with the printing pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from refurb.devices.models import Device
+from refurb.intake.models import Collection
+from refurb.printing import renderers_for, services
+from refurb.printing.forms import FORMAT_LABELS, LabelPrintForm
+from refurb.printing.permissions import can_print_labels
+
+STOCK_KEY = "printing.stock.{}"  # the last stock used per kind: one printer per desk
+
+
+@dataclass(frozen=True)
+class Panel:
+    form: LabelPrintForm
+    action: str
+    title: str
+    count: int | None = None
+    drives_url: str | None = None
+
+
+def setup_form(form: LabelPrintForm, kind: str) -> LabelPrintForm:
+    """Stock and format choices; defaults to the stock this user printed on last."""
+    stocks = services.stocks_for(kind)
+    form.stock.choices = [(s.id, s.title) for s in stocks]
+    formats = {r.name for s in stocks for r in renderers_for(s)}
+    form.format.choices = [(k, v) for k, v in FORMAT_LABELS.items() if k in formats]
+    if not form.is_submitted() and stocks:
+        remembered = session.get(STOCK_KEY.format(kind))
+        form.stock.data = remembered if remembered in dict(form.stock.choices) else stocks[0].id
+    return form
+
+
+def drives_url(device: Device) -> str | None:
+    tagged = [d for d in device.drives if d.asset_tag]  # drives are loaded with the device
+    return url_for("printing.drives", device_id=device.id) if tagged else None
+
+
+def device_panel(device: Device) -> Panel | None:
+    """The « Imprimer l'étiquette » box of a device page; None for roles that do not print."""
+    if not can_print_labels(current_user):
+        return None
+    form = setup_form(LabelPrintForm(formdata=None), "device")
+    return Panel(form, url_for("printing.device", device_id=device.id),
+                 _("Imprimer l'étiquette"), drives_url=drives_url(device))
+
+
+def collection_panel(collection: Collection) -> Panel | None:
+    if not can_print_labels(current_user):
+        return None
+    form = setup_form(LabelPrintForm(formdata=None), "device")
+    return Panel(form, url_for("printing.collection", collection_id=collection.id),
+                 _("Imprimer les étiquettes de la collecte"))

@@ -25,7 +25,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from refurb import create_app  # noqa: E402
 from refurb.core.nwipe import parse_nwipe_log  # noqa: E402
-from refurb.core.nwipe_synthetic import make_synthetic_log  # noqa: E402
+from tests.nwipe_synthetic import make_synthetic_log  # noqa: E402
 from refurb.devices.models import Device, DeviceEvent, Drive  # noqa: E402
 from refurb.donors.models import Collection, DonorOrganisation  # noqa: E402
 from refurb.extensions import db  # noqa: E402

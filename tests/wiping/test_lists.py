@@ -2,7 +2,7 @@
 
 import pytest
 
-from refurb.core.nwipe_synthetic import make_synthetic_log
+from tests.nwipe_synthetic import make_synthetic_log
 from refurb.wiping import services
 from tests.factories import NOW, make_device, make_user
 from tests.querycount import count_queries

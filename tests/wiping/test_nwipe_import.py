@@ -7,7 +7,7 @@ import json
 from sqlalchemy import func, select
 
 from refurb.core.nwipe import parse_nwipe_log
-from refurb.core.nwipe_synthetic import make_synthetic_log
+from tests.nwipe_synthetic import make_synthetic_log
 from refurb.devices.models import Drive
 from refurb.wiping import services
 from refurb.wiping.models import WipeLog, WipeRecord

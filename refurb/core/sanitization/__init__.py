@@ -31,7 +31,7 @@ labels), `claims` (what one record may claim), `status` (what a drive's records 
 from __future__ import annotations
 
 from refurb.core.sanitization.claims import ClaimCheck, SanitizationClaim, check_claim, max_outcome
-from refurb.core.sanitization.from_nwipe import nwipe_to_claim
+from refurb.core.sanitization.from_nwipe import guess_kind, nwipe_to_claim
 from refurb.core.sanitization.status import DriveSanitizationStatus, RecordFacts, drive_status
 from refurb.core.sanitization.vocabulary import (
     FLASH,
@@ -60,6 +60,7 @@ __all__ = [
     "Verification",
     "check_claim",
     "drive_status",
+    "guess_kind",
     "label_fr",
     "max_outcome",
     "nwipe_to_claim",

@@ -1,5 +1,6 @@
 """The claim an nwipe log makes for one drive: nwipe's method names mapped to NIST
-techniques, its verification and status words to ours."""
+techniques, its verification and status words to ours; and the media kind a drive of the log
+looks like."""
 
 from __future__ import annotations
 
@@ -81,3 +82,18 @@ def nwipe_to_claim(drive: NwipeDrive, kind: MediaKind) -> SanitizationClaim:
         passes=passes,
         pattern=pattern,
     )
+
+
+def guess_kind(found: NwipeDrive) -> MediaKind:
+    """The media kind an nwipe drive looks like (bus, device name, SSD flag)."""
+    device = found.device or ""
+    bus = (found.bus or "").upper()
+    if bus == "NVME" or "/nvme" in device:
+        return MediaKind.NVME
+    if bus == "MMC" or "/mmcblk" in device:
+        return MediaKind.EMMC
+    if found.is_ssd:
+        return MediaKind.SSD
+    if found.is_ssd is False:
+        return MediaKind.HDD
+    return MediaKind.OTHER

@@ -4,8 +4,7 @@ devices, removed-drive labels, the scan box), `logs` (nwipe imports), `certifica
 (erasure certificates and the public verification page), `device_panel` (the panel on the
 device page)."""
 
-from flask import Blueprint
+from refurb.wiping.views import certificates, drives, logs, records, station  # noqa: F401
+from refurb.wiping.views.blueprint import bp
 
-bp = Blueprint("wiping", __name__)
-
-from refurb.wiping.views import certificates, drives, logs, records, station  # noqa: E402, F401
+__all__ = ["bp"]

@@ -13,7 +13,7 @@ from refurb.donors.models import Collection
 from refurb.web import actor_id, attempt, get_or_404, now
 from refurb.wiping import certificates, queries
 from refurb.wiping.forms import EmptyForm, VerifyForm
-from refurb.wiping.views import bp
+from refurb.wiping.views.blueprint import bp
 
 
 @bp.post("/wiping/devices/<int:device_id>/certificate")

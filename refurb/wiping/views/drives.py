@@ -26,7 +26,7 @@ from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
 from refurb.wiping import drives, overview, queries, records, status
 from refurb.wiping.forms import DriveForm, RemoveDriveForm, WipeRecordForm
 from refurb.wiping.permissions import can_work_on_drives
-from refurb.wiping.views import bp
+from refurb.wiping.views.blueprint import bp
 
 
 def drive_tag_url(text: str) -> str | None:

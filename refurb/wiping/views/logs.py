@@ -25,7 +25,7 @@ from refurb.wiping import log_import, overview, queries
 from refurb.wiping.forms import AttachForm, UploadLogsForm
 from refurb.wiping.models import WipeLog
 from refurb.wiping.permissions import can_work_on_drives
-from refurb.wiping.views import bp
+from refurb.wiping.views.blueprint import bp
 
 
 @bp.get("/wiping/logs")

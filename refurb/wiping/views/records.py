@@ -12,7 +12,7 @@ from refurb.web import actor_id, attempt, now, page_arg, per_page
 from refurb.wiping import overview, queries, records
 from refurb.wiping.forms import ValidateForm
 from refurb.wiping.permissions import can_validate_wipe
-from refurb.wiping.views import bp
+from refurb.wiping.views.blueprint import bp
 
 
 @bp.get("/wiping/records")

@@ -10,7 +10,7 @@ from refurb.accounts.access import WORKSHOP, roles_required
 from refurb.web import actor_id, attempt, now, translate, translate_error
 from refurb.wiping import station as wiping_station
 from refurb.wiping.forms import StationForm
-from refurb.wiping.views import bp
+from refurb.wiping.views.blueprint import bp
 
 
 @bp.get("/wiping/station")

@@ -36,7 +36,6 @@ MODEL_MODULES = (
 # Transitional: modules that still register their extensions when imported. Each domain moves
 # its registrations into register_all() below and leaves this list.
 LEGACY_SELF_REGISTERING = (
-    "refurb.wiping.services",
     "refurb.repair.services",
     "refurb.training.services",
     "refurb.allocations.services",
@@ -107,7 +106,19 @@ def _register_printing() -> None:
 # ---------------------------------------------------------------------------------- wiping
 
 def _register_wiping() -> None:
-    points.device_panels.add(points.Panel("sanitization", "wiping/_device_panel.html", order=20))
+    from refurb.core.sanitization import label_fr
+    from refurb.demo.wiping import demo_wipe_hook
+    from refurb.wiping import event_words, status
+    from refurb.wiping.views.device_panel import device_panel
+    from refurb.wiping.views.drives import drive_tag_url
+
+    points.fact_providers.add(status.sanitization_facts)  # invariant 1: drives sanitized
+    points.scan_resolvers.add(drive_tag_url)  # a removed drive's own tag
+    points.event_words.add(event_words.KINDS, event_words.DETAILS)
+    points.demo_steps.add(demo_wipe_hook)
+    points.template_globals["wipe_label"] = label_fr
+    points.device_panels.add(points.Panel("sanitization", "wiping/_device_panel.html",
+                                          build=device_panel, order=20))
 
 
 # -------------------------------------------------------------------------------- workshop

@@ -14,7 +14,7 @@ from refurb.clock import utcnow
 from refurb.core.errors import DomainError
 from refurb.core.nwipe import parse_nwipe_log, to_json_dict
 from refurb.extensions import db
-from refurb.wiping import services
+from refurb.wiping.log_import import decode_log, import_nwipe_log
 
 wipe_cli = AppGroup("wipe", help="Effacement des données (journaux nwipe).")
 
@@ -23,7 +23,7 @@ wipe_cli = AppGroup("wipe", help="Effacement des données (journaux nwipe).")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def parse_nwipe(file: Path) -> None:
     """Afficher en JSON les disques d'un journal nwipe (un objet par disque)."""
-    log = parse_nwipe_log(services.decode_log(file.read_bytes()))
+    log = parse_nwipe_log(decode_log(file.read_bytes()))
     click.echo(json.dumps([to_json_dict(d) for d in log.drives], ensure_ascii=False, indent=2))
     for warning in log.warnings:
         click.echo(f"avertissement : {warning}", err=True)
@@ -42,12 +42,12 @@ def import_nwipe(files: tuple[Path, ...], operator_email: str) -> None:
     failed = False
     for path in files:
         try:
-            outcome = services.import_nwipe_log(path.name, path.read_bytes(),
-                                                actor_id=operator.id, now=utcnow())
+            outcome = import_nwipe_log(path.name, path.read_bytes(), actor_id=operator.id,
+                                       now=utcnow())
         except DomainError as error:
             db.session.rollback()
             failed = True
-            click.echo(f"{path.name} : {error.message} {' '.join(error.reasons)}".strip(), err=True)
+            click.echo(f"{path.name} : {error.describe()}".strip(), err=True)
             continue
         db.session.commit()
         if not outcome.created:
@@ -56,7 +56,8 @@ def import_nwipe(files: tuple[Path, ...], operator_email: str) -> None:
         click.echo(f"{path.name} : journal n° {outcome.log.id}, {len(outcome.recorded)} "
                    f"effacement(s) enregistré(s), {len(outcome.pending)} disque(s) à rattacher.")
         for pending in outcome.pending:
-            click.echo(f"  {pending.drive.device} {pending.drive.model or ''} : {pending.reason}")
+            click.echo(f"  {pending.drive.device} {pending.drive.model or ''} : "
+                       f"{pending.describe()}")
     if failed:
         raise SystemExit(1)
 

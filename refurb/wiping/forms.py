@@ -27,18 +27,13 @@ from refurb.core.sanitization import (
     Technique,
     Verification,
 )
-from refurb.wiping.services import NewDrive, WipeInput
-
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms < 3.3 takes plain pairs
-    def SelectChoice(value, label):  # noqa: N802
-        return (value, label)
+from refurb.wiping.claims import WipeInput
+from refurb.wiping.drives import NewDrive
 
 
 def _choices(enum, blank: str | None = None):
-    items = [SelectChoice(member.value, LABELS_FR[member]) for member in enum]
-    return ([SelectChoice("", blank)] if blank is not None else []) + items
+    items = [(member.value, LABELS_FR[member]) for member in enum]
+    return ([("", blank)] if blank is not None else []) + items
 
 
 def posted(form, field) -> None:
@@ -53,8 +48,7 @@ OUTCOME_CHOICES = _choices(Outcome, blank="— (vérification seule)")
 TECHNIQUE_CHOICES = _choices(Technique)
 VERIFICATION_CHOICES = _choices(Verification)
 RESULT_CHOICES = _choices(Result)
-VERIFIED_CHOICES = [SelectChoice("", "Non renseigné"), SelectChoice("yes", "Réussie"),
-                    SelectChoice("no", "Échouée")]
+VERIFIED_CHOICES = [("", "Non renseigné"), ("yes", "Réussie"), ("no", "Échouée")]
 
 
 class DriveForm(FlaskForm):

@@ -130,6 +130,10 @@ def collection_device_ids(collection_id: int) -> Select:
     return select(Device.id).where(Device.collection_id == collection_id)
 
 
+def one_device_ids(device_id: int) -> Select:
+    return select(Device.id).where(Device.id == device_id)
+
+
 def list_logs_query() -> Select:
     return select(WipeLog).options(joinedload(WipeLog.uploaded_by)).order_by(WipeLog.id.desc())
 

@@ -25,11 +25,11 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from refurb import create_app  # noqa: E402
 from refurb.core.nwipe import parse_nwipe_log  # noqa: E402
-from refurb.core.nwipe_synthetic import make_synthetic_log  # noqa: E402
 from refurb.devices.models import Device, DeviceEvent, Drive  # noqa: E402
 from refurb.donors.models import DonorOrganisation  # noqa: E402
 from refurb.extensions import db  # noqa: E402
 from refurb.intake.models import Collection  # noqa: E402
+from tests.nwipe_synthetic import make_synthetic_log  # noqa: E402
 
 CERT_TARGET_S = 3.0
 IMPORT_TARGET_S = 0.5
@@ -125,7 +125,7 @@ def bench_certificate(count: int) -> float:
 
 
 def bench_import(count: int) -> float:
-    from refurb.wiping import services
+    from refurb.wiping import log_import
     from refurb.wiping.models import WipeRecord
 
     text = make_synthetic_log(count, seed=2026, failed=[3], aborted=[5])
@@ -133,7 +133,7 @@ def bench_import(count: int) -> float:
     data = text.encode()
     db.session.remove()  # nothing cached: the import reads the inventory from the database
     t0 = time.perf_counter()
-    outcome = services.import_nwipe_log("bench.log", data, actor_id=None, now=NOW)
+    outcome = log_import.import_nwipe_log("bench.log", data, actor_id=None, now=NOW)
     db.session.commit()
     elapsed = time.perf_counter() - t0
     assert len(outcome.recorded) == count and not outcome.pending

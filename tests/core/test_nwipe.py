@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from refurb.core.nwipe import NwipeDrive, normalize_method, parse_nwipe_log, to_json_dict
-from refurb.core.nwipe_synthetic import make_synthetic_log
+from tests.nwipe_synthetic import make_synthetic_log
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nwipe"
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refurb.core.nwipe import STATUSES, NwipeLog, parse_nwipe_log, to_json_dict
-from refurb.core.nwipe_synthetic import make_synthetic_log
+from tests.nwipe_synthetic import make_synthetic_log
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nwipe"
 LOGS = {p.name: p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))}

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from refurb.devices import services as devices
-from refurb.wiping import services
+from refurb.wiping import claims, drives, records
 from tests.factories import NOW, make_device
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "nwipe"
@@ -17,11 +17,11 @@ _seq = itertools.count(1)
 def make_drive(device, kind: str = "hdd", serial: str | None = None, model: str | None = None,
                capacity: int | None = 500 * 10**9, actor_id: int | None = None):
     n = next(_seq)
-    return services.add_drive(
+    return drives.add_drive(
         device,
-        services.NewDrive(model=model or f"WDC WD5000AAKX-{n:03d}",
-                          serial=serial if serial is not None else f"WD-WCC{n:08d}",
-                          capacity_bytes=capacity, kind=kind),
+        drives.NewDrive(model=model or f"WDC WD5000AAKX-{n:03d}",
+                        serial=serial if serial is not None else f"WD-WCC{n:08d}",
+                        capacity_bytes=capacity, kind=kind),
         actor_id=actor_id,
         now=NOW,
     )
@@ -31,7 +31,7 @@ def wipe(drive, *, result: str = "passed", technique: str = "overwrite", outcome
          errors: int = 0, operator_id: int | None = None, when: datetime | None = None,
          source: str = "manual", **extra):
     when = when or NOW + timedelta(minutes=next(_seq))
-    values = services.WipeInput(
+    values = claims.WipeInput(
         technique=technique,
         outcome=outcome,
         verification=extra.pop("verification", "last_pass"),
@@ -46,7 +46,7 @@ def wipe(drive, *, result: str = "passed", technique: str = "overwrite", outcome
         pass_errors=errors,
         **extra,
     )
-    return services.record_wipe(drive, values, actor_id=operator_id, now=when, source=source)
+    return records.record_wipe(drive, values, actor_id=operator_id, now=when, source=source)
 
 
 def device_in_wiping(actor_id: int | None = None, **kwargs):

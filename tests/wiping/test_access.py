@@ -2,7 +2,7 @@
 
 import pytest
 
-from refurb.wiping import certificates, services
+from refurb.wiping import certificates, drives, log_import
 from tests.access import assert_only
 from tests.factories import NOW, make_collection, make_device
 from tests.wiping.helpers import fixture_bytes, make_drive, wipe
@@ -18,11 +18,11 @@ def things(db):
     drive = make_drive(device)
     record = wipe(drive)
     removed = make_drive(device)
-    services.remove_drive(removed, prefix="RF", destination="", actor_id=None, now=NOW)
+    drives.remove_drive(removed, prefix="RF", destination="", actor_id=None, now=NOW)
     wipe(removed, technique="shred", outcome="destroy", verification="none",
          verification_passed=None, passes=None)
-    log = services.import_nwipe_log("n01.txt", fixture_bytes("nwipe01_zero_verifylast_blank.txt"),
-                                    actor_id=None, now=NOW).log
+    log = log_import.import_nwipe_log("n01.txt", fixture_bytes("nwipe01_zero_verifylast_blank.txt"),
+                                      actor_id=None, now=NOW).log
     db.session.commit()
     return {"device": device, "drive": drive, "record": record, "log": log,
             "collection": collection, "removed": removed}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from refurb.core.errors import InvalidInput
 from refurb.documents.models import IssuedDocument
-from refurb.wiping import certificates, services
+from refurb.wiping import certificates, drives, records
 from tests.factories import NOW, make_collection, make_device, make_donor, make_user
 from tests.wiping.helpers import make_drive, wipe
 
@@ -39,7 +39,7 @@ def scene(db):
     ssd = make_drive(laptop, kind="ssd", model="Samsung SSD 860 EVO 250GB", serial="S3Z9NB0K123",
                      capacity=250 * 10**9)
     record = wipe(ssd, operator_id=operator.id, tool="nwipe", tool_version="0.34")
-    services.validate_record(record, actor_id=validator.id, now=NOW)
+    records.validate_record(record, actor_id=validator.id, now=NOW)
     hdd = make_drive(desktop, kind="hdd", model="ST500DM002-1BD142", serial="Z3TA8K2M")
     wipe(hdd, technique="shred", outcome="destroy", verification="none",
          verification_passed=None, passes=None, tool="broyeur", tool_version="BR-200",
@@ -112,8 +112,8 @@ def test_issuance_refused_while_a_drive_blocks(scene, db):
 
 
 def test_removed_drive_is_covered_with_its_destination(scene, db):
-    services.remove_drive(scene["hdd"], prefix="RF", destination="benne DEEE",
-                          actor_id=None, now=NOW)
+    drives.remove_drive(scene["hdd"], prefix="RF", destination="benne DEEE",
+                        actor_id=None, now=NOW)
     document, _ = certificates.issue_device_certificate(scene["desktop"], issuer=ISSUER,
                                                         actor_id=None, now=NOW)
     text = pdf_text(document.content)

@@ -7,7 +7,7 @@ import pytest
 
 from refurb.core.errors import IllegalTransition
 from refurb.devices import services as devices
-from refurb.wiping import services
+from refurb.wiping import drives, status
 from tests.factories import NOW, make_device, make_user
 from tests.wiping.helpers import device_in_wiping, make_drive, wipe
 
@@ -72,7 +72,7 @@ def test_failed_wipe_then_passing_wipe_passes(db):
     wipe(drive, result="failed", verification_passed=None)  # tool crash: no errors reported
     assert "dernier effacement échoué" in refused_reasons(device, "ready")
     wipe(drive)
-    assert services.drive_is_sanitized(drive)
+    assert status.drive_is_sanitized(drive)
     go(device, "ready")
 
 
@@ -116,6 +116,8 @@ def test_failed_wipe_and_nothing_else_is_shown_on_the_device_page(client, login_
 def test_device_panel_names_the_blocking_drive(app, db, login_as):
     from flask import render_template
 
+    from refurb.wiping.views.device_panel import device_panel
+
     user = login_as("technician")
     device = device_in_wiping()
     wipe(make_drive(device, serial="WD-PANEL"), result="aborted", verification_passed=None)
@@ -124,7 +126,7 @@ def test_device_panel_names_the_blocking_drive(app, db, login_as):
         from flask_login import login_user
 
         login_user(user)
-        html = render_template("wiping/_device_panel.html", device=device)
+        html = render_template("wiping/_device_panel.html", panel=device_panel(device))
     assert "WD-PANEL" in html and "dernier effacement interrompu" in html
     assert "Cet appareil ne peut pas sortir" in html
 
@@ -133,13 +135,13 @@ def test_removed_drive_follows_the_same_rule(db):
     tech = make_user("technician")
     device = device_in_wiping()
     drive = make_drive(device, serial="WD-OUT")
-    removal = services.remove_drive(drive, prefix="RF", destination="stock pièces",
-                                    actor_id=tech.id, now=LATER)
+    removal = drives.remove_drive(drive, prefix="RF", destination="stock pièces",
+                                  actor_id=tech.id, now=LATER)
     assert drive.device_id is None and drive.asset_tag == removal.asset_tag
     assert drive.asset_tag.startswith(f"RF-{LATER.year}-")
     go(device, "ready")  # the machine no longer holds it…
-    assert not services.drive_is_sanitized(drive)  # …but the drive itself cannot leave
-    assert "WD-OUT" in services.unsanitized_lines_for_drives([drive])[0]
+    assert not status.drive_is_sanitized(drive)  # …but the drive itself cannot leave
+    assert "WD-OUT" in status.unsanitized_lines_for_drives([drive])[0]
     wipe(drive, technique="crush", outcome="destroy", verification="none",
          verification_passed=None, passes=None)
-    assert services.drive_is_sanitized(drive)
+    assert status.drive_is_sanitized(drive)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from refurb.core.nwipe_synthetic import make_synthetic_log
-from refurb.wiping import services
+from refurb.wiping import drives, log_import, records
 from tests.factories import NOW, make_device, make_user
+from tests.nwipe_synthetic import make_synthetic_log
 from tests.querycount import count_queries
 from tests.wiping.helpers import make_drive, wipe
 
@@ -17,12 +17,12 @@ def seed(n: int):
         drive = make_drive(device, kind=("hdd", "ssd")[i % 2])
         record = wipe(drive, operator_id=operator.id)
         if i % 2:
-            services.validate_record(record, actor_id=validator.id, now=NOW)
+            records.validate_record(record, actor_id=validator.id, now=NOW)
         if i % 3 == 0:
-            services.remove_drive(make_drive(device), prefix="RF", destination="", actor_id=None,
-                                  now=NOW)
-        services.import_nwipe_log(f"log{i}.txt", make_synthetic_log(2, seed=i).encode(),
-                                  actor_id=operator.id, now=NOW)
+            drives.remove_drive(make_drive(device), prefix="RF", destination="", actor_id=None,
+                                now=NOW)
+        log_import.import_nwipe_log(f"log{i}.txt", make_synthetic_log(2, seed=i).encode(),
+                                    actor_id=operator.id, now=NOW)
 
 
 @pytest.mark.parametrize("url", ["/wiping/records", "/wiping/drives", "/wiping/logs",

@@ -7,11 +7,11 @@ import json
 from sqlalchemy import func, select
 
 from refurb.core.nwipe import parse_nwipe_log
-from refurb.core.nwipe_synthetic import make_synthetic_log
 from refurb.devices.models import Drive
-from refurb.wiping import services
+from refurb.wiping import drives, log_import, status
 from refurb.wiping.models import WipeLog, WipeRecord
 from tests.factories import NOW, make_device, make_user
+from tests.nwipe_synthetic import make_synthetic_log
 from tests.wiping.helpers import FIXTURES, fixture_bytes, make_drive
 
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.glob("*.txt"))
@@ -64,7 +64,7 @@ def test_drives_matched_by_serial_are_recorded(client, login_as, db):
     assert first.technique == "overwrite" and first.outcome == "clear" and first.passes == 4
     assert first.verification == "last_pass" and first.verification_passed is True
     assert first.operator_id == user.id and first.host_asset_tag == drives[0].device.asset_tag
-    statuses = services.statuses(drives)
+    statuses = status.statuses(drives)
     assert [s.passing for s in statuses.values()] == [True, True, False]
     assert statuses[drives[2].id].must_destroy
     # The original log stays attached to the record, downloadable from it.
@@ -80,7 +80,7 @@ def test_drives_matched_by_serial_are_recorded(client, login_as, db):
 def test_ssd_overwritten_by_nwipe_counts_as_clear_only(db):
     text = make_synthetic_log(1, method="Fill With Zeros", seed=3)
     [drive] = inventory_for(db, text, kind="ssd")
-    outcome = services.import_nwipe_log("ssd.log", text.encode(), actor_id=None, now=NOW)
+    outcome = log_import.import_nwipe_log("ssd.log", text.encode(), actor_id=None, now=NOW)
     [record] = outcome.recorded
     assert record.outcome == "clear" and record.media_kind == "ssd"
 
@@ -111,7 +111,7 @@ def test_unmatched_drive_attached_by_scanning_a_device_tag(client, login_as, db)
 def test_attach_to_a_removed_drive_tag(client, login_as, db):
     login_as("technician")
     drive = make_drive(make_device(), serial=None, model="Loopback device")
-    services.remove_drive(drive, prefix="RF", destination="", actor_id=None, now=NOW)
+    drives.remove_drive(drive, prefix="RF", destination="", actor_id=None, now=NOW)
     db.session.commit()
     upload(client, ("n01.txt", fixture_bytes("nwipe01_zero_verifylast_blank.txt")))
     log = db.session.scalar(select(WipeLog))
@@ -119,7 +119,7 @@ def test_attach_to_a_removed_drive_tag(client, login_as, db):
                                                                  "kind": "ssd"})
     [record] = db.session.scalars(select(WipeRecord)).all()
     assert record.drive_id == drive.id and record.host_asset_tag == ""
-    assert services.drive_is_sanitized(drive)
+    assert status.drive_is_sanitized(drive)
 
 
 def test_attach_refuses_unknown_tags_and_bad_indexes(client, login_as, db):
@@ -135,11 +135,11 @@ def test_attach_refuses_unknown_tags_and_bad_indexes(client, login_as, db):
 
 def test_serial_mismatch_with_a_drive_tag_is_refused(db):
     text = make_synthetic_log(1, seed=11)
-    log = services.import_nwipe_log("x.log", text.encode(), actor_id=None, now=NOW).log
+    log = log_import.import_nwipe_log("x.log", text.encode(), actor_id=None, now=NOW).log
     other = make_drive(make_device(), serial="NOT-THE-SAME")
-    services.remove_drive(other, prefix="RF", destination="", actor_id=None, now=NOW)
+    drives.remove_drive(other, prefix="RF", destination="", actor_id=None, now=NOW)
     try:
-        services.attach_log_drive(log, 0, other.asset_tag, "hdd", actor_id=None, now=NOW)
+        log_import.attach_log_drive(log, 0, other.asset_tag, "hdd", actor_id=None, now=NOW)
     except Exception as error:  # noqa: BLE001
         assert "ne correspond pas" in str(getattr(error, "message", error))
     else:
@@ -148,20 +148,20 @@ def test_serial_mismatch_with_a_drive_tag_is_refused(db):
 
 def test_verify_only_and_aborted_runs_do_not_count(db):
     device = make_device()
-    outcome10 = services.import_nwipe_log(
+    outcome10 = log_import.import_nwipe_log(
         "n10", fixture_bytes("nwipe10_multi2_verify_one_mixed_result.txt"), actor_id=None, now=NOW)
-    outcome08 = services.import_nwipe_log(
+    outcome08 = log_import.import_nwipe_log(
         "n08", fixture_bytes("nwipe08_aborted_sigint_dod522022m_512M.txt"), actor_id=None, now=NOW)
-    blank = services.attach_log_drive(outcome10.log, 0, device.asset_tag, "hdd",
-                                      actor_id=None, now=NOW)
+    blank = log_import.attach_log_drive(outcome10.log, 0, device.asset_tag, "hdd",
+                                        actor_id=None, now=NOW)
     assert blank.technique == "verify_only" and blank.outcome is None
     drive = db.session.get(Drive, blank.drive_id)
-    status = services.statuses([drive])[drive.id]
-    assert not status.passing and "une vérification seule n'efface pas le support" in status.reasons
-    aborted = services.attach_log_drive(outcome08.log, 0, device.asset_tag, "hdd",
-                                        actor_id=None, now=NOW)
+    current = status.statuses([drive])[drive.id]
+    assert not current.passing and "une vérification seule n'efface pas le support" in current.reasons
+    aborted = log_import.attach_log_drive(outcome08.log, 0, device.asset_tag, "hdd",
+                                          actor_id=None, now=NOW)
     assert aborted.result == "aborted" and aborted.drive_id == drive.id
-    assert not services.drive_is_sanitized(drive)
+    assert not status.drive_is_sanitized(drive)
 
 
 def test_junk_upload_is_refused_without_a_500(client, login_as, db):
@@ -211,18 +211,18 @@ def test_cli_import_twice_changes_nothing(app, db, tmp_path):
 def test_same_log_racing_in_another_transaction_is_already_imported(db, monkeypatch):
     """Two workers import the same file at once: the unique SHA-256 makes the second a no-op."""
     data = fixture_bytes("nwipe01_zero_verifylast_blank.txt")
-    services.import_nwipe_log("first.txt", data, actor_id=None, now=NOW)
+    log_import.import_nwipe_log("first.txt", data, actor_id=None, now=NOW)
     db.session.commit()
     # The second worker did its "already imported?" check before the first committed.
-    original = services.queries.get_log_by_sha
+    original = log_import.queries.get_log_by_sha
     calls = []
 
     def stale_then_real(sha):
         calls.append(sha)
         return None if len(calls) == 1 else original(sha)
 
-    monkeypatch.setattr(services.queries, "get_log_by_sha", stale_then_real)
-    outcome = services.import_nwipe_log("second.txt", data, actor_id=None, now=NOW)
+    monkeypatch.setattr(log_import.queries, "get_log_by_sha", stale_then_real)
+    outcome = log_import.import_nwipe_log("second.txt", data, actor_id=None, now=NOW)
     assert not outcome.created and outcome.log.filename == "first.txt"
     db.session.commit()
     assert count(db, WipeLog) == 1

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DatabaseError
 from refurb.append_only import AppendOnlyViolation
 from refurb.core.errors import InvalidInput
 from refurb.devices.models import DeviceEvent
-from refurb.wiping import services
+from refurb.wiping import drives, log_import, records, status
 from refurb.wiping.models import WipeRecord
 from tests.factories import NOW, make_device, make_user
 from tests.wiping.helpers import fixture_bytes, make_drive, wipe
@@ -39,8 +39,8 @@ def test_failed_attempt_is_recorded_but_does_not_count(db):
     drive = make_drive(make_device())
     record = wipe(drive, result="failed", errors=3)
     assert record.id and record.pass_errors == 3
-    status = services.statuses([drive])[drive.id]
-    assert not status.passing and status.must_destroy
+    current = status.statuses([drive])[drive.id]
+    assert not current.passing and current.must_destroy
 
 
 def test_wipe_writes_an_event_on_the_host_device(db):
@@ -76,9 +76,9 @@ def test_records_cannot_be_changed_or_deleted_by_the_orm(db):
 def test_database_refuses_changes_to_sanitization_history(db, statement):
     drive = make_drive(make_device())
     wipe(drive)
-    services.remove_drive(drive, prefix="RF", destination="", actor_id=None, now=NOW)
-    services.import_nwipe_log("a.log", fixture_bytes("nwipe01_zero_verifylast_blank.txt"),
-                              actor_id=None, now=NOW)
+    drives.remove_drive(drive, prefix="RF", destination="", actor_id=None, now=NOW)
+    log_import.import_nwipe_log("a.log", fixture_bytes("nwipe01_zero_verifylast_blank.txt"),
+                                actor_id=None, now=NOW)
     db.session.commit()
     with pytest.raises(DatabaseError):
         db.session.execute(text(statement))
@@ -91,20 +91,20 @@ def test_validation_by_a_second_person(db):
     drive = make_drive(make_device())
     record = wipe(drive, operator_id=operator.id)
     with pytest.raises(InvalidInput, match="autre personne"):
-        services.validate_record(record, actor_id=operator.id, now=NOW)
-    services.statuses([drive])  # the record is loaded, without validation…
-    services.validate_record(record, actor_id=validator.id, now=NOW, note="contrôle visuel")
-    assert services.statuses([drive])[drive.id].validated  # …and seen validated at once
+        records.validate_record(record, actor_id=operator.id, now=NOW)
+    status.statuses([drive])  # the record is loaded, without validation…
+    records.validate_record(record, actor_id=validator.id, now=NOW, note="contrôle visuel")
+    assert status.statuses([drive])[drive.id].validated  # …and seen validated at once
     db.session.commit()
-    assert services.statuses([drive])[drive.id].validated
+    assert status.statuses([drive])[drive.id].validated
     with pytest.raises(InvalidInput, match="déjà validé"):
-        services.validate_record(record, actor_id=make_user("admin").id, now=NOW)
+        records.validate_record(record, actor_id=make_user("admin").id, now=NOW)
 
 
 def test_a_failed_wipe_cannot_be_validated(db):
     record = wipe(make_drive(make_device()), result="aborted", verification_passed=None)
     with pytest.raises(InvalidInput, match="ne compte pas"):
-        services.validate_record(record, actor_id=make_user("admin").id, now=NOW)
+        records.validate_record(record, actor_id=make_user("admin").id, now=NOW)
 
 
 def test_manual_record_through_the_web(client, login_as, db):

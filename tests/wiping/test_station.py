@@ -3,7 +3,7 @@ or by a plain form post without JavaScript."""
 
 from sqlalchemy import func, select
 
-from refurb.wiping import services
+from refurb.wiping import drives, status
 from refurb.wiping.models import WipeRecord
 from tests.factories import NOW, make_device
 from tests.wiping.helpers import make_drive
@@ -76,14 +76,14 @@ def test_station_without_javascript_keeps_the_method(client, login_as, db):
 def test_removed_drive_tag_works_in_the_station_and_the_scan_box(client, login_as, db):
     login_as("technician")
     drive = make_drive(make_device(), serial="WD-LOOSE")
-    services.remove_drive(drive, prefix="RF", destination="", actor_id=None, now=NOW)
+    drives.remove_drive(drive, prefix="RF", destination="", actor_id=None, now=NOW)
     db.session.commit()
     scan = client.get("/scan", query_string={"q": drive.asset_tag.lower(), "format": "json"})
     assert scan.get_json() == {"found": True, "url": f"/wiping/drives/{drive.id}"}
     client.post("/wiping/station", data={**METHOD, "technique": "shred", "outcome": "destroy",
                                          "verification": "none", "tag": drive.asset_tag},
                 headers=JSON)
-    assert services.drive_is_sanitized(drive)
+    assert status.drive_is_sanitized(drive)
 
 
 def test_station_page_loads_the_vendored_script(client, login_as, db):

@@ -1,0 +1,91 @@
+"""Read side of the wiping pages: drives with their status, a device's panel, a drive's and a
+record's page, the drives of a stored log. Reads only: queries, status and the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from refurb.core.nwipe import NwipeDrive, parse_nwipe_log
+from refurb.core.sanitization import DriveSanitizationStatus, MediaKind, guess_kind, label_fr
+from refurb.devices.models import Device, Drive
+from refurb.wiping import queries
+from refurb.wiping.claims import verdict_of
+from refurb.wiping.models import WipeLog, WipeRecord
+from refurb.wiping.status import drive_label, status_of
+
+
+@dataclass
+class DriveRow:
+    """A drive with its sanitization status, as pages show it."""
+
+    drive: Drive
+    status: DriveSanitizationStatus
+    last: WipeRecord | None
+
+    @property
+    def label(self) -> str:
+        return drive_label(self.drive)
+
+    @property
+    def status_text(self) -> str:
+        if self.status.passing:
+            validated = " (validé)" if self.status.validated else ""
+            return f"En règle : {label_fr(self.status.best_outcome)}{validated}"
+        return "Bloquant : " + " ; ".join(self.status.reasons)
+
+
+def drive_rows(drives: Iterable[Drive]) -> list[DriveRow]:
+    drives = list(drives)
+    grouped = queries.records_by_drive(d.id for d in drives)
+    return [
+        DriveRow(d, status_of(grouped.get(d.id, ())), (grouped.get(d.id) or [None])[-1])
+        for d in drives
+    ]
+
+
+def device_overview(device: Device, *, can_change: bool) -> dict:
+    """Ready data for the wiping panel of the device page."""
+    rows = drive_rows(device.drives)
+    removed = drive_rows(queries.removed_from_device(device.id))
+    return {
+        "device": device,
+        "rows": rows,
+        "removed": removed,
+        "blocking": [r for r in rows if not r.status.passing],
+        "certificates": queries.certificate_versions(f"device:{device.id}"),
+        "can_change": can_change,
+        "can_certify": can_change and bool(rows or removed)
+        and all(r.status.passing for r in rows + removed),
+    }
+
+
+def drive_overview(drive: Drive) -> dict:
+    records = queries.records_by_drive([drive.id], people=True).get(drive.id, [])
+    removal = queries.removals_by_drive([drive.id]).get(drive.id)
+    return {
+        "drive": drive,
+        "row": DriveRow(drive, status_of(records), records[-1] if records else None),
+        "records": list(reversed(records)),
+        "removal": removal,
+    }
+
+
+def record_overview(record: WipeRecord) -> dict:
+    return {"record": record, "verdict": verdict_of(record)}
+
+
+@dataclass
+class LogDrive:
+    """One drive of a stored log, with its record when it has one."""
+
+    index: int
+    drive: NwipeDrive
+    record: WipeRecord | None
+    guessed_kind: MediaKind
+
+
+def log_drives(log: WipeLog) -> list[LogDrive]:
+    parsed = parse_nwipe_log(log.text)
+    recorded = queries.records_of_log(log.id)
+    return [LogDrive(i, d, recorded.get(i), guess_kind(d)) for i, d in enumerate(parsed.drives)]

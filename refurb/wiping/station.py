@@ -1,0 +1,45 @@
+"""The wiping station: the method is chosen once, then each scanned tag records it for every
+drive behind the tag (a device's drives, or one removed drive)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from refurb.core.errors import InvalidInput, Message
+from refurb.core.i18n import N_
+from refurb.devices import queries as device_queries
+from refurb.wiping.claims import WipeInput
+from refurb.wiping.models import WipeRecord
+from refurb.wiping.records import record_wipe
+from refurb.wiping.status import unsanitized_lines_for_drives
+
+
+def station_record(
+    tag: str, values: WipeInput, *, actor_id: int | None, now: datetime
+) -> tuple[list[WipeRecord], Message]:
+    """One scan at the wiping station: the chosen method, for every drive behind the tag."""
+    device = device_queries.get_device_by_tag(tag)
+    if device is not None:
+        drives = list(device.drives)
+        if not drives:
+            raise InvalidInput(
+                N_("%(tag)s : aucun support de stockage enregistré ; ajoutez-le depuis la page "
+                   "de l'appareil."), tag=device.asset_tag)
+        name = device.asset_tag
+    else:
+        drive = device_queries.get_drive_by_tag(tag)
+        if drive is None:
+            raise InvalidInput(N_("Numéro d'inventaire inconnu : %(tag)s"), tag=tag.strip()[:40])
+        drives, name = [drive], drive.asset_tag
+    records = [
+        record_wipe(d, values, actor_id=actor_id, now=now, source="station") for d in drives
+    ]
+    blocked = unsanitized_lines_for_drives(drives)
+    if blocked:
+        message = Message(N_("%(tag)s : %(count)s effacement(s) enregistré(s), encore "
+                             "bloquant : %(blocking)s"),
+                          {"tag": name, "count": len(records), "blocking": " ; ".join(blocked)})
+    else:
+        message = Message(N_("%(tag)s : %(count)s effacement(s) enregistré(s), supports en "
+                             "règle."), {"tag": name, "count": len(records)})
+    return records, message

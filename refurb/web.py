@@ -25,6 +25,8 @@ from typing import Any, TypeVar
 from flask import Flask, Response, abort, current_app, flash, request
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from refurb.clock import utcnow
 from refurb.core.errors import DomainError, Message
@@ -100,11 +102,33 @@ def attempt(*, flash_error: bool = True) -> Iterator[Outcome]:
 def install_commit_point(app: Flask) -> None:
     @app.after_request
     def _commit_or_roll_back(response: Response) -> Response:
-        if response.status_code < 400:
-            db.session.commit()
-        else:
+        if response.status_code >= 400:
             db.session.rollback()
+        elif not (response.is_streamed and not db.session.info.get(WROTE)):
+            # A streamed read-only answer (a CSV export) still reads from its transaction
+            # while it streams: ending it now would close the cursor under it.
+            db.session.commit()
         return response
+
+
+WROTE = "refurb.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: object) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state) -> None:  # noqa: ANN001
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction) -> None:  # noqa: ANN001
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)
 
 
 def page_arg() -> int:

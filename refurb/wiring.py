@@ -41,8 +41,6 @@ LEGACY_SELF_REGISTERING = (
     "refurb.repair.services",
     "refurb.weee.services",
     "refurb.beneficiaries.services",
-    "refurb.training.services",
-    "refurb.allocations.services",
     "refurb.portal.services",
     "refurb.reports.services",
 )
@@ -128,14 +126,33 @@ def _register_beneficiaries() -> None:
 # -------------------------------------------------------------------------------- training
 
 def _register_training() -> None:
-    points.beneficiary_panels.add(points.Panel("training", "training/_beneficiary_panel.html", order=20))
+    from refurb.training import certificates
+    from refurb.training.views import blueprint, panel
+
+    points.define_settings(certificates.SIGNATORY_SETTING)
+    points.template_globals["training_hours"] = blueprint.training_hours
+    points.beneficiary_panels.add(points.Panel(
+        "training", "training/_beneficiary_panel.html", build=panel.beneficiary_panel, order=20))
 
 
 # ----------------------------------------------------------------------------- allocations
 
 def _register_allocations() -> None:
-    points.beneficiary_panels.add(points.Panel("allocations", "allocations/_beneficiary_panel.html",
-                                                    order=10))
+    from refurb.allocations import event_words, handover, purge, reservations
+    from refurb.allocations.views import blueprint, panel
+    from refurb.beneficiaries.services import register_personal_documents, register_purge_blocker
+
+    points.define_settings(reservations.RESERVATION_DAYS_SETTING, handover.FEE_SETTING,
+                           handover.LOAN_MONTHS_SETTING)
+    points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
+    points.template_globals["allocation_labels"] = blueprint.LABELS
+    points.beneficiary_panels.add(points.Panel(
+        "allocations", "allocations/_beneficiary_panel.html", build=panel.beneficiary_panel,
+        order=10))
+    # The GDPR purge (beneficiaries) erases agreements with the file and keeps a file holding
+    # a machine.
+    register_personal_documents(purge.agreements_of)
+    register_purge_blocker(purge.keep_while_holding)
 
 
 # ---------------------------------------------------------------------------------- portal

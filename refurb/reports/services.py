@@ -74,7 +74,7 @@ def co2_assumptions() -> Co2Assumptions:
 
 def training_hours(beneficiary_ids: Select) -> Decimal:
     """Hours of training attended by these beneficiaries (all sessions), summed in SQL by
-    session and half-day; same figure as training.services.hours_delivered_for_beneficiaries."""
+    session and half-day; same figure as training.progress.hours_delivered_for_beneficiaries."""
     return hours(sum(queries.present_minutes(queries.present_marks_of(beneficiary_ids)).values()))
 
 

@@ -347,3 +347,21 @@ def test_the_beneficiary_panel(app, db):
     assert f"Réservation n° {reservation.id}" in held and "reserve?beneficiary" not in held
     assert loan.number in lent and "à rendre le 20/03/2026" in lent
     assert hidden.strip() == ""
+
+
+@pytest.mark.usefixtures("no_training", "clock")
+def test_the_beneficiary_page_shows_equipment_then_training(db, client, login_as):
+    """Both panels reach the real page through their slots, in their declared order."""
+    from tests.training.helpers import enrol, make_programme
+
+    login_as("social_worker")
+    family = approved_file()
+    reservation = reservation_for(family)
+    enrol(make_programme("Ateliers du mardi"), family)
+    db.session.commit()
+    html = client.get(f"/beneficiaries/{family.id}").get_data(as_text=True)
+    equipment, training = html.index('class="allocations-panel"'), html.index(
+        'class="training-panel"')
+    assert equipment < training
+    assert f"Réservation n° {reservation.id}" in html[equipment:training]
+    assert "Ateliers du mardi" in html[training:]

@@ -37,8 +37,6 @@ MODEL_MODULES = (
 # its registrations into register_all() below and leaves this list.
 LEGACY_SELF_REGISTERING = (
     "refurb.repair.services",
-    "refurb.training.services",
-    "refurb.allocations.services",
 )
 
 
@@ -150,14 +148,32 @@ def _register_beneficiaries() -> None:
 # -------------------------------------------------------------------------------- training
 
 def _register_training() -> None:
-    points.beneficiary_panels.add(points.Panel("training", "training/_beneficiary_panel.html", order=20))
+    from refurb.training import certificates
+    from refurb.training.views import blueprint, panel
+
+    points.define_settings(certificates.SIGNATORY_SETTING)
+    points.template_globals["training_hours"] = blueprint.training_hours
+    points.beneficiary_panels.add(points.Panel(
+        "training", "training/_beneficiary_panel.html", build=panel.beneficiary_panel, order=20))
 
 
 # ----------------------------------------------------------------------------- allocations
 
 def _register_allocations() -> None:
-    points.beneficiary_panels.add(points.Panel("allocations", "allocations/_beneficiary_panel.html",
-                                                    order=10))
+    from refurb.allocations import event_words, handover, purge, reservations
+    from refurb.allocations.views import blueprint, panel
+
+    points.define_settings(reservations.RESERVATION_DAYS_SETTING, handover.FEE_SETTING,
+                           handover.LOAN_MONTHS_SETTING)
+    points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
+    points.template_globals["allocation_labels"] = blueprint.LABELS
+    points.beneficiary_panels.add(points.Panel(
+        "allocations", "allocations/_beneficiary_panel.html", build=panel.beneficiary_panel,
+        order=10))
+    # The GDPR purge (beneficiaries) erases agreements with the file and keeps a file holding
+    # a machine.
+    points.personal_documents.add(purge.agreements_of)
+    points.purge_blockers.add(purge.keep_while_holding)
 
 
 # ---------------------------------------------------------------------------------- portal

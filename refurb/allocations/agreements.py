@@ -134,8 +134,33 @@ def render_agreement(payload: dict[str, Any], version: int, issued_at: datetime)
     if payload["converted_on"]:
         subtitle += f" — prêt converti en don le {payload['converted_on']}"
     pdf.title_block(title, subtitle)
+    _parties(pdf, ws, payload["beneficiary"])
 
+    pdf.heading("Matériel remis")
+    pdf.table(COLUMNS, [
+        [d["tag"], d["type"], d["make_model"], d["serial"] or "—",
+         "\n".join(f"{k} : {v}" for k, v in d["config"]) or "—"]
+        for d in payload["devices"]
+    ])
+
+    pdf.heading("Participation")
+    pdf.paragraph(f"Participation aux frais de reconditionnement : {_fee_line(payload['fee'])}.")
+    _conditions(pdf, payload, mode)
+
+    pdf.heading("Assistance")
+    contact = ws["contact"] or ws["name"]
+    pdf.paragraph(f"En cas de question ou de panne, contactez l'atelier : {contact}.")
+
+    pdf.ln(2)
     b = payload["beneficiary"]
+    pdf.signature_blocks([
+        ("Pour l'atelier", payload["signed_for_workshop"] or ws["name"]),
+        ("Le bénéficiaire", b["name"] or b["organisation"]),
+    ])
+    return pdf.render()
+
+
+def _parties(pdf: DocumentPDF, ws: dict[str, Any], b: dict[str, Any]) -> None:
     pdf.heading("Entre les parties")
     pdf.key_values([
         ("L'atelier", ", ".join(p for p in (ws["name"], ws["address"]) if p)),
@@ -153,16 +178,8 @@ def render_agreement(payload: dict[str, Any], version: int, issued_at: datetime)
              ("Contact", " · ".join(p for p in (b["phone"], b["email"]) if p))]
     pdf.key_values(rows)
 
-    pdf.heading("Matériel remis")
-    pdf.table(COLUMNS, [
-        [d["tag"], d["type"], d["make_model"], d["serial"] or "—",
-         "\n".join(f"{k} : {v}" for k, v in d["config"]) or "—"]
-        for d in payload["devices"]
-    ])
 
-    pdf.heading("Participation")
-    pdf.paragraph(f"Participation aux frais de reconditionnement : {_fee_line(payload['fee'])}.")
-
+def _conditions(pdf: DocumentPDF, payload: dict[str, Any], mode: Mode) -> None:
     pdf.heading("Conditions")
     if payload["converted_on"]:
         pdf.paragraph(
@@ -173,22 +190,11 @@ def render_agreement(payload: dict[str, Any], version: int, issued_at: datetime)
     if mode == Mode.GIFT:
         for text in GIFT_CONDITIONS:
             pdf.paragraph(f"• {text}")
-    else:
-        programme = (f" (dispositif « {payload['programme']} » : à l'entrée de l'élève en "
-                     "6e, la famille rend le matériel ou le conserve, le prêt devenant alors un "
-                     "don)") if payload["programme"] else ""
-        pdf.paragraph(f"• Le matériel est rendu à l'atelier au plus tard le "
-                      f"{payload['due_on']}{programme}.")
-        for text in LOAN_CONDITIONS:
-            pdf.paragraph(f"• {text}")
-
-    pdf.heading("Assistance")
-    contact = ws["contact"] or ws["name"]
-    pdf.paragraph(f"En cas de question ou de panne, contactez l'atelier : {contact}.")
-
-    pdf.ln(2)
-    pdf.signature_blocks([
-        ("Pour l'atelier", payload["signed_for_workshop"] or ws["name"]),
-        ("Le bénéficiaire", b["name"] or b["organisation"]),
-    ])
-    return pdf.render()
+        return
+    programme = (f" (dispositif « {payload['programme']} » : à l'entrée de l'élève en "
+                 "6e, la famille rend le matériel ou le conserve, le prêt devenant alors un "
+                 "don)") if payload["programme"] else ""
+    pdf.paragraph(f"• Le matériel est rendu à l'atelier au plus tard le "
+                  f"{payload['due_on']}{programme}.")
+    for text in LOAN_CONDITIONS:
+        pdf.paragraph(f"• {text}")

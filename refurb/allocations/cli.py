@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from refurb.allocations import services
+from refurb.allocations.reservations import expire_reservations
 from refurb.clock import utcnow
 from refurb.core.errors import DomainError
 from refurb.extensions import db
@@ -18,11 +18,11 @@ allocations_cli = AppGroup("allocations", help="Réservations et remises de mat�
 def expire_command() -> None:
     """Expirer les réservations échues : leurs machines redeviennent disponibles."""
     try:
-        report = services.expire_reservations(now=utcnow(), actor_id=None)
+        report = expire_reservations(now=utcnow(), actor_id=None)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(
-            f"{error.message} (une autre opération était en cours : relancez la commande)"
+            f"{error.describe()} (une autre opération était en cours : relancez la commande)"
         ) from None
     db.session.commit()
     click.echo(f"{len(report.expired)} réservation(s) expirée(s).")

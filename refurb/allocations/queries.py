@@ -3,7 +3,6 @@ and counts for reports (by beneficiary kind and commune, never by name)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -21,17 +20,12 @@ from refurb.allocations.models import (
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.handover import Mode, loan_due_status, month_bounds, reservation_expired
 from refurb.core.lifecycle import State
+from refurb.core.profiles import OPERATING_SYSTEMS
 from refurb.core.qa import GRADE_LABELS
 from refurb.devices.models import Device
 from refurb.extensions import db
+from refurb.repair.queries import latest_software_by_device
 from refurb.templating import capacity, mib
-
-
-def has_grade() -> bool:
-    """The workshop domain adds the cosmetic grade column; show it only once it exists
-    (asked at call time: modules may be imported before every domain is loaded)."""
-    return "grade" in Device.__table__.c
-
 
 # ------------------------------------------------------------------------- configuration
 
@@ -57,12 +51,7 @@ class DeviceConfig:
 
 
 def _latest_software(device_ids: set[int]) -> dict[int, tuple[str, str]]:
-    """(os label, version) per device from the workshop's software records, when it has them."""
-    if not device_ids or importlib.util.find_spec("refurb.repair.queries") is None:
-        return {}
-    from refurb.core.profiles import OPERATING_SYSTEMS
-    from refurb.repair.queries import latest_software_by_device
-
+    """(os label, version) per device from the workshop's software records."""
     return {
         device_id: (OPERATING_SYSTEMS.get(row.os_name, row.os_name), row.os_version or "")
         for device_id, row in latest_software_by_device(device_ids).items()
@@ -73,7 +62,6 @@ def device_configs(devices: Iterable[Device]) -> dict[int, DeviceConfig]:
     """One query for the systems, whatever the number of devices (drives are preloaded)."""
     devices = list(devices)
     software = _latest_software({d.id for d in devices})
-    graded = has_grade()
     configs = {}
     for d in devices:
         drives = ", ".join(
@@ -86,7 +74,7 @@ def device_configs(devices: Iterable[Device]) -> dict[int, DeviceConfig]:
             ram=mib(d.ram_mib),
             storage=drives,
             os=f"{os_name} {os_version}".strip(),
-            grade=(getattr(d, "grade", None) or "") if graded else "",
+            grade=d.grade or "",
         )
     return configs
 
@@ -266,7 +254,7 @@ class PanelAllocation:
 class BeneficiaryPanel:
     reservations: list[PanelReservation] = field(default_factory=list)
     allocations: list[PanelAllocation] = field(default_factory=list)
-    can_reserve: bool = False
+    can_reserve: bool = False  # set by the page (a permission and the approval)
 
     @property
     def loans_due(self) -> list[PanelAllocation]:
@@ -274,7 +262,7 @@ class BeneficiaryPanel:
                 if a.allocation.is_open_loan and a.due_status in ("overdue", "this_month")]
 
 
-def beneficiary_panel(beneficiary: Beneficiary, today: date, can_reserve: bool) -> BeneficiaryPanel:
+def beneficiary_panel(beneficiary: Beneficiary, today: date) -> BeneficiaryPanel:
     """Two queries (plus the preloaded items): open reservations and every allocation."""
     reservations = list(db.session.scalars(
         select(Reservation)
@@ -301,7 +289,6 @@ def beneficiary_panel(beneficiary: Beneficiary, today: date, can_reserve: bool) 
             )
             for a in allocations
         ],
-        can_reserve=can_reserve and not reservations,
     )
 
 

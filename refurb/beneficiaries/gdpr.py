@@ -36,16 +36,6 @@ RETENTION = Definition(
 )
 
 
-def register_purge_blocker(blocker):
-    """Transitional: domains now add their blocker in refurb.wiring
-    (``points.purge_blockers.add(fn)``); ``fn(beneficiary)`` returns a French reason or None."""
-    return points.purge_blockers.add(blocker)
-
-
-def register_personal_documents(finder):
-    """Transitional: see ``points.personal_documents``; ``fn(beneficiary)`` returns the
-    subjects of issued documents naming the person."""
-    return points.personal_documents.add(finder)
 
 
 @dataclass(frozen=True)

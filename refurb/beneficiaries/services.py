@@ -25,8 +25,6 @@ from refurb.beneficiaries.files import (
 from refurb.beneficiaries.gdpr import (
     RETENTION_SETTING,
     anonymise,
-    register_personal_documents,
-    register_purge_blocker,
 )
 from refurb.beneficiaries.labels import KIND_LABELS
 from refurb.beneficiaries.policy import get_current_policy
@@ -60,7 +58,5 @@ __all__ = [
     "public_view",
     "record_access",
     "record_contact",
-    "register_personal_documents",
-    "register_purge_blocker",
     "require_approved_and_valid",
 ]

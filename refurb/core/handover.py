@@ -2,8 +2,8 @@
 dates (school programmes) and reservation expiry.
 
 Pure: the allocations service gathers the facts (approval already checked, sessions attended,
-what was typed) and hands them in; every refusal is one French sentence a social worker can
-act on.
+what was typed) and hands them in; every refusal is one sentence a social worker can act on,
+as a Message (French msgid + parameters) translated when it is shown.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from refurb.core.errors import Message
+from refurb.core.i18n import N_
+
 __all__ = [
     "FEE_STATUS_LABELS",
     "MODE_LABELS",
     "MODE_WORDS",
     "PAYMENT_LABELS",
     "SCHOOL_LEVELS",
+    "UNKNOWN_LEVEL",
     "Fee",
     "FeeStatus",
     "HandoverFacts",
@@ -43,7 +47,7 @@ class Mode(StrEnum):
 
 
 # The document and the buttons ("Convention de don", "Contrat de prêt").
-MODE_LABELS = {Mode.GIFT: "Don", Mode.LOAN: "Prêt"}
+MODE_LABELS = {Mode.GIFT: N_("Don"), Mode.LOAN: N_("Prêt")}
 # The word written in device events ({"mode": "don"}): history reads in French.
 MODE_WORDS = {Mode.GIFT: "don", Mode.LOAN: "prêt"}
 
@@ -53,7 +57,7 @@ class FeeStatus(StrEnum):
     WAIVED = "waived"
 
 
-FEE_STATUS_LABELS = {FeeStatus.PAID: "Payée", FeeStatus.WAIVED: "Exonérée"}
+FEE_STATUS_LABELS = {FeeStatus.PAID: N_("Payée"), FeeStatus.WAIVED: N_("Exonérée")}
 
 
 class PaymentMethod(StrEnum):
@@ -64,14 +68,15 @@ class PaymentMethod(StrEnum):
 
 
 PAYMENT_LABELS = {
-    PaymentMethod.CASH: "Espèces",
-    PaymentMethod.CHEQUE: "Chèque",
-    PaymentMethod.CARD: "Carte bancaire",
-    PaymentMethod.PASS_NUMERIQUE: "Pass numérique",
+    PaymentMethod.CASH: N_("Espèces"),
+    PaymentMethod.CHEQUE: N_("Chèque"),
+    PaymentMethod.CARD: N_("Carte bancaire"),
+    PaymentMethod.PASS_NUMERIQUE: N_("Pass numérique"),
 }
 
 # Primary school levels and the number of school years left before entering 6e.
 SCHOOL_LEVELS = {"CP": 5, "CE1": 4, "CE2": 3, "CM1": 2, "CM2": 1}
+UNKNOWN_LEVEL = N_("Classe inconnue : « %(level)s » (classes possibles : %(known)s).")
 
 MAX_FEE = Decimal("1000")
 
@@ -79,7 +84,7 @@ MAX_FEE = Decimal("1000")
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,23 +95,23 @@ class Fee:
     receipt_number: str = ""
 
 
-def check_fee(fee: Fee) -> list[str]:
+def check_fee(fee: Fee) -> list[Message]:
     """A paid fee names how it was paid and its receipt: the cash box must reconcile."""
     reasons = []
     if fee.status not in {s.value for s in FeeStatus}:
-        return ["Participation : indiquez si elle est payée ou exonérée."]
+        return [Message(N_("Participation : indiquez si elle est payée ou exonérée."))]
     if fee.amount is None:
-        reasons.append("Participation : indiquez le montant (0 si aucun).")
+        reasons.append(Message(N_("Participation : indiquez le montant (0 si aucun).")))
     elif fee.amount < 0 or fee.amount > MAX_FEE:
-        reasons.append("Participation : montant invalide.")
+        reasons.append(Message(N_("Participation : montant invalide.")))
     if fee.status == FeeStatus.PAID:
         if fee.method not in {m.value for m in PaymentMethod}:
-            reasons.append("Participation payée : indiquez le moyen de paiement.")
+            reasons.append(Message(N_("Participation payée : indiquez le moyen de paiement.")))
         if not fee.receipt_number.strip():
-            reasons.append("Participation payée : indiquez le numéro de reçu.")
+            reasons.append(Message(N_("Participation payée : indiquez le numéro de reçu.")))
         if fee.amount is not None and fee.amount == 0:
-            reasons.append("Participation payée : le montant ne peut pas être nul "
-                           "(choisissez « exonérée »).")
+            reasons.append(Message(N_("Participation payée : le montant ne peut pas être nul "
+                                      "(choisissez « exonérée »).")))
     return reasons
 
 
@@ -116,22 +121,22 @@ class Training:
 
     required: int
     attended: int
-    tracked: bool = True  # False while the training domain does not exist yet
 
     @property
     def missing(self) -> int:
         return max(0, self.required - self.attended)
 
     @property
-    def note(self) -> str:
+    def note(self) -> Message:
         if self.required <= 0:
-            return "Aucune séance de formation exigée avant la remise."
-        tracked = "" if self.tracked else (
-            " (le suivi des formations n'est pas encore disponible : 0 séance comptée)")
+            return Message(N_("Aucune séance de formation exigée avant la remise."))
+        counts = {"attended": self.attended, "required": self.required}
         if self.missing:
-            return (f"Formation : {self.attended} séance(s) suivie(s) sur {self.required} "
-                    f"exigée(s), il en manque {self.missing}{tracked}.")
-        return f"Formation : {self.attended} séance(s) suivie(s) sur {self.required} exigée(s)."
+            return Message(N_("Formation : %(attended)s séance(s) suivie(s) sur %(required)s "
+                              "exigée(s), il en manque %(missing)s."),
+                           {**counts, "missing": self.missing})
+        return Message(N_("Formation : %(attended)s séance(s) suivie(s) sur %(required)s "
+                          "exigée(s)."), counts)
 
 
 @dataclass(frozen=True)
@@ -148,20 +153,23 @@ class HandoverFacts:
 
 def check_handover(facts: HandoverFacts) -> Verdict:
     """Everything but the approval (checked by the beneficiaries service, invariant 2)."""
-    reasons: list[str] = []
+    reasons: list[Message] = []
     if facts.device_count < 1:
-        reasons.append("La réservation ne contient plus aucune machine.")
+        reasons.append(Message(N_("La réservation ne contient plus aucune machine.")))
     if facts.mode not in {m.value for m in Mode}:
-        reasons.append("Choisissez un don ou un prêt.")
+        reasons.append(Message(N_("Choisissez un don ou un prêt.")))
     elif facts.mode == Mode.LOAN:
         if facts.due_on is None:
-            reasons.append("Prêt : indiquez la date de retour prévue.")
+            reasons.append(Message(N_("Prêt : indiquez la date de retour prévue.")))
         elif facts.due_on <= facts.today:
-            reasons.append("Prêt : la date de retour doit être postérieure à aujourd'hui.")
+            reasons.append(Message(N_("Prêt : la date de retour doit être postérieure à "
+                                      "aujourd'hui.")))
     elif facts.in_programme:
-        reasons.append("Un dispositif scolaire prête les machines : choisissez « prêt ».")
+        reasons.append(Message(N_("Un dispositif scolaire prête les machines : "
+                                  "choisissez « prêt ».")))
     if facts.in_programme and not facts.school_in_programme:
-        reasons.append("L'école de l'élève ne fait pas partie des écoles du dispositif.")
+        reasons.append(Message(N_("L'école de l'élève ne fait pas partie des écoles du "
+                                  "dispositif.")))
     reasons.extend(check_fee(facts.fee))
     if facts.training.missing:
         reasons.append(facts.training.note)
@@ -190,8 +198,7 @@ def sixth_grade_due_date(level: str, cohort_year: int) -> date:
     (its first calendar year) enters 6e: CE2 in 2026-2027 → 1 September 2029."""
     key = (level or "").strip().upper()
     if key not in SCHOOL_LEVELS:
-        known = ", ".join(SCHOOL_LEVELS)
-        raise ValueError(f"Classe inconnue : « {level} » (classes possibles : {known}).")
+        raise ValueError(UNKNOWN_LEVEL % {"level": level, "known": ", ".join(SCHOOL_LEVELS)})
     return date(cohort_year + SCHOOL_LEVELS[key], 9, 1)
 
 

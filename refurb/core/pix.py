@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from refurb.core.errors import InvalidInput
+from refurb.core.i18n import N_
 
 MIN_LEVEL = 1
 MAX_LEVEL = 8
 LEVELS = tuple(range(MIN_LEVEL, MAX_LEVEL + 1))
 
 # Levels are read in pairs in the framework (CRCN): novice, independent, advanced, expert.
-LEVEL_GROUPS = {1: "Novice", 2: "Novice", 3: "Indépendant", 4: "Indépendant",
-                5: "Avancé", 6: "Avancé", 7: "Expert", 8: "Expert"}
+LEVEL_GROUPS = {1: N_("Novice"), 2: N_("Novice"), 3: N_("Indépendant"), 4: N_("Indépendant"),
+                5: N_("Avancé"), 6: N_("Avancé"), 7: N_("Expert"), 8: N_("Expert")}
 
 
 @dataclass(frozen=True)
@@ -41,30 +42,30 @@ class Competence:
 
 
 DOMAINS: tuple[Domain, ...] = (
-    Domain("1", "Information et données"),
-    Domain("2", "Communication et collaboration"),
-    Domain("3", "Création de contenu"),
-    Domain("4", "Protection et sécurité"),
-    Domain("5", "Environnement numérique"),
+    Domain("1", N_("Information et données")),
+    Domain("2", N_("Communication et collaboration")),
+    Domain("3", N_("Création de contenu")),
+    Domain("4", N_("Protection et sécurité")),
+    Domain("5", N_("Environnement numérique")),
 )
 
 COMPETENCES: tuple[Competence, ...] = (
-    Competence("1.1", "Mener une recherche et une veille d'information"),
-    Competence("1.2", "Gérer des données"),
-    Competence("1.3", "Traiter des données"),
-    Competence("2.1", "Interagir"),
-    Competence("2.2", "Partager et publier"),
-    Competence("2.3", "Collaborer"),
-    Competence("2.4", "S'insérer dans le monde numérique"),
-    Competence("3.1", "Développer des documents textuels"),
-    Competence("3.2", "Développer des documents multimédia"),
-    Competence("3.3", "Adapter les documents à leur finalité"),
-    Competence("3.4", "Programmer"),
-    Competence("4.1", "Sécuriser l'environnement numérique"),
-    Competence("4.2", "Protéger les données personnelles et la vie privée"),
-    Competence("4.3", "Protéger la santé, le bien-être et l'environnement"),
-    Competence("5.1", "Résoudre des problèmes techniques"),
-    Competence("5.2", "Construire un environnement numérique"),
+    Competence("1.1", N_("Mener une recherche et une veille d'information")),
+    Competence("1.2", N_("Gérer des données")),
+    Competence("1.3", N_("Traiter des données")),
+    Competence("2.1", N_("Interagir")),
+    Competence("2.2", N_("Partager et publier")),
+    Competence("2.3", N_("Collaborer")),
+    Competence("2.4", N_("S'insérer dans le monde numérique")),
+    Competence("3.1", N_("Développer des documents textuels")),
+    Competence("3.2", N_("Développer des documents multimédia")),
+    Competence("3.3", N_("Adapter les documents à leur finalité")),
+    Competence("3.4", N_("Programmer")),
+    Competence("4.1", N_("Sécuriser l'environnement numérique")),
+    Competence("4.2", N_("Protéger les données personnelles et la vie privée")),
+    Competence("4.3", N_("Protéger la santé, le bien-être et l'environnement")),
+    Competence("5.1", N_("Résoudre des problèmes techniques")),
+    Competence("5.2", N_("Construire un environnement numérique")),
 )
 
 CODES: tuple[str, ...] = tuple(c.code for c in COMPETENCES)
@@ -76,7 +77,7 @@ def competence(code: str) -> Competence:
     try:
         return BY_CODE[code.strip()]
     except (KeyError, AttributeError):
-        raise InvalidInput(f"Compétence Pix inconnue : {code}.") from None
+        raise InvalidInput(N_("Compétence Pix inconnue : %(code)s."), code=code) from None
 
 
 def competences_of(domain_code: str) -> tuple[Competence, ...]:
@@ -90,7 +91,8 @@ def sort_codes(codes) -> list[str]:
 
 def check_level(level: int) -> int:
     if not isinstance(level, int) or isinstance(level, bool) or not MIN_LEVEL <= level <= MAX_LEVEL:
-        raise InvalidInput(f"Niveau Pix invalide : {level} (de {MIN_LEVEL} à {MAX_LEVEL}).")
+        raise InvalidInput(N_("Niveau Pix invalide : %(level)s (de %(minimum)s à %(maximum)s)."),
+                           level=level, minimum=MIN_LEVEL, maximum=MAX_LEVEL)
     return level
 
 

@@ -25,7 +25,8 @@ from datetime import time
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from refurb.core.errors import InvalidInput
+from refurb.core.errors import InvalidInput, Message
+from refurb.core.i18n import N_
 
 
 class HalfDay(StrEnum):
@@ -39,11 +40,11 @@ class Presence(StrEnum):
     EXCUSED = "excused"
 
 
-HALF_DAY_LABELS = {HalfDay.MORNING: "Matin", HalfDay.AFTERNOON: "Après-midi"}
+HALF_DAY_LABELS = {HalfDay.MORNING: N_("Matin"), HalfDay.AFTERNOON: N_("Après-midi")}
 PRESENCE_LABELS = {
-    Presence.PRESENT: "Présent",
-    Presence.ABSENT: "Absent",
-    Presence.EXCUSED: "Excusé",
+    Presence.PRESENT: N_("Présent"),
+    Presence.ABSENT: N_("Absent"),
+    Presence.EXCUSED: N_("Excusé"),
 }
 
 NOON = time(12, 0)
@@ -85,15 +86,16 @@ class Slot:
 
 
 def check_slot(start: time, end: time, break_minutes: int = 0) -> None:
-    """French InvalidInput when the times cannot describe a session."""
+    """InvalidInput when the times cannot describe a session."""
     if start is None or end is None:
-        raise InvalidInput("Les heures de début et de fin sont obligatoires.")
+        raise InvalidInput(N_("Les heures de début et de fin sont obligatoires."))
     if end <= start:
-        raise InvalidInput("L'heure de fin doit être après l'heure de début.")
+        raise InvalidInput(N_("L'heure de fin doit être après l'heure de début."))
     if break_minutes is None or break_minutes < 0 or break_minutes > MAX_BREAK_MINUTES:
-        raise InvalidInput(f"La pause doit être comprise entre 0 et {MAX_BREAK_MINUTES} minutes.")
+        raise InvalidInput(N_("La pause doit être comprise entre 0 et %(maximum)s minutes."),
+                           maximum=MAX_BREAK_MINUTES)
     if _minutes(end) - _minutes(start) - break_minutes <= 0:
-        raise InvalidInput("La pause est plus longue que la séance.")
+        raise InvalidInput(N_("La pause est plus longue que la séance."))
 
 
 def half_days(start: time, end: time) -> tuple[HalfDay, ...]:
@@ -139,9 +141,8 @@ def check_marks(slot: Slot, marks: Mapping[HalfDay, Presence]) -> None:
     """A half-day the session does not cover cannot be marked (14:00–16:00 has no morning)."""
     for day in marks:
         if HalfDay(day) not in slot.half_days:
-            raise InvalidInput(
-                f"Cette séance n'a pas de demi-journée « {HALF_DAY_LABELS[HalfDay(day)]} »."
-            )
+            raise InvalidInput(N_("Cette séance n'a pas de demi-journée « %(half_day)s »."),
+                               half_day=Message(HALF_DAY_LABELS[HalfDay(day)]))
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class Progress:
 
 def progress(planned_sessions: int, records: Iterable[SessionRecord]) -> Progress:
     if planned_sessions < 1:
-        raise InvalidInput("Le nombre de séances prévues doit être d'au moins 1.")
+        raise InvalidInput(N_("Le nombre de séances prévues doit être d'au moins 1."))
     attended = excused = absent = minutes = 0
     for record in records:
         attended += record.attended

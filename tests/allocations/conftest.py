@@ -17,9 +17,10 @@ def no_training(db):
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Allocation pages see NOW + 1 day (the files were approved on NOW); set ["now"] to move."""
-    from refurb.allocations import views
+    """Pages see NOW + 1 day (the files were approved on NOW); set ["now"] to move. The web
+    layer's clock (refurb.web.now) is what every allocation page asks."""
+    from refurb import web
 
     moment = {"now": NOW + timedelta(days=1)}
-    monkeypatch.setattr(views, "now", lambda: moment["now"])
+    monkeypatch.setattr(web, "utcnow", lambda: moment["now"])
     return moment

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from refurb.allocations import services
+from refurb.allocations import handover
 from refurb.beneficiaries import services as beneficiaries
 from refurb.devices import services as devices
 from refurb.documents.pdf import Letterhead
@@ -39,12 +39,12 @@ def ready_device(device_type: str = "laptop", *, now: datetime = NOW - timedelta
     return device
 
 
-def gift_values(**changes) -> services.HandoverValues:
+def gift_values(**changes) -> handover.HandoverValues:
     values = {"mode": "gift", "fee_status": "paid", "fee_amount": Decimal("10"),
               "fee_method": "cash", "receipt_number": "R-2026-001"}
     values.update(changes)
-    return services.HandoverValues(**values)
+    return handover.HandoverValues(**values)
 
 
-def loan_values(due_on, **changes) -> services.HandoverValues:
+def loan_values(due_on, **changes) -> handover.HandoverValues:
     return gift_values(mode="loan", due_on=due_on, **changes)

@@ -3,7 +3,7 @@ PostgreSQL): a device goes to exactly one beneficiary, a file keeps one open res
 
 from sqlalchemy import func, select
 
-from refurb.allocations import services
+from refurb.allocations import handover, reservations
 from refurb.allocations.models import Allocation, Reservation, ReservationItem
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.errors import ConcurrentChange, IllegalTransition
@@ -19,7 +19,7 @@ THREADS = 6
 def _reserve(beneficiary_id, device_ids):
     beneficiary = _db.session.get(Beneficiary, beneficiary_id)
     devices = [_db.session.get(Device, i) for i in device_ids]
-    return services.reserve(beneficiary, devices, actor_id=None, now=NOW).id
+    return reservations.reserve(beneficiary, devices, actor_id=None, now=NOW).id
 
 
 def test_many_people_reserving_one_device_only_one_wins(app, db):
@@ -80,7 +80,7 @@ def test_two_desks_handing_over_one_reservation_only_one_wins(app, db):
 
     def work(_index):
         reservation = _db.session.get(Reservation, reservation_id)
-        return services.hand_over(reservation, gift_values(), actor_id=None, now=NOW,
+        return handover.hand_over(reservation, gift_values(), actor_id=None, now=NOW,
                                   workshop=WORKSHOP)[0].number
 
     results, errors = run_in_threads(app, 4, work)

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from refurb.allocations import queries, services
+from refurb.allocations import handover, loans, queries, reservations
 from refurb.allocations.queries import AllocationCount
 from refurb.beneficiaries import services as beneficiaries
 from tests.allocations.helpers import approved_file, gift_values, loan_values, ready_device
@@ -15,9 +15,9 @@ MARCH = datetime(2026, 3, 2, 9)
 
 
 def handed(family, types, values, when):
-    reservation = services.reserve(family, [ready_device(t) for t in types], actor_id=None,
+    reservation = reservations.reserve(family, [ready_device(t) for t in types], actor_id=None,
                                    now=when)
-    return services.hand_over(reservation, values, actor_id=None, now=when)[0]
+    return handover.hand_over(reservation, values, actor_id=None, now=when)[0]
 
 
 def test_counts_by_kind_commune_and_mode_over_a_period(db):
@@ -28,7 +28,7 @@ def test_counts_by_kind_commune_and_mode_over_a_period(db):
            gift_values(), MARCH + timedelta(days=10))
     handed(approved_file(now=datetime(2026, 4, 2, 9)), ["laptop"], gift_values(),
            datetime(2026, 4, 2, 9))  # outside the period
-    services.keep_loan(loan, actor_id=None, now=datetime(2026, 3, 20, 9))
+    loans.keep_loan(loan, actor_id=None, now=datetime(2026, 3, 20, 9))
 
     rows = queries.count_allocations(date(2026, 3, 1), date(2026, 3, 31))
     assert rows == [

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from refurb.allocations import cli, services
+from refurb.allocations import cli, reservations
 from refurb.allocations.models import Reservation, ReservationItem
 from refurb.core.errors import IllegalTransition, InvalidInput, NotEligible
 from refurb.devices import services as devices
@@ -31,7 +31,7 @@ def test_a_pack_is_one_reservation_holding_each_device(db):
     worker_id = None
     family = approved_file(actor_id=worker_id)
     pack = [ready_device(t) for t in ("desktop", "monitor", "keyboard_mouse", "printer")]
-    reservation = services.reserve(family, pack, actor_id=worker_id, now=NOW)
+    reservation = reservations.reserve(family, pack, actor_id=worker_id, now=NOW)
     db.session.commit()
     assert reservation.status == "active"
     assert reservation.expires_on == date(2026, 3, 16)  # 14 days by default
@@ -43,8 +43,8 @@ def test_a_pack_is_one_reservation_holding_each_device(db):
 
 
 def test_the_reservation_length_is_a_setting(db):
-    settings.set_value(services.RESERVATION_DAYS, "3", actor_id=None, now=NOW)
-    reservation = services.reserve(approved_file(), [ready_device()], actor_id=None, now=NOW)
+    settings.set_value(reservations.RESERVATION_DAYS, "3", actor_id=None, now=NOW)
+    reservation = reservations.reserve(approved_file(), [ready_device()], actor_id=None, now=NOW)
     assert reservation.expires_on == date(2026, 3, 5)
 
 
@@ -53,7 +53,7 @@ def test_an_expired_approval_refuses_the_reservation(db):
     device = ready_device()
     db.session.commit()
     with pytest.raises(NotEligible) as refused:
-        services.reserve(family, [device], actor_id=None, now=datetime(2026, 9, 3, 10))
+        reservations.reserve(family, [device], actor_id=None, now=datetime(2026, 9, 3, 10))
     assert "a expiré le 02/09/2026" in refused.value.message
     db.session.rollback()
     assert device.state == "ready"
@@ -63,24 +63,24 @@ def test_an_expired_approval_refuses_the_reservation(db):
 def test_a_file_not_approved_cannot_reserve(db):
     draft = make_file()
     with pytest.raises(NotEligible, match="n'est pas validé"):
-        services.reserve(draft, [ready_device()], actor_id=None, now=NOW)
+        reservations.reserve(draft, [ready_device()], actor_id=None, now=NOW)
 
 
 def test_a_device_not_ready_is_refused_with_its_state(db):
     device = make_device()
     devices.transition(device, "diagnosis", actor_id=None, now=NOW)
     with pytest.raises(IllegalTransition) as refused:
-        services.reserve(approved_file(), [device], actor_id=None, now=NOW)
+        reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
     assert refused.value.message == (
         f"{device.asset_tag} n'est pas disponible : en diagnostic. Choisissez une autre machine.")
 
 
 def test_a_reserved_device_is_already_reserved(db):
     device = ready_device()
-    services.reserve(approved_file(), [device], actor_id=None, now=NOW)
+    reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
     db.session.commit()
     with pytest.raises(IllegalTransition, match="déjà réservé"):
-        services.reserve(approved_file(), [device], actor_id=None, now=NOW)
+        reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
 
 
 def test_invariant_1_still_applies_to_a_reservation(db, monkeypatch):
@@ -88,14 +88,14 @@ def test_invariant_1_still_applies_to_a_reservation(db, monkeypatch):
     monkeypatch.setattr(devices, "FACT_PROVIDERS", [
         lambda d: {"unsanitized_drives": ("SSD 256 Go (SN X1) : aucun effacement",)}])
     with pytest.raises(IllegalTransition) as refused:
-        services.reserve(approved_file(), [device], actor_id=None, now=NOW)
+        reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
     assert "X1" in " ".join(refused.value.reasons)
 
 
 def test_reserving_again_for_a_file_adds_to_its_open_reservation(db):
     family = approved_file()
-    first = services.reserve(family, [ready_device()], actor_id=None, now=NOW)
-    second = services.reserve(family, [ready_device("monitor")], actor_id=None,
+    first = reservations.reserve(family, [ready_device()], actor_id=None, now=NOW)
+    second = reservations.reserve(family, [ready_device("monitor")], actor_id=None,
                               now=NOW + timedelta(days=1))
     assert second is first and len(first.active_items) == 2
     assert first.expires_on == date(2026, 3, 16)
@@ -103,7 +103,7 @@ def test_reserving_again_for_a_file_adds_to_its_open_reservation(db):
 
 def test_the_database_refuses_a_second_live_hold_on_a_device(db):
     device = ready_device()
-    services.reserve(approved_file(), [device], actor_id=None, now=NOW)
+    reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
     db.session.commit()
     other = Reservation(beneficiary_id=approved_file().id, status="active", reserved_at=NOW,
                         expires_on=NOW.date(), close_reason="")
@@ -118,7 +118,7 @@ def test_the_database_refuses_a_second_live_hold_on_a_device(db):
 
 def test_the_database_refuses_two_open_reservations_for_a_file(db):
     family = approved_file()
-    services.reserve(family, [ready_device()], actor_id=None, now=NOW)
+    reservations.reserve(family, [ready_device()], actor_id=None, now=NOW)
     db.session.commit()
     db.session.add(Reservation(beneficiary_id=family.id, status="active", reserved_at=NOW,
                                expires_on=NOW.date(), close_reason=""))
@@ -129,14 +129,14 @@ def test_the_database_refuses_two_open_reservations_for_a_file(db):
 
 def test_tags_are_read_as_typed_or_scanned(db):
     a, b = ready_device(), ready_device("monitor")
-    found = services.resolve_devices(f" {a.asset_tag.lower()},\n{b.asset_tag} ; {a.asset_tag}")
+    found = reservations.resolve_devices(f" {a.asset_tag.lower()},\n{b.asset_tag} ; {a.asset_tag}")
     assert found == [a, b]
     with pytest.raises(InvalidInput, match="inconnu"):
-        services.resolve_devices("RF-2026-999999")
+        reservations.resolve_devices("RF-2026-999999")
     with pytest.raises(InvalidInput, match="invalide"):
-        services.resolve_devices("ordinateur")
+        reservations.resolve_devices("ordinateur")
     with pytest.raises(InvalidInput, match="au moins un"):
-        services.resolve_devices("  ")
+        reservations.resolve_devices("  ")
 
 
 # --- expiry ---------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def assert_freed(db, device, reservation):
 
 def test_the_cli_expires_reservations_for_cron(app, db, monkeypatch):
     device = ready_device()
-    reservation = services.reserve(approved_file(), [device], actor_id=None, now=NOW)
+    reservation = reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
     db.session.commit()
     monkeypatch.setattr(cli, "utcnow", lambda: datetime(2026, 3, 16, 23, 0))  # last day
     result = app.test_cli_runner().invoke(args=["allocations", "expire-reservations"])
@@ -168,10 +168,10 @@ def test_the_cli_expires_reservations_for_cron(app, db, monkeypatch):
 
 def test_a_new_reservation_first_frees_an_expired_one(db):
     device = ready_device()
-    stale = services.reserve(approved_file(), [device], actor_id=None, now=NOW)
+    stale = reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
     db.session.commit()
     other = approved_file(now=NOW + timedelta(days=20))
-    fresh = services.reserve(other, [device], actor_id=None, now=NOW + timedelta(days=20))
+    fresh = reservations.reserve(other, [device], actor_id=None, now=NOW + timedelta(days=20))
     db.session.commit()
     assert fresh.id != stale.id and device.state == "reserved"
     transitions = [(e.from_state, e.to_state, e.reason) for e in events_of(db, device)][-2:]
@@ -182,20 +182,20 @@ def test_a_new_reservation_first_frees_an_expired_one(db):
 
 def test_a_file_whose_reservation_expired_can_reserve_again(db):
     family = approved_file()
-    first = services.reserve(family, [ready_device()], actor_id=None, now=NOW)
-    second = services.reserve(family, [ready_device()], actor_id=None,
+    first = reservations.reserve(family, [ready_device()], actor_id=None, now=NOW)
+    second = reservations.reserve(family, [ready_device()], actor_id=None,
                               now=NOW + timedelta(days=30))
     assert second.id != first.id and first.status == "expired"
 
 
 def test_a_guard_keeping_a_device_from_ready_is_reported_not_fatal(db, monkeypatch):
     blocked, free = ready_device(), ready_device()
-    stuck = services.reserve(approved_file(), [blocked], actor_id=None, now=NOW)
-    fine = services.reserve(approved_file(), [free], actor_id=None, now=NOW)
+    stuck = reservations.reserve(approved_file(), [blocked], actor_id=None, now=NOW)
+    fine = reservations.reserve(approved_file(), [free], actor_id=None, now=NOW)
     db.session.commit()
     monkeypatch.setattr(devices, "FACT_PROVIDERS", [
         lambda d: {"qa_missing": ("Batterie",)} if d.id == blocked.id else {}])
-    report = services.expire_reservations(now=NOW + timedelta(days=15))
+    report = reservations.expire_reservations(now=NOW + timedelta(days=15))
     db.session.commit()
     assert report.expired == [fine.id]
     assert report.skipped[0][0] == stuck.id and "Batterie" in report.skipped[0][1]
@@ -205,12 +205,12 @@ def test_a_guard_keeping_a_device_from_ready_is_reported_not_fatal(db, monkeypat
 
 def test_cancelling_needs_a_reason_and_frees_the_devices(db):
     device = ready_device()
-    reservation = services.reserve(approved_file(), [device], actor_id=None, now=NOW)
+    reservation = reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
     with pytest.raises(InvalidInput, match="pourquoi"):
-        services.cancel_reservation(reservation, reason=" ", actor_id=None, now=NOW)
-    services.cancel_reservation(reservation, reason="La famille a déménagé", actor_id=None,
+        reservations.cancel_reservation(reservation, reason=" ", actor_id=None, now=NOW)
+    reservations.cancel_reservation(reservation, reason="La famille a déménagé", actor_id=None,
                                 now=NOW)
     assert (reservation.status, device.state) == ("cancelled", "ready")
     assert events_of(db, device)[-1].reason == "réservation annulée : La famille a déménagé"
     with pytest.raises(IllegalTransition, match="n'est plus en cours"):
-        services.cancel_reservation(reservation, reason="encore", actor_id=None, now=NOW)
+        reservations.cancel_reservation(reservation, reason="encore", actor_id=None, now=NOW)

@@ -9,8 +9,9 @@ from flask import render_template_string
 from flask_login import login_user
 from sqlalchemy import select
 
-from refurb.allocations import services
+from refurb.allocations import handover, reservations, schools
 from refurb.allocations.models import Allocation, Reservation
+from refurb.allocations.views.panel import beneficiary_panel
 from refurb.documents.models import IssuedDocument
 from tests.access import assert_only, status_for_roles
 from tests.allocations.helpers import (
@@ -32,12 +33,12 @@ HANDOVER_FORM = {"mode": "gift", "fee_status": "paid", "fee_amount": "10,00",
 def reservation_for(family=None, *types):
     family = family or approved_file()
     devices = [ready_device(t) for t in (types or ("laptop",))]
-    return services.reserve(family, devices, actor_id=None, now=NOW)
+    return reservations.reserve(family, devices, actor_id=None, now=NOW)
 
 
 def handed(values=None, family=None, device_type="laptop"):
     reservation = reservation_for(family, device_type)
-    allocation, document = services.hand_over(reservation, values or gift_values(),
+    allocation, document = handover.hand_over(reservation, values or gift_values(),
                                               actor_id=None, now=NOW, workshop=WORKSHOP)
     return reservation, allocation, document
 
@@ -49,7 +50,7 @@ def handed(values=None, family=None, device_type="laptop"):
 def test_only_social_workers_and_admins_open_allocation_pages(app, db):
     reservation = reservation_for()
     _r, allocation, _d = handed(loan_values(date(2027, 3, 1)))
-    clic = services.create_programme(services.ProgrammeValues("Clic", "CE2", 2026),
+    clic = schools.create_programme(schools.ProgrammeValues("Clic", "CE2", 2026),
                                      actor_id=None, now=NOW)
     db.session.commit()
     for url in ("/allocations/", "/allocations/reserve", "/allocations/reservations",
@@ -304,7 +305,7 @@ def test_list_pages_do_a_bounded_number_of_queries(db, client, login_as):
         ready_device()
         reservation_for(None, "laptop", "monitor")
         handed(loan_values(date(2026, 3, 20)))
-        services.create_programme(services.ProgrammeValues(
+        schools.create_programme(schools.ProgrammeValues(
             f"Clic {ready_device().id}", "CE2", 2026), actor_id=None, now=NOW)
         db.session.commit()
 
@@ -332,14 +333,35 @@ def test_the_beneficiary_panel(app, db):
     _r, loan, _d = handed(loan_values(date(2026, 3, 20)), family=borrower)
     db.session.commit()
     template = '{% include "allocations/_beneficiary_panel.html" %}'
+
+    def page(beneficiary):
+        return render_template_string(template, beneficiary=beneficiary,
+                                      panel=beneficiary_panel(beneficiary))
+
     with app.test_request_context():
         login_user(worker)
-        fresh = render_template_string(template, b=waiting)
-        held = render_template_string(template, b=holder)
-        lent = render_template_string(template, b=borrower)
+        fresh, held, lent = page(waiting), page(holder), page(borrower)
         login_user(make_user("technician"))
-        hidden = render_template_string(template, b=borrower)
+        hidden = page(borrower)
     assert f"/allocations/reserve?beneficiary={waiting.id}" in fresh
     assert f"Réservation n° {reservation.id}" in held and "reserve?beneficiary" not in held
     assert loan.number in lent and "à rendre le 20/03/2026" in lent
     assert hidden.strip() == ""
+
+
+@pytest.mark.usefixtures("no_training", "clock")
+def test_the_beneficiary_page_shows_equipment_then_training(db, client, login_as):
+    """Both panels reach the real page through their slots, in their declared order."""
+    from tests.training.helpers import enrol, make_programme
+
+    login_as("social_worker")
+    family = approved_file()
+    reservation = reservation_for(family)
+    enrol(make_programme("Ateliers du mardi"), family)
+    db.session.commit()
+    html = client.get(f"/beneficiaries/{family.id}").get_data(as_text=True)
+    equipment, training = html.index('class="allocations-panel"'), html.index(
+        'class="training-panel"')
+    assert equipment < training
+    assert f"Réservation n° {reservation.id}" in html[equipment:training]
+    assert "Ateliers du mardi" in html[training:]

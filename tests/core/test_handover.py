@@ -43,7 +43,7 @@ def test_a_plain_gift_is_allowed():
     (Fee("maybe", Decimal("10"), "cash", "R-1"), "payée ou exonérée"),
 ])
 def test_fee_problems_are_named_in_french(fee, reason):
-    reasons = check_fee(fee)
+    reasons = [str(r) for r in check_fee(fee)]
     assert any(reason in r for r in reasons), reasons
 
 
@@ -57,23 +57,24 @@ def test_a_waived_fee_needs_no_method_nor_receipt():
 
 
 def test_a_loan_needs_a_future_due_date():
-    assert "date de retour prévue" in check_handover(facts(mode="loan")).reasons[0]
-    assert "postérieure" in check_handover(facts(mode="loan", due_on=TODAY)).reasons[0]
+    assert "date de retour prévue" in str(check_handover(facts(mode="loan")).reasons[0])
+    assert "postérieure" in str(check_handover(facts(mode="loan", due_on=TODAY)).reasons[0])
     assert check_handover(facts(mode="loan", due_on=date(2027, 3, 2))).allowed
 
 
 def test_a_school_programme_lends_and_checks_the_school():
     refused = check_handover(facts(in_programme=True))
-    assert "choisissez « prêt »" in refused.reasons[0]
+    assert "choisissez « prêt »" in str(refused.reasons[0])
     outside = check_handover(facts(mode="loan", due_on=date(2029, 9, 1), in_programme=True,
                                    school_in_programme=False))
-    assert outside.reasons == ("L'école de l'élève ne fait pas partie des écoles du dispositif.",)
+    assert [str(r) for r in outside.reasons] == [
+        "L'école de l'élève ne fait pas partie des écoles du dispositif."]
 
 
 def test_unknown_mode_and_empty_reservation_are_refused():
     verdict = check_handover(facts(mode="swap", device_count=0))
-    assert verdict.reasons[:2] == ("La réservation ne contient plus aucune machine.",
-                                   "Choisissez un don ou un prêt.")
+    assert [str(r) for r in verdict.reasons[:2]] == [
+        "La réservation ne contient plus aucune machine.", "Choisissez un don ou un prêt."]
 
 
 @pytest.mark.parametrize(("required", "attended", "allowed", "fragment"), [
@@ -84,14 +85,8 @@ def test_unknown_mode_and_empty_reservation_are_refused():
 ])
 def test_training_requirement(required, attended, allowed, fragment):
     training = Training(required=required, attended=attended)
-    assert fragment in training.note
+    assert fragment in str(training.note)
     assert check_handover(facts(training=training)).allowed is allowed
-
-
-def test_untracked_training_says_so():
-    training = Training(required=2, attended=0, tracked=False)
-    assert training.missing == 2
-    assert "pas encore disponible" in training.note
 
 
 def test_every_reason_at_once():

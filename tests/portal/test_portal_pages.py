@@ -21,7 +21,7 @@ from refurb.portal import services
 from refurb.portal.models import GiftValuation
 from refurb.reports.queries import recipients_of
 from refurb.settings import services as settings
-from refurb.training.services import hours_delivered_for_beneficiaries
+from refurb.training.progress import hours_delivered_for_beneficiaries
 from tests.factories import make_collection, make_device, make_donor, make_user
 from tests.querycount import count_queries
 from tests.reports import report_scene

@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from refurb.allocations import services as allocations
+from refurb.allocations.handover import hand_over
+from refurb.allocations.reservations import reserve
 from refurb.devices import services as devices
 from refurb.extensions import db
 from refurb.repair.services import demo_qa_hook
-from refurb.training import services as training
+from refurb.training import attendance, enrolments, programmes
+from refurb.training import sessions as training_sessions
 from refurb.weee import batches as weee_batches
 from refurb.weee import closing as weee_closing
 from tests.allocations.helpers import WORKSHOP, approved_file, gift_values, loan_values
@@ -106,10 +108,10 @@ def _walk(device, steps, *, drive: bool = False):
 
 
 def _give(device, family, *, reserved_at: datetime, values=None):
-    reservation = allocations.reserve(family, [device], actor_id=None, now=reserved_at)
-    allocations.hand_over(reservation, values or gift_values(), actor_id=None,
-                          now=reserved_at + timedelta(hours=48), workshop=WORKSHOP,
-                          signed_for_workshop="Camille Travailleuse")
+    reservation = reserve(family, [device], actor_id=None, now=reserved_at)
+    hand_over(reservation, values or gift_values(), actor_id=None,
+              now=reserved_at + timedelta(hours=48), workshop=WORKSHOP,
+              signed_for_workshop="Camille Travailleuse")
 
 
 def build() -> Scene:
@@ -165,22 +167,22 @@ def build() -> Scene:
         batch, handover(operator, [carrier], handover_date=DISPOSAL.date()), actor_id=None,
         now=DISPOSAL)
 
-    programme = training.create_programme(training.ProgrammeValues(
+    programme = programmes.create_programme(programmes.ProgrammeValues(
         title="Prise en main — 5 séances de 2 h", planned_sessions=5,
         hours_per_session=D("2"), competences=frozenset({"1.1"})), actor_id=None,
         now=_at("2025-01-02"))
-    sessions = [training.create_session(training.SessionValues(
+    sessions = [training_sessions.create_session(training_sessions.SessionValues(
         programme_id=programme.id, session_date=date(2025, 1, 20) + timedelta(weeks=i),
         start_time=time(14, 0), end_time=time(16, 0), break_minutes=0, place="CCAS",
         trainer_id=None, trainer_name="Claire Formatrice", topics="", group_name="",
         competences=frozenset({"1.1"})), actor_id=None, now=_at("2025-01-02"))
         for i in range(5)]
     for person in ("H1", "H2"):
-        training.enrol(programme, people[person], actor_id=None, now=_at("2025-01-15"))
+        enrolments.enrol(programme, people[person], actor_id=None, now=_at("2025-01-15"))
     marks = {"H1": ["present"] * 5, "H2": ["present", "absent", "present", "excused", "present"]}
     for index, session in enumerate(sessions):
-        training.record_attendance(session, [
-            training.ParticipantMarks(people[p].id, {"afternoon": marks[p][index]}, {})
+        attendance.record_attendance(session, [
+            attendance.ParticipantMarks(people[p].id, {"afternoon": marks[p][index]}, {})
             for p in ("H1", "H2")], actor_id=None, now=datetime.combine(session.session_date,
                                                                        time(16, 30)))
     db.session.commit()

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from refurb.clock import utcnow
 from refurb.extensions import db
-from refurb.training import services
+from refurb.training import attendance, enrolments, programmes, sessions
 from tests.beneficiaries.helpers import make_file
 
 _seq = itertools.count(1)
@@ -27,12 +27,12 @@ NAMES = ["Quetzalcoatlé", "Brindillon", "Ornithorynque", "Zéphyrine", "Mirabel
 
 def make_programme(title: str | None = None, *, planned: int = 5, hours: str = "2",
                    codes=("1.1", "4.1", "5.1"), actor_id: int | None = None, active: bool = True):
-    values = services.ProgrammeValues(
+    values = programmes.ProgrammeValues(
         title=title or f"Prise en main — 5 séances de 2 h ({next(_seq)})",
         planned_sessions=planned, hours_per_session=Decimal(hours),
         description="Allumer, naviguer, écrire un courriel, se protéger.",
         competences=frozenset(codes), active=active)
-    return services.create_programme(values, actor_id=actor_id, now=NOW)
+    return programmes.create_programme(values, actor_id=actor_id, now=NOW)
 
 
 def _time(text: str) -> time:
@@ -44,12 +44,12 @@ def make_session(programme, *, on=PAST, start: str = "14:00", end: str = "16:00"
                  pause: int = 0, trainer_name: str = "Claire Formatrice", trainer_id=None,
                  place: str = "Salle informatique du CCAS", topics: str = "Le bureau, les fichiers",
                  group: str = "", codes=None, actor_id: int | None = None):
-    values = services.SessionValues(
+    values = sessions.SessionValues(
         programme_id=programme.id, session_date=on, start_time=_time(start),
         end_time=_time(end), break_minutes=pause, place=place, trainer_id=trainer_id,
         trainer_name="" if trainer_id else trainer_name, topics=topics, group_name=group,
         competences=frozenset(programme.competence_codes if codes is None else codes))
-    return services.create_session(values, actor_id=actor_id, now=NOW)
+    return sessions.create_session(values, actor_id=actor_id, now=NOW)
 
 
 def make_participant(index: int | None = None, **changes):
@@ -60,13 +60,13 @@ def make_participant(index: int | None = None, **changes):
 
 
 def enrol(programme, beneficiary, group: str = ""):
-    return services.enrol(programme, beneficiary, group_name=group, actor_id=None, now=NOW)
+    return enrolments.enrol(programme, beneficiary, group_name=group, actor_id=None, now=NOW)
 
 
 def mark(session, beneficiary, levels=None, now: datetime = NOW, **marks):
     """mark(session, b, afternoon="present", levels={"4.1": 2})"""
-    services.record_attendance(
-        session, [services.ParticipantMarks(beneficiary.id, marks, levels or {})],
+    attendance.record_attendance(
+        session, [attendance.ParticipantMarks(beneficiary.id, marks, levels or {})],
         actor_id=None, now=now)
     db.session.flush()
 

@@ -11,7 +11,7 @@ from refurb.beneficiaries.models import AccessLogEntry
 from refurb.core.errors import IllegalTransition
 from refurb.documents.models import IssuedDocument
 from refurb.settings.services import set_value
-from refurb.training import services
+from refurb.training import attendance, certificates
 from tests.access import status_for_roles
 from tests.training.helpers import (
     NOW,
@@ -42,7 +42,7 @@ def test_attendance_sheet_of_an_afternoon_session(db):
                            place="Salle Jean Jaurès", trainer_name="Claire Formatrice",
                            topics="Module 1 : le bureau et les fichiers")
     mark(session, bruno, afternoon="excused")
-    text = _flat(pdf_text(services.attendance_sheet(session, workshop=WORKSHOP)))
+    text = _flat(pdf_text(attendance.attendance_sheet(session, workshop=WORKSHOP)))
     assert "Feuille d'émargement" in text
     assert "Prise en main — 5 séances de 2 h" in text
     assert "Module 1 : le bureau et les fichiers" in text
@@ -64,7 +64,7 @@ def test_attendance_sheet_of_a_full_day_has_both_columns(db):
     programme = make_programme()
     enrol(programme, make_participant())
     session = make_session(programme, start="09:00", end="17:00", pause=60)
-    text = _flat(pdf_text(services.attendance_sheet(session, workshop=WORKSHOP)))
+    text = _flat(pdf_text(attendance.attendance_sheet(session, workshop=WORKSHOP)))
     assert "Matin (3 h)" in text and "Après-midi (4 h)" in text
     assert "durée 7 h (pause de 60 min déduite)" in text
 
@@ -85,9 +85,9 @@ def _trained(db):
 
 def test_certificate_states_identity_dates_hours_and_competences(db):
     programme, person, enrolment = _trained(db)
-    set_value(services.SIGNATORY_SETTING, "Mme Durand, directrice du CCAS", actor_id=None,
+    set_value(certificates.SIGNATORY, "Mme Durand, directrice du CCAS", actor_id=None,
               now=NOW)
-    document, created = services.issue_certificate(enrolment, workshop=WORKSHOP,
+    document, created = certificates.issue_certificate(enrolment, workshop=WORKSHOP,
                                                    actor_id=None, now=NOW)
     assert created and document.personal and document.kind == "training_certificate"
     assert document.number == enrolment.certificate_number and document.number.startswith("ATF-")
@@ -111,12 +111,12 @@ def test_certificate_states_identity_dates_hours_and_competences(db):
 
 def test_certificate_versions_follow_the_facts(db):
     programme, person, enrolment = _trained(db)
-    v1, _ = services.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None, now=NOW)
-    same, created = services.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None,
+    v1, _ = certificates.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None, now=NOW)
+    same, created = certificates.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None,
                                                now=NOW + timedelta(hours=1))
     assert not created and same.id == v1.id
     mark(make_session(programme, on=PAST + timedelta(days=1)), person, afternoon="present")
-    v2, created = services.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None,
+    v2, created = certificates.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None,
                                              now=NOW)
     assert created and v2.version == 2 and v2.number == v1.number
     assert "3 sur 6 prévues" in _flat(pdf_text(v2.content))
@@ -126,12 +126,12 @@ def test_no_certificate_without_a_session_attended(db):
     programme = make_programme()
     enrolment = enrol(programme, make_participant())
     with pytest.raises(IllegalTransition, match="aucune séance"):
-        services.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None, now=NOW)
+        certificates.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None, now=NOW)
 
 
 def test_certificate_download_is_for_social_workers_and_admins_only(app, db):
     _programme, _person, enrolment = _trained(db)
-    document, _ = services.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None,
+    document, _ = certificates.issue_certificate(enrolment, workshop=WORKSHOP, actor_id=None,
                                              now=NOW)
     db.session.commit()
     url = f"/documents/{document.id}/{document.filename}"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from refurb.beneficiaries import services as beneficiaries
 from refurb.core.errors import DomainError, IllegalTransition, InvalidInput
-from refurb.training import queries, services
+from refurb.training import enrolments, programmes, progress, queries, sessions
 from refurb.training.models import Attendance, Validation
 from tests.training.helpers import (
     FUTURE,
@@ -57,7 +57,7 @@ def test_a_donor_account_cannot_be_named_trainer(db, make_user):
         make_session(programme, trainer_id=donor.id)
     technician = make_user("technician", display_name="Marc Technicien")
     session = make_session(programme, trainer_id=technician.id)
-    assert services.trainer_label(session) == "Marc Technicien"
+    assert sessions.trainer_label(session) == "Marc Technicien"
 
 
 def test_enrolment_rules(db):
@@ -66,9 +66,9 @@ def test_enrolment_rules(db):
     enrolment = enrol(programme, person, group="mardi")
     with pytest.raises(InvalidInput, match="déjà inscrit"):
         enrol(programme, person)
-    services.withdraw(enrolment, actor_id=None, now=NOW)
+    enrolments.withdraw(enrolment, actor_id=None, now=NOW)
     with pytest.raises(InvalidInput, match="déjà arrêtée"):
-        services.withdraw(enrolment, actor_id=None, now=NOW)
+        enrolments.withdraw(enrolment, actor_id=None, now=NOW)
     again = enrol(programme, person, group="jeudi")
     assert again.id == enrolment.id and again.withdrawn_on is None and again.group_name == "jeudi"
 
@@ -86,7 +86,7 @@ def test_no_enrolment_in_an_archived_programme_or_for_an_anonymised_file(db):
 def test_unknown_pseudonym_is_a_french_error(db):
     programme = make_programme()
     with pytest.raises(InvalidInput, match="Aucun dossier"):
-        services.enrol_by_pseudonym(programme.id, "BEN-9999", actor_id=None, now=NOW)
+        enrolments.enrol_by_pseudonym(programme.id, "BEN-9999", actor_id=None, now=NOW)
 
 
 def test_attendance_is_refused_before_the_session(db):
@@ -173,12 +173,12 @@ def test_changing_times_under_recorded_marks_is_refused(db):
     enrol(programme, person)
     session = make_session(programme, start="09:00", end="17:00", pause=60)
     mark(session, person, morning="present", afternoon="present")
-    values = services.SessionValues(
+    values = sessions.SessionValues(
         programme_id=programme.id, session_date=PAST, start_time=session.start_time,
         end_time=session.end_time.replace(hour=11), trainer_name="Claire Formatrice",
         competences=frozenset(programme.competence_codes))
     with pytest.raises(IllegalTransition, match="ne couvrent plus"):
-        services.update_session(session, values, actor_id=None, now=NOW)
+        sessions.update_session(session, values, actor_id=None, now=NOW)
 
 
 def test_feris_scenario_summary_and_api(db):
@@ -198,14 +198,14 @@ def test_feris_scenario_summary_and_api(db):
     mark(sessions[0], bruno, afternoon="present", levels={"4.1": 1})
     mark(sessions[1], bruno, afternoon="present", levels={"4.1": 2})
 
-    assert services.sessions_attended(anna.id) == 4
-    assert services.sessions_attended(bruno.id) == 2
+    assert progress.sessions_attended(anna.id) == 4
+    assert progress.sessions_attended(bruno.id) == 2
     # Anna: 3 × 2 h + the morning of the full day (3 h) = 9 h; Bruno: 4 h.
-    assert services.hours_delivered_for_beneficiaries([anna.id]) == Decimal("9.00")
-    assert services.hours_delivered_for_beneficiaries([anna.id, bruno.id]) == Decimal("13.00")
-    assert services.hours_delivered_for_beneficiaries([]) == Decimal("0.00")
+    assert progress.hours_delivered_for_beneficiaries([anna.id]) == Decimal("9.00")
+    assert progress.hours_delivered_for_beneficiaries([anna.id, bruno.id]) == Decimal("13.00")
+    assert progress.hours_delivered_for_beneficiaries([]) == Decimal("0.00")
 
-    summary = services.training_summary(anna.id)
+    summary = progress.training_summary(anna.id)
     (line,) = summary.programmes
     assert (line.attended, line.excused, line.absent, line.missing) == (4, 1, 0, 1)
     assert line.hours == Decimal("9.00") and line.planned_hours == Decimal("10.00")
@@ -215,16 +215,16 @@ def test_feris_scenario_summary_and_api(db):
     assert summary.last_session_on == PAST + timedelta(days=1)
     assert [c.code for c in summary.competences_worked] == ["1.1", "4.1", "5.1"]
     assert [(c.code, c.level) for c in summary.competences_validated] == [("5.1", 3)]
-    bruno_summary = services.training_summary(bruno.id)
+    bruno_summary = progress.training_summary(bruno.id)
     assert [(c.code, c.level) for c in bruno_summary.competences_validated] == [("4.1", 2)]
 
     extra = make_session(programme, on=PAST + timedelta(days=2))
     mark(extra, anna, afternoon="present")
-    assert services.training_summary(anna.id).complete
+    assert progress.training_summary(anna.id).complete
 
 
 def test_summary_of_someone_never_enrolled(db):
-    summary = services.training_summary(make_participant().id)
+    summary = progress.training_summary(make_participant().id)
     assert not summary.enrolled and not summary.complete
     assert summary.sessions_attended == 0 and summary.hours_attended == Decimal("0.00")
 
@@ -235,12 +235,12 @@ def test_hours_delivered_handles_more_ids_than_one_query_takes(db):
     enrol(programme, person)
     mark(make_session(programme), person, afternoon="present")
     ids = [*range(100000, 101200), person.id]
-    assert services.hours_delivered_for_beneficiaries(ids) == Decimal("2.00")
+    assert progress.hours_delivered_for_beneficiaries(ids) == Decimal("2.00")
 
 
 def test_domain_errors_are_french(db):
     with pytest.raises(DomainError) as caught:
-        services.create_programme(
-            services.ProgrammeValues(title=" ", planned_sessions=5, hours_per_session=Decimal(2)),
+        programmes.create_programme(
+            programmes.ProgrammeValues(title=" ", planned_sessions=5, hours_per_session=Decimal(2)),
             actor_id=None, now=NOW)
     assert "obligatoire" in caught.value.message

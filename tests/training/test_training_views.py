@@ -9,6 +9,7 @@ from flask import render_template_string
 from sqlalchemy import func, select
 
 from refurb.training.models import Attendance, Enrolment, Programme, TrainingSession, Validation
+from refurb.training.views.panel import beneficiary_panel
 from tests.access import assert_only
 from tests.querycount import count_queries
 from tests.training.helpers import (
@@ -369,7 +370,8 @@ def _panel_as(app, db, role, beneficiary):
     db.session.commit()
     with app.test_request_context("/"):
         login_user(user)
-        return render_template_string(PANEL, beneficiary=beneficiary)
+        return render_template_string(PANEL, beneficiary=beneficiary,
+                                      panel=beneficiary_panel(beneficiary))
 
 
 def test_panel_shows_training_to_social_workers(app, db):

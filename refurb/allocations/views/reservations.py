@@ -1,0 +1,146 @@
+"""Reservation pages: reserve (one machine or a pack), the running reservations, one
+reservation with its two forms (hand over, cancel)."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from refurb.accounts.access import SOCIAL, roles_required
+from refurb.allocations import handover, queries, reservations
+from refurb.allocations.forms import CancelForm, HandoverForm, ReserveForm
+from refurb.allocations.models import Reservation
+from refurb.allocations.views.blueprint import bp, expire_lazily, form_status, log_view
+from refurb.beneficiaries import queries as beneficiary_queries
+from refurb.beneficiaries import services as beneficiaries
+from refurb.beneficiaries.models import Beneficiary
+from refurb.core.eligibility import add_months
+from refurb.core.handover import reservation_expired
+from refurb.devices.queries import paginate
+from refurb.documents.pdf import workshop_letterhead
+from refurb.extensions import db
+from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
+
+
+def _reserve_form() -> ReserveForm:
+    form = ReserveForm()
+    approved = db.session.scalars(beneficiary_queries.approved_and_valid_query(now().date()))
+    form.beneficiary_id.choices = [(b.id, f"{b.pseudonym} — {b.display_name} ({b.commune})")
+                                   for b in approved]
+    if request.method == "GET":
+        form.beneficiary_id.data = request.args.get("beneficiary", type=int)
+        ids = request.args.getlist("device", type=int)
+        form.tags.data = "\n".join(d.asset_tag for d in queries.devices_by_ids(ids))
+    return form
+
+
+@bp.route("/reserve", methods=["GET", "POST"])
+@roles_required(*SOCIAL)
+def reserve():
+    form, outcome = _reserve_form(), None
+    if form.validate_on_submit():
+        beneficiary = get_or_404(Beneficiary, form.beneficiary_id.data)
+        with attempt() as outcome:
+            reservation = reservations.reserve_tags(beneficiary, form.tags.data,
+                                                    actor_id=actor_id(), now=now())
+        if outcome:
+            flash(_("Réservation n° %(n)s enregistrée jusqu’au %(d)s.", n=reservation.id,
+                    d=reservation.expires_on.strftime("%d/%m/%Y")), "success")
+            return redirect(url_for("allocations.show_reservation",
+                                    reservation_id=reservation.id))
+    return render_template("allocations/reserve.html", form=form,
+                           days=reservations.reservation_days()), form_status(form, outcome)
+
+
+@bp.get("/reservations", endpoint="reservations")
+@roles_required(*SOCIAL)
+def list_reservations():
+    expire_lazily()
+    page = paginate(queries.active_reservations_query(), page_arg(), per_page())
+    return render_template("allocations/reservations.html", page=page, today=now().date())
+
+
+def _handover_defaults(beneficiary: Beneficiary) -> HandoverForm:
+    programme = queries.get_programme_by_name(beneficiary.programme)
+    due_on = programme.due_on if programme else add_months(now().date(),
+                                                           handover.loan_default_months())
+    return HandoverForm(
+        formdata=None, mode="loan" if programme else "gift", fee_status="paid",
+        fee_amount=handover.default_fee(), programme_id=programme.id if programme else 0,
+        due_on=due_on,
+    )
+
+
+def _reservation_page(reservation: Reservation, form: HandoverForm | None = None,
+                      cancel_form: CancelForm | None = None, status: int = 200):
+    beneficiary = db.session.get(Beneficiary, reservation.beneficiary_id)
+    today = now().date()
+    form = form or _handover_defaults(beneficiary)
+    form.programme_id.choices = [(0, "—"), *queries.programme_choices()]
+    devices = [item.device for item in reservation.items if item.active]
+    training = handover.training_status(beneficiary.id)
+    return render_template(
+        "allocations/reservation.html", r=reservation, b=beneficiary, devices=devices,
+        configs=queries.device_configs(devices), form=form,
+        cancel_form=cancel_form or CancelForm(formdata=None),
+        expired=reservation_expired(reservation.expires_on, today),
+        approval=beneficiaries.display_status(beneficiary, today),
+        approved=beneficiaries.is_approved_and_valid(beneficiary, today),
+        training=training, training_note=translate(training.note),
+        allocation=queries.get_allocation_for_reservation(reservation.id),
+    ), status
+
+
+@bp.get("/reservations/<int:reservation_id>")
+@roles_required(*SOCIAL)
+def show_reservation(reservation_id: int):
+    reservation = get_or_404(Reservation, reservation_id)
+    expire_lazily([reservation])
+    log_view(reservation.beneficiary_id, f"réservation {reservation.id}")
+    return _reservation_page(reservation)
+
+
+def _handover_values(form: HandoverForm) -> handover.HandoverValues:
+    return handover.HandoverValues(
+        mode=form.mode.data, fee_status=form.fee_status.data, fee_amount=form.fee_amount.data,
+        fee_method=form.fee_method.data or None, receipt_number=form.receipt_number.data or "",
+        due_on=form.due_on.data, programme_id=form.programme_id.data or None)
+
+
+@bp.post("/reservations/<int:reservation_id>/handover")
+@roles_required(*SOCIAL)
+def hand_over(reservation_id: int):
+    reservation = get_or_404(Reservation, reservation_id)
+    form = HandoverForm()
+    form.programme_id.choices = [(0, "—"), *queries.programme_choices()]
+    if not form.validate_on_submit():
+        return _reservation_page(reservation, form, status=400)
+    with attempt() as done:
+        allocation, _document = handover.hand_over(
+            reservation, _handover_values(form), actor_id=actor_id(), now=now(),
+            workshop=workshop_letterhead(current_app.config),
+            signed_for_workshop=current_user.display_name)
+    if not done:
+        return _reservation_page(db.session.get(Reservation, reservation_id), form,
+                                 status=done.error.http_status)
+    flash(_("Remise %(n)s enregistrée : imprimez l’accord et faites-le signer.",
+            n=allocation.number), "success")
+    return redirect(url_for("allocations.show_allocation", allocation_id=allocation.id))
+
+
+@bp.post("/reservations/<int:reservation_id>/cancel")
+@roles_required(*SOCIAL)
+def cancel_reservation(reservation_id: int):
+    reservation = get_or_404(Reservation, reservation_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _reservation_page(reservation, cancel_form=form, status=400)
+    with attempt() as done:
+        reservations.cancel_reservation(reservation, reason=form.reason.data,
+                                        actor_id=actor_id(), now=now())
+    if not done:
+        return _reservation_page(db.session.get(Reservation, reservation_id),
+                                 cancel_form=form, status=done.error.http_status)
+    flash(_("Réservation annulée : les machines sont de nouveau disponibles."), "success")
+    return redirect(url_for("allocations.reservations"))

@@ -24,7 +24,7 @@ MODEL_MODULES = (
     "refurb.documents.models",
     "refurb.intake.models",
     "refurb.wiping.models",
-    "refurb.repair.models",
+    "refurb.workshop.models",
     "refurb.weee.models",
     "refurb.beneficiaries.models",
     "refurb.training.models",
@@ -38,7 +38,7 @@ MODEL_MODULES = (
 LEGACY_SELF_REGISTERING = (
     "refurb.intake.services",
     "refurb.wiping.services",
-    "refurb.repair.services",
+    "refurb.workshop.services",
     "refurb.weee.services",
     "refurb.beneficiaries.services",
     "refurb.training.services",
@@ -110,7 +110,7 @@ def _register_wiping() -> None:
 # -------------------------------------------------------------------------------- workshop
 
 def _register_workshop() -> None:
-    points.device_panels.add(points.Panel("workshop", "repair/_device_panel.html", order=10))
+    points.device_panels.add(points.Panel("workshop", "workshop/_device_panel.html", order=10))
 
 
 # ------------------------------------------------------------------------------------ weee
@@ -162,7 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.intake.views import bp as intake
     from refurb.portal.views import bp as portal
     from refurb.printing.views import bp as printing
-    from refurb.repair.views import bp as repair
+    from refurb.workshop.views import bp as workshop
     from refurb.reports.views import bp as reports
     from refurb.settings.views import bp as settings
     from refurb.training.views import bp as training
@@ -170,7 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.wiping.views import bp as wiping
 
     for blueprint in (accounts, settings, donors, devices, documents, intake, printing, wiping,
-                      repair, weee, beneficiaries, training, allocations, portal, reports):
+                      workshop, weee, beneficiaries, training, allocations, portal, reports):
         app.register_blueprint(blueprint)
 
 

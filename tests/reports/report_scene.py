@@ -27,7 +27,7 @@ from decimal import Decimal
 from refurb.allocations import services as allocations
 from refurb.devices import services as devices
 from refurb.extensions import db
-from refurb.repair.services import demo_qa_hook
+from refurb.workshop.services import demo_qa_hook
 from refurb.training import services as training
 from refurb.weee import services as weee
 from tests.allocations.helpers import WORKSHOP, approved_file, gift_values, loan_values

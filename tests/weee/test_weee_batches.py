@@ -293,8 +293,8 @@ def test_the_handover_document_reads_like_the_batch(db):
 
 
 def test_the_repair_batch_scan_can_fill_a_weee_batch(db):
-    scan = pytest.importorskip("refurb.repair.batch_actions",
-                               reason="the repair domain's batch scan is not in this tree yet")
+    scan = pytest.importorskip("refurb.workshop.batch_actions",
+                               reason="the workshop domain's batch scan is not in this tree yet")
     batch = services.open_batch(container="pallet", actor_id=None, now=NOW)
     device = make_disposable()
     session = scan.start_batch("weee.add_to_batch", str(batch.id), role="technician",

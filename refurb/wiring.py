@@ -162,12 +162,12 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.intake.views import bp as intake
     from refurb.portal.views import bp as portal
     from refurb.printing.views import bp as printing
-    from refurb.workshop.views import bp as workshop
     from refurb.reports.views import bp as reports
     from refurb.settings.views import bp as settings
     from refurb.training.views import bp as training
     from refurb.weee.views import bp as weee
     from refurb.wiping.views import bp as wiping
+    from refurb.workshop.views import bp as workshop
 
     for blueprint in (accounts, settings, donors, devices, documents, intake, printing, wiping,
                       workshop, weee, beneficiaries, training, allocations, portal, reports):

@@ -31,6 +31,7 @@ from refurb.devices.models import Device
 from refurb.devices.queries import paginate
 from refurb.devices.views import register_scan_resolver
 from refurb.extensions import db
+from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
 from refurb.workshop import batch_actions, forms, queries, services
 from refurb.workshop.models import (
     DECISIONS,
@@ -46,7 +47,6 @@ from refurb.workshop.models import (
     SoftwareInstall,
     StockLocation,
 )
-from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
 
 bp = Blueprint("workshop", __name__, url_prefix="/workshop")
 

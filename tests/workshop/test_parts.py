@@ -13,8 +13,8 @@ from refurb.extensions import db as _db
 from refurb.workshop import services
 from refurb.workshop.models import Part, PartMovement
 from tests.factories import NOW, make_device, make_user
-from tests.workshop.helpers import make_part, to_repair
 from tests.threads import run_in_threads
+from tests.workshop.helpers import make_part, to_repair
 
 
 def ledger(db, part):

@@ -38,7 +38,6 @@ MODEL_MODULES = (
 LEGACY_SELF_REGISTERING = (
     "refurb.intake.services",
     "refurb.wiping.services",
-    "refurb.workshop.services",
     "refurb.weee.services",
     "refurb.beneficiaries.services",
     "refurb.training.services",
@@ -110,7 +109,23 @@ def _register_wiping() -> None:
 # -------------------------------------------------------------------------------- workshop
 
 def _register_workshop() -> None:
-    points.device_panels.add(points.Panel("workshop", "workshop/_device_panel.html", order=10))
+    from refurb.demo import workshop as demo
+    from refurb.devices.batch import register_batch_action
+    from refurb.workshop import batch_actions, event_words
+    from refurb.workshop.labels import WORKSHOP_LABELS
+    from refurb.workshop.queries.qa import qa_facts
+    from refurb.workshop.views.device import panel_for_reader
+    from refurb.workshop.views.locations import location_url
+
+    points.event_words.add(event_words.KINDS, event_words.DETAILS, event_words.VALUES)
+    points.fact_providers.add(qa_facts)
+    points.scan_resolvers.add(location_url)
+    points.device_panels.add(points.Panel("workshop", "workshop/_device_panel.html",
+                                          build=panel_for_reader, order=10))
+    points.template_globals.update(workshop_labels=WORKSHOP_LABELS)
+    points.demo_steps.add(demo.demo_qa_hook)
+    for action in batch_actions.ACTIONS:
+        register_batch_action(action)
 
 
 # ------------------------------------------------------------------------------------ weee

@@ -58,10 +58,10 @@ class DeviceConfig:
 
 def _latest_software(device_ids: set[int]) -> dict[int, tuple[str, str]]:
     """(os label, version) per device from the workshop's software records, when it has them."""
-    if not device_ids or importlib.util.find_spec("refurb.workshop.queries") is None:
+    if not device_ids or importlib.util.find_spec("refurb.workshop.queries.software") is None:
         return {}
     from refurb.core.profiles import OPERATING_SYSTEMS
-    from refurb.workshop.queries import latest_software_by_device
+    from refurb.workshop.queries.software import latest_software_by_device
 
     return {
         device_id: (OPERATING_SYSTEMS.get(row.os_name, row.os_name), row.os_version or "")

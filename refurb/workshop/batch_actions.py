@@ -1,209 +1,92 @@
-"""Batch scan sessions: one action, then tag after tag, each answered at once, with undo.
-
-The session and its results live in the database (not the cookie) so a reload, another tab or
-another gunicorn worker carries on where the scanner left off. The view commits after every
-tag: a refused tag is rolled back alone and recorded, never stopping the next ones.
-"""
+"""The workshop's batch scan actions (registered in wiring): put each scanned machine on a
+shelf, or move each one to a chosen state. Both flush, never commit; each returns an undo
+token and a message (a Message, translated for the technician who scans)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-
-from refurb.core.asset_tags import normalise_scan, parse_tag
-from refurb.core.errors import DomainError, Forbidden, InvalidInput
-from refurb.devices.batch import BATCH_ACTIONS, BatchAction
+from refurb.core.errors import DomainError, Message
+from refurb.core.i18n import N_
+from refurb.core.lifecycle import FLOW_ONLY_TARGETS, STATE_LABELS, State
+from refurb.core.workshop import state_name
+from refurb.devices.batch import BatchAction
 from refurb.devices.models import Device
-from refurb.devices.queries import get_device_by_tag
+from refurb.devices.services import transition
 from refurb.extensions import db
-from refurb.workshop.models import BatchScanItem, BatchScanSession, StockLocation
-from refurb.workshop.services import LOCATION_ACTIONS, get_location_by_code, parse_location_code
-
-MAX_TAGS_PER_POST = 500  # a scanner's memory dump, not a denial of service
-LINES_RE = re.compile(r"[\r\n,;]+")
+from refurb.workshop.locations import move_device, where
+from refurb.workshop.models import StockLocation
+from refurb.workshop.queries.locations import location_choices
 
 
-def actions_for(role: str) -> list[BatchAction]:
-    return sorted((a for a in BATCH_ACTIONS.values() if role in a.roles), key=lambda a: a.label)
-
-
-def get_action(key: str, role: str | None = None) -> BatchAction:
-    action = BATCH_ACTIONS.get(key)
-    if action is None:
-        raise InvalidInput("Action inconnue : choisissez-en une dans la liste.")
-    if role is not None and role not in action.roles:
-        raise Forbidden("Cette action n'est pas accessible avec votre rôle.")
-    return action
-
-
-def parameter_label(action: BatchAction, parameter: str | None) -> str:
-    if not parameter:
-        return ""
-    choices = dict(action.parameter_choices()) if action.parameter_choices else {}
-    return choices.get(parameter, parameter)
-
-
-def start_batch(action_key: str, parameter: str | None, *, role: str, actor_id: int | None,
-                now: datetime) -> BatchScanSession:
-    action = get_action(action_key, role)
-    parameter = (parameter or "").strip() or None
-    if action.parameter_choices is not None:
-        allowed = {value for value, _label in action.parameter_choices()}
-        if parameter is not None and parameter not in allowed:
-            raise InvalidInput(f"{action.parameter_label} : choix inconnu.")
-        # A location can come from the first scan; other parameters must be chosen now.
-        if parameter is None and action.key not in LOCATION_ACTIONS:
-            raise InvalidInput(f"Choisissez : {action.parameter_label}.")
-    batch = BatchScanSession(action_key=action.key, parameter=parameter, actor_id=actor_id,
-                             created_at=now)
-    db.session.add(batch)
-    db.session.flush()
-    return batch
-
-
-def split_scans(code: str | None, codes: str | None = None) -> list[str]:
-    """A wedge scanner sends one tag then Enter (`code`); a paste or a scanner's memory sends
-    one per line (`codes`)."""
-    tags = [code.strip()] if code and code.strip() else []
-    tags += [t.strip() for t in LINES_RE.split(codes or "") if t.strip()]
-    if len(tags) > MAX_TAGS_PER_POST:
-        raise InvalidInput(f"Au plus {MAX_TAGS_PER_POST} étiquettes à la fois.")
-    return tags
-
-
-def _shown(scanned: str) -> str:
-    """Tags as printed on their label, whatever the scanner or the keyboard sent."""
-    scanned = scanned.strip()
-    if parse_tag(scanned):
-        return normalise_scan(scanned)
-    return parse_location_code(scanned) or scanned
-
-
-def _item(batch: BatchScanSession, scanned: str, *, ok: bool, message: str,
-          actor_id: int | None, now: datetime, device: Device | None = None,
-          location: StockLocation | None = None,
-          undo_token: dict[str, Any] | None = None) -> BatchScanItem:
-    item = BatchScanItem(session_id=batch.id, scanned=_shown(scanned)[:120], ok=ok,
-                         message=message,
-                         device_id=device.id if device else None,
-                         location_id=location.id if location else None,
-                         undo_token=undo_token, undo_message="", actor_id=actor_id,
-                         created_at=now)
-    db.session.add(item)
-    db.session.flush()
-    return item
-
-
-def _switch_location(batch: BatchScanSession, scanned: str, *, actor_id: int | None,
-                     now: datetime) -> BatchScanItem:
-    location = get_location_by_code(scanned)
+def _location_from_parameter(parameter: str | None) -> StockLocation:
+    location = None
+    if parameter and parameter.isdigit():
+        location = db.session.get(StockLocation, int(parameter))
     if location is None:
-        raise DomainError(f"Emplacement inconnu : {parse_location_code(scanned)}.")
-    if batch.action_key not in LOCATION_ACTIONS:
-        raise DomainError(f"{location.code} est un emplacement : cette action n'en utilise pas.")
-    if not location.active:
-        raise DomainError(f"L'emplacement {location.code} n'est plus utilisé.")
-    token = {"previous_parameter": batch.parameter}
-    batch.parameter = str(location.id)
-    return _item(batch, scanned, ok=True, location=location, undo_token=token,
-                 message=f"Emplacement cible : {location.code} — {location.name}.",
-                 actor_id=actor_id, now=now)
+        raise DomainError(N_("Scannez d'abord l'étiquette d'un emplacement."))
+    return location
 
 
-def apply_scan(batch: BatchScanSession, scanned: str, *, actor_id: int | None,
-               now: datetime) -> BatchScanItem:
-    """Apply the batch's action to one scanned tag; raises DomainError when refused (the view
-    rolls back, then records the refusal with record_refusal)."""
-    scanned = scanned.strip()
-    if batch.closed_at is not None:
-        raise DomainError("Cette série est terminée : commencez-en une nouvelle.")
-    if parse_location_code(scanned):
-        return _switch_location(batch, scanned, actor_id=actor_id, now=now)
-    device = get_device_by_tag(scanned)
-    if device is None:
-        if parse_tag(scanned) is None:
-            raise DomainError(f"« {scanned} » n'est ni un numéro d'inventaire ni un emplacement.")
-        raise DomainError(f"Numéro d'inventaire inconnu : {normalise_scan(scanned)}.")
-    action = get_action(batch.action_key)
-    token, message = action.apply(device, batch.parameter, actor_id, now)
-    return _item(batch, scanned, ok=True, device=device, undo_token=token, message=message,
-                 actor_id=actor_id, now=now)
+def _move(device: Device, parameter: str | None, actor_id: int | None,
+          now: datetime) -> tuple[dict[str, Any], Message]:
+    location = _location_from_parameter(parameter)
+    previous = device.location_id
+    move_device(device, location, actor_id=actor_id, now=now, details={"via": "batch_scan"})
+    return ({"previous_location_id": previous, "location_id": location.id},
+            Message(N_("%(tag)s rangé à %(code)s (%(name)s)."),
+                    {"tag": device.asset_tag, "code": location.code, "name": location.name}))
 
 
-def refusal_message(error: DomainError) -> str:
-    return " ".join([error.message, *error.reasons])
+def _move_undo(device: Device, token: dict[str, Any], actor_id: int | None,
+               now: datetime) -> Message:
+    if device.location_id != token.get("location_id"):
+        raise DomainError(N_("%(tag)s a été déplacé depuis : rien n'est annulé."),
+                          tag=device.asset_tag)
+    previous_id = token.get("previous_location_id")
+    previous = db.session.get(StockLocation, previous_id) if previous_id else None
+    move_device(device, previous, actor_id=actor_id, now=now, details={"via": "batch_undo"})
+    return Message(N_("%(tag)s remis à %(where)s."),
+                   {"tag": device.asset_tag, "where": where(previous)})
 
 
-def record_refusal(batch_id: int, scanned: str, message: str, *, actor_id: int | None,
-                   now: datetime) -> BatchScanItem:
-    batch = db.session.get(BatchScanSession, batch_id)
-    device = get_device_by_tag(scanned) if parse_tag(scanned) else None
-    return _item(batch, scanned.strip(), ok=False, device=device, message=message,
-                 actor_id=actor_id, now=now)
+def _transition(device: Device, parameter: str | None, actor_id: int | None,
+                now: datetime) -> tuple[dict[str, Any], Message]:
+    if not parameter:
+        raise DomainError(N_("Choisissez l'état cible de la série."))
+    before = device.state
+    transition(device, parameter, actor_id=actor_id, now=now, details={"via": "batch_scan"})
+    return ({"from": before, "to": device.state},
+            Message(N_("%(tag)s : %(before)s → %(after)s."),
+                    {"tag": device.asset_tag, "before": state_name(before),
+                     "after": state_name(device.state)}))
 
 
-def undo_last(batch: BatchScanSession, *, actor_id: int | None, now: datetime) -> BatchScanItem:
-    """Undo the latest successful scan not undone yet; pressing again goes one further back."""
-    if batch.closed_at is not None:
-        raise DomainError("Cette série est terminée : plus rien ne s'annule ici.")
-    item = db.session.scalar(
-        select(BatchScanItem)
-        .where(BatchScanItem.session_id == batch.id, BatchScanItem.ok,
-               BatchScanItem.undone_at.is_(None))
-        .order_by(BatchScanItem.id.desc()).limit(1)
-    )
-    if item is None:
-        raise DomainError("Rien à annuler dans cette série.")
-    token = item.undo_token or {}
-    if item.location_id is not None and item.device_id is None:
-        batch.parameter = token.get("previous_parameter")
-        action = get_action(batch.action_key)
-        previous = parameter_label(action, batch.parameter) or "aucun"
-        message = f"Emplacement cible rétabli : {previous}."
-    else:
-        device = db.session.get(Device, item.device_id)
-        message = get_action(batch.action_key).undo(device, token, actor_id, now)
-    # Conditional update: two clicks (or two workers) cannot undo the same scan twice.
-    done = db.session.execute(
-        update(BatchScanItem)
-        .where(BatchScanItem.id == item.id, BatchScanItem.undone_at.is_(None))
-        .values(undone_at=now, undo_message=message)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:
-        raise DomainError("Ce scan vient déjà d'être annulé.")
-    db.session.refresh(item)
-    return item
+def _transition_undo(device: Device, token: dict[str, Any], actor_id: int | None,
+                     now: datetime) -> Message:
+    if device.state != token.get("to"):
+        raise DomainError(N_("%(tag)s a changé d'état depuis : rien n'est annulé."),
+                          tag=device.asset_tag)
+    transition(device, token["from"], actor_id=actor_id, now=now,
+               reason="Annulation d'un scan en série.", details={"via": "batch_undo"})
+    return Message(N_("%(tag)s revenu à « %(state)s »."),
+                   {"tag": device.asset_tag, "state": state_name(device.state)})
 
 
-def close_batch(batch: BatchScanSession, *, now: datetime) -> BatchScanSession:
-    if batch.closed_at is None:
-        batch.closed_at = now
-        db.session.flush()
-    return batch
+def _target_choices() -> list[tuple[str, str]]:
+    return [(s.value, label) for s, label in STATE_LABELS.items()
+            if s not in FLOW_ONLY_TARGETS and s != State.RECEIVED]
 
 
-@dataclass(frozen=True)
-class BatchSummary:
-    done: int
-    refused: int
-    undone: int
-
-    @property
-    def total(self) -> int:
-        return self.done + self.refused + self.undone
-
-
-def summary(batch_id: int) -> BatchSummary:
-    rows = db.session.execute(
-        select(BatchScanItem.ok, BatchScanItem.undone_at.is_not(None), func.count())
-        .where(BatchScanItem.session_id == batch_id)
-        .group_by(BatchScanItem.ok, BatchScanItem.undone_at.is_not(None))
-    )
-    counts = {(bool(ok), bool(undone)): n for ok, undone, n in rows}
-    return BatchSummary(done=counts.get((True, False), 0), refused=counts.get((False, False), 0),
-                        undone=counts.get((True, True), 0))
+MOVE_ACTION = BatchAction(
+    key="move_to_location", label="Ranger à un emplacement", apply=_move, undo=_move_undo,
+    parameter_label="Emplacement", parameter_choices=location_choices,
+)
+TRANSITION_ACTION = BatchAction(
+    key="apply_transition", label="Changer d'état", apply=_transition, undo=_transition_undo,
+    parameter_label="État cible", parameter_choices=_target_choices,
+)
+ACTIONS = (MOVE_ACTION, TRANSITION_ACTION)
+# Actions whose parameter is a location: scanning a location label switches the target.
+LOCATION_ACTIONS = frozenset({MOVE_ACTION.key})

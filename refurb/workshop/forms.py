@@ -24,7 +24,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from refurb.core.device_types import DEVICE_TYPE_LABELS
 from refurb.core.profiles import DRIVE_KIND_LABELS, OPERATING_SYSTEMS
 from refurb.core.qa import CHECK_KINDS, GRADE_LABELS
-from refurb.workshop.models import DECISIONS, FAULTS, LOCATION_KINDS, PART_CATEGORIES, POWER_ON
+from refurb.workshop.models import (
+    DECISIONS,
+    FAULTS,
+    LOCATION_KINDS,
+    POWER_ON,
+    SPARE_PART_CATEGORIES,
+)
 
 
 def _choices(table: dict) -> list[tuple[str, str]]:
@@ -49,7 +55,7 @@ class DiagnosisForm(FlaskForm):
                           validators=[InputRequired(_l("Choisissez une décision."))])
 
 
-class PartUseForm(Form):
+class SparePartUseForm(Form):
     part_id = SelectField(_l("Pièce utilisée"), coerce=int, choices=[], validate_choice=False)
     quantity = IntegerField(_l("Quantité"), default=1,
                             validators=[Optional(), NumberRange(min=1, max=999)])
@@ -63,11 +69,11 @@ class WorkOrderForm(FlaskForm):
     technician_id = SelectField(_l("Technicien"), coerce=int, choices=[])
     ram_gb_after = DecimalField(_l("Mémoire après intervention (Go)"), places=None,
                                 validators=[Optional(), NumberRange(min=0.25, max=4096)])
-    parts = FieldList(FormField(PartUseForm), min_entries=3, max_entries=10)
+    parts = FieldList(FormField(SparePartUseForm), min_entries=3, max_entries=10)
 
 
-class PartForm(FlaskForm):
-    category = SelectField(_l("Catégorie"), choices=_choices(PART_CATEGORIES))
+class SparePartForm(FlaskForm):
+    category = SelectField(_l("Catégorie"), choices=_choices(SPARE_PART_CATEGORIES))
     name = StringField(_l("Désignation"), validators=[DataRequired(), Length(max=160)])
     compatibility = TextAreaField(_l("Compatibilité"), validators=[Optional(), Length(max=2000)])
     quantity = IntegerField(_l("Quantité en stock"), default=0,

@@ -1,4 +1,4 @@
-"""Workshop floor: diagnoses, parts stock and its ledger, work orders, software installs, build
+"""Workshop floor: diagnoses, spare parts stock and its ledger, work orders, software installs, build
 profiles, QA checklist and results, stock locations, batch scan sessions."""
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class Diagnosis(db.Model):
     actor = relationship("User", lazy="raise_on_sql")
 
 
-PART_CATEGORIES = {
+SPARE_PART_CATEGORIES = {
     "ram": "Barrette de mémoire",
     "drive": "Disque / SSD",
     "battery": "Batterie",
@@ -122,11 +122,11 @@ MOVEMENT_KINDS = {
 }
 
 
-class Part(db.Model):
+class SparePart(db.Model):
     __tablename__ = "parts"
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
-        CheckConstraint(_in("category", PART_CATEGORIES), name="category_known"),
+        CheckConstraint(_in("category", SPARE_PART_CATEGORIES), name="category_known"),
         UniqueConstraint("category", "name", name="uq_parts_category_name"),
     )
 
@@ -134,13 +134,13 @@ class Part(db.Model):
     category: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(160))
     compatibility: Mapped[str] = mapped_column(Text, default="")
-    # Changed only by atomic UPDATE … WHERE quantity >= n in services, with a ledger row each.
+    # Changed only by atomic UPDATE … WHERE quantity >= n in spare_parts.py, with a ledger row each.
     quantity: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
 
-class PartMovement(db.Model):
+class SparePartMovement(db.Model):
     """Append-only stock ledger (database triggers refuse UPDATE/DELETE): the sum of deltas
     of a part is its quantity, and each row says where the parts came from or went."""
 
@@ -165,7 +165,7 @@ class PartMovement(db.Model):
     occurred_at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
 
-    part: Mapped[Part] = relationship(lazy="raise_on_sql")
+    part: Mapped[SparePart] = relationship(lazy="raise_on_sql")
     device = relationship(Device, lazy="raise_on_sql")
     actor = relationship("User", lazy="raise_on_sql")
 
@@ -183,8 +183,8 @@ class WorkOrder(db.Model):
     created_at: Mapped[datetime]
 
     technician = relationship("User", foreign_keys=[technician_id], lazy="raise_on_sql")
-    parts_used: Mapped[list[PartMovement]] = relationship(
-        order_by=PartMovement.id, lazy="raise_on_sql", viewonly=True
+    spare_parts_used: Mapped[list[SparePartMovement]] = relationship(
+        order_by=SparePartMovement.id, lazy="raise_on_sql", viewonly=True
     )
 
 

@@ -3,7 +3,7 @@ every scan answers in place, a refused tag does not stop the next, a location la
 the target, and undo reverses the last scan."""
 
 from refurb.devices.models import Device
-from refurb.workshop import services as workshop
+from refurb.workshop import locations as workshop
 from tests.factories import NOW, PASSWORD, make_device, make_user
 
 

@@ -25,11 +25,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from refurb.allocations import services as allocations
+from refurb.demo.workshop import demo_qa_hook
 from refurb.devices import services as devices
 from refurb.extensions import db
 from refurb.training import services as training
 from refurb.weee import services as weee
-from refurb.workshop.services import demo_qa_hook
 from tests.allocations.helpers import WORKSHOP, approved_file, gift_values, loan_values
 from tests.beneficiaries.helpers import set_policy
 from tests.factories import make_collection, make_device, make_donor

@@ -6,8 +6,9 @@ import pytest
 from refurb.accounts.access import ADMIN, STAFF, WORKSHOP
 from refurb.core.lifecycle import State
 from refurb.devices import services as devices
-from refurb.workshop import services
-from refurb.workshop.batch_actions import start_batch
+from refurb.workshop.batch import start_batch
+from refurb.workshop.profiles import ProfileValues, save_profile
+from refurb.workshop.software import record_software
 from tests.access import assert_only, status_for_roles
 from tests.factories import NOW, make_device, make_user
 from tests.workshop.helpers import make_location, make_part, to_repair
@@ -21,10 +22,10 @@ def things(db):
     parts_device = make_device()
     devices.transition(parts_device, State.DIAGNOSIS, actor_id=None, now=NOW)
     devices.transition(parts_device, State.PARTS, actor_id=None, now=NOW)
-    install = services.record_software(device, os_name="windows",
+    install = record_software(device, os_name="windows",
                                        licence_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE",
                                        actor_id=None, now=NOW)
-    profile = services.save_profile(None, services.ProfileValues(name="Accès"), now=NOW)
+    profile = save_profile(None, ProfileValues(name="Accès"), now=NOW)
     owner = make_user("technician")
     batch = start_batch("apply_transition", "repair", role="technician", actor_id=owner.id,
                         now=NOW)

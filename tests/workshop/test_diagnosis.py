@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from refurb.core.errors import DomainError, InvalidInput
 from refurb.devices.models import DeviceEvent
-from refurb.workshop import services
+from refurb.workshop.diagnosis import record_diagnosis, start_diagnosis
 from refurb.workshop.models import Diagnosis
 from tests.factories import NOW, make_device, make_user
 from tests.workshop.helpers import add_drive
@@ -30,7 +30,7 @@ def test_decision_moves_the_device(db, decision, with_drive, target):
     device = make_device("laptop")
     if with_drive:
         add_drive(device, "hdd", 500)
-    diagnosis = services.record_diagnosis(
+    diagnosis = record_diagnosis(
         device, power_on="ok", faults=["battery", "hinge"], fault_notes="Coque fêlée",
         decision=decision, actor_id=tech.id, now=NOW)
     db.session.commit()
@@ -50,8 +50,8 @@ def test_decision_moves_the_device(db, decision, with_drive, target):
 
 def test_a_device_already_in_diagnosis_is_not_moved_twice(db):
     device = make_device()
-    services.start_diagnosis(device, actor_id=None, now=NOW)
-    services.record_diagnosis(device, power_on="no_power", faults=[], fault_notes="",
+    start_diagnosis(device, actor_id=None, now=NOW)
+    record_diagnosis(device, power_on="no_power", faults=[], fault_notes="",
                               decision="dispose", actor_id=None, now=NOW)
     assert [e.to_state for e in transitions(db, device)] == ["received", "diagnosis",
                                                               "to_dispose"]
@@ -67,16 +67,16 @@ def test_bad_values_are_refused_in_french(db, values, message):
     arguments = dict(power_on="ok", faults=[], fault_notes="", decision="reuse")
     arguments.update(values)
     with pytest.raises(InvalidInput, match=message):
-        services.record_diagnosis(device, **arguments, actor_id=None, now=NOW)
+        record_diagnosis(device, **arguments, actor_id=None, now=NOW)
     assert device.state == "received"
 
 
 def test_diagnosis_only_on_arrival(db):
     device = make_device()
-    services.record_diagnosis(device, power_on="ok", faults=[], fault_notes="",
+    record_diagnosis(device, power_on="ok", faults=[], fault_notes="",
                               decision="reuse", actor_id=None, now=NOW)
     with pytest.raises(DomainError, match="réception"):
-        services.record_diagnosis(device, power_on="ok", faults=[], fault_notes="",
+        record_diagnosis(device, power_on="ok", faults=[], fault_notes="",
                                   decision="reuse", actor_id=None, now=NOW)
 
 

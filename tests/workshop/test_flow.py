@@ -4,8 +4,8 @@ workshop's pages, and every step is in its history."""
 from sqlalchemy import select
 
 from refurb.devices.models import DeviceEvent
-from refurb.workshop import services
-from refurb.workshop.models import Part
+from refurb.workshop.models import SparePart
+from refurb.workshop.queries.qa import checklist_for
 from tests.factories import make_device
 from tests.workshop.helpers import make_location
 
@@ -32,7 +32,7 @@ def test_received_to_ready_from_the_keyboard(client, db, login_as):
     # A battery from the parts stock, in a work order.
     client.post("/workshop/parts/new", data={"category": "battery", "name": "Batterie 45 Wh",
                                              "quantity": "2"})
-    battery = db.session.scalar(select(Part).where(Part.name == "Batterie 45 Wh"))
+    battery = db.session.scalar(select(SparePart).where(SparePart.name == "Batterie 45 Wh"))
     response = client.post(f"/workshop/devices/{device.id}/work-order", data={
         "actions": "Batterie remplacée, nettoyage", "minutes": "35",
         "technician_id": str(tech.id), "parts-0-part_id": str(battery.id),
@@ -54,7 +54,7 @@ def test_received_to_ready_from_the_keyboard(client, db, login_as):
     qa_page = client.get(f"/workshop/devices/{device.id}/qa").get_data(as_text=True)
     assert "Santé de la batterie" in qa_page
     form = {"grade": "A", "notes": ""}
-    for row in services.checklist_for("laptop"):
+    for row in checklist_for("laptop"):
         form[f"check_{row.check_id}"] = "88" if row.item.kind == "percent" else "y"
     assert client.post(f"/workshop/devices/{device.id}/qa", data=form).status_code == 302
     assert device.state == "repair" and device.grade == "A"

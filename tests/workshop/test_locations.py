@@ -8,7 +8,8 @@ from refurb.core.errors import DomainError, InvalidInput
 from refurb.core.lifecycle import State
 from refurb.devices import services as devices
 from refurb.devices.models import DeviceEvent
-from refurb.workshop import services
+from refurb.workshop.locations import create_location, move_device, update_location
+from refurb.workshop.queries.locations import get_location_by_code
 from tests.factories import NOW, make_device
 from tests.workshop.helpers import make_location, ready_device
 
@@ -17,15 +18,15 @@ def test_codes_follow_each_other(db):
     first, second = make_location("Étagère A"), make_location("Palette 1", "pallet")
     assert (first.code, second.code) == ("LOC-0001", "LOC-0002")
     with pytest.raises(InvalidInput):
-        services.create_location(" ", "shelf", now=NOW)
+        create_location(" ", "shelf", now=NOW)
     with pytest.raises(InvalidInput):
-        services.create_location("Bac", "drawer", now=NOW)
+        create_location("Bac", "drawer", now=NOW)
 
 
 @pytest.mark.parametrize("typed", ["LOC-0001", "loc-0001", " LOC0001\r\n", "LOC-1"])
 def test_scanned_code_is_found_however_typed(db, typed):
     location = make_location()
-    assert services.get_location_by_code(typed) == location
+    assert get_location_by_code(typed) == location
 
 
 def test_scan_box_opens_the_location(client, db, login_as):
@@ -42,18 +43,18 @@ def test_scan_box_opens_the_location(client, db, login_as):
 def test_move_writes_an_event_and_refuses_nonsense(db):
     shelf, pallet = make_location("Étagère A"), make_location("Palette", "pallet")
     device = make_device()
-    services.move_device(device, shelf, actor_id=None, now=NOW)
-    services.move_device(device, pallet, actor_id=None, now=NOW)
+    move_device(device, shelf, actor_id=None, now=NOW)
+    move_device(device, pallet, actor_id=None, now=NOW)
     with pytest.raises(DomainError, match="déjà à LOC-0002"):
-        services.move_device(device, pallet, actor_id=None, now=NOW)
+        move_device(device, pallet, actor_id=None, now=NOW)
     moves = db.session.scalars(select(DeviceEvent).where(
         DeviceEvent.device_id == device.id, DeviceEvent.kind == "location_changed")
         .order_by(DeviceEvent.id))
     assert [(e.details.get("from_location"), e.details["to_location"]) for e in moves] == [
         (None, "LOC-0001"), ("LOC-0001", "LOC-0002")]
-    services.update_location(shelf, "Étagère A", "shelf", "", active=False)
+    update_location(shelf, "Étagère A", "shelf", "", active=False)
     with pytest.raises(DomainError, match="n'est plus utilisé"):
-        services.move_device(device, shelf, actor_id=None, now=NOW)
+        move_device(device, shelf, actor_id=None, now=NOW)
 
 
 def test_move_from_the_device_page_by_scanning_the_shelf(client, db, login_as):
@@ -73,9 +74,9 @@ def test_location_pages_and_label(client, db, login_as):
     login_as("technician")
     response = client.post("/workshop/locations/new", data={"name": "Bac RAM", "kind": "bin"})
     assert response.status_code == 302
-    location = services.get_location_by_code("LOC-0001")
+    location = get_location_by_code("LOC-0001")
     device = make_device()
-    services.move_device(device, location, actor_id=None, now=NOW)
+    move_device(device, location, actor_id=None, now=NOW)
     db.session.commit()
     page = client.get(f"/workshop/locations/{location.id}").get_data(as_text=True)
     assert device.asset_tag in page and "Bac RAM" in page

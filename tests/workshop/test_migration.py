@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from refurb.workshop import services
 from refurb.workshop.models import BuildProfile, QACheck
+from refurb.workshop.qa import create_check, seed_default_checklist
 from tests.factories import make_device
 
 
@@ -32,9 +32,9 @@ def test_location_must_exist(db, engine_name):
 
 def test_defaults_are_seeded(db):
     # The migration seeded every default check (restored on PostgreSQL after each reset).
-    assert services.seed_default_checklist() == 0
+    assert seed_default_checklist() == 0
     assert db.session.scalar(select(QACheck).where(QACheck.code == "battery")).minimum == 60
     profile = db.session.scalar(select(BuildProfile).where(BuildProfile.name == "Pack famille"))
     assert profile.min_ram_mib == 4096 and set(profile.storage_kinds) == {"nvme", "ssd"}
     # Explicit ids in the seed must not collide with the next rows.
-    services.create_check("Lecteur DVD", "pass_fail")
+    create_check("Lecteur DVD", "pass_fail")

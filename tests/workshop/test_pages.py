@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from refurb.core.lifecycle import State
 from refurb.devices import services as devices
-from refurb.workshop import services
-from refurb.workshop.models import BuildProfile, Part
+from refurb.extension_points import device_panels
+from refurb.workshop.models import BuildProfile, SparePart
+from refurb.workshop.software import record_software
 from tests.factories import NOW, make_device, make_user
 from tests.workshop.helpers import make_part, pack_famille, pass_qa, to_repair
 
@@ -32,7 +33,7 @@ def test_work_order_refusals(client, db, login_as):
     assert "Changement ventilateur" in html
     unknown = client.post(url, data={**base, "parts-0-part_id": "999"})
     assert unknown.status_code == 400 and "Pièce inconnue" in unknown.get_data(as_text=True)
-    assert db.session.get(Part, part.id).quantity == 1
+    assert db.session.get(SparePart, part.id).quantity == 1
 
 
 def test_part_pages(client, db, login_as):
@@ -42,7 +43,7 @@ def test_part_pages(client, db, login_as):
     duplicate = client.post("/workshop/parts/new", data={"category": "ram", "name": "DDR4 8 Go",
                                                          "compatibility": "SO-DIMM"})
     assert duplicate.status_code == 400 and "existe déjà" in duplicate.get_data(as_text=True)
-    part = db.session.scalar(select(Part).where(Part.name == "DDR4 8 Go"))
+    part = db.session.scalar(select(SparePart).where(SparePart.name == "DDR4 8 Go"))
     refused = client.post(f"/workshop/parts/{part.id}", data={
         "kind": "adjust", "quantity": "-9", "note": "Comptage annuel"})
     assert refused.status_code == 400
@@ -68,7 +69,7 @@ def test_harvest_page(client, db, login_as):
     assert client.post(url, data={"part_id": str(part.id), "quantity": "1",
                                   "note": "dalle intacte"}).status_code == 302
     assert "Écran 14 pouces × 1" in client.get(url).get_data(as_text=True)
-    assert db.session.get(Part, part.id).quantity == 1
+    assert db.session.get(SparePart, part.id).quantity == 1
 
 
 def test_profile_admin(client, db, login_as):
@@ -108,15 +109,19 @@ def test_qa_page_form(client, db, login_as):
 def test_panel_renders_inside_the_device_page(app, db):
     tech = make_user("technician")
     device = to_repair(make_device("laptop", ram_mib=8192))
-    services.record_software(device, os_name="linux_mint", office="LibreOffice", actor_id=None,
+    record_software(device, os_name="linux_mint", office="LibreOffice", actor_id=None,
                              now=NOW)
     pass_qa(device, grade="B")
     pack_famille()
     db.session.commit()
     with app.test_request_context(f"/devices/{device.id}"):
         login_user(tech)
-        html = render_template_string(
-            '{% include "workshop/_device_panel.html" ignore missing %}', device=device)
+        # The device page's slots: the workshop's template with the data built for its reader.
+        slots = dict(device_panels.render_data(device))
+        html = render_template_string("{% include template %}", device=device,
+                                      template="workshop/_device_panel.html",
+                                      panel=slots["workshop/_device_panel.html"])
+    assert "Ranger à" in html  # a technician may shelve it from here
     assert "Atelier" in html and "B — traces d" in html
     assert "Pack famille" in html and "Stockage : SSD d&#39;au moins 120 Go requis" in html
     assert "Contrôles obligatoires validés" in html

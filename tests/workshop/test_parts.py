@@ -10,8 +10,9 @@ from refurb.core.lifecycle import State
 from refurb.devices import services as devices
 from refurb.devices.models import DeviceEvent
 from refurb.extensions import db as _db
-from refurb.workshop import services
-from refurb.workshop.models import Part, PartMovement
+from refurb.workshop.models import SparePart, SparePartMovement
+from refurb.workshop.spare_parts import adjust_stock, harvest_spare_part, receive_spare_parts
+from refurb.workshop.work_orders import SparePartUse, record_work_order
 from tests.factories import NOW, make_device, make_user
 from tests.threads import run_in_threads
 from tests.workshop.helpers import make_part, to_repair
@@ -19,7 +20,8 @@ from tests.workshop.helpers import make_part, to_repair
 
 def ledger(db, part):
     return list(db.session.scalars(
-        select(PartMovement).where(PartMovement.part_id == part.id).order_by(PartMovement.id)))
+        select(SparePartMovement).where(SparePartMovement.part_id == part.id)
+        .order_by(SparePartMovement.id)))
 
 
 def parts_device():
@@ -41,7 +43,7 @@ def test_harvest_raises_stock_and_links_the_source(db):
     tech = make_user("technician")
     part = make_part("Batterie Latitude E7450", "battery")
     donor = parts_device()
-    movement = services.harvest_part(donor, part, 2, "60 % de santé", actor_id=tech.id, now=NOW)
+    movement = harvest_spare_part(donor, part, 2, "60 % de santé", actor_id=tech.id, now=NOW)
     db.session.commit()
     assert part.quantity == 2
     assert (movement.kind, movement.delta, movement.device_id, movement.quantity_after) == (
@@ -56,13 +58,13 @@ def test_harvest_only_from_a_device_sent_to_parts(db):
     part = make_part()
     device = to_repair(make_device())
     with pytest.raises(DomainError, match="Pièces détachées"):
-        services.harvest_part(device, part, 1, actor_id=None, now=NOW)
+        harvest_spare_part(device, part, 1, actor_id=None, now=NOW)
 
 
 def test_a_drive_is_never_harvested_into_anonymous_stock(db):
     part = make_part("SSD 240 Go", "drive")
     with pytest.raises(DomainError, match="effacement"):
-        services.harvest_part(parts_device(), part, 1, actor_id=None, now=NOW)
+        harvest_spare_part(parts_device(), part, 1, actor_id=None, now=NOW)
 
 
 def test_work_order_uses_parts_and_refuses_below_zero(db):
@@ -70,10 +72,10 @@ def test_work_order_uses_parts_and_refuses_below_zero(db):
     ram = make_part("DDR3 4 Go", quantity=3)
     battery = make_part("Batterie", "battery", quantity=1)
     device = to_repair(make_device(ram_mib=2048))
-    order = services.record_work_order(
+    order = record_work_order(
         device, actions="Ajout RAM, batterie neuve", minutes=25, technician_id=tech.id,
-        parts=[services.PartUse(ram.id, 1), services.PartUse(battery.id, 1),
-               services.PartUse(ram.id, 1)],
+        parts=[SparePartUse(ram.id, 1), SparePartUse(battery.id, 1),
+               SparePartUse(ram.id, 1)],
         ram_mib_after=6144, actor_id=tech.id, now=NOW)
     db.session.commit()
     assert (ram.quantity, battery.quantity) == (1, 0)
@@ -82,9 +84,8 @@ def test_work_order_uses_parts_and_refuses_below_zero(db):
     assert (used.kind, used.delta, used.work_order_id, used.device_id) == (
         "use", -2, order.id, device.id)
     with pytest.raises(DomainError, match=r"Stock insuffisant : Batterie \(0 en stock, 1"):
-        services.record_work_order(device, actions="Encore une", minutes=5, technician_id=None,
-                                   parts=[services.PartUse(battery.id, 1)], actor_id=None,
-                                   now=NOW)
+        record_work_order(device, actions="Encore une", minutes=5, technician_id=None,
+                          parts=[SparePartUse(battery.id, 1)], actor_id=None, now=NOW)
     db.session.rollback()
     db.session.refresh(battery)
     assert battery.quantity == 0
@@ -94,15 +95,15 @@ def test_work_order_uses_parts_and_refuses_below_zero(db):
 
 def test_receive_and_adjust(db):
     part = make_part("Chargeur Dell 65 W", "charger")
-    services.receive_parts(part, 10, "Don Emmaüs", actor_id=None, now=NOW)
-    services.adjust_stock(part, -3, "Inventaire du 1er mars", actor_id=None, now=NOW)
+    receive_spare_parts(part, 10, "Don Emmaüs", actor_id=None, now=NOW)
+    adjust_stock(part, -3, "Inventaire du 1er mars", actor_id=None, now=NOW)
     assert part.quantity == 7
     with pytest.raises(DomainError, match="Stock insuffisant"):
-        services.adjust_stock(part, -8, "Erreur", actor_id=None, now=NOW)
+        adjust_stock(part, -8, "Erreur", actor_id=None, now=NOW)
     with pytest.raises(InvalidInput, match="raison"):
-        services.adjust_stock(part, -1, " ", actor_id=None, now=NOW)
+        adjust_stock(part, -1, " ", actor_id=None, now=NOW)
     with pytest.raises(InvalidInput):
-        services.receive_parts(part, 0, actor_id=None, now=NOW)
+        receive_spare_parts(part, 0, actor_id=None, now=NOW)
     assert_ledger_explains(db, part)
 
 
@@ -135,17 +136,17 @@ def test_concurrent_uses_never_take_more_than_the_stock(app, db):
         from refurb.devices.models import Device
 
         device = _db.session.get(Device, targets[index])
-        return services.record_work_order(
+        return record_work_order(
             device, actions="Ajout RAM", minutes=5, technician_id=None,
-            parts=[services.PartUse(part_id, 1)], actor_id=None, now=NOW).id
+            parts=[SparePartUse(part_id, 1)], actor_id=None, now=NOW).id
 
     results, errors = run_in_threads(app, 8, work)
     assert len(results) == 5
     assert len(errors) == 3 and all("Stock insuffisant" in e.message for e in errors)
-    part = db.session.get(Part, part_id)
+    part = db.session.get(SparePart, part_id)
     assert part.quantity == 0
-    total = db.session.scalar(select(func.sum(PartMovement.delta))
-                              .where(PartMovement.part_id == part_id))
+    total = db.session.scalar(select(func.sum(SparePartMovement.delta))
+                              .where(SparePartMovement.part_id == part_id))
     assert total == 0
     afters = sorted(m.quantity_after for m in ledger(db, part) if m.kind == "use")
     assert afters == [0, 1, 2, 3, 4]  # each unit taken once, in some order

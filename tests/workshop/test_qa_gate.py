@@ -8,14 +8,15 @@ from refurb.core.errors import IllegalTransition, InvalidInput
 from refurb.core.lifecycle import State
 from refurb.devices import services as devices
 from refurb.devices.models import DeviceEvent
-from refurb.workshop import services
 from refurb.workshop.models import QACheck
+from refurb.workshop.qa import CheckSettings, record_qa, save_checklist
+from refurb.workshop.queries.qa import checklist_for, current_qa_run
 from tests.factories import NOW, make_device, make_user
 from tests.workshop.helpers import pass_qa, to_repair
 
 
 def checks_by_code(device_type):
-    return {row.item.code: row for row in services.checklist_for(device_type)}
+    return {row.item.code: row for row in checklist_for(device_type)}
 
 
 def test_missing_mandatory_check_blocks_ready_and_is_named(db):
@@ -33,7 +34,7 @@ def test_one_failed_check_still_blocks(db):
     results = {row.check_id: (True, 90) for row in rows.values()}
     results[rows["touchpad"].check_id] = (False, None)
     results[rows["battery"].check_id] = (False, 45)
-    outcome = services.record_qa(device, results=results, grade="B", actor_id=None, now=NOW)
+    outcome = record_qa(device, results=results, grade="B", actor_id=None, now=NOW)
     assert outcome.missing == ("Pavé tactile", "Santé de la batterie : 45 % (minimum 60 %)")
     with pytest.raises(IllegalTransition) as refused:
         devices.transition(device, State.READY, actor_id=None, now=NOW)
@@ -45,7 +46,7 @@ def test_passing_every_mandatory_check_allows_ready_and_records_the_grade(db):
     device = to_repair(make_device("laptop"))
     rows = checks_by_code("laptop")
     results = {row.check_id: (True, 75) for code, row in rows.items() if code != "webcam"}
-    outcome = services.record_qa(device, results=results, grade="B", mark_ready=True,
+    outcome = record_qa(device, results=results, grade="B", mark_ready=True,
                                  actor_id=tech.id, now=NOW)
     assert outcome.missing == () and outcome.ready_refused == ()
     assert device.state == "ready" and device.grade == "B"
@@ -56,11 +57,11 @@ def test_passing_every_mandatory_check_allows_ready_and_records_the_grade(db):
 
 def test_mark_ready_refused_keeps_the_results(db):
     device = to_repair(make_device("desktop"))
-    outcome = services.record_qa(device, results={}, grade=None, mark_ready=True,
+    outcome = record_qa(device, results={}, grade=None, mark_ready=True,
                                  actor_id=None, now=NOW)
     assert device.state == "repair"
     assert any("Démarrage" in r for r in outcome.ready_refused)
-    assert services.current_qa_run(device).id == outcome.run.id
+    assert current_qa_run(device).id == outcome.run.id
 
 
 def test_types_without_mandatory_checks_are_not_blocked(db):
@@ -76,7 +77,7 @@ def test_a_returned_machine_is_checked_again(db):
     later = NOW.replace(day=20)
     for target in ("allocated", "returned", "diagnosis", "repair"):
         devices.transition(device, target, actor_id=None, now=later)
-    assert services.current_qa_run(device) is None
+    assert current_qa_run(device) is None
     with pytest.raises(IllegalTransition, match="refusé"):
         devices.transition(device, State.READY, actor_id=None, now=later)
 
@@ -85,14 +86,14 @@ def test_admin_changes_make_a_check_mandatory(db):
     device = to_repair(make_device("desktop"))
     pass_qa(device)
     webcam = db.session.scalar(select(QACheck).where(QACheck.code == "webcam"))
-    settings = {webcam.id: services.CheckSettings(name="Webcam", minimum=None, active=True,
+    settings = {webcam.id: CheckSettings(name="Webcam", minimum=None, active=True,
                                                   rules={"desktop": "mandatory"})}
-    services.save_checklist(settings)
+    save_checklist(settings)
     with pytest.raises(IllegalTransition, match="refusé") as refused:
         devices.transition(device, State.READY, actor_id=None, now=NOW)
     assert any("Webcam" in r for r in refused.value.reasons)
     # Retired, it no longer blocks; its rule stays for the history.
-    services.save_checklist({webcam.id: services.CheckSettings(
+    save_checklist({webcam.id: CheckSettings(
         name="Webcam", minimum=None, active=False, rules={"desktop": "mandatory"})})
     devices.transition(device, State.READY, actor_id=None, now=NOW)
 
@@ -100,10 +101,10 @@ def test_admin_changes_make_a_check_mandatory(db):
 def test_bad_grade_and_bad_percentage_are_refused(db):
     device = to_repair(make_device("laptop"))
     with pytest.raises(InvalidInput, match="Grade"):
-        services.record_qa(device, results={}, grade="Z", actor_id=None, now=NOW)
+        record_qa(device, results={}, grade="Z", actor_id=None, now=NOW)
     battery = checks_by_code("laptop")["battery"].check_id
     with pytest.raises(InvalidInput, match="pourcentage"):
-        services.record_qa(device, results={battery: (False, 150)}, grade=None, actor_id=None,
+        record_qa(device, results={battery: (False, 150)}, grade=None, actor_id=None,
                            now=NOW)
 
 
@@ -119,10 +120,10 @@ def test_new_check_and_grid_through_the_admin_page(client, db, login_as):
             f"rule-{check.id}-desktop": "optional"}
     assert client.post("/workshop/qa/checklist", data=data).status_code == 302
     db.session.expire_all()
-    laptop = {r.item.code: r.item for r in services.checklist_for("laptop")}
+    laptop = {r.item.code: r.item for r in checklist_for("laptop")}
     assert laptop["lecteur_de_cartes_sd"].mandatory and laptop["lecteur_de_cartes_sd"].name == (
         "Lecteur SD")
-    assert not {r.item.code: r.item for r in services.checklist_for("desktop")}[
+    assert not {r.item.code: r.item for r in checklist_for("desktop")}[
         "lecteur_de_cartes_sd"].mandatory
     battery = db.session.scalar(select(QACheck).where(QACheck.code == "battery"))
     refused = client.post("/workshop/qa/checklist", data={

@@ -2,7 +2,11 @@
 
 import pytest
 
-from refurb.workshop import services
+from refurb.workshop.locations import move_device
+from refurb.workshop.profiles import ProfileValues, save_profile
+from refurb.workshop.qa import CheckSettings, create_check, save_checklist
+from refurb.workshop.spare_parts import receive_spare_parts
+from refurb.workshop.work_orders import SparePartUse, record_work_order
 from tests.factories import NOW, make_device
 from tests.querycount import count_queries
 from tests.workshop.helpers import make_location, make_part, ready_device, to_repair
@@ -42,7 +46,7 @@ def test_stock(client, db, tech):
 
 
 def test_stock_filtered_by_profile(client, db, tech):
-    profile = services.save_profile(None, services.ProfileValues(
+    profile = save_profile(None, ProfileValues(
         name="Test", min_ram_mib=1024, storage_kinds=("ssd",), os_names=("linux_mint",),
         software=("LibreOffice",)), now=NOW)
     same_count(client, db, lambda: f"/workshop/stock?profile={profile.id}",
@@ -64,10 +68,10 @@ def test_part_ledger(client, db, tech):
     def add(n):
         for _ in range(n):
             device = make_device()
-            services.receive_parts(part, 1, actor_id=tech.id, now=NOW)
-            services.record_work_order(to_repair(device), actions="Batterie", minutes=5,
+            receive_spare_parts(part, 1, actor_id=tech.id, now=NOW)
+            record_work_order(to_repair(device), actions="Batterie", minutes=5,
                                        technician_id=tech.id,
-                                       parts=[services.PartUse(part.id, 1)],
+                                       parts=[SparePartUse(part.id, 1)],
                                        actor_id=tech.id, now=NOW)
     same_count(client, db, lambda: f"/workshop/parts/{part.id}", add)
 
@@ -76,7 +80,7 @@ def test_locations(client, db, tech):
     def add(n):
         for i in range(n):
             location = make_location(f"Étagère {i}")
-            services.move_device(make_device(), location, actor_id=None, now=NOW)
+            move_device(make_device(), location, actor_id=None, now=NOW)
     same_count(client, db, lambda: "/workshop/locations", add)
 
 
@@ -89,7 +93,7 @@ def test_location_page(client, db, tech):
 def test_profiles(client, db, tech):
     def add(n):
         for _ in range(n):
-            services.save_profile(None, services.ProfileValues(name=f"Profil {add.count}"),
+            save_profile(None, ProfileValues(name=f"Profil {add.count}"),
                                   now=NOW)
             add.count += 1
     add.count = 0
@@ -114,9 +118,9 @@ def test_device_workshop_page(client, db, tech):
 
     def add(n):
         for _ in range(n):
-            services.record_work_order(device, actions="Nettoyage", minutes=10,
+            record_work_order(device, actions="Nettoyage", minutes=10,
                                        technician_id=tech.id,
-                                       parts=[services.PartUse(part.id, 1)],
+                                       parts=[SparePartUse(part.id, 1)],
                                        actor_id=tech.id, now=NOW)
     same_count(client, db, lambda: f"/workshop/devices/{device.id}", add)
 
@@ -126,8 +130,8 @@ def test_checklist_admin(client, db, login_as):
 
     def add(n):
         for i in range(n):
-            check = services.create_check(f"Contrôle {add.count} {i}", "pass_fail")
-            services.save_checklist({check.id: services.CheckSettings(
+            check = create_check(f"Contrôle {add.count} {i}", "pass_fail")
+            save_checklist({check.id: CheckSettings(
                 name=check.name, minimum=None, active=True, rules={"laptop": "mandatory"})})
         add.count += 1
     add.count = 0

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from refurb.core.errors import InvalidInput
 from refurb.devices.models import DeviceEvent
-from refurb.workshop import services
+from refurb.workshop.software import record_software
 from tests.access import status_for_roles
 from tests.factories import NOW, make_device
 from tests.workshop.helpers import ready_device, to_repair
@@ -21,7 +21,7 @@ def events(db, device, kind):
 
 def windows_device(db):
     device = to_repair(make_device("laptop"))
-    install = services.record_software(device, os_name="windows", os_version="10 Pro",
+    install = record_software(device, os_name="windows", os_version="10 Pro",
                                        office="LibreOffice", other_software="Firefox; VLC",
                                        licence_key=KEY.replace("-", "").lower(), actor_id=None,
                                        now=NOW)
@@ -31,7 +31,7 @@ def windows_device(db):
 
 def test_free_software_record_and_its_event(db):
     device = to_repair(make_device("desktop"))
-    install = services.record_software(device, os_name="linux_mint", os_version="22.1",
+    install = record_software(device, os_name="linux_mint", os_version="22.1",
                                        office="LibreOffice", other_software="Firefox, GIMP",
                                        actor_id=None, now=NOW)
     assert install.software == ["LibreOffice", "Firefox", "GIMP"]
@@ -44,9 +44,9 @@ def test_free_software_record_and_its_event(db):
 def test_windows_needs_a_well_formed_key(db):
     device = to_repair(make_device())
     with pytest.raises(InvalidInput, match="clé de licence"):
-        services.record_software(device, os_name="windows", actor_id=None, now=NOW)
+        record_software(device, os_name="windows", actor_id=None, now=NOW)
     with pytest.raises(InvalidInput, match="25 caractères"):
-        services.record_software(device, os_name="windows", licence_key="1234",
+        record_software(device, os_name="windows", licence_key="1234",
                                  actor_id=None, now=NOW)
 
 

@@ -4,7 +4,11 @@ state, pagination; the profile filter in SQL agrees with the pure matching rules
 import pytest
 
 from refurb.core.profiles import match_profile
-from refurb.workshop import queries, services
+from refurb.devices.models import Device
+from refurb.workshop.profiles import ProfileValues, save_profile
+from refurb.workshop.queries.profiles import machine_facts, to_core_profile
+from refurb.workshop.queries.software import latest_software
+from refurb.workshop.queries.stock import StockFilters, counts_by_type_and_state, stock_query
 from tests.factories import NOW, make_device
 from tests.workshop.helpers import make_location, pack_famille, ready_device, to_repair
 
@@ -70,28 +74,28 @@ def test_profile_filter(client, login_as, stock, profile):
 
 
 @pytest.mark.parametrize("values", [
-    services.ProfileValues(name="8 Go", min_ram_mib=8192),
-    services.ProfileValues(name="Portable libre", device_types=("laptop",),
+    ProfileValues(name="8 Go", min_ram_mib=8192),
+    ProfileValues(name="Portable libre", device_types=("laptop",),
                            os_names=("linux_mint", "debian")),
-    services.ProfileValues(name="Gros disque", min_storage_gb=900),
-    services.ProfileValues(name="SSD", storage_kinds=("ssd",)),
-    services.ProfileValues(name="Bureautique", software=("libreoffice",)),
-    services.ProfileValues(name="Windows + Office", os_names=("windows",),
+    ProfileValues(name="Gros disque", min_storage_gb=900),
+    ProfileValues(name="SSD", storage_kinds=("ssd",)),
+    ProfileValues(name="Bureautique", software=("libreoffice",)),
+    ProfileValues(name="Windows + Office", os_names=("windows",),
                            software=("LibreOffice",)),
 ])
 def test_sql_filter_agrees_with_the_pure_rules(db, stock, values):
-    profile = services.save_profile(None, values, now=NOW)
+    profile = save_profile(None, values, now=NOW)
     listed_ids = set(db.session.scalars(
-        queries.stock_query(queries.StockFilters(state="", profile_id=profile.id))
-        .with_only_columns(queries.Device.id)))
-    core = services.to_core_profile(profile)
+        stock_query(StockFilters(state="", profile_id=profile.id))
+        .with_only_columns(Device.id)))
+    core = to_core_profile(profile)
     for device in stock.values():
-        facts = services.machine_facts(device, services.latest_software(device.id))
+        facts = machine_facts(device, latest_software(device.id))
         assert (device.id in listed_ids) is match_profile(core, facts).matches, device.asset_tag
 
 
 def test_counts_per_type_and_state(db, stock):
-    counts = queries.counts_by_type_and_state()
+    counts = counts_by_type_and_state()
     assert counts["laptop"] == {"ready": 5, "repair": 1}
     assert counts["desktop"] == {"ready": 1} and counts["monitor"] == {"ready": 1}
 

@@ -70,6 +70,16 @@ def test_move_from_the_device_page_by_scanning_the_shelf(client, db, login_as):
     assert "Emplacement inconnu" in refused.get_data(as_text=True)
 
 
+def test_a_refusal_reaches_an_english_reader_in_english(client, db, login_as):
+    login_as("technician")
+    device = make_device()
+    db.session.commit()
+    client.post("/account/language", data={"locale": "en"})
+    refused = client.post(f"/workshop/devices/{device.id}/location", data={"location": "LOC-9"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Unknown location: LOC-9" in refused and "Emplacement inconnu" not in refused
+
+
 def test_location_pages_and_label(client, db, login_as):
     login_as("technician")
     response = client.post("/workshop/locations/new", data={"name": "Bac RAM", "kind": "bin"})

@@ -49,7 +49,7 @@ def add_drive(device, kind: str = "ssd", gb: int = 240):
 def pass_qa(device, *, grade: str = "A", actor_id=None, now=NOW, mark_ready: bool = False):
     results = {row.check_id: (True, 90) for row in checklist_for(device.device_type)}
     return record_qa(device, results=results, grade=grade, mark_ready=mark_ready,
-                              actor_id=actor_id, now=now)
+                     actor_id=actor_id, now=now)
 
 
 def to_repair(device, actor_id=None):
@@ -66,8 +66,8 @@ def ready_device(device_type: str = "laptop", *, ram_mib: int | None = 8192,
     device = to_repair(make_device(device_type, ram_mib=ram_mib, **kwargs))
     if os_name:
         record_software(device, os_name=os_name, office=software,
-                                 licence_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"
-                                 if os_name == "windows" else None, actor_id=None, now=NOW)
+                        licence_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"
+                        if os_name == "windows" else None, actor_id=None, now=NOW)
     pass_qa(device, grade=grade)
     devices.transition(device, State.READY, actor_id=None, now=NOW)
     for kind, gb in drives:

@@ -23,8 +23,8 @@ def things(db):
     devices.transition(parts_device, State.DIAGNOSIS, actor_id=None, now=NOW)
     devices.transition(parts_device, State.PARTS, actor_id=None, now=NOW)
     install = record_software(device, os_name="windows",
-                                       licence_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE",
-                                       actor_id=None, now=NOW)
+                              licence_key="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE",
+                              actor_id=None, now=NOW)
     profile = save_profile(None, ProfileValues(name="Accès"), now=NOW)
     owner = make_user("technician")
     batch = start_batch("apply_transition", "repair", role="technician", actor_id=owner.id,

@@ -52,7 +52,7 @@ def test_a_device_already_in_diagnosis_is_not_moved_twice(db):
     device = make_device()
     start_diagnosis(device, actor_id=None, now=NOW)
     record_diagnosis(device, power_on="no_power", faults=[], fault_notes="",
-                              decision="dispose", actor_id=None, now=NOW)
+                     decision="dispose", actor_id=None, now=NOW)
     assert [e.to_state for e in transitions(db, device)] == ["received", "diagnosis",
                                                               "to_dispose"]
 
@@ -74,10 +74,10 @@ def test_bad_values_are_refused_in_french(db, values, message):
 def test_diagnosis_only_on_arrival(db):
     device = make_device()
     record_diagnosis(device, power_on="ok", faults=[], fault_notes="",
-                              decision="reuse", actor_id=None, now=NOW)
+                     decision="reuse", actor_id=None, now=NOW)
     with pytest.raises(DomainError, match="réception"):
         record_diagnosis(device, power_on="ok", faults=[], fault_notes="",
-                                  decision="reuse", actor_id=None, now=NOW)
+                         decision="reuse", actor_id=None, now=NOW)
 
 
 def test_diagnosis_form_keeps_typed_values_when_refused(client, db, login_as):

@@ -110,7 +110,7 @@ def test_panel_renders_inside_the_device_page(app, db):
     tech = make_user("technician")
     device = to_repair(make_device("laptop", ram_mib=8192))
     record_software(device, os_name="linux_mint", office="LibreOffice", actor_id=None,
-                             now=NOW)
+                    now=NOW)
     pass_qa(device, grade="B")
     pack_famille()
     db.session.commit()

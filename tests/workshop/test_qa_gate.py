@@ -47,7 +47,7 @@ def test_passing_every_mandatory_check_allows_ready_and_records_the_grade(db):
     rows = checks_by_code("laptop")
     results = {row.check_id: (True, 75) for code, row in rows.items() if code != "webcam"}
     outcome = record_qa(device, results=results, grade="B", mark_ready=True,
-                                 actor_id=tech.id, now=NOW)
+                        actor_id=tech.id, now=NOW)
     assert outcome.missing == () and outcome.ready_refused == ()
     assert device.state == "ready" and device.grade == "B"
     kinds = [e.kind for e in db.session.scalars(
@@ -58,7 +58,7 @@ def test_passing_every_mandatory_check_allows_ready_and_records_the_grade(db):
 def test_mark_ready_refused_keeps_the_results(db):
     device = to_repair(make_device("desktop"))
     outcome = record_qa(device, results={}, grade=None, mark_ready=True,
-                                 actor_id=None, now=NOW)
+                        actor_id=None, now=NOW)
     assert device.state == "repair"
     assert any("Démarrage" in r for r in outcome.ready_refused)
     assert current_qa_run(device).id == outcome.run.id
@@ -87,7 +87,7 @@ def test_admin_changes_make_a_check_mandatory(db):
     pass_qa(device)
     webcam = db.session.scalar(select(QACheck).where(QACheck.code == "webcam"))
     settings = {webcam.id: CheckSettings(name="Webcam", minimum=None, active=True,
-                                                  rules={"desktop": "mandatory"})}
+                                         rules={"desktop": "mandatory"})}
     save_checklist(settings)
     with pytest.raises(IllegalTransition, match="refusé") as refused:
         devices.transition(device, State.READY, actor_id=None, now=NOW)
@@ -105,7 +105,7 @@ def test_bad_grade_and_bad_percentage_are_refused(db):
     battery = checks_by_code("laptop")["battery"].check_id
     with pytest.raises(InvalidInput, match="pourcentage"):
         record_qa(device, results={battery: (False, 150)}, grade=None, actor_id=None,
-                           now=NOW)
+                  now=NOW)
 
 
 def test_new_check_and_grid_through_the_admin_page(client, db, login_as):

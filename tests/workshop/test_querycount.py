@@ -70,9 +70,9 @@ def test_part_ledger(client, db, tech):
             device = make_device()
             receive_spare_parts(part, 1, actor_id=tech.id, now=NOW)
             record_work_order(to_repair(device), actions="Batterie", minutes=5,
-                                       technician_id=tech.id,
-                                       parts=[SparePartUse(part.id, 1)],
-                                       actor_id=tech.id, now=NOW)
+                              technician_id=tech.id,
+                              parts=[SparePartUse(part.id, 1)],
+                              actor_id=tech.id, now=NOW)
     same_count(client, db, lambda: f"/workshop/parts/{part.id}", add)
 
 
@@ -94,7 +94,7 @@ def test_profiles(client, db, tech):
     def add(n):
         for _ in range(n):
             save_profile(None, ProfileValues(name=f"Profil {add.count}"),
-                                  now=NOW)
+                         now=NOW)
             add.count += 1
     add.count = 0
     same_count(client, db, lambda: "/workshop/profiles", add)
@@ -119,9 +119,9 @@ def test_device_workshop_page(client, db, tech):
     def add(n):
         for _ in range(n):
             record_work_order(device, actions="Nettoyage", minutes=10,
-                                       technician_id=tech.id,
-                                       parts=[SparePartUse(part.id, 1)],
-                                       actor_id=tech.id, now=NOW)
+                              technician_id=tech.id,
+                              parts=[SparePartUse(part.id, 1)],
+                              actor_id=tech.id, now=NOW)
     same_count(client, db, lambda: f"/workshop/devices/{device.id}", add)
 
 

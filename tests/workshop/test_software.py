@@ -22,9 +22,9 @@ def events(db, device, kind):
 def windows_device(db):
     device = to_repair(make_device("laptop"))
     install = record_software(device, os_name="windows", os_version="10 Pro",
-                                       office="LibreOffice", other_software="Firefox; VLC",
-                                       licence_key=KEY.replace("-", "").lower(), actor_id=None,
-                                       now=NOW)
+                              office="LibreOffice", other_software="Firefox; VLC",
+                              licence_key=KEY.replace("-", "").lower(), actor_id=None,
+                              now=NOW)
     db.session.commit()
     return device, install
 
@@ -32,8 +32,8 @@ def windows_device(db):
 def test_free_software_record_and_its_event(db):
     device = to_repair(make_device("desktop"))
     install = record_software(device, os_name="linux_mint", os_version="22.1",
-                                       office="LibreOffice", other_software="Firefox, GIMP",
-                                       actor_id=None, now=NOW)
+                              office="LibreOffice", other_software="Firefox, GIMP",
+                              actor_id=None, now=NOW)
     assert install.software == ["LibreOffice", "Firefox", "GIMP"]
     assert install.software_keys == "|libreoffice|firefox|gimp|"
     [event] = events(db, device, "software_installed")
@@ -47,7 +47,7 @@ def test_windows_needs_a_well_formed_key(db):
         record_software(device, os_name="windows", actor_id=None, now=NOW)
     with pytest.raises(InvalidInput, match="25 caractères"):
         record_software(device, os_name="windows", licence_key="1234",
-                                 actor_id=None, now=NOW)
+                        actor_id=None, now=NOW)
 
 
 def test_key_is_normalised_masked_and_never_in_history(db):

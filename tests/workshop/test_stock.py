@@ -76,12 +76,12 @@ def test_profile_filter(client, login_as, stock, profile):
 @pytest.mark.parametrize("values", [
     ProfileValues(name="8 Go", min_ram_mib=8192),
     ProfileValues(name="Portable libre", device_types=("laptop",),
-                           os_names=("linux_mint", "debian")),
+                  os_names=("linux_mint", "debian")),
     ProfileValues(name="Gros disque", min_storage_gb=900),
     ProfileValues(name="SSD", storage_kinds=("ssd",)),
     ProfileValues(name="Bureautique", software=("libreoffice",)),
     ProfileValues(name="Windows + Office", os_names=("windows",),
-                           software=("LibreOffice",)),
+                  software=("LibreOffice",)),
 ])
 def test_sql_filter_agrees_with_the_pure_rules(db, stock, values):
     profile = save_profile(None, values, now=NOW)

@@ -185,8 +185,7 @@ def save_checklist(settings: Mapping[int, CheckSettings]) -> None:
         _apply_rules(check, wanted.rules)
     try:
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
+    except IntegrityError:  # the caller's rollback (refurb.web.attempt) undoes the grid
         raise ConcurrentChange(
             N_("La grille vient d'être modifiée : rechargez la page.")) from None
 

@@ -10,6 +10,7 @@ effect of importing a module. This module imports no domain.
                    named slots on those pages: a template and a function giving its ready data.
 - settings         admin-editable settings (key → Definition).
 - event_words      words for the device history: event kinds, detail keys and values.
+- batch_actions    what the batch scan page can do tag after tag (key → devices.batch.BatchAction).
 - demo_steps       what the demo loader must record before a device takes a step.
 - template_globals permission predicates and label tables templates may read.
 - purge_blockers   beneficiary → a French reason to keep the file out of the GDPR purge (a
@@ -91,6 +92,7 @@ collection_panels = Slots()
 settings: dict[str, Definition] = {}
 event_words = EventWords()
 demo_steps: OrderedSet = OrderedSet()
+batch_actions: dict[str, Any] = {}
 template_globals: dict[str, Any] = {}
 purge_blockers: OrderedSet = OrderedSet()
 personal_documents: OrderedSet = OrderedSet()

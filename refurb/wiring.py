@@ -24,7 +24,7 @@ MODEL_MODULES = (
     "refurb.documents.models",
     "refurb.intake.models",
     "refurb.wiping.models",
-    "refurb.repair.models",
+    "refurb.workshop.models",
     "refurb.weee.models",
     "refurb.beneficiaries.models",
     "refurb.training.models",
@@ -33,11 +33,6 @@ MODEL_MODULES = (
     "refurb.reports.models",
 )
 
-# Transitional: modules that still register their extensions when imported. Each domain moves
-# its registrations into register_all() below and leaves this list.
-LEGACY_SELF_REGISTERING = (
-    "refurb.repair.services",
-)
 
 
 def register_models() -> None:
@@ -46,8 +41,6 @@ def register_models() -> None:
 
 
 def register_all(app: Flask) -> None:
-    for name in LEGACY_SELF_REGISTERING:
-        importlib.import_module(name)
     _register_accounts()
     _register_devices()
     _register_intake()
@@ -122,19 +115,33 @@ def _register_wiping() -> None:
 # -------------------------------------------------------------------------------- workshop
 
 def _register_workshop() -> None:
-    points.device_panels.add(points.Panel("workshop", "repair/_device_panel.html", order=10))
+    from refurb.demo import workshop as demo
+    from refurb.workshop import batch_actions, event_words
+    from refurb.workshop.labels import WORKSHOP_LABELS
+    from refurb.workshop.queries.qa import qa_facts
+    from refurb.workshop.views.device import panel_for_reader
+    from refurb.workshop.views.locations import location_url
+
+    points.event_words.add(event_words.KINDS, event_words.DETAILS, event_words.VALUES)
+    points.fact_providers.add(qa_facts)
+    points.scan_resolvers.add(location_url)
+    points.device_panels.add(points.Panel("workshop", "workshop/_device_panel.html",
+                                          build=panel_for_reader, order=10))
+    points.template_globals.update(workshop_labels=WORKSHOP_LABELS)
+    points.demo_steps.add(demo.demo_qa_hook)
+    for action in batch_actions.ACTIONS:
+        points.batch_actions[action.key] = action
 
 
 # ------------------------------------------------------------------------------------ weee
 
 def _register_weee() -> None:
-    from refurb.devices.batch import register_batch_action
     from refurb.weee import batch_scan, event_words, permissions, site
 
     points.define_settings(*site.SETTINGS)
     points.event_words.add(event_words.KINDS, event_words.DETAILS)
     points.template_globals.update(permissions.PREDICATES)
-    register_batch_action(batch_scan.ADD_TO_BATCH)
+    points.batch_actions[batch_scan.ADD_TO_BATCH.key] = batch_scan.ADD_TO_BATCH
 
 
 # --------------------------------------------------------------------------- beneficiaries
@@ -204,15 +211,15 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.intake.views import bp as intake
     from refurb.portal.views import bp as portal
     from refurb.printing.views import bp as printing
-    from refurb.repair.views import bp as repair
     from refurb.reports.views import bp as reports
     from refurb.settings.views import bp as settings
     from refurb.training.views import bp as training
     from refurb.weee.views import bp as weee
     from refurb.wiping.views import bp as wiping
+    from refurb.workshop.views import bp as workshop
 
     for blueprint in (accounts, settings, donors, devices, documents, intake, printing, wiping,
-                      repair, weee, beneficiaries, training, allocations, portal, reports):
+                      workshop, weee, beneficiaries, training, allocations, portal, reports):
         app.register_blueprint(blueprint)
 
 

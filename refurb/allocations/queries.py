@@ -24,8 +24,8 @@ from refurb.core.profiles import OPERATING_SYSTEMS
 from refurb.core.qa import GRADE_LABELS
 from refurb.devices.models import Device
 from refurb.extensions import db
-from refurb.repair.queries import latest_software_by_device
 from refurb.templating import capacity, mib
+from refurb.workshop.queries.software import latest_software_by_device
 
 # ------------------------------------------------------------------------- configuration
 

@@ -1,7 +1,7 @@
 """Build profiles: the workshop's standard configurations ("Pack famille": 4 Go, SSD 120 Go,
 Linux Mint + LibreOffice) and whether one machine meets them, with what is missing in French.
 
-Pure: the repair domain hands in plain facts; the ready-stock filter mirrors these rules in SQL
+Pure: the workshop domain hands in plain facts; the ready-stock filter mirrors these rules in SQL
 and a test keeps both in step.
 """
 

@@ -1,5 +1,5 @@
 """Quality control: a checklist per device type, whether a result passes, what still blocks
-`ready`, and the cosmetic grade. Pure; the repair domain stores the checklist and the results.
+`ready`, and the cosmetic grade. Pure; the workshop domain stores the checklist and the results.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from refurb.core.errors import InvalidInput
+from refurb.core.i18n import N_
 
 GRADES = ("A", "B", "C")
 GRADE_LABELS = {
@@ -44,7 +45,8 @@ def evaluate(item: ChecklistItem, ticked: bool, value: int | None) -> CheckResul
         if value is None:
             return CheckResult(False, None)
         if not 0 <= value <= 100:
-            raise InvalidInput(f"{item.name} : saisissez un pourcentage entre 0 et 100.")
+            raise InvalidInput(N_("%(check)s : saisissez un pourcentage entre 0 et 100."),
+                               check=item.name)
         return CheckResult(value >= (item.minimum or 0), value)
     return CheckResult(bool(ticked), None)
 
@@ -72,7 +74,7 @@ def check_grade(grade: str | None) -> str | None:
     if grade in (None, ""):
         return None
     if grade not in GRADES:
-        raise InvalidInput(f"Grade esthétique inconnu : {grade} (A, B ou C).")
+        raise InvalidInput(N_("Grade esthétique inconnu : %(grade)s (A, B ou C)."), grade=grade)
     return grade
 
 

@@ -23,9 +23,6 @@ from refurb.intake.models import Collection
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 
-# Later domains add what their guards require before a demo device moves on
-# (extension_points.demo_steps): hook(device, target_state, actor_id, when).
-DEMO_STEP_HOOKS = demo_steps
 
 DEMO_PASSWORD = "demo-refurb-2026"
 DEMO_USERS = (

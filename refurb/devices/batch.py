@@ -1,5 +1,6 @@
-"""Batch scan actions: one action chosen, then tag after tag. Domains register theirs
-(move to a location, apply a transition, add to a WEEE batch…); the batch scan page lists them.
+"""Batch scan actions: one action chosen, then tag after tag. Domains add theirs (move to a
+location, apply a transition, add to a WEEE batch…) to `extension_points.batch_actions` in
+refurb.wiring; the batch scan page lists them.
 
 `apply` performs the action on one device through the domain's services and returns an undo
 token (plain JSON data) plus a short French message; `undo` reverses it from that token, or
@@ -28,11 +29,3 @@ class BatchAction:
     parameter_label: str | None = None  # e.g. "Emplacement", "Lot DEEE", "État cible"
     parameter_choices: Callable[[], list[tuple[str, str]]] | None = None
     roles: tuple[str, ...] = ("admin", "technician")
-
-
-BATCH_ACTIONS: dict[str, BatchAction] = {}
-
-
-def register_batch_action(action: BatchAction) -> BatchAction:
-    BATCH_ACTIONS[action.key] = action
-    return action

@@ -28,10 +28,6 @@ FactsProvider = Callable[[Device], dict[str, Any]]
 FACT_PROVIDERS = fact_providers  # tests swap this name for a fixed set of providers
 
 
-def register_facts_provider(provider: FactsProvider) -> FactsProvider:
-    """Transitional: domains now add providers in refurb.wiring."""
-    return fact_providers.add(provider)
-
 
 def gather_facts(device: Device, reason: str = "") -> DeviceFacts:
     facts = DeviceFacts(state=State(device.state), reason=reason)

@@ -22,10 +22,6 @@ from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, t
 bp = Blueprint("devices", __name__)
 
 
-def register_scan_resolver(resolver):
-    """Transitional: domains now add resolvers in refurb.wiring."""
-    return scan_resolvers.add(resolver)
-
 
 @bp.get("/")
 @roles_required(*STAFF)

@@ -14,10 +14,6 @@ from refurb.settings.models import Setting
 REGISTRY = extension_points.settings
 
 
-def define(key: str, label: str, kind: str, default: Any, help: str = "", minimum=None) -> None:
-    """Transitional: domains now declare Definitions and add them in refurb.wiring."""
-    extension_points.define_settings(Definition(key, label, kind, default, help, minimum))
-
 
 def parse(definition: Definition, raw: str) -> Any:
     text = (raw or "").strip()

@@ -28,7 +28,7 @@ def approved_file(kind: str = "household", *, actor_id=None, now: datetime = NOW
 def ready_device(device_type: str = "laptop", *, now: datetime = NOW - timedelta(days=5),
                  **kwargs):
     """A device walked to `ready` as the workshop does (software and a passing QA first)."""
-    from refurb.repair.services import demo_qa_hook
+    from refurb.demo.workshop import demo_qa_hook
 
     device = make_device(device_type, cpu=kwargs.pop("cpu", "Intel Core i5-5300U"),
                          ram_mib=kwargs.pop("ram_mib", 8192), **kwargs)

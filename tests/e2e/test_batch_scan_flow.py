@@ -3,7 +3,7 @@ every scan answers in place, a refused tag does not stop the next, a location la
 the target, and undo reverses the last scan."""
 
 from refurb.devices.models import Device
-from refurb.repair import services as workshop
+from refurb.workshop import locations as workshop
 from tests.factories import NOW, PASSWORD, make_device, make_user
 
 
@@ -42,7 +42,7 @@ def test_wedge_scanner_moves_devices_and_undoes_the_last(page, live_server, db):
         page.keyboard.type(code, delay=5)
         page.keyboard.press("Enter")
     results = page.locator("#batch-results > li")
-    page.wait_for_function("document.querySelectorAll('#batch-results > li').length >= 4")
+    page.wait_for_function("document.querySelectorAll('#batch-results > li').length >= 5")
     text = page.locator("#batch-results").inner_text()
     assert "RF-2026-999999" in text  # refused, and the scans after it went through
     assert page.locator("#batch-target").inner_text().startswith(codes[1])

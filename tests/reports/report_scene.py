@@ -26,9 +26,9 @@ from decimal import Decimal
 
 from refurb.allocations.handover import hand_over
 from refurb.allocations.reservations import reserve
+from refurb.demo.workshop import demo_qa_hook
 from refurb.devices import services as devices
 from refurb.extensions import db
-from refurb.repair.services import demo_qa_hook
 from refurb.training import attendance, enrolments, programmes
 from refurb.training import sessions as training_sessions
 from refurb.weee import batches as weee_batches

@@ -258,7 +258,7 @@ def test_operators_and_carriers_are_checked(db):
 
 
 def test_the_batch_scan_action_adds_and_undoes(db):
-    from refurb.devices.batch import BATCH_ACTIONS
+    from refurb.extension_points import batch_actions as BATCH_ACTIONS
 
     action = BATCH_ACTIONS["weee.add_to_batch"]
     assert action.label == "Ajouter à un lot DEEE" and action.parameter_label == "Lot DEEE"
@@ -293,7 +293,7 @@ def test_the_handover_document_reads_like_the_batch(db):
 
 
 def test_the_repair_batch_scan_can_fill_a_weee_batch(db):
-    from refurb.repair import batch_actions as scan
+    from refurb.workshop import batch as scan
 
     batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     device = make_disposable()

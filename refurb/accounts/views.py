@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -11,9 +15,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from refurb.accounts import services
+from refurb.accounts import services, sessions
 from refurb.accounts.access import ADMIN, roles_required
 from refurb.accounts.forms import (
     ChangePasswordForm,
@@ -24,20 +28,24 @@ from refurb.accounts.forms import (
 )
 from refurb.accounts.models import Role, User
 from refurb.core.errors import DomainError, LoginThrottled
+from refurb.core.sign_in_backoff import BackoffPolicy
 from refurb.devices.queries import paginate
 from refurb.donors.queries import organisation_choices
 from refurb.extensions import db
+from refurb.security.redirects import safe_redirect_target
 from refurb.web import flash_domain_error, get_or_404, now, page_arg, per_page
 
 bp = Blueprint("accounts", __name__)
 
 
-def _login_policy() -> services.LoginPolicy:
-    from datetime import timedelta
-
-    return services.LoginPolicy(
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-        lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+def _backoff_policy() -> BackoffPolicy:
+    config = current_app.config
+    return BackoffPolicy(
+        free_failures=int(config["LOGIN_FREE_FAILURES"]),
+        first_wait=timedelta(seconds=int(config["LOGIN_BACKOFF_SECONDS"])),
+        longest_wait=timedelta(minutes=int(config["LOGIN_BACKOFF_MAX_MINUTES"])),
+        network_max_failures=int(config["LOGIN_ADDRESS_MAX_FAILURES"]),
+        network_window=timedelta(minutes=int(config["LOGIN_ADDRESS_WINDOW_MINUTES"])),
     )
 
 
@@ -47,6 +55,12 @@ def home_for(user: User) -> str:
     return url_for("devices.dashboard")
 
 
+def _wait_text(seconds: int) -> str:
+    if seconds <= 90:
+        return _("%(n)s seconde(s)", n=seconds)
+    return _("%(n)s minute(s)", n=math.ceil(seconds / 60))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -54,23 +68,24 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        client = services.Client(address=request.remote_addr or "",
+                                 user_agent=request.user_agent.string or "")
         try:
             user = services.authenticate(
-                form.email.data, form.password.data, now=now(), policy=_login_policy()
-            )
+                form.email.data, form.password.data, client=client, now=now(),
+                policy=_backoff_policy(), secret=current_app.config["SECRET_KEY"])
         except LoginThrottled as error:
             db.session.commit()
-            flash(error.message, "error")
-            return render_template("accounts/login.html", form=form), 429
+            # The same words whether the account exists or not.
+            flash(_("Trop de tentatives de connexion depuis votre poste : réessayez dans "
+                    "%(wait)s.", wait=_wait_text(error.wait_seconds)), "error")
+            response = make_response(render_template("accounts/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(error.wait_seconds)
+            return response
         db.session.commit()
         if user is not None:
-            login_user(user)
-            session["locale"] = user.locale
-            target = request.args.get("next", "")
-            # Only same-site paths: an open redirect would make phishing links look legitimate.
-            if not target.startswith("/") or target.startswith("//"):
-                target = home_for(user)
-            return redirect(target)
+            sessions.start(user)
+            return redirect(safe_redirect_target(request.args.get("next"), home_for(user)))
         flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
         status = 401
     elif request.method == "POST":
@@ -81,7 +96,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    # Ends every session of the account, this one and any copied cookie.
+    services.end_sessions(current_user)
+    db.session.commit()
+    sessions.end()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -92,12 +110,14 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, current=form.current.data, new=form.new.data)
+            generation = services.change_password(current_user, current=form.current.data,
+                                                  new=form.new.data)
         except DomainError as error:
             form.current.errors.append(error.message)
         else:
             db.session.commit()
-            flash(_("Mot de passe modifié."), "success")
+            sessions.keep_after_password_change(generation)
+            flash(_("Mot de passe modifié. Vos autres sessions sont fermées."), "success")
             return redirect(home_for(current_user))
     return render_template("accounts/password.html", form=form)
 
@@ -110,8 +130,15 @@ def set_language():
         if current_user.is_authenticated:
             services.set_locale(current_user, form.locale.data, current_app.config["LANGUAGES"])
             db.session.commit()
-    target = request.referrer or url_for("accounts.login")
-    return redirect(target)
+    return redirect(safe_redirect_target(request.referrer, url_for("accounts.login"),
+                                         host_url=request.host_url))
+
+
+@bp.get("/admin/sign-ins")
+@roles_required(*ADMIN)
+def sign_ins():
+    page = paginate(services.list_sign_ins_query(), page_arg(), per_page())
+    return render_template("accounts/sign_ins.html", page=page)
 
 
 @bp.get("/admin/users")

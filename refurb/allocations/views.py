@@ -37,7 +37,16 @@ from refurb.core.handover import (
 from refurb.devices.queries import paginate
 from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
-from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
+from refurb.web import (
+    actor_id,
+    flash_domain_error,
+    get_or_404,
+    int_arg,
+    int_list_arg,
+    now,
+    page_arg,
+    per_page,
+)
 
 bp = Blueprint("allocations", __name__, url_prefix="/allocations")
 
@@ -104,8 +113,8 @@ def _reserve_form() -> ReserveForm:
     form.beneficiary_id.choices = [(b.id, f"{b.pseudonym} — {b.display_name} ({b.commune})")
                                    for b in approved]
     if request.method == "GET":
-        form.beneficiary_id.data = request.args.get("beneficiary", type=int)
-        ids = request.args.getlist("device", type=int)
+        form.beneficiary_id.data = int_arg("beneficiary")
+        ids = int_list_arg("device")
         form.tags.data = "\n".join(d.asset_tag for d in queries.devices_by_ids(ids))
     return form
 
@@ -303,7 +312,7 @@ def loans():
     today = now().date()
     scope = request.args.get("scope", "due")
     scope = scope if scope in queries.LOAN_SCOPES else "due"
-    programme_id = request.args.get("programme", type=int) or None
+    programme_id = int_arg("programme") or None
     page = paginate(queries.loans_query(today, scope, programme_id), page_arg(), per_page())
     return render_template(
         "allocations/loans.html", page=page, scope=scope, programme_id=programme_id,

@@ -43,7 +43,7 @@ from refurb.intake.forms import (
     read_mapping,
 )
 from refurb.intake.models import IntakeImport
-from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
+from refurb.web import actor_id, flash_domain_error, get_or_404, int_arg, now, page_arg, per_page
 
 bp = Blueprint("intake", __name__)
 
@@ -84,7 +84,7 @@ def _collection_values(form: CollectionForm) -> donors.CollectionValues:
 @bp.route("/collections/new", methods=["GET", "POST"])
 @roles_required(*WORKSHOP)
 def new_collection():
-    form = CollectionForm(donor_id=request.args.get("donor_id", type=int))
+    form = CollectionForm(donor_id=int_arg("donor_id"))
     form.donor_id.choices = [(0, "—")] + organisation_choices()
     if form.validate_on_submit():
         try:

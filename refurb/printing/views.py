@@ -26,7 +26,7 @@ from refurb.donors.models import Collection
 from refurb.extensions import db
 from refurb.printing import LabelStock, list_stocks, queries, renderers_for, services
 from refurb.printing.forms import FORMAT_LABELS, DriveLabelForm, LabelPrintForm
-from refurb.web import actor_id, flash_domain_error, get_or_404, now
+from refurb.web import actor_id, flash_domain_error, get_or_404, int_arg, now
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
 
@@ -110,7 +110,7 @@ def device(device_id: int):
 @roles_required(*WORKSHOP)
 def drives():
     form = _setup(DriveLabelForm(), "drive")
-    host = request.args.get("device_id", type=int)
+    host = int_arg("device_id")
     if not form.is_submitted():
         tags = request.args.getlist("tag") or (services.tagged_drive_tags(host) if host else [])
         form.tags.data = "\n".join(tags)

@@ -46,7 +46,8 @@ from refurb.repair.models import (
     SoftwareInstall,
     StockLocation,
 )
-from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
+from refurb.security.redirects import safe_redirect_target
+from refurb.web import actor_id, flash_domain_error, get_or_404, int_arg, now, page_arg, per_page
 
 bp = Blueprint("repair", __name__, url_prefix="/workshop")
 
@@ -291,9 +292,7 @@ def move(device_id: int):
 
 def _local(target: str | None) -> str | None:
     """Only same-site paths: an open redirect would make phishing links look legitimate."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    return safe_redirect_target(target, "") or None
 
 
 # ------------------------------------------------------------------------------- stock
@@ -306,9 +305,9 @@ def _stock_filters() -> queries.StockFilters:
         state=state if state in {s.value for s in State} else State.READY.value,
         device_type=kind if kind in {t.value for t in DeviceType} else None,
         grade=args.get("grade") if args.get("grade") in GRADES else None,
-        min_ram_gb=args.get("ram", type=int) or None,
-        min_storage_gb=args.get("storage", type=int) or None,
-        profile_id=args.get("profile", type=int) or None,
+        min_ram_gb=int_arg("ram") or None,
+        min_storage_gb=int_arg("storage") or None,
+        profile_id=int_arg("profile") or None,
     )
 
 

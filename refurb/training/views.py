@@ -30,7 +30,7 @@ from refurb.core.training import (
 )
 from refurb.devices.queries import paginate
 from refurb.extensions import db
-from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
+from refurb.web import actor_id, flash_domain_error, get_or_404, int_arg, now, page_arg, per_page
 
 from . import queries, services
 from .forms import (
@@ -156,7 +156,7 @@ def show_programme(programme_id: int):
 @roles_required(*SOCIAL)
 def enrol():
     if request.method == "GET":
-        form = EnrolForm(formdata=None, programme_id=request.args.get("programme", type=int),
+        form = EnrolForm(formdata=None, programme_id=int_arg("programme"),
                          pseudonym=request.args.get("pseudonym", ""))
     else:
         form = EnrolForm()
@@ -223,7 +223,7 @@ WHEN = ("upcoming", "past", "all")
 @roles_required(*SOCIAL)
 def sessions():
     when = request.args.get("when") if request.args.get("when") in WHEN else "upcoming"
-    programme_id = request.args.get("programme", type=int)
+    programme_id = int_arg("programme")
     query = queries.list_sessions_query(programme_id, when, now().date())
     page = paginate(query, page_arg(), per_page())
     return render_template(
@@ -237,7 +237,7 @@ def sessions():
 @roles_required(*SOCIAL)
 def new_session():
     if request.method == "GET":
-        programme = db.session.get(Programme, request.args.get("programme", type=int) or 0)
+        programme = db.session.get(Programme, int_arg("programme") or 0)
         form = SessionForm(formdata=None, programme_id=programme and programme.id,
                            competences=programme.competence_codes if programme else [],
                            trainer_id=current_user.id)

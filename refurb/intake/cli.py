@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from refurb.core.hardware import report_to_json
 from refurb.devices.services import NewDevice
 from refurb.donors.queries import get_collection_by_number
 from refurb.extensions import db
-from refurb.intake import csv_import, services
+from refurb.intake import csv_import, drafts, services
 
 intake_cli = AppGroup("intake", help="Réception du matériel.")
 
@@ -118,6 +119,16 @@ def _import(collection, stream, mapping, actor_id: int | None, path: str):
         )
     with click.progressbar(length=plan.validation.valid, label="Insertion", file=err) as bar:
         return services.run_import(plan, on_rows=bar.update)
+
+
+@intake_cli.command("purge-drafts")
+@click.option("--hours", default=24, show_default=True, type=click.IntRange(min=1),
+              help="Âge à partir duquel un import non confirmé est supprimé.")
+def purge_drafts_command(hours: int) -> None:
+    """Supprimer les imports CSV jamais confirmés (pour cron)."""
+    count = drafts.purge_drafts(utcnow(), timedelta(hours=hours))
+    db.session.commit()
+    click.echo(f"{count} import(s) non confirmé(s) supprimé(s).")
 
 
 def register_cli(app: Flask) -> None:

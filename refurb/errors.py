@@ -32,9 +32,8 @@ def _wants_json() -> bool:
 def _error_page(status: int, message: str | None = None):
     text = message or _(MESSAGES.get(status, MESSAGES[500]))
     if status == 413 and message is None:
-        text = _("Le fichier envoyé est trop volumineux : ce formulaire accepte %(limit)s au "
-                 "plus. Rien n’a été enregistré.",
-                 limit=human_size(request.max_content_length or 0))
+        text += " " + _("Ce formulaire accepte %(limit)s au plus ; rien n’a été enregistré.",
+                        limit=human_size(request.max_content_length or 0))
     if _wants_json():
         return jsonify(error=text), status
     # The 500 page stands alone: whatever broke may be in the shared layout.

@@ -45,9 +45,12 @@ def set_request_limit() -> None:
 
 
 def human_size(size: int) -> str:
+    """"2 Mo", "256 Ko" — in the reader's language."""
+    from flask_babel import gettext as _
+
     if size >= MB:
-        return f"{size / MB:g} Mo"
-    return f"{size // KB} Ko"
+        return _("%(n)s Mo", n=f"{size / MB:g}")
+    return _("%(n)s Ko", n=size // KB)
 
 
 def register(app: Flask) -> None:

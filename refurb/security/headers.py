@@ -53,8 +53,9 @@ def apply(response: Response) -> Response:
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure and current_app.config["ENV_NAME"] == "production":
         headers["Strict-Transport-Security"] = HSTS
-    if _signed_in() and "Cache-Control" not in headers:
-        # Personal pages must not stay in a shared computer's cache after sign-out.
+    if _signed_in():
+        # Personal pages and documents must not stay in a shared computer's cache after
+        # sign-out (send_file's "no-cache" still stores them).
         headers["Cache-Control"] = "no-store"
     return response
 

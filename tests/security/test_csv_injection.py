@@ -81,8 +81,13 @@ def test_report_exports(client, db, login_as, name):
 
 def test_waste_register_csv(client, db, login_as):
     from refurb.settings import services as settings
-    from tests.weee.helpers import NOW, closed_batch, configure_site, make_disposable, \
-        make_operator
+    from tests.weee.helpers import (
+        NOW,
+        closed_batch,
+        configure_site,
+        make_disposable,
+        make_operator,
+    )
 
     configure_site()
     settings.set_value("weee.site_name", FORMULAS[0], actor_id=None, now=NOW)

@@ -180,7 +180,7 @@ def inject() -> Injection:
                 try:
                     with db.session.begin_nested():
                         db.session.execute(table.update().where(key == row_id).values(**values))
-                except sa.exc.IntegrityError:  # frozen by a trigger (a closed WEEE batch)
+                except sa.exc.DBAPIError:  # frozen by a trigger (a closed WEEE batch)
                     done.frozen.append(f"{table.name} {row_id}")
         done.columns += [(table.name, c.name) for c in columns]
     db.session.commit()

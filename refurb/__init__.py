@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -10,15 +11,19 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from refurb import errors, templating, wiring
+from refurb import errors, escaping, security, templating, wiring
+from refurb.accounts import sessions
 from refurb.config import load_config
 from refurb.extensions import babel, csrf, db, login_manager, migrate
 from refurb.web import install_commit_point
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # REFURB_INSTANCE_PATH puts the private files (database, keys, config.py) outside the code.
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("REFURB_INSTANCE_PATH") or None)
     load_config(app, test_config)
+    security.install_converters(app)
 
     wiring.register_models()
 
@@ -39,19 +44,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
     babel.init_app(app, locale_selector=_select_locale)
+    escaping.install(app)
 
     wiring.register_all(app)
     install_commit_point(app)
     errors.register(app)
     templating.register(app)
+    security.register(app)
+    sessions.register(app)
     return app
-
-
-@login_manager.user_loader
-def _load_user(user_id: str):
-    from refurb.accounts.models import User
-
-    return db.session.get(User, int(user_id))
 
 
 def _select_locale() -> str:
@@ -92,6 +93,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # REPLACE then fires DELETE triggers, so it cannot rewrite an append-only row.
+        cursor.execute("PRAGMA recursive_triggers=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Flask
 
+from refurb.security import instance_files
+
 
 class ConfigurationError(RuntimeError):
     """Raised at start-up when the configuration cannot work."""
@@ -33,13 +35,25 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "BABEL_DEFAULT_LOCALE": "fr",
     "LANGUAGES": ["fr", "en"],
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCKOUT_MINUTES": 15,
+    # Sign-in throttling, per (account, client address) and per address: see accounts/throttle.
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_BACKOFF_SECONDS": 15,
+    "LOGIN_BACKOFF_MAX_MINUTES": 15,
+    "LOGIN_ADDRESS_MAX_FAILURES": 50,
+    "LOGIN_ADDRESS_WINDOW_MINUTES": 15,
+    # A session unused this long ends (staff: a working day; donors: an hour).
+    "IDLE_TIMEOUT_STAFF_MINUTES": 8 * 60,
+    "IDLE_TIMEOUT_DONOR_MINUTES": 60,
+    # Number of reverse proxies in front (nginx, Caddy) whose X-Forwarded-* headers are trusted.
+    "TRUSTED_PROXIES": 0,
+    # Fernet key(s) for secrets kept in the database (licence keys); None: instance/data_key.
+    "DATA_ENCRYPTION_KEY": None,
     "PAGE_SIZE": 50,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": None,  # None: True in production, False otherwise
     "WTF_CSRF_TIME_LIMIT": None,  # a form left open during a long bench job must still submit
-    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # each form has its own, smaller limit (uploads.py)
 }
 
 ENV_PREFIX = "REFURB_"
@@ -84,6 +98,7 @@ def _finish(app: Flask) -> None:
             f"REFURB_ENV_NAME={env_name!r} : valeurs possibles development, production, testing."
         )
     instance = Path(app.instance_path)
+    instance_files.tighten(instance)
     if not app.config.get("SECRET_KEY"):
         if env_name == "production":
             raise ConfigurationError(
@@ -94,8 +109,11 @@ def _finish(app: Flask) -> None:
         app.config["SECRET_KEY"] = _development_secret(instance)
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not uri:
-        instance.mkdir(parents=True, exist_ok=True)
+        instance_files.private_dir(instance)
         uri = f"sqlite:///{instance / 'refurb.db'}"
+        # Created here, owner-only, before SQLite creates it (and its -wal/-shm, which take
+        # the database file's permissions) world-readable under the usual umask.
+        instance_files.private_file(instance / "refurb.db")
     uri = normalise_database_url(uri)
     if not (uri.startswith("sqlite") or uri.startswith("postgresql")):
         raise ConfigurationError(
@@ -108,17 +126,16 @@ def _finish(app: Flask) -> None:
         raise ConfigurationError(
             "ASSET_TAG_PREFIX doit être de 1 à 6 lettres majuscules ou chiffres (ex. RF)."
         )
-    if env_name == "production":
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        # Flask defines the key (False), so a setdefault here would never take effect.
+        app.config["SESSION_COOKIE_SECURE"] = env_name == "production"
 
 
 def _development_secret(instance: Path) -> str:
     """Development generates a key once, so sessions survive restarts of the dev server."""
-    instance.mkdir(parents=True, exist_ok=True)
     key_file = instance / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
     key = secrets.token_hex(32)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    instance_files.write_private(key_file, key.encode())
     return key

@@ -10,6 +10,8 @@ from werkzeug.exceptions import HTTPException
 from refurb.core.errors import DomainError
 from refurb.core.i18n import N_
 from refurb.extensions import db
+from refurb.security.redirects import safe_redirect_target
+from refurb.security.uploads import human_size
 from refurb.web import flash_domain_error, translate_error
 
 MESSAGES = {
@@ -30,6 +32,9 @@ def _wants_json() -> bool:
 
 def _error_page(status: int, message: str | None = None):
     text = message or _(MESSAGES.get(status, MESSAGES[500]))
+    if status == 413 and message is None:
+        text += " " + _("Ce formulaire accepte %(limit)s au plus ; rien n’a été enregistré.",
+                        limit=human_size(request.max_content_length or 0))
     if _wants_json():
         return jsonify(error=text), status
     # The 500 page stands alone: whatever broke may be in the shared layout.
@@ -53,7 +58,7 @@ def register(app: Flask) -> None:
             message, reasons = translate_error(error)
             return jsonify(error=message, reasons=reasons), error.http_status
         flash_domain_error(error)
-        return redirect(request.referrer or "/")
+        return redirect(safe_redirect_target(request.referrer, "/", host_url=request.host_url))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

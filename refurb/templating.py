@@ -88,6 +88,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("reports.dashboard", "Rapports"),
         ("portal.gift_receipts", "Reçus fiscaux (mécénat)"),
         ("accounts.users", "Utilisateurs"),
+        ("accounts.sign_ins", "Connexions"),
         ("settings.edit", "Réglages"),
     ],
     Role.TECHNICIAN: [

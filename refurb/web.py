@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from refurb.clock import utcnow
 from refurb.core.errors import DomainError, Message
 from refurb.extensions import db
+from refurb.security.integers import MAX_ID, MAX_PAGE, read_integer
 
 T = TypeVar("T")
 
@@ -132,7 +133,34 @@ def _ended(session: Session, transaction) -> None:  # noqa: ANN001
 
 
 def page_arg() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    """?page= of a list: missing, unreadable or below 1 shows the first page (a hand-edited
+    link still lands somewhere); a number no list reaches is a 404 (so is a page past the
+    last one: see paginate)."""
+    value = read_integer(request.args.get("page"))
+    if value is None or value < 1:
+        return 1
+    if value > MAX_PAGE:
+        abort(404)
+    return value
+
+
+def int_arg(name: str, default: int | None = None) -> int | None:
+    """An integer from the query string (an id, a filter): unreadable gives `default`, like
+    `type=int` did; a number no row can have is a 404 rather than a database error."""
+    value = read_integer(request.args.get(name))
+    if value is None:
+        return default
+    if abs(value) > MAX_ID:
+        abort(404)
+    return value
+
+
+def int_list_arg(name: str) -> list[int]:
+    """Every readable integer given for `name` (?device=1&device=2), each bounded as above."""
+    values = [read_integer(raw) for raw in request.args.getlist(name)]
+    if any(v is not None and abs(v) > MAX_ID for v in values):
+        abort(404)
+    return [v for v in values if v is not None]
 
 
 def per_page() -> int:

@@ -57,6 +57,8 @@ def _build_app(location: dict, **overrides):
         "SQLALCHEMY_DATABASE_URI": location["uri"],
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_BASE_URL": "http://refurb.test",
+        # Licence keys are encrypted at rest; a fixed key keeps instance/ out of the tests.
+        "DATA_ENCRYPTION_KEY": "cmVmdXJiLXRlc3RzLWRhdGEta2V5LTMyLWJ5dGVzISE=",
     }
     config.update(overrides)
     app = create_app(config)

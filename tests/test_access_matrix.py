@@ -90,3 +90,11 @@ def test_no_route_alters_history(app, db, client, login_as):
     db.session.expire_all()
     after = _snapshot(db)
     assert after[: len(before)] == before
+
+
+def test_sign_in_log_is_for_admins_only(app, db):
+    """The sign-in log shows addresses and browsers of everyone who tried: admins only."""
+    from tests.access import assert_only
+
+    assert "accounts.sign_ins" in {e for e, _url in _parameterless_get_pages(app)}
+    assert_only(app, "/admin/sign-ins", {"admin"})

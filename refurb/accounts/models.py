@@ -4,9 +4,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.append_only import append_only
 from refurb.core.i18n import N_
 from refurb.extensions import db
 
@@ -49,8 +50,9 @@ class User(UserMixin, db.Model):
     donor_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("donor_organisations.id"), index=True
     )
-    failed_login_count: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # Copied into the session at sign-in; bumping it ends every session of the account
+    # (logout, password change, role change, deactivation).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
@@ -70,3 +72,45 @@ class User(UserMixin, db.Model):
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[Role(self.role)]
+
+
+SIGN_IN_OUTCOMES = ("success", "failure", "throttled")
+SIGN_IN_OUTCOME_LABELS = {
+    "success": N_("Connexion réussie"),
+    "failure": N_("Échec"),
+    "throttled": N_("Refusée (trop de tentatives)"),
+}
+
+
+class SignInAttempt(db.Model):
+    """Every sign-in attempt, kept for the admins and counted by the throttling.
+
+    The typed e-mail is not stored: someone may type a password in the wrong field. Attempts
+    are grouped by `account_key` (a keyed hash of the typed e-mail), known accounts also by
+    `user_id`; `client_network` is the address throttled (an IPv6 client owns its whole /64).
+    """
+
+    __tablename__ = "sign_in_log"
+    __table_args__ = (
+        CheckConstraint("outcome IN ('success', 'failure', 'throttled')", name="outcome_known"),
+        Index("ix_sign_in_log_pair", "account_key", "client_network", "occurred_at"),
+        Index("ix_sign_in_log_network", "client_network", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    account_key: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    client_address: Mapped[str] = mapped_column(String(45))
+    client_network: Mapped[str] = mapped_column(String(49))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user = relationship("User", lazy="joined")
+
+    @property
+    def outcome_label(self) -> str:
+        return SIGN_IN_OUTCOME_LABELS[self.outcome]
+
+
+append_only(SignInAttempt, message="Le journal des connexions ne peut pas être modifié.")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -9,8 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from refurb.accounts.models import Role, User
+from refurb.accounts.models import Role, SignInAttempt, User
 from refurb.core.errors import InvalidInput, LoginThrottled
+from refurb.core.sign_in_backoff import BackoffPolicy, network_wait, pair_wait
 from refurb.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
@@ -65,7 +69,6 @@ def create_user(
         donor_organisation_id=donor_organisation_id,
         locale=locale,
         active=True,
-        failed_login_count=0,
         created_at=now,
     )
     db.session.add(user)
@@ -74,58 +77,116 @@ def create_user(
 
 
 @dataclass(frozen=True)
-class LoginPolicy:
-    max_failures: int = 5
-    lockout: timedelta = timedelta(minutes=15)
+class Client:
+    """Who is knocking: the address (after trusted proxies) and the browser's own words."""
+
+    address: str
+    user_agent: str = ""
+
+    @property
+    def network(self) -> str:
+        return client_network(self.address)
 
 
-def authenticate(email: str, password: str, *, now: datetime, policy: LoginPolicy) -> User | None:
-    """Return the user on success, None on bad credentials; raise LoginThrottled when locked.
+def client_network(address: str) -> str:
+    """The unit throttled: the IPv4 address, or the /64 an IPv6 client usually owns whole."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:49]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
-    The caller commits in every case: failures must be counted even though login failed.
+
+def account_key(email: str, secret: str) -> str:
+    """Groups the attempts on one typed e-mail without storing it (it may be a password)."""
+    return hmac.new(secret.encode(), normalise_email(email).encode(), hashlib.sha256).hexdigest()
+
+
+def authenticate(email: str, password: str, *, client: Client, now: datetime,
+                 policy: BackoffPolicy, secret: str) -> User | None:
+    """Return the user on success, None on bad credentials; raise LoginThrottled when this
+    client must wait. Every attempt is logged; the caller commits in every case.
+
+    Known and unknown e-mails take the same path (one log row, one password hash, the same
+    throttling by typed e-mail), so answers and timings do not tell which accounts exist.
     """
+    key = account_key(email, secret)
+    wait = throttle_wait(key, client.network, now, policy)
     user = get_user_by_email(email)
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+    if wait > timedelta(0):
+        _log(now, "throttled", key, user, client)
+        raise LoginThrottled("Trop de tentatives.", wait_seconds=math.ceil(wait.total_seconds()))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not user.active or not valid:
+        _log(now, "failure", key, user, client)
         return None
-    if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
-        raise LoginThrottled(
-            f"Trop de tentatives échouées pour ce compte. Réessayez dans {minutes} minute(s)."
-        )
-    if not user.active or not check_password_hash(user.password_hash, password):
-        _count_failure(user, now, policy)
-        return None
-    user.failed_login_count = 0
-    user.locked_until = None
     user.last_login_at = now
-    db.session.flush()
+    _log(now, "success", key, user, client)
     return user
 
 
-def _count_failure(user: User, now: datetime, policy: LoginPolicy) -> None:
-    # Increment in SQL, not in Python: two workers failing at once must both count.
-    failures = db.session.execute(
-        update(User)
-        .where(User.id == user.id)
-        .values(failed_login_count=User.failed_login_count + 1)
-        .returning(User.failed_login_count)
+def throttle_wait(key: str, network: str, now: datetime, policy: BackoffPolicy) -> timedelta:
+    """The longer of the two waits of refurb.core.sign_in_backoff, counted in the sign-in log
+    (shared by every worker)."""
+    since = now - policy.memory
+    last_success = db.session.scalar(
+        select(func.max(SignInAttempt.occurred_at)).where(
+            SignInAttempt.account_key == key, SignInAttempt.client_network == network,
+            SignInAttempt.outcome == "success", SignInAttempt.occurred_at > since))
+    failures, last_failure = db.session.execute(
+        select(func.count(), func.max(SignInAttempt.occurred_at)).where(
+            SignInAttempt.account_key == key, SignInAttempt.client_network == network,
+            SignInAttempt.outcome == "failure",
+            SignInAttempt.occurred_at > max(since, last_success or since))).one()
+    # Throttled attempts are not failures, so the rows counted here stay few (about the limit).
+    network_failures = db.session.scalars(
+        select(SignInAttempt.occurred_at).where(
+            SignInAttempt.client_network == network, SignInAttempt.outcome == "failure",
+            SignInAttempt.occurred_at > now - policy.network_window)).all()
+    return max(pair_wait(failures, last_failure, now, policy),
+               network_wait(network_failures, now, policy))
+
+
+def _log(now: datetime, outcome: str, key: str, user: User | None, client: Client) -> None:
+    db.session.add(SignInAttempt(
+        occurred_at=now, outcome=outcome, account_key=key, user_id=user.id if user else None,
+        client_address=client.address[:45], client_network=client.network,
+        user_agent=client.user_agent[:200]))
+    db.session.flush()
+
+
+def end_sessions(user: User) -> int:
+    """Every session of `user` ends at its next request; returns the new generation.
+
+    Incremented in SQL: two workers ending sessions at once must both change the number.
+    """
+    generation = db.session.execute(
+        update(User).where(User.id == user.id)
+        .values(session_generation=User.session_generation + 1)
+        .returning(User.session_generation)
     ).scalar_one()
-    if failures >= policy.max_failures:
-        db.session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(locked_until=now + policy.lockout, failed_login_count=0)
-        )
-    db.session.expire(user)
+    db.session.expire(user, ["session_generation"])
+    return generation
 
 
-def change_password(user: User, *, current: str, new: str) -> None:
+def list_sign_ins_query():
+    return select(SignInAttempt).order_by(SignInAttempt.occurred_at.desc(),
+                                          SignInAttempt.id.desc())
+
+
+def change_password(user: User, *, current: str, new: str) -> int:
+    """Change the password and end every session of the account (a thief's too); returns
+    the new session generation, for the caller to keep its own session."""
     if not check_password_hash(user.password_hash, current):
         raise InvalidInput("Le mot de passe actuel est incorrect.")
     check_password_strength(new)
     user.password_hash = hash_password(new)
     db.session.flush()
+    return end_sessions(user)
 
 
 def update_user(
@@ -145,11 +206,15 @@ def update_user(
         raise InvalidInput("Un compte donateur doit être rattaché à une organisation donatrice.")
     if user.role == Role.ADMIN and (role != Role.ADMIN or not active) and _active_admins() <= 1:
         raise InvalidInput("Il doit rester au moins un administrateur actif.")
+    rights_change = role != user.role or active != user.active
     user.role = role
     user.active = active
     user.display_name = display_name.strip() or user.display_name
     user.donor_organisation_id = donor_organisation_id if role == Role.DONOR else None
     db.session.flush()
+    if rights_change:
+        # Open sessions were granted under the old role: they end, the user signs in again.
+        end_sessions(user)
 
 
 def set_locale(user: User, locale: str, languages: list[str]) -> None:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -11,9 +15,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from refurb.accounts import services
+from refurb.accounts import services, sessions
 from refurb.accounts.access import ADMIN, roles_required
 from refurb.accounts.forms import (
     ChangePasswordForm,
@@ -25,20 +29,24 @@ from refurb.accounts.forms import (
 from refurb.accounts.models import User
 from refurb.accounts.permissions import is_donor
 from refurb.core.errors import LoginThrottled
+from refurb.core.sign_in_backoff import BackoffPolicy
 from refurb.devices.queries import paginate
 from refurb.donors.queries import organisation_choices
 from refurb.extensions import db
+from refurb.security.redirects import safe_redirect_target
 from refurb.web import attempt, get_or_404, now, page_arg, per_page, translate_error
 
 bp = Blueprint("accounts", __name__)
 
 
-def _login_policy() -> services.LoginPolicy:
-    from datetime import timedelta
-
-    return services.LoginPolicy(
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-        lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
+def _backoff_policy() -> BackoffPolicy:
+    config = current_app.config
+    return BackoffPolicy(
+        free_failures=int(config["LOGIN_FREE_FAILURES"]),
+        first_wait=timedelta(seconds=int(config["LOGIN_BACKOFF_SECONDS"])),
+        longest_wait=timedelta(minutes=int(config["LOGIN_BACKOFF_MAX_MINUTES"])),
+        network_max_failures=int(config["LOGIN_ADDRESS_MAX_FAILURES"]),
+        network_window=timedelta(minutes=int(config["LOGIN_ADDRESS_WINDOW_MINUTES"])),
     )
 
 
@@ -48,18 +56,16 @@ def home_for(user: User) -> str:
     return url_for("devices.dashboard")
 
 
-def _safe_next(user: User) -> str:
-    """Only same-site paths: an open redirect would make phishing links look legitimate."""
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = home_for(user)
-    return target
-
-
 def _keep_refused_attempt() -> None:
-    """A refused sign-in answers 401 or 429, which the commit point rolls back; the failure
-    it counted must stay, or guessing passwords would never be throttled."""
+    """A refused sign-in answers 401 or 429, which the commit point rolls back; the failure it
+    counted must stay, or guessing passwords would never be throttled."""
     db.session.commit()
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds <= 90:
+        return _("%(n)s seconde(s)", n=seconds)
+    return _("%(n)s minute(s)", n=math.ceil(seconds / 60))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -69,18 +75,23 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        client = services.Client(address=request.remote_addr or "",
+                                 user_agent=request.user_agent.string or "")
         try:
             user = services.authenticate(
-                form.email.data, form.password.data, now=now(), policy=_login_policy()
-            )
+                form.email.data, form.password.data, client=client, now=now(),
+                policy=_backoff_policy(), secret=current_app.config["SECRET_KEY"])
         except LoginThrottled as error:
             _keep_refused_attempt()
-            flash(translate_error(error)[0], "error")
-            return render_template("accounts/login.html", form=form), 429
+            # The same words whether the account exists or not.
+            flash(_("Trop de tentatives de connexion depuis votre poste : réessayez dans "
+                    "%(wait)s.", wait=_wait_text(error.wait_seconds)), "error")
+            response = make_response(render_template("accounts/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(error.wait_seconds)
+            return response
         if user is not None:
-            login_user(user)
-            session["locale"] = user.locale
-            return redirect(_safe_next(user))
+            sessions.start(user)
+            return redirect(safe_redirect_target(request.args.get("next"), home_for(user)))
         _keep_refused_attempt()
         flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
         status = 401
@@ -92,7 +103,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    # Ends every session of the account, this one and any copied cookie.
+    services.end_sessions(current_user)
+    sessions.end()
     flash(_("Vous êtes déconnecté."), "info")
     return redirect(url_for("accounts.login"))
 
@@ -103,9 +116,11 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with attempt(flash_error=False) as done:
-            services.change_password(current_user, current=form.current.data, new=form.new.data)
+            generation = services.change_password(current_user, current=form.current.data,
+                                                  new=form.new.data)
         if done:
-            flash(_("Mot de passe modifié."), "success")
+            sessions.keep_after_password_change(generation)
+            flash(_("Mot de passe modifié. Vos autres sessions sont fermées."), "success")
             return redirect(home_for(current_user))
         form.current.errors.append(translate_error(done.error)[0])
     return render_template("accounts/password.html", form=form)
@@ -118,8 +133,15 @@ def set_language():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             services.set_locale(current_user, form.locale.data, current_app.config["LANGUAGES"])
-    target = request.referrer or url_for("accounts.login")
-    return redirect(target)
+    return redirect(safe_redirect_target(request.referrer, url_for("accounts.login"),
+                                         host_url=request.host_url))
+
+
+@bp.get("/admin/sign-ins")
+@roles_required(*ADMIN)
+def sign_ins():
+    page = paginate(services.list_sign_ins_query(), page_arg(), per_page())
+    return render_template("accounts/sign_ins.html", page=page)
 
 
 @bp.get("/admin/users")

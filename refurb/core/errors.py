@@ -82,3 +82,7 @@ class NotEligible(DomainError):
 
 class LoginThrottled(DomainError):
     http_status = 429
+
+    def __init__(self, message: str, *, wait_seconds: int = 0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds

@@ -6,10 +6,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import NotFound
 
 from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.devices.models import Device, DeviceEvent, Drive
 from refurb.extensions import db
+
+
+class PageNotFound(NotFound):
+    """A page number past the end of the list."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class Page:
 def paginate(query: Select, page: int, per_page: int) -> Page:
     page = max(1, page)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if page > 1 and (page - 1) * per_page >= (total or 0):
+        raise PageNotFound()  # a page past the last one is a 404, like an unknown id
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items, page, per_page, total or 0)
 

@@ -17,6 +17,7 @@ from refurb.devices.forms import NoteForm, TransitionForm
 from refurb.devices.models import Device
 from refurb.devices.permissions import can_change_device
 from refurb.extension_points import device_panels, scan_resolvers
+from refurb.security.redirects import safe_redirect_target
 from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
 
 bp = Blueprint("devices", __name__)
@@ -67,7 +68,8 @@ def scan():
     if not text:
         message = _("Scannez ou saisissez un numéro d'inventaire.")
         return (jsonify(found=False, message=message), 400) if wants_json else redirect(
-            request.referrer or url_for("devices.dashboard")
+            safe_redirect_target(request.referrer, url_for("devices.dashboard"),
+                                 host_url=request.host_url)
         )
     url = _resolve_scan(text)
     if url:

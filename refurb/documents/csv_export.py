@@ -1,5 +1,9 @@
 """CSV that opens cleanly in a French Excel: UTF-8 with BOM, ';' separator, decimal comma,
-dates as JJ/MM/AAAA, CRLF line ends. Rows are streamed so large exports use little memory."""
+dates as JJ/MM/AAAA, CRLF line ends. Rows are streamed so large exports use little memory.
+
+Text that a spreadsheet would run as a formula (a serial typed as `=HYPERLINK(…)`, a note
+starting with `@` or `-`) is written with a leading apostrophe, as OWASP advises for CSV
+injection; numbers stay numbers, negative ones included."""
 
 from __future__ import annotations
 
@@ -10,6 +14,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 BOM = "\ufeff"
+# What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP list, plus LF).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(text: str) -> str:
+    """Text cell → text a spreadsheet shows as is, never evaluates."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def french_cell(value: object) -> str:
@@ -24,14 +35,16 @@ def french_cell(value: object) -> str:
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
 
 
 def iter_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     buffer.write(BOM)
-    writer.writerow(header)
+    writer.writerow([neutralise(str(name)) for name in header])
     yield buffer.getvalue()
     for row in rows:
         buffer.seek(0)

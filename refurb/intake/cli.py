@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from refurb.core.errors import DomainError
 from refurb.core.hardware import report_to_json
 from refurb.devices.services import NewDevice
 from refurb.extensions import db
-from refurb.intake import asset_lists, bench, hardware_reports
+from refurb.intake import asset_lists, bench, drafts, hardware_reports
 from refurb.intake.csv_columns import parse_mapping_spec
 from refurb.intake.csv_file import detect_format
 from refurb.intake.queries import get_collection_by_number
@@ -119,6 +120,16 @@ def _import(collection, stream, mapping, actor_id: int | None, path: str):
         )
     with click.progressbar(length=plan.validation.valid, label="Insertion", file=err) as bar:
         return asset_lists.run_import(plan, on_rows=bar.update)
+
+
+@intake_cli.command("purge-drafts")
+@click.option("--hours", default=24, show_default=True, type=click.IntRange(min=1),
+              help="Âge à partir duquel un import non confirmé est supprimé.")
+def purge_drafts_command(hours: int) -> None:
+    """Supprimer les imports CSV jamais confirmés (pour cron)."""
+    count = drafts.purge_drafts(utcnow(), timedelta(hours=hours))
+    db.session.commit()
+    click.echo(f"{count} import(s) non confirmé(s) supprimé(s).")
 
 
 def register_cli(app: Flask) -> None:

@@ -5,7 +5,7 @@ collection's page (to declare a value for a mécénat receipt on the donor's beh
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +19,7 @@ from refurb.documents.pdf import workshop_letterhead
 from refurb.portal import queries, services
 from refurb.portal.forms import GiftValueForm
 from refurb.templating import type_label
-from refurb.web import actor_id, attempt, now, page_arg, per_page
+from refurb.web import actor_id, attempt, int_arg, now, page_arg, per_page
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -123,7 +123,7 @@ def device(device_id: int):
 @bp.get("/mecenat")
 @roles_required(*ADMIN)
 def gift_receipts():
-    donor_id = request.args.get("donor", type=int)
+    donor_id = int_arg("donor")
     page = paginate(queries.gift_overview_query(donor_id), page_arg(), per_page())
     ids = [c.id for c in page.items]
     return render_template("portal/mecenat.html", page=page, donor_id=donor_id,

@@ -24,7 +24,7 @@ from refurb.intake.models import Collection
 from refurb.printing import LabelStock, list_stocks, queries, renderers_for, services
 from refurb.printing.forms import DriveLabelForm, LabelPrintForm
 from refurb.printing.panels import STOCK_KEY, drives_url, setup_form
-from refurb.web import actor_id, attempt, get_or_404, now
+from refurb.web import actor_id, attempt, get_or_404, int_arg, now
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
 
@@ -91,7 +91,7 @@ def device(device_id: int):
 @roles_required(*WORKSHOP)
 def drives():
     form = setup_form(DriveLabelForm(), "drive")
-    host = request.args.get("device_id", type=int)
+    host = int_arg("device_id")
     if not form.is_submitted():
         tags = request.args.getlist("tag") or (services.tagged_drive_tags(host) if host else [])
         form.tags.data = "\n".join(tags)

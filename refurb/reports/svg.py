@@ -58,8 +58,8 @@ def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> list
     cid = escape(chart_id)
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{cid}-title {cid}-desc" class="chart" '
-        f'style="max-width:{width}px" {FONT} font-size="12">',
+        f'width="{width}" role="img" aria-labelledby="{cid}-title {cid}-desc" class="chart" '
+        f'{FONT} font-size="12">',  # shrinks to the page through .chart in refurb.css
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
         f'<defs>{"".join(_pattern(cid, i) for i in range(len(COLOURS)))}</defs>',

@@ -21,6 +21,7 @@ from refurb.core.profiles import OPERATING_SYSTEMS
 from refurb.core.qa import CHECK_KINDS, GRADES
 from refurb.devices.models import Device
 from refurb.extensions import db
+from refurb.secret_box import EncryptedString
 
 
 def _in(column: str, values) -> str:
@@ -203,7 +204,8 @@ class SoftwareInstall(db.Model):
     # "|libreoffice|firefox|": lets the ready-stock filter test software with a portable LIKE.
     software_keys: Mapped[str] = mapped_column(Text, default="|")
     # Refurbisher licence key (Windows): shown masked; revealing it is logged on the device.
-    licence_key: Mapped[str | None] = mapped_column(String(64))
+    # Encrypted at rest (refurb.secret_box): the model sees the clear key.
+    licence_key: Mapped[str | None] = mapped_column(EncryptedString())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
 

@@ -17,7 +17,7 @@ from refurb.core.handover import loan_due_status
 from refurb.devices.queries import paginate
 from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
-from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
+from refurb.web import actor_id, attempt, get_or_404, int_arg, now, page_arg, per_page
 
 
 def _return_form(allocation: Allocation, form: ReturnForm | None = None) -> ReturnForm:
@@ -93,7 +93,7 @@ def loans_due():
     today = now().date()
     scope = request.args.get("scope", "due")
     scope = scope if scope in queries.LOAN_SCOPES else "due"
-    programme_id = request.args.get("programme", type=int) or None
+    programme_id = int_arg("programme") or None
     page = paginate(queries.loans_query(today, scope, programme_id), page_arg(), per_page())
     return render_template(
         "allocations/loans.html", page=page, scope=scope, programme_id=programme_id,

@@ -20,7 +20,17 @@ from refurb.core.handover import reservation_expired
 from refurb.devices.queries import paginate
 from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
-from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
+from refurb.web import (
+    actor_id,
+    attempt,
+    get_or_404,
+    int_arg,
+    int_list_arg,
+    now,
+    page_arg,
+    per_page,
+    translate,
+)
 
 
 def _reserve_form() -> ReserveForm:
@@ -29,8 +39,8 @@ def _reserve_form() -> ReserveForm:
     form.beneficiary_id.choices = [(b.id, f"{b.pseudonym} — {b.display_name} ({b.commune})")
                                    for b in approved]
     if request.method == "GET":
-        form.beneficiary_id.data = request.args.get("beneficiary", type=int)
-        ids = request.args.getlist("device", type=int)
+        form.beneficiary_id.data = int_arg("beneficiary")
+        ids = int_list_arg("device")
         form.tags.data = "\n".join(d.asset_tag for d in queries.devices_by_ids(ids))
     return form
 

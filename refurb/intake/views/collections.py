@@ -18,7 +18,7 @@ from refurb.intake.forms import CollectionForm, CsrfForm, StateForm
 from refurb.intake.models import Collection
 from refurb.intake.permissions import can_open_donor_view
 from refurb.intake.views.blueprint import bp
-from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
+from refurb.web import actor_id, attempt, get_or_404, int_arg, now, page_arg, per_page, translate
 
 
 def _collection_values(form: CollectionForm) -> collections.CollectionValues:
@@ -51,7 +51,7 @@ def list_collections():
 @bp.route("/collections/new", methods=["GET", "POST"])
 @roles_required(*WORKSHOP)
 def new_collection():
-    form = CollectionForm(donor_id=request.args.get("donor_id", type=int))
+    form = CollectionForm(donor_id=int_arg("donor_id"))
     form.donor_id.choices = [(0, "—")] + organisation_choices()
     if form.validate_on_submit():
         with attempt() as done:

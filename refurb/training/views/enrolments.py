@@ -13,12 +13,12 @@ from refurb.training.documents import workshop_details
 from refurb.training.forms import ActionForm, EnrolForm
 from refurb.training.models import Enrolment
 from refurb.training.views.blueprint import bp
-from refurb.web import actor_id, attempt, get_or_404, now
+from refurb.web import actor_id, attempt, get_or_404, int_arg, now
 
 
 def _enrol_form() -> EnrolForm:
     if request.method == "GET":
-        form = EnrolForm(formdata=None, programme_id=request.args.get("programme", type=int),
+        form = EnrolForm(formdata=None, programme_id=int_arg("programme"),
                          pseudonym=request.args.get("pseudonym", ""))
     else:
         form = EnrolForm()

@@ -14,7 +14,7 @@ from refurb.training import sessions as session_cases
 from refurb.training.forms import SessionForm
 from refurb.training.models import Programme, TrainingSession
 from refurb.training.views.blueprint import bp
-from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
+from refurb.web import actor_id, attempt, get_or_404, int_arg, now, page_arg, per_page
 
 WHEN = ("upcoming", "past", "all")
 
@@ -23,7 +23,7 @@ WHEN = ("upcoming", "past", "all")
 @roles_required(*SOCIAL)
 def sessions():
     when = request.args.get("when") if request.args.get("when") in WHEN else "upcoming"
-    programme_id = request.args.get("programme", type=int)
+    programme_id = int_arg("programme")
     query = queries.list_sessions_query(programme_id, when, now().date())
     page = paginate(query, page_arg(), per_page())
     return render_template(
@@ -36,7 +36,7 @@ def sessions():
 def _new_session_form() -> SessionForm:
     if request.method != "GET":
         return SessionForm()
-    programme = db.session.get(Programme, request.args.get("programme", type=int) or 0)
+    programme = db.session.get(Programme, int_arg("programme") or 0)
     return SessionForm(formdata=None, programme_id=programme and programme.id,
                        competences=programme.competence_codes if programme else [],
                        trainer_id=current_user.id)

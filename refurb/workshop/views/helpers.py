@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from refurb.devices.models import Device
+from refurb.security.redirects import safe_redirect_target
 
 
 def to_device(device_id: int):
@@ -20,6 +21,4 @@ def form_page(template: str, device: Device | None = None, form=None, **context)
 
 def same_site(target: str | None) -> str | None:
     """Only same-site paths: an open redirect would make phishing links look legitimate."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    return safe_redirect_target(target, "") or None

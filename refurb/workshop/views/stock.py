@@ -10,7 +10,7 @@ from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.lifecycle import STATE_LABELS, State
 from refurb.core.qa import GRADES
 from refurb.devices.queries import paginate
-from refurb.web import page_arg, per_page
+from refurb.web import int_arg, page_arg, per_page
 from refurb.workshop.permissions import can_edit_checklist, can_work_on_devices
 from refurb.workshop.queries.profiles import list_profiles, to_core_profile
 from refurb.workshop.queries.stock import (
@@ -31,9 +31,9 @@ def _stock_filters() -> StockFilters:
         state=state if state in {s.value for s in State} else State.READY.value,
         device_type=kind if kind in {t.value for t in DeviceType} else None,
         grade=args.get("grade") if args.get("grade") in GRADES else None,
-        min_ram_gb=args.get("ram", type=int) or None,
-        min_storage_gb=args.get("storage", type=int) or None,
-        profile_id=args.get("profile", type=int) or None,
+        min_ram_gb=int_arg("ram") or None,
+        min_storage_gb=int_arg("storage") or None,
+        profile_id=int_arg("profile") or None,
     )
 
 

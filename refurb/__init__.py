@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, session
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from refurb.config import load_config
+from refurb.database import init_database
 from refurb.extensions import babel, csrf, db, login_manager, migrate
 
 # The domains, in dependency order (later ones may import earlier ones, never the reverse).
@@ -36,6 +36,8 @@ DOMAINS = (
     "reports",
 )
 STANDALONE_MODULES = ("refurb.counters", "refurb.demo")
+# Operations, not business domains: background jobs, backups, health check. Loaded like domains.
+OPERATIONS = ("jobs", "backups", "health")
 
 
 def _domain_module(domain: str, part: str):
@@ -46,16 +48,20 @@ def _domain_module(domain: str, part: str):
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # instance/ beside the code by default; a deployment puts it elsewhere (/var/lib/refurb).
+    instance_path = (test_config or {}).get("INSTANCE_PATH") if test_config is not None \
+        else os.environ.get("REFURB_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=str(Path(instance_path).resolve()) if instance_path else None)
     load_config(app, test_config)
 
-    for domain in DOMAINS:
+    for domain in DOMAINS + OPERATIONS:
         for part in ("models", "services"):
             _domain_module(domain, part)
     for name in STANDALONE_MODULES:
         importlib.import_module(name)
 
-    _init_database(app)
+    init_database(app)
     migrate.init_app(
         app,
         db,
@@ -73,7 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
     babel.init_app(app, locale_selector=_select_locale)
 
-    for domain in DOMAINS:
+    for domain in DOMAINS + OPERATIONS:
         views = _domain_module(domain, "views")
         if views is not None:
             app.register_blueprint(views.bp)
@@ -82,8 +88,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             cli.register_cli(app)
     importlib.import_module("refurb.demo").register_cli(app)
 
-    from refurb import errors, templating
+    from refurb import errors, logs, templating
+    from refurb.jobs.builtin import register_builtin_kinds
+    from refurb.jobs.queue import init_queue
 
+    register_builtin_kinds()
+    init_queue(app)
+    logs.register(app)
     errors.register(app)
     templating.register(app)
     return app
@@ -107,38 +118,3 @@ def _select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
-
-
-def _init_database(app: Flask) -> None:
-    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    if uri.startswith("sqlite"):
-        options.setdefault("connect_args", {})
-        options["connect_args"].setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
-        # We issue BEGIN ourselves (see below); pysqlite must not open transactions behind us.
-        options["connect_args"]["isolation_level"] = None
-    else:
-        options.setdefault("pool_pre_ping", True)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    db.init_app(app)
-    if uri.startswith("sqlite"):
-        with app.app_context():
-            _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-
-
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
-        cursor = dbapi_connection.cursor()
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001
-        # BEGIN IMMEDIATE takes the write lock up front: a transaction that read first and
-        # writes later would otherwise fail with "database is locked" instead of waiting.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -89,6 +89,8 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("portal.gift_receipts", "Reçus fiscaux (mécénat)"),
         ("accounts.users", "Utilisateurs"),
         ("settings.edit", "Réglages"),
+        ("backups.index", "Sauvegardes"),
+        ("jobs.mine", "Tâches"),
     ],
     Role.TECHNICIAN: [
         ("devices.dashboard", "Tableau de bord"),

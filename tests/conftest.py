@@ -57,6 +57,8 @@ def _build_app(location: dict, **overrides):
         "SQLALCHEMY_DATABASE_URI": location["uri"],
         "WTF_CSRF_ENABLED": False,
         "PUBLIC_BASE_URL": "http://refurb.test",
+        # Backups and the job queue write files: never into the checkout's instance/.
+        "INSTANCE_PATH": str(location["instance"] / "instance"),
     }
     config.update(overrides)
     app = create_app(config)

@@ -10,7 +10,8 @@ from tests.factories import make_device
 
 # Pages anyone may open, on purpose.
 PUBLIC = {"static", "accounts.login", "accounts.set_language", "accounts.logout",
-          "accounts.change_password", "wiping.verify", "wiping.verify_lookup"}
+          "accounts.change_password", "wiping.verify", "wiping.verify_lookup",
+          "health.healthz"}
 
 
 def _endpoints(app):

@@ -52,9 +52,11 @@ class Reporter:
             if total is not None:
                 self.total = max(int(total), 0)
             self.done = max(self.done, int(done))
-            if step is not None:
+            new_step = step is not None and str(step)[:200] != self.step
+            if new_step:
                 self.step = str(step)[:200]
-            due = time.monotonic() - self._saved_at >= self.MIN_INTERVAL or (
+            # A new step is always shown; counts within a step at most every MIN_INTERVAL.
+            due = new_step or time.monotonic() - self._saved_at >= self.MIN_INTERVAL or (
                 self.total and self.done >= self.total)
         if due and not database.holds_write_lock(self.session):
             self.save()

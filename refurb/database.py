@@ -39,9 +39,13 @@ log = logging.getLogger(__name__)
 READ, WRITE = "read", "write"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# GET views that write and are not decorated (yet): the access log of a household file, the
-# subject-access exports, the waste-register export (an issued document).
+# GET views that write and are not decorated (yet): their owners may move to @writes_on_get.
 GET_ENDPOINTS_THAT_WRITE: set[str] = {
+    # Pages that expire stale reservations as they load, and log who saw a household's file.
+    "allocations.ready_stock",
+    "allocations.reservations",
+    "allocations.show_reservation",
+    "allocations.show_allocation",
     "beneficiaries.show_file",
     "beneficiaries.export_json",
     "beneficiaries.export_pdf",
@@ -50,6 +54,7 @@ GET_ENDPOINTS_THAT_WRITE: set[str] = {
 
 _TX_KEY = "refurb_tx"
 _CONNECTION_KEY = "refurb_connection"
+_DISPATCHED_KEY = "_refurb_request_dispatched"
 _INTENT_KEY = "_refurb_db_intent"
 _WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 _SKIP_WORDS = ("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
@@ -120,7 +125,9 @@ def current_intent(connection: Connection | None = None) -> str:
         declared = getattr(g, _INTENT_KEY, None)
         if declared:
             return declared
-    if has_request_context():
+    # Only once the request is dispatched: code a test runs inside test_request_context()
+    # keeps the command-line default.
+    if has_request_context() and g.get(_DISPATCHED_KEY):
         if request.method not in SAFE_METHODS:
             return WRITE
         endpoint = request.endpoint or ""
@@ -154,12 +161,22 @@ def _forget_connection(session, transaction):  # noqa: ANN001
         session.info.pop(_CONNECTION_KEY, None)
 
 
-def _end_read_transaction(_error: BaseException | None) -> None:
-    """A request that only read ends its snapshot with the request. In production the session
-    is removed with the app context anyway; tests keep one app context across requests."""
-    tx = _session_tx(db.session)
-    if tx is not None and tx["mode"] == READ and not tx["wrote"]:
-        db.session.rollback()
+def _undeclared_write(strict: bool) -> None:
+    in_request = has_request_context() and g.get(_DISPATCHED_KEY)
+    declared_read = has_app_context() and getattr(g, _INTENT_KEY, None) == READ
+    where = request.endpoint if in_request else "job or command"
+    message = (f"write in a read-only transaction ({where}): decorate the view with "
+               "@writes_on_get or call refurb.database.will_write() first")
+    # Test code itself (a factory after a GET in the same session) only gets the warning.
+    if strict and (in_request or declared_read):
+        raise UndeclaredWrite(message)
+    log.warning(message)
+
+
+def _mark_dispatched() -> None:
+    setattr(g, _DISPATCHED_KEY, True)
+
+
 
 
 def init_database(app: Flask) -> None:
@@ -175,7 +192,7 @@ def init_database(app: Flask) -> None:
         options.setdefault("isolation_level", "READ COMMITTED")
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    app.teardown_request(_end_read_transaction)
+    app.before_request(_mark_dispatched)
     if uri.startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
@@ -210,12 +227,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, strict: bool = False)
         if tx["mode"] == READ and not tx["wrote"] and word.startswith(_WRITE_WORDS):
             if tx["statements"]:
                 # The read snapshot must become a write: refused at once if anyone committed.
-                where = request.endpoint if has_request_context() else "hors requête"
-                message = (f"write in a read-only transaction ({where}): decorate the view with "
-                           "@writes_on_get or call refurb.database.will_write() first")
-                if strict:
-                    raise UndeclaredWrite(message)
-                log.warning(message)
+                _undeclared_write(strict)
             tx["wrote"] = True
         tx["statements"] += 1
 

@@ -8,6 +8,7 @@ import io
 import threading
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from refurb.database import READ, WRITE, current_intent
@@ -131,10 +132,14 @@ def test_readers_are_answered_while_a_long_import_holds_the_write_lock(app, db, 
     assert events == events_before + IMPORT_ROWS + WRITERS
 
 
-def test_the_transaction_mode_follows_the_request(app, db):
-    with app.test_request_context("/devices", method="GET"):
-        assert current_intent() == READ
-    with app.test_request_context("/devices/1/note", method="POST"):
-        assert current_intent() == WRITE
-    with app.test_request_context("/beneficiaries/1", method="GET"):
-        assert current_intent() == WRITE  # writes its access-log row
+@pytest.mark.parametrize(("method", "url", "intent"), [
+    ("GET", "/devices", READ),
+    ("HEAD", "/portal/", READ),
+    ("POST", "/devices/1/note", WRITE),
+    ("GET", "/beneficiaries/1", WRITE),  # writes its access-log row
+    ("GET", "/allocations/", WRITE),  # expires stale reservations as it loads
+])
+def test_the_transaction_mode_follows_the_request(app, db, method, url, intent):
+    with app.test_request_context(url, method=method):
+        app.preprocess_request()
+        assert current_intent() == intent

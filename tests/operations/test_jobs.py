@@ -212,3 +212,36 @@ def test_jobs_survive_a_killed_consumer_and_run_once(app, db, _db_location, tmp_
         assert (committed_runs("slow"), committed_runs("quick"), committed_runs("marker")) \
             == (1, 1, 1)
         _db.session.remove()
+
+
+def test_scheduled_runs_make_one_job_per_period(app, db):
+    from refurb.jobs.builtin import SCHEDULE, enqueue_scheduled
+
+    db.session.commit()
+    for _name, _when, kind, key_format in SCHEDULE:
+        if kind.startswith("backup"):
+            continue  # covered by the backup tests
+        enqueue_scheduled(app, kind, key_format)
+        enqueue_scheduled(app, kind, key_format)  # a second scheduler, the same period
+    jobs = db.session.scalars(select(Job).order_by(Job.id)).all()
+    assert [(j.kind, j.state, j.requested_by_id) for j in jobs] == [
+        ("reservations.expire", "succeeded", None), ("gdpr.purge", "succeeded", None)]
+    assert jobs[0].result["summary"] == ["0 réservation(s) expirée(s)."]
+    assert jobs[1].result["summary"] == ["0 dossier(s) anonymisé(s)."]
+
+
+def test_only_the_requester_or_an_admin_sees_a_job(app, db):
+    from tests.access import status_for_roles
+
+    owner = make_user("social_worker")
+    job = enqueue("test.steps", {"name": "mine"}, actor_id=owner.id, now=utcnow())
+    db.session.commit()
+    for url in (f"/jobs/{job.id}", f"/jobs/{job.id}.json"):
+        # Other users of any role: the job does not exist for them (404), admins see it.
+        statuses = status_for_roles(app, url)
+        assert statuses == {"admin": 200, "technician": 404, "social_worker": 404,
+                            "donor": 404, "anonymous": 302}, url
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(owner.id)
+        assert client.get(url).status_code == 200

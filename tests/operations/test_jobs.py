@@ -229,19 +229,3 @@ def test_scheduled_runs_make_one_job_per_period(app, db):
     assert jobs[0].result["summary"] == ["0 réservation(s) expirée(s)."]
     assert jobs[1].result["summary"] == ["0 dossier(s) anonymisé(s)."]
 
-
-def test_only_the_requester_or_an_admin_sees_a_job(app, db):
-    from tests.access import status_for_roles
-
-    owner = make_user("social_worker")
-    job = enqueue("test.steps", {"name": "mine"}, actor_id=owner.id, now=utcnow())
-    db.session.commit()
-    for url in (f"/jobs/{job.id}", f"/jobs/{job.id}.json"):
-        # Other users of any role: the job does not exist for them (404), admins see it.
-        statuses = status_for_roles(app, url)
-        assert statuses == {"admin": 200, "technician": 404, "social_worker": 404,
-                            "donor": 404, "anonymous": 302}, url
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(owner.id)
-        assert client.get(url).status_code == 200

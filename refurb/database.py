@@ -175,6 +175,13 @@ def _undeclared_write(strict: bool) -> None:
 
 def _mark_dispatched() -> None:
     setattr(g, _DISPATCHED_KEY, True)
+    # A request that writes never continues a read-only transaction left open before it (tests
+    # share one session across requests; in production each request has its own anyway).
+    session = db.session
+    tx = _session_tx(session)
+    if (tx is not None and tx["mode"] == READ and not tx["wrote"] and current_intent() == WRITE
+            and not (session.new or session.dirty or session.deleted)):
+        session.rollback()
 
 
 

@@ -8,26 +8,29 @@ from typing import Any
 
 from flask import Flask, session
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
-from refurb import errors, escaping, security, templating, wiring
+from refurb import errors, escaping, logs, security, templating, wiring
 from refurb.accounts import sessions
 from refurb.config import load_config
+from refurb.database import init_database
 from refurb.extensions import babel, csrf, db, login_manager, migrate
+from refurb.jobs.queue import init_queue
 from refurb.web import install_commit_point
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    # REFURB_INSTANCE_PATH puts the private files (database, keys, config.py) outside the code.
+    # instance/ beside the code by default; a deployment puts its private files (database,
+    # keys, config.py, backups) elsewhere with REFURB_INSTANCE_PATH (/var/lib/refurb).
+    instance_path = (test_config or {}).get("INSTANCE_PATH") if test_config is not None \
+        else os.environ.get("REFURB_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
-                instance_path=os.environ.get("REFURB_INSTANCE_PATH") or None)
+                instance_path=str(Path(instance_path).resolve()) if instance_path else None)
     load_config(app, test_config)
     security.install_converters(app)
 
     wiring.register_models()
 
-    _init_database(app)
+    init_database(app)
     migrate.init_app(
         app,
         db,
@@ -47,7 +50,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     escaping.install(app)
 
     wiring.register_all(app)
+    init_queue(app)
     install_commit_point(app)
+    logs.register(app)
     errors.register(app)
     templating.register(app)
     security.register(app)
@@ -66,40 +71,3 @@ def _select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]
-
-
-def _init_database(app: Flask) -> None:
-    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    if uri.startswith("sqlite"):
-        options.setdefault("connect_args", {})
-        options["connect_args"].setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
-        # We issue BEGIN ourselves (see below); pysqlite must not open transactions behind us.
-        options["connect_args"]["isolation_level"] = None
-    else:
-        options.setdefault("pool_pre_ping", True)
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    db.init_app(app)
-    if uri.startswith("sqlite"):
-        with app.app_context():
-            _configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-
-
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
-        cursor = dbapi_connection.cursor()
-        if engine.url.database not in (None, "", ":memory:"):
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        # REPLACE then fires DELETE triggers, so it cannot rewrite an append-only row.
-        cursor.execute("PRAGMA recursive_triggers=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001
-        # BEGIN IMMEDIATE takes the write lock up front: a transaction that read first and
-        # writes later would otherwise fail with "database is locked" instead of waiting.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -54,6 +54,25 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": None,  # None: True in production, False otherwise
     "WTF_CSRF_TIME_LIMIT": None,  # a form left open during a long bench job must still submit
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,  # each form has its own, smaller limit (uploads.py)
+    # Logs: "json" (one object per line, with the request id) or "plain" (Flask's default).
+    "LOG_FORMAT": None,  # None: json, except in testing
+    "LOG_LEVEL": "INFO",
+    # Background jobs (Huey): SQLite file in instance/ unless REFURB_REDIS_URL is set.
+    "REDIS_URL": None,
+    "JOBS_QUEUE_FILE": None,  # None: instance/jobs-queue.db
+    "JOBS_IMMEDIATE": None,  # None: True in testing (jobs run at once, in the caller's thread)
+    "JOBS_WORKERS": 2,
+    "JOBS_HEARTBEAT_SECONDS": 30,
+    "JOBS_STALE_SECONDS": 300,  # a running job silent this long is run again
+    "JOBS_MAX_ATTEMPTS": 3,
+    "JOBS_SHUTDOWN_TIMEOUT": 60,  # a stopping consumer waits this long for running jobs
+    "JOBS_PERIODIC": True,  # reservation expiry, GDPR purge, nightly backup
+    # Backups: archives in BACKUP_DIR (None: instance/backups); nightly ones kept 7 days + 4 weeks.
+    "BACKUP_DIR": None,
+    "BACKUP_KEEP_DAILY": 7,
+    "BACKUP_KEEP_WEEKLY": 4,
+    "PG_BIN_DIR": None,  # where pg_dump/pg_restore are when not on PATH (else found by version)
+    "HEALTHZ_MIN_FREE_MB": 500,
 }
 
 ENV_PREFIX = "REFURB_"
@@ -129,6 +148,15 @@ def _finish(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         # Flask defines the key (False), so a setdefault here would never take effect.
         app.config["SESSION_COOKIE_SECURE"] = env_name == "production"
+    testing = env_name == "testing"
+    if app.config["LOG_FORMAT"] is None:
+        app.config["LOG_FORMAT"] = "plain" if testing else "json"
+    if app.config["JOBS_IMMEDIATE"] is None:
+        app.config["JOBS_IMMEDIATE"] = testing
+    if not app.config["JOBS_QUEUE_FILE"]:
+        app.config["JOBS_QUEUE_FILE"] = str(instance / "jobs-queue.db")
+    if not app.config["BACKUP_DIR"]:
+        app.config["BACKUP_DIR"] = str(instance / "backups")
 
 
 def _development_secret(instance: Path) -> str:

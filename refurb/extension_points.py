@@ -11,6 +11,7 @@ effect of importing a module. This module imports no domain.
 - settings         admin-editable settings (key → Definition).
 - event_words      words for the device history: event kinds, detail keys and values.
 - batch_actions    what the batch scan page can do tag after tag (key → devices.batch.BatchAction).
+- job_kinds        background work a page or the scheduler can ask for (name → jobs.JobKind).
 - demo_steps       what the demo loader must record before a device takes a step.
 - template_globals permission predicates and label tables templates may read.
 - purge_blockers   beneficiary → a French reason to keep the file out of the GDPR purge (a
@@ -93,6 +94,7 @@ settings: dict[str, Definition] = {}
 event_words = EventWords()
 demo_steps: OrderedSet = OrderedSet()
 batch_actions: dict[str, Any] = {}
+job_kinds: dict[str, Any] = {}
 template_globals: dict[str, Any] = {}
 purge_blockers: OrderedSet = OrderedSet()
 personal_documents: OrderedSet = OrderedSet()

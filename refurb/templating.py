@@ -90,6 +90,8 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("accounts.users", "Utilisateurs"),
         ("accounts.sign_ins", "Connexions"),
         ("settings.edit", "Réglages"),
+        ("backups.index", "Sauvegardes"),
+        ("jobs.mine", "Tâches"),
     ],
     Role.TECHNICIAN: [
         ("devices.dashboard", "Tableau de bord"),

@@ -31,6 +31,7 @@ MODEL_MODULES = (
     "refurb.allocations.models",
     "refurb.portal.models",
     "refurb.reports.models",
+    "refurb.jobs.models",
 )
 
 
@@ -53,6 +54,7 @@ def register_all(app: Flask) -> None:
     _register_allocations()
     _register_portal()
     _register_reports()
+    _register_operations()
     _register_blueprints(app)
     _register_commands(app)
     app.jinja_env.globals.update(points.template_globals)
@@ -199,16 +201,27 @@ def _register_reports() -> None:
     points.define_settings(*outcomes.SETTINGS)
 
 
+# ------------------------------------------------------------------------------ operations
+
+def _register_operations() -> None:
+    from refurb.jobs import builtin
+
+    builtin.register_builtin_kinds()
+
+
 # ------------------------------------------------------------------------ blueprints, CLI
 
 def _register_blueprints(app: Flask) -> None:
     from refurb.accounts.views import bp as accounts
     from refurb.allocations.views import bp as allocations
+    from refurb.backups.views import bp as backups
     from refurb.beneficiaries.views import bp as beneficiaries
     from refurb.devices.views import bp as devices
     from refurb.documents.views import bp as documents
     from refurb.donors.views import bp as donors
+    from refurb.health.views import bp as health
     from refurb.intake.views import bp as intake
+    from refurb.jobs.views import bp as jobs
     from refurb.portal.views import bp as portal
     from refurb.printing.views import bp as printing
     from refurb.reports.views import bp as reports
@@ -219,7 +232,8 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.workshop.views import bp as workshop
 
     for blueprint in (accounts, settings, donors, devices, documents, intake, printing, wiping,
-                      workshop, weee, beneficiaries, training, allocations, portal, reports):
+                      workshop, weee, beneficiaries, training, allocations, portal, reports,
+                      jobs, backups, health):
         app.register_blueprint(blueprint)
 
 
@@ -227,10 +241,13 @@ def _register_commands(app: Flask) -> None:
     from refurb import demo
     from refurb.accounts import cli as accounts
     from refurb.allocations import cli as allocations
+    from refurb.backups import cli as backups
     from refurb.beneficiaries import cli as beneficiaries
     from refurb.intake import cli as intake
+    from refurb.jobs import cli as jobs
     from refurb.printing import cli as printing
     from refurb.wiping import cli as wiping
 
-    for module in (accounts, intake, printing, wiping, beneficiaries, allocations, demo):
+    for module in (accounts, intake, printing, wiping, beneficiaries, allocations, demo, jobs,
+                   backups):
         module.register_cli(app)

@@ -59,6 +59,8 @@ def _build_app(location: dict, **overrides):
         "PUBLIC_BASE_URL": "http://refurb.test",
         # Licence keys are encrypted at rest; a fixed key keeps instance/ out of the tests.
         "DATA_ENCRYPTION_KEY": "cmVmdXJiLXRlc3RzLWRhdGEta2V5LTMyLWJ5dGVzISE=",
+        # Backups and the job queue write files: never into the checkout's instance/.
+        "INSTANCE_PATH": str(location["instance"] / "instance"),
     }
     config.update(overrides)
     app = create_app(config)

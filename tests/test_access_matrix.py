@@ -10,7 +10,8 @@ from tests.factories import make_device
 
 # Pages anyone may open, on purpose.
 PUBLIC = {"static", "accounts.login", "accounts.set_language", "accounts.logout",
-          "accounts.change_password", "wiping.verify", "wiping.verify_lookup"}
+          "accounts.change_password", "wiping.verify", "wiping.verify_lookup",
+          "health.healthz"}
 
 
 def _endpoints(app):
@@ -98,3 +99,28 @@ def test_sign_in_log_is_for_admins_only(app, db):
 
     assert "accounts.sign_ins" in {e for e, _url in _parameterless_get_pages(app)}
     assert_only(app, "/admin/sign-ins", {"admin"})
+
+
+def test_a_job_is_seen_by_its_requester_and_admins_only(app, db):
+    """/jobs/<id> and its JSON: the requester and admins; to anyone else it does not exist."""
+    from refurb.clock import utcnow
+    from refurb.jobs import enqueue
+    from tests.factories import make_user
+
+    owner = make_user("social_worker")
+    job = enqueue("reservations.expire", {}, actor_id=owner.id, now=utcnow())
+    db.session.commit()
+    for url in (f"/jobs/{job.id}", f"/jobs/{job.id}.json"):
+        assert status_for_roles(app, url) == {"admin": 200, "technician": 404,
+                                              "social_worker": 404, "donor": 404,
+                                              "anonymous": 302}, url
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(owner.id)
+        assert client.get(url).status_code == 200
+
+
+def test_only_admins_start_a_backup(app, db):
+    from tests.access import assert_only
+
+    assert_only(app, "/admin/backups/", ("admin",), method="POST")

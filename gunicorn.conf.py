@@ -1,0 +1,58 @@
+"""gunicorn settings for Refurb (scripts/serve, the systemd unit and the container use it).
+
+Every value can be overridden on the command line or by the environment variable named here.
+"""
+
+import os
+
+# Where to listen. Behind Caddy/nginx on the same host: 127.0.0.1; in a container: 0.0.0.0.
+bind = os.environ.get("REFURB_BIND", "127.0.0.1:8000")
+
+# Worker processes. SQLite: 2-4 (one writer at a time anyway; readers never wait).
+# PostgreSQL: about 2 x CPU cores + 1 per app server. Memory: ~120 MB per worker.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads in each worker: a request waiting for SQLite's write lock (up to the busy timeout)
+# sleeps without the GIL, and the worker's other threads keep answering page reads. With
+# one-request-per-worker "sync" workers, a few waiting writers would stall every reader.
+# Long work (imports, certificates, reports, backups) runs in the job consumer, not here.
+worker_class = "gthread"
+threads = int(os.environ.get("REFURB_THREADS", "4"))
+
+# A request still running after 60 s is killed and its worker replaced: nothing legitimate
+# takes that long in a request any more, and a stuck worker must not hold a slot forever.
+# (SQLite's busy timeout is 5 s, PostgreSQL statements are short: 60 s leaves a wide margin.)
+timeout = int(os.environ.get("REFURB_WORKER_TIMEOUT", "60"))
+# On restart or stop, workers finish the request in hand for up to 30 s.
+graceful_timeout = 30
+# Keep-alive to the reverse proxy on the same host: connections are cheap to keep briefly.
+keepalive = 5
+
+# Workers are recycled after ~1000 requests (jitter avoids all restarting at once): a slow
+# leak in a library can never grow without bound.
+max_requests = 1000
+max_requests_jitter = 100
+
+# Large uploads (CSV asset lists up to 64 MB) are read by the app, not buffered here.
+limit_request_line = 8190
+
+# The app writes the access log itself, as JSON with the request id, user and duration;
+# gunicorn's own messages (boot, worker timeouts) go out in the same JSON format.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("REFURB_LOG_LEVEL", "info").lower()
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "refurb.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "refurb.logs.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                            "filters": ["request_id"], "stream": "ext://sys.stderr"}},
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": [], "propagate": True},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
+    },
+}
+
+# Behind a reverse proxy on the same host, trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

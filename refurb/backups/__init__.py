@@ -1,0 +1,1 @@
+"""Backups: one archive (database, documents, instance files, manifest), verified and restored."""

@@ -1,0 +1,246 @@
+"""How each unit of work talks to the database: reads never wait for a writer.
+
+SQLite has one write lock per file. A transaction that starts with a plain (deferred) BEGIN reads
+a snapshot without any lock, but if it later writes after another connection committed, SQLite
+refuses at once ("database is locked": the busy timeout does not apply to a read turning into a
+write). So the choice is made when the transaction begins:
+
+- GET/HEAD requests, and CLI or job code that called `reading()`: BEGIN (deferred), no lock;
+- everything else (POST requests, CLI commands, jobs that called `will_write()`):
+  BEGIN IMMEDIATE, the write lock taken up front, waiting up to the busy timeout if needed;
+- a GET that must write (an access-log row, an issued export) says so before it writes: the view
+  is decorated with `@writes_on_get`, or its endpoint is listed in GET_ENDPOINTS_THAT_WRITE, or
+  the code calls `will_write()` (which ends a read-only transaction and starts a writing one).
+
+In testing, an undeclared write inside a transaction that began deferred raises at once, so the
+mistake is found by the first test that takes that path instead of by a busy server.
+
+PostgreSQL needs none of this: READ COMMITTED (its default, set explicitly) never blocks readers,
+and rows changed by two requests are protected by the optimistic version columns
+(`refurb.concurrency`) and row locks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from refurb.extensions import db
+
+log = logging.getLogger(__name__)
+
+READ, WRITE = "read", "write"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# GET views that write and are not decorated (yet): their owners may move to @writes_on_get.
+GET_ENDPOINTS_THAT_WRITE: set[str] = {
+    # Pages that expire stale reservations as they load, and log who saw a household's file.
+    "allocations.ready_stock",
+    "allocations.reservations",
+    "allocations.show_reservation",
+    "allocations.show_allocation",
+    "beneficiaries.show_file",
+    "beneficiaries.export_json",
+    "beneficiaries.export_pdf",
+    "weee.register_export",
+}
+
+_TX_KEY = "refurb_tx"
+_CONNECTION_KEY = "refurb_connection"
+_DISPATCHED_KEY = "_refurb_request_dispatched"
+_INTENT_KEY = "_refurb_db_intent"
+_WRITE_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_SKIP_WORDS = ("BEGIN", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
+
+
+class UndeclaredWrite(RuntimeError):
+    """A transaction that began as a read tried to write (SQLite would refuse under load)."""
+
+
+def writes_on_get(view: Callable) -> Callable:
+    """Mark a view whose GET writes: its transaction takes the write lock from the start."""
+    view.writes_on_get = True
+    return view
+
+
+def will_write(session: Any = None) -> None:
+    """Declare that the current unit of work writes, before its first write.
+
+    On SQLite an open read-only transaction is ended (nothing is lost: it wrote nothing) and a
+    new one begins with the write lock; ORM objects already loaded are reloaded on next access.
+    """
+    session = session or db.session
+    if has_app_context():
+        setattr(g, _INTENT_KEY, WRITE)
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    tx = _session_tx(session)
+    if tx is not None and tx["mode"] == READ and not tx["wrote"]:
+        if session.new or session.dirty or session.deleted:
+            raise UndeclaredWrite("will_write() after a change: declare it before the change.")
+        session.rollback()
+    session.connection()  # BEGIN IMMEDIATE now: the lock is ours before anything else runs
+
+
+def reading() -> None:
+    """Declare that the current CLI command or job only reads until it calls will_write()."""
+    setattr(g, _INTENT_KEY, READ)
+
+
+@contextlib.contextmanager
+def intent(value: str) -> Iterator[None]:
+    """Run a block with a given intent (READ or WRITE), restoring the previous one after."""
+    previous = getattr(g, _INTENT_KEY, None)
+    setattr(g, _INTENT_KEY, value)
+    try:
+        yield
+    finally:
+        setattr(g, _INTENT_KEY, previous)
+
+
+def holds_write_lock(session: Any = None) -> bool:
+    """True when the session's SQLite transaction holds the write lock (always False elsewhere)."""
+    tx = _session_tx(session or db.session)
+    return tx is not None and (tx["mode"] == WRITE or tx["wrote"])
+
+
+def writing_connection(engine: Engine) -> Connection:
+    """A connection of its own whose transactions take the write lock (progress, heartbeats)."""
+    return engine.connect().execution_options(refurb_intent=WRITE)
+
+
+def current_intent(connection: Connection | None = None) -> str:
+    if connection is not None:
+        explicit = connection.get_execution_options().get("refurb_intent")
+        if explicit:
+            return explicit
+    if has_app_context():
+        declared = getattr(g, _INTENT_KEY, None)
+        if declared:
+            return declared
+    # Only once the request is dispatched: code a test runs inside test_request_context()
+    # keeps the command-line default.
+    if has_request_context() and g.get(_DISPATCHED_KEY):
+        if request.method not in SAFE_METHODS:
+            return WRITE
+        endpoint = request.endpoint or ""
+        view = current_app.view_functions.get(endpoint)
+        if endpoint in GET_ENDPOINTS_THAT_WRITE or getattr(view, "writes_on_get", False):
+            return WRITE
+        return READ
+    return WRITE
+
+
+def _open_tx(connection: Connection) -> dict | None:
+    if connection.closed or not connection.in_transaction():
+        return None
+    return connection.info.get(_TX_KEY)
+
+
+def _session_tx(session: Any) -> dict | None:
+    """The SQLite transaction state of the session's connection, if one is open."""
+    connection = session.info.get(_CONNECTION_KEY)
+    return None if connection is None else _open_tx(connection)
+
+
+@event.listens_for(Session, "after_begin")
+def _remember_connection(session, _transaction, connection):  # noqa: ANN001
+    session.info[_CONNECTION_KEY] = connection
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_connection(session, transaction):  # noqa: ANN001
+    if transaction.parent is None:
+        session.info.pop(_CONNECTION_KEY, None)
+
+
+def _undeclared_write(strict: bool) -> None:
+    in_request = has_request_context() and g.get(_DISPATCHED_KEY)
+    declared_read = has_app_context() and getattr(g, _INTENT_KEY, None) == READ
+    where = request.endpoint if in_request else "job or command"
+    message = (f"write in a read-only transaction ({where}): decorate the view with "
+               "@writes_on_get or call refurb.database.will_write() first")
+    # Test code itself (a factory after a GET in the same session) only gets the warning.
+    if strict and (in_request or declared_read):
+        raise UndeclaredWrite(message)
+    log.warning(message)
+
+
+def _mark_dispatched() -> None:
+    setattr(g, _DISPATCHED_KEY, True)
+    # A request that writes never continues a read-only transaction left open before it (tests
+    # share one session across requests; in production each request has its own anyway).
+    session = db.session
+    tx = _session_tx(session)
+    if (tx is not None and tx["mode"] == READ and not tx["wrote"] and current_intent() == WRITE
+            and not (session.new or session.dirty or session.deleted)):
+        session.rollback()
+
+
+
+
+def init_database(app: Flask) -> None:
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {})
+        options["connect_args"].setdefault("timeout", app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
+        # We issue BEGIN ourselves (see below); pysqlite must not open transactions behind us.
+        options["connect_args"]["isolation_level"] = None
+    else:
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("isolation_level", "READ COMMITTED")
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    app.before_request(_mark_dispatched)
+    if uri.startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                             strict=bool(app.config.get("TESTING")))
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int, strict: bool = False) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # REPLACE then fires DELETE triggers, so it cannot rewrite an append-only row.
+        cursor.execute("PRAGMA recursive_triggers=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # noqa: ANN001
+        mode = current_intent(connection)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == WRITE else "BEGIN")
+        connection.info[_TX_KEY] = {"mode": mode, "statements": 0, "wrote": False}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_statement(connection, _cursor, statement, _params, _context, _many):  # noqa: ANN001
+        tx = _open_tx(connection)
+        if tx is None:
+            return
+        word = statement.lstrip()[:8].upper()
+        if word.startswith(_SKIP_WORDS):
+            return
+        if tx["mode"] == READ and not tx["wrote"] and word.startswith(_WRITE_WORDS):
+            if tx["statements"]:
+                # The read snapshot must become a write: refused at once if anyone committed.
+                _undeclared_write(strict)
+            tx["wrote"] = True
+        tx["statements"] += 1
+
+    for name in ("commit", "rollback"):
+        @event.listens_for(engine, name)
+        def _on_end(connection):  # noqa: ANN001
+            connection.info.pop(_TX_KEY, None)

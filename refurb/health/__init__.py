@@ -1,0 +1,1 @@
+"""/healthz: database, migrations, job queue, free disk."""

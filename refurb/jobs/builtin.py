@@ -1,0 +1,93 @@
+"""The jobs every installation runs, and their schedule (Huey's scheduler: no cron entry).
+
+Each kind calls the same service as its command line twin:
+`flask allocations expire-reservations`, `flask gdpr purge`, `flask backup create`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import gettext as _
+
+from refurb import database
+from refurb.clock import utcnow
+from refurb.core.i18n import N_
+from refurb.extensions import db
+from refurb.jobs import Progress, enqueue, register_kind
+
+# (schedule name, crontab fields in the server's local time, kind, idempotency key format)
+SCHEDULE = (
+    ("expire-reservations", {"minute": "*/15"}, "reservations.expire",
+     "reservations.expire:{:%Y-%m-%dT%H:%M}"),
+    ("gdpr-purge", {"minute": "30", "hour": "3"}, "gdpr.purge", "gdpr.purge:{:%Y-%m-%d}"),
+    ("nightly-backup", {"minute": "30", "hour": "2"}, "backup.nightly",
+     "backup.nightly:{:%Y-%m-%d}"),
+)
+
+
+def expire_reservations(params: dict, progress: Progress, *, actor_id: int | None,
+                        now: datetime) -> dict[str, Any]:
+    from refurb.allocations import reservations
+
+    progress(0, 1, _("Recherche des réservations échues"))
+    database.will_write()
+    report = reservations.expire_reservations(now=now, actor_id=actor_id)
+    progress(1, 1, _("Terminé"))
+    return {
+        "summary": [_("%(n)s réservation(s) expirée(s).", n=len(report.expired))],
+        "refused": [_("Réservation n° %(id)s non expirée : %(why)s", id=rid, why=why)
+                    for rid, why in report.skipped],
+    }
+
+
+def gdpr_purge(params: dict, progress: Progress, *, actor_id: int | None,
+               now: datetime) -> dict[str, Any]:
+    from refurb.beneficiaries import gdpr
+
+    progress(0, 1, _("Recherche des dossiers sans contact"))
+    database.will_write()
+    results = gdpr.purge_inactive(now=now, dry_run=False)
+    purged = sum(1 for c in results if c.kept_because is None)
+    progress(1, 1, _("Terminé"))
+    return {
+        "summary": [_("%(n)s dossier(s) anonymisé(s).", n=purged)],
+        "refused": [f"{c.beneficiary.pseudonym} : {c.kept_because}"
+                    for c in results if c.kept_because],
+    }
+
+
+def backup(params: dict, progress: Progress, *, actor_id: int | None,
+           now: datetime) -> dict[str, Any]:
+    from refurb.backups import services
+
+    archive = services.create_backup(current_app, out_dir=None, now=now, progress=progress,
+                                     nightly=bool(params.get("nightly")))
+    removed = services.apply_retention(current_app, now=now) if params.get("nightly") else []
+    summary = [_("Sauvegarde %(name)s (%(size)s Mo).", name=archive.path.name,
+                 size=f"{archive.size / 1e6:.1f}")]
+    if removed:
+        summary.append(_("%(n)s ancienne(s) sauvegarde(s) supprimée(s).", n=len(removed)))
+    return {"summary": summary, "archive": archive.path.name, "sha256": archive.sha256}
+
+
+def nightly_backup(params: dict, progress: Progress, **kwargs) -> dict[str, Any]:
+    return backup({**params, "nightly": True}, progress, **kwargs)
+
+
+def register_builtin_kinds() -> None:
+    register_kind("reservations.expire", N_("Expiration des réservations"), expire_reservations)
+    register_kind("gdpr.purge", N_("Purge RGPD des dossiers inactifs"), gdpr_purge)
+    register_kind("backup", N_("Sauvegarde"), backup)
+    register_kind("backup.nightly", N_("Sauvegarde de la nuit"), nightly_backup)
+
+
+def enqueue_scheduled(app: Flask, kind: str, key_format: str) -> None:
+    """A scheduled run: one job per period even with several consumers running the scheduler."""
+    with app.app_context():
+        now = utcnow()
+        enqueue(kind, {}, idempotency_key=key_format.format(now), actor_id=None, now=now)
+        db.session.commit()
+        db.session.remove()

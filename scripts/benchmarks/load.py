@@ -1,0 +1,253 @@
+"""Load: concurrent clients against gunicorn while a 40,000-row CSV import holds the database.
+
+Run: scripts/bench load   [--clients 20] [--rows 40000] [--workers 2 4] [--database-url URL]
+
+For each worker count: a fresh database (SQLite in a temp dir, or the PostgreSQL database given
+with --database-url, emptied first) with the demo workshop; gunicorn started with
+gunicorn.conf.py; N clients (threads, standard library HTTP) signed in as technicians and donors,
+mixing scans, page reads and small writes (notes on a device), for as long as a 40,000-row
+import (the intake service, in a process of its own, as the job consumer would run it) takes.
+Prints p50/p95/max latency and errors per mix, measured during the import only.
+Target: 0 errors; reads p95 < 300 ms during the import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PASSWORD = "demo-refurb-2026"
+TECHNICIAN, DONOR = "technicien@demo.refurb.test", "donateur@demo.refurb.test"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, body, timeout=60) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def login(self, email: str) -> None:
+        _, page = self.request("/login")
+        token = CSRF.search(page).group(1)
+        status, _ = self.request("/login", {"csrf_token": token, "email": email,
+                                            "password": PASSWORD})
+        if status != 302:
+            raise SystemExit(f"login of {email} failed: {status}")
+
+
+def prepare_database(url: str, rows: int, workdir: Path) -> dict:
+    """Migrate, load the demo, add a collection ready for the import; return ids for clients."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select, text
+
+    from refurb import create_app
+    from refurb.devices.models import Device
+    from refurb.extensions import db
+    from scripts.benchmarks.intake import write_csv
+
+    app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH":
+                      str(workdir / "instance"), "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
+        from refurb.clock import utcnow
+        from refurb.demo import load_demo
+        from refurb.intake.models import Collection
+
+        load_demo()
+        collection = Collection(number="COL-2026-9001", donor_id=1, state="received",
+                                created_at=utcnow())
+        db.session.add(collection)
+        db.session.commit()
+        devices = db.session.execute(select(Device.id, Device.asset_tag).limit(40)).all()
+        info = {"collection_id": collection.id, "devices": [(d.id, d.asset_tag) for d in devices]}
+        db.session.remove()
+        db.engine.dispose()
+    csv_path = workdir / "parc.csv"
+    write_csv(csv_path, rows)
+    info["csv"] = str(csv_path)
+    return info
+
+
+IMPORT_CHILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from refurb import create_app
+from refurb.clock import utcnow
+from refurb.intake.models import Collection
+from refurb.extensions import db
+from refurb.intake import services
+app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
+                  "SQLALCHEMY_DATABASE_URI": {url!r}}})
+with app.app_context():
+    started = time.perf_counter()
+    collection = db.session.get(Collection, {cid})
+    with open({csv!r}, "rb") as stream:
+        outcome = services.import_csv(collection, stream, None, actor_id=None, now=utcnow(),
+                                      prefix="RF", filename="parc.csv")
+    db.session.commit()
+    print(outcome.imported, round(time.perf_counter() - started, 2))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(base: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                return
+        except (OSError, urllib.error.HTTPError):
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer")
+
+
+def client_loop(base: str, index: int, info: dict, stop: threading.Event, results: list,
+                during: threading.Event) -> None:
+    rng = random.Random(index)
+    donor = index % 5 == 4
+    client = Client(base)
+    client.login(DONOR if donor else TECHNICIAN)
+    devices = info["devices"]
+    while not stop.is_set():
+        device_id, tag = rng.choice(devices)
+        roll = rng.random()
+        if donor:
+            mix, path, data = "read", "/portal/", None
+        elif roll < 0.35:
+            mix, path, data = "scan", f"/scan?q={tag}", None
+        elif roll < 0.85:
+            mix, path, data = "read", rng.choice(["/devices", f"/devices/{device_id}", "/"]), None
+        else:
+            _, page = client.request(f"/devices/{device_id}")
+            found = CSRF.search(page)
+            mix, path = "write", f"/devices/{device_id}/note"
+            data = {"csrf_token": found.group(1) if found else "", "note": "Contrôle visuel"}
+        started = time.perf_counter()
+        try:
+            status, _ = client.request(path, data)
+            error = status >= 500 or (mix == "write" and status != 302)
+        except Exception:  # a refused connection or a timeout counts as an error
+            status, error = 0, True
+        elapsed = (time.perf_counter() - started) * 1000
+        if during.is_set():
+            results.append((mix, elapsed, error, status))
+        time.sleep(rng.uniform(0.0, 0.05))
+
+
+def run(workers: int, clients: int, rows: int, database_url: str | None) -> None:
+    with tempfile.TemporaryDirectory(prefix="refurb-load-") as tmp:
+        workdir = Path(tmp)
+        url = database_url or f"sqlite:///{workdir / 'load.db'}"
+        info = prepare_database(url, rows, workdir)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "REFURB_DATABASE_URL": url, "REFURB_INSTANCE_PATH":
+               str(workdir / "instance"), "REFURB_ENV_NAME": "development",
+               "REFURB_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "wsgi:app"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(base)
+            stop, during, results = threading.Event(), threading.Event(), []
+            threads = [threading.Thread(target=client_loop,
+                                        args=(base, i, info, stop, results, during))
+                       for i in range(clients)]
+            for thread in threads:
+                thread.start()
+            time.sleep(2)  # everyone signed in and warmed up
+            during.set()
+            child = IMPORT_CHILD.format(root=str(ROOT), inst=str(workdir / "instance"), url=url,
+                                        cid=info["collection_id"], csv=info["csv"])
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                                  env={**env, "REFURB_LOG_LEVEL": "WARNING"}, check=False)
+            import_seconds = time.perf_counter() - started
+            during.clear()
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=60)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+        if done.returncode != 0:
+            sys.stderr.write(done.stdout + done.stderr)
+            raise SystemExit("the import failed")
+        imported = done.stdout.split()[0]
+        engine = "postgresql" if database_url else "sqlite"
+        print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import of "
+              f"{imported} rows: {import_seconds:.1f} s")
+        print(f"  {'mix':<6} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+              f"{'errors':>6}")
+        for mix in ("scan", "read", "write"):
+            times = sorted(e for m, e, _, _ in results if m == mix)
+            errors = sum(1 for m, _, err, _ in results if m == mix and err)
+            if not times:
+                continue
+            p50 = statistics.median(times)
+            p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+            print(f"  {mix:<6} {len(times):>8} {p50:>8.0f} {p95:>8.0f} {times[-1]:>8.0f} "
+                  f"{errors:>6}")
+        statuses = sorted({s for _, _, err, s in results if err})
+        if statuses:
+            print(f"  error statuses: {statuses}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rows", type=int, default=40_000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
+    parser.add_argument("--database-url", default=os.environ.get("REFURB_BENCH_DATABASE_URL"),
+                        help="PostgreSQL URL of a database this benchmark may empty")
+    args = parser.parse_args(argv)
+    for workers in args.workers:
+        run(workers, args.clients, args.rows, args.database_url)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

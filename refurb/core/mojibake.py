@@ -16,7 +16,9 @@ _GARBLED = re.compile(
         "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]",  # control characters (C0 but tab/newlines, C1)
         "Ã[^A-Za-z\\s]|Â[\xa0-¿]|â[€‚„]",        # UTF-8 read as Windows-1252
         "√.",                                     # UTF-8 read as Mac Roman
-        "[A-Za-zÀ-ÿ][ƒˆ‰Š‹Ž™š›žŸ]|[ƒˆ‰Š‹Ž™š›žŸ][a-zà-ÿ]",  # Mac Roman read as Windows-1252
+        # Mac Roman or MS-DOS read as Windows-1252 (Ž, Š, š, ž start Slavic names: only
+        # after a letter)
+        "[A-Za-zÀ-ÿ][ƒˆ‰Š‹Ž™š›žŸ‚„‡]|[ƒˆ‰‹™›Ÿ][a-zà-ÿ]",
         "[a-zà-ÿ][ÈËÁÍÎÏÌÓÔÒÚÛÙ‡∞][a-zà-ÿ]",       # Windows-1252 read as Mac Roman
         "[∂∑∏π∫ªº≠≤≥÷◊ı˘˙˚˛ˇ]",                    # Mac Roman signs: no asset list has them
         "[A-Za-z][¤¦¨´¸¼½¾][A-Za-z]|\\d ?¤",       # ISO-8859-15 (€, œ…) read as Windows-1252

@@ -43,7 +43,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "numerodinventaire", "ndinventaire", "ninventaire", "noinventaire", "numinventaire",
         "inventaire", "inventory", "inventorynumber", "inventoryno", "inventorytag",
         "assettag", "assetnumber", "assetno", "assetid", "numerodimmobilisation",
-        "nimmobilisation", "immobilisation", "immo", "nimmo", "fixedasset", "fixedassetnumber",
+        "nimmobilisation", "ndimmobilisation", "nodimmobilisation", "immobilisation", "immo",
+        "nimmo", "ndimmo", "fixedasset", "fixedassetnumber",
     ),
     "type": (
         "type", "typedappareil", "typeappareil", "typedemateriel", "typemateriel",

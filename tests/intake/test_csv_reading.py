@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from refurb.core.errors import InvalidInput
 from refurb import table_reader
+from refurb.core.errors import InvalidInput
 from refurb.intake import csv_columns, csv_rows
 from tests.intake.helpers import HEADER, csv_bytes
 

@@ -191,6 +191,23 @@ def test_flagged_lines_shown_then_imported_once_the_column_is_confirmed(client, 
     assert record.reading["confirmed"] == ["serial"] and record.reading["encoding"] == "utf-8"
 
 
+def test_repeated_header_names_are_told_apart_by_their_letters(client, db, login_as):
+    login_as("technician")
+    collection = open_collection()
+    db.session.commit()
+    header = ["Company", "Category", "Serial", "Company", "Category"]
+    url = post_upload(client, collection, "fleet.csv",
+                      text_file([header, ["ACME", "Laptop", "S1", "ACME SA", "IT"]],
+                                delimiter=","))
+    page = client.get(url).get_data(as_text=True)
+    assert '<option value="1" selected>Category (colonne B)</option>' in page
+    assert '<option value="4">Category (colonne E)</option>' in page
+    notes = page.split('id="header-notes"')[1].split("</ul>")[0]
+    assert notes.count("<li>") == 2  # one line per repeated name, not per column
+    assert "nom de colonne « Category » répété (colonnes B et E)" in notes
+    assert 'name="confirm" value="type"' in page
+
+
 def test_the_code_page_can_be_changed_and_is_shown(client, db, login_as):
     login_as("technician")
     collection = open_collection()

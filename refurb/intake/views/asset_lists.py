@@ -91,7 +91,8 @@ def _render_mapping(collection: Collection, record: IntakeImport,
     return render_template(
         "intake/csv_mapping.html", collection=collection, record=record, fmt=fmt,
         mapping=choices.mapping, fields=FIELDS, labels=FIELD_LABELS, form=CsvUploadForm(),
-        columns=column_labels(fmt), header_notes=[translate(n) for n in fmt.column_notes.values()],
+        columns=column_labels(fmt),
+        header_notes=list(dict.fromkeys(translate(n) for n in fmt.column_notes.values())),
         remembered=(record.reading or {}).get("source") == "remembered",
         validation=validation, **_checked(validation))
 
@@ -113,8 +114,8 @@ def _checked(validation: Validation | None) -> dict:
     flag_groups = [
         {"field": name, "label": translate(FIELD_LABELS[name]),
          "count": validation.flag_counts[name], "confirmed": name in validation.confirmed,
-         "lines": [(f.line, translate(f.why)) for f in flags]}
-        for name, flags in validation.flags.items()
+         "lines": [(f.line, translate(f.why)) for f in validation.flags[name]]}
+        for name in FIELDS if name in validation.flags
     ]
     order = list(DeviceType)
     by_type = [(translate(DEVICE_TYPE_LABELS[kind]), validation.by_type[kind.value])

@@ -18,10 +18,11 @@ KIND_LABELS = {"csv": N_("texte (CSV)"), "xlsx": "Excel (.xlsx)", "xls": "Excel 
                "ods": "LibreOffice (.ods)"}
 
 # The code pages a donor's tools write, as Python names them; the user may pick any of them.
+# Labels are msgids: translate them where they are shown.
 ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 (BOM)",
-    "utf-16": "UTF-16 (Excel « Texte Unicode »)",
+    "utf-16": N_("UTF-16 (Excel « Texte Unicode »)"),
     "utf-16-le": "UTF-16 LE",
     "utf-16-be": "UTF-16 BE",
     "cp1252": "Windows-1252 (Excel Windows)",
@@ -34,7 +35,7 @@ ENCODING_CHOICES = ("utf-8", "utf-16", "cp1252", "iso8859_15", "mac_roman", "cp8
 
 DELIMITER_LABELS = {";": N_("point-virgule"), ",": N_("virgule"), "\t": N_("tabulation")}
 LINE_ENDING_LABELS = {"crlf": "CR LF (Windows)", "lf": "LF (Linux, macOS)",
-                      "cr": "CR (Mac classique)"}
+                      "cr": N_("CR (Mac classique)")}
 
 
 class TableUnreadable(InvalidInput):
@@ -70,6 +71,7 @@ class TableFormat:
 
     @property
     def encoding_label(self) -> str:
+        """A msgid: translate it where it is shown."""
         return ENCODINGS.get(self.encoding or "", self.encoding or "")
 
     @property
@@ -79,6 +81,7 @@ class TableFormat:
 
     @property
     def line_ending_label(self) -> str:
+        """A msgid: translate it where it is shown."""
         return LINE_ENDING_LABELS.get(self.line_ending or "", "")
 
     def encoding_choices(self) -> list[tuple[str, str]]:

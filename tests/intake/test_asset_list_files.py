@@ -344,6 +344,22 @@ def test_the_stored_upload_imports_from_plain_values_with_progress(db):
     assert seen["write"] == [(1000, 1200), (1200, 1200)]
 
 
+def test_the_check_step_writes_nothing_and_the_write_step_rechecks_the_donors_serials(db):
+    from tests.factories import make_device
+
+    collection = open_collection()
+    db.session.commit()
+    data = text_file([["Type", "N° de série"], ["Portable", "S1"], ["Écran", "S2"]])
+    plan = asset_lists.plan_import(collection, io.BytesIO(data), asset_lists.ImportChoices(),
+                                   actor_id=None, now=NOW, prefix="RF", filename="a.csv")
+    assert plan.validation.valid == 2 and count(db) == count(db, IntakeImport) == 0
+    twin = make_device(collection=collection, serial="s2")  # entered at the bench meanwhile
+    with pytest.raises(asset_lists.ImportRefused) as refused:
+        asset_lists.run_import(plan)
+    assert [str(r) for r in refused.value.validation.refused] == [
+        f"Ligne 3 : n° de série s2 déjà en stock pour ce donateur ({twin.asset_tag})"]
+
+
 def test_cli_imports_a_workbook_sheet_with_confirmed_columns(app, db, tmp_path):
     collection = open_collection()
     db.session.commit()

@@ -40,6 +40,9 @@ class Device(db.Model):
     make: Mapped[str] = mapped_column(String(120), default="", index=True)
     model: Mapped[str] = mapped_column(String(120), default="", index=True)
     serial: Mapped[str | None] = mapped_column(String(120), index=True)
+    # The donor's own number (fixed-asset register, fleet tool): printed on its receipt and
+    # certificates, found by the scan box (migration 0011).
+    donor_inventory_number: Mapped[str | None] = mapped_column(String(60), index=True)
     state: Mapped[str] = mapped_column(String(12), default=State.RECEIVED.value)
     legal_status: Mapped[str] = mapped_column(String(8), default="reuse")
     collection_id: Mapped[int | None] = mapped_column(ForeignKey("collections.id"), index=True)

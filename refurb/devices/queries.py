@@ -58,13 +58,25 @@ def get_drive_by_tag(text: str) -> Drive | None:
     return db.session.scalar(select(Drive).where(Drive.asset_tag == normalise_scan(text)))
 
 
+def get_devices_by_donor_number(text: str, limit: int = 2) -> list[Device]:
+    """Devices whose donor's own inventory number is exactly `text` (indexed)."""
+    number = text.strip()
+    if not number:
+        return []
+    return list(db.session.scalars(
+        select(Device).where(Device.donor_inventory_number == number)
+        .order_by(Device.id.desc()).limit(limit)))
+
+
 def search_devices_query(text: str) -> Select:
-    """Serial numbers, make and model; case-insensitive on both engines."""
+    """Serial numbers, make and model (case-insensitive on both engines); the donor's
+    inventory number, exactly."""
     needle = f"%{text.strip().lower()}%"
     return (
         select(Device)
         .where(
             or_(
+                Device.donor_inventory_number == text.strip(),
                 func.lower(Device.serial).like(needle),
                 func.lower(Device.make).like(needle),
                 func.lower(Device.model).like(needle),

@@ -57,6 +57,7 @@ class NewDevice:
     ram_mib: int | None = None
     ram_slots_used: int | None = None
     chassis: str = ""
+    donor_inventory_number: str | None = None  # the donor's own number for this machine
 
 
 def _check(values: NewDevice) -> None:
@@ -81,6 +82,7 @@ def _device_columns(
         "make": values.make.strip(),
         "model": values.model.strip(),
         "serial": (values.serial or "").strip() or None,
+        "donor_inventory_number": (values.donor_inventory_number or "").strip() or None,
         "legal_status": values.legal_status,
         "weight_kg": values.weight_kg if measured
         else estimated_weight(values.device_type, weight_overrides),

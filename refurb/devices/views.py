@@ -56,6 +56,9 @@ def _resolve_scan(text: str) -> str | None:
         url = resolver(text)
         if url:
             return url
+    by_donor_number = queries.get_devices_by_donor_number(text)
+    if len(by_donor_number) == 1:  # the same number at two donors: the search lists both
+        return url_for("devices.show", device_id=by_donor_number[0].id)
     return None
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from refurb import table_reader
 from refurb.accounts.services import get_user_by_email
 from refurb.clock import utcnow
 from refurb.core.device_types import DeviceType
@@ -21,8 +21,8 @@ from refurb.devices.services import NewDevice
 from refurb.extensions import db
 from refurb.intake import asset_lists, bench, drafts, hardware_reports
 from refurb.intake.csv_columns import parse_mapping_spec
-from refurb.intake.csv_file import detect_format
 from refurb.intake.queries import get_collection_by_number
+from refurb.table_reader import ENCODINGS
 
 intake_cli = AppGroup("intake", help="Réception du matériel.")
 
@@ -74,31 +74,37 @@ def parse_report_command(files: tuple[str, ...], collection_number: str | None,
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--map", "spec", default=None,
               help='Colonnes : "type=Type,make=Marque,model=Modèle,serial=N° de série,…" '
-                   "(deviné d'après l'en-tête si absent).")
+                   "(comme au dernier import de ce donateur, sinon deviné d'après l'en-tête).")
+@click.option("--encoding", default=None, type=click.Choice(sorted(ENCODINGS)),
+              help="Encodage d'un fichier texte (détecté si absent).")
+@click.option("--sheet", default=None, help="Feuille d'un classeur (la première si absent).")
+@click.option("--confirm", default="",
+              help="Champs dont les valeurs signalées sont à importer telles quelles, "
+                   'ex. "serial,inventory".')
 @click.option("--actor", default=None, help="E-mail du compte qui fait l'import.")
 def import_csv_command(collection_number: str, file: str, spec: str | None,
+                       encoding: str | None, sheet: str | None, confirm: str,
                        actor: str | None) -> None:
-    """Importer la liste CSV d'un donateur dans une collecte : tout le fichier ou rien."""
+    """Importer la liste d'un donateur (CSV, .xlsx, .xls, .ods) dans une collecte : tout le
+    fichier ou rien."""
     collection = get_collection_by_number(collection_number)
     if collection is None:
         raise click.ClickException(f"Collecte inconnue : {collection_number}")
     user = get_user_by_email(actor) if actor else None
     if actor and user is None:
         raise click.ClickException(f"Compte inconnu : {actor}")
+    confirmed = frozenset(filter(None, (c.strip() for c in confirm.split(","))))
     with open(file, "rb") as stream:
         try:
-            fmt = detect_format(stream)
+            fmt = table_reader.detect(stream, encoding=encoding, sheet=sheet)
             mapping = parse_mapping_spec(spec, fmt.header) if spec else None
-            click.echo(f"{fmt.encoding_label}, séparateur {fmt.delimiter_label}, "
-                       f"colonnes : {' | '.join(fmt.header)}", err=True)
-            outcome = _import(collection, stream, mapping, user.id if user else None, file)
+            click.echo(_describe(fmt), err=True)
+            choices = asset_lists.ImportChoices(mapping=mapping, encoding=encoding,
+                                                sheet=sheet, confirmed=confirmed)
+            outcome = _import(collection, stream, choices, user.id if user else None, file)
         except asset_lists.ImportRefused as refused:
             db.session.rollback()
-            for line in refused.validation.refused:
-                click.echo(str(line), err=True)
-            hidden = refused.validation.refused_total - len(refused.validation.refused)
-            if hidden:
-                click.echo(f"… et {hidden} autre(s) ligne(s) refusée(s).", err=True)
+            _print_refusals(refused.validation)
             raise click.ClickException(refused.message) from None
         except DomainError as error:
             db.session.rollback()
@@ -108,18 +114,52 @@ def import_csv_command(collection_number: str, file: str, spec: str | None,
                f"{outcome.first_tag} à {outcome.last_tag}.")
 
 
-def _import(collection, stream, mapping, actor_id: int | None, path: str):
-    """Check pass measured in bytes read, insert pass in lines inserted."""
+def _describe(fmt: table_reader.TableFormat) -> str:
+    if fmt.is_text:
+        reading = (f"{fmt.encoding_label}, séparateur {fmt.delimiter_label}, "
+                   f"fins de ligne {fmt.line_ending_label}")
+    else:
+        reading = f"{fmt.kind_label}, feuille « {fmt.sheet} » (sur {len(fmt.sheets)})"
+    notes = "".join(f"\nEn-tête : {note}" for note in fmt.column_notes.values())
+    garbled = f"\nTexte mal décodé ? « {fmt.garbled} » : essayez --encoding" if fmt.garbled else ""
+    return f"{reading}, colonnes : {' | '.join(fmt.header)}{notes}{garbled}"
+
+
+def _print_refusals(validation) -> None:
+    for line in validation.refused:
+        click.echo(str(line), err=True)
+    hidden = validation.refused_total - len(validation.refused)
+    if hidden:
+        click.echo(f"… et {hidden} autre(s) ligne(s) refusée(s).", err=True)
+    for name in validation.unconfirmed:
+        click.echo(f"Signalées dans « {name} » (--confirm {name} pour les importer telles "
+                   f"quelles) :", err=True)
+        for flag in validation.flags[name]:
+            click.echo(f"  {flag}", err=True)
+
+
+def _import(collection, stream, choices, actor_id: int | None, path: str):
+    """Check pass measured in bytes (text) or rows (sheets) read, write pass in lines."""
     err = sys.stderr  # stdout stays for the result line
-    size = os.fstat(stream.fileno()).st_size
-    with click.progressbar(length=size, label="Vérification", file=err) as bar:
+    bars: dict[str, click.progressbar] = {}
+
+    def progress(done: int, total: int, step: str) -> None:
+        bar = bars.get(step)
+        if bar is None:
+            label = {"check": "Vérification", "write": "Insertion"}[step]
+            bar = bars[step] = click.progressbar(length=max(total, 1), label=label, file=err)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
         plan = asset_lists.plan_import(
-            collection, stream, mapping, actor_id=actor_id, now=utcnow(),
+            collection, stream, choices, actor_id=actor_id, now=utcnow(),
             prefix=current_app.config["ASSET_TAG_PREFIX"], filename=Path(path).name,
-            on_bytes=bar.update,
-        )
-    with click.progressbar(length=plan.validation.valid, label="Insertion", file=err) as bar:
-        return asset_lists.run_import(plan, on_rows=bar.update)
+            progress=progress)
+        return asset_lists.run_import(plan, progress)
+    finally:
+        for bar in bars.values():
+            bar.__exit__(None, None, None)
 
 
 @intake_cli.command("purge-drafts")

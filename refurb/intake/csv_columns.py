@@ -1,5 +1,5 @@
-"""Which column of a donor's asset list holds which field: header synonyms, the guess made at
-upload, the CLI's --map, and the checks of a chosen mapping. Pure Python."""
+"""Which column of a donor's asset list (CSV or spreadsheet) holds which field: header synonyms,
+the guess made at upload, the CLI's --map, and the checks of a chosen mapping. Pure Python."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from refurb.core.errors import InvalidInput, Message
 from refurb.core.i18n import N_
 
-FIELDS = ("type", "make", "model", "serial", "weight", "legal_status", "notes")
+FIELDS = ("type", "make", "model", "serial", "inventory", "weight", "legal_status", "notes")
 REQUIRED_FIELDS = ("type",)
 FIELD_LABELS = {
     "type": N_("Type d'appareil"),
     "make": N_("Marque"),
     "model": N_("Modèle"),
     "serial": N_("N° de série"),
+    "inventory": N_("N° d'inventaire du donateur"),
     "weight": N_("Poids (kg)"),
     "legal_status": N_("Réemploi / déchet"),
     "notes": N_("Remarques"),
@@ -36,6 +37,14 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "serial": (
         "numerodeserie", "numeroserie", "nserie", "ndeserie", "nodeserie", "noserie",
         "numserie", "serie", "serial", "serialnumber", "serialno", "sn", "servicetag",
+    ),
+    # The donor's own number, from its fixed-asset register or fleet tool.
+    "inventory": (
+        "numerodinventaire", "ndinventaire", "ninventaire", "noinventaire", "numinventaire",
+        "inventaire", "inventory", "inventorynumber", "inventoryno", "inventorytag",
+        "assettag", "assetnumber", "assetno", "assetid", "numerodimmobilisation",
+        "nimmobilisation", "ndimmobilisation", "nodimmobilisation", "immobilisation", "immo",
+        "nimmo", "ndimmo", "fixedasset", "fixedassetnumber",
     ),
     "type": (
         "type", "typedappareil", "typeappareil", "typedemateriel", "typemateriel",
@@ -98,6 +107,17 @@ def parse_mapping_spec(spec: str, header: Iterable[str]) -> Mapping:
             raise InvalidInput(N_("Colonne « %(column)s » absente de l'en-tête du fichier."),
                                column=column.strip())
         mapping[target] = index
+    return mapping
+
+
+def read_mapping(values: dict[str, str]) -> Mapping:
+    """The column chosen for each field, from a form's 'map-<field>' values (column indexes);
+    check_mapping says whether they exist."""
+    mapping: Mapping = dict.fromkeys(FIELDS)
+    for name in FIELDS:
+        raw = (values.get(f"map-{name}") or "").strip()
+        if raw.isdigit():
+            mapping[name] = int(raw)
     return mapping
 
 

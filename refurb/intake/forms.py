@@ -15,8 +15,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from refurb.core.device_types import DEVICE_TYPE_LABELS
 from refurb.intake.collections import MAX_MEASURED_WEIGHT_KG
-from refurb.intake.csv_columns import FIELDS, Mapping
 from refurb.intake.csv_rows import MAX_WEIGHT_KG, WeightRefused, parse_weight
+from refurb.table_reader import ACCEPT
 from refurb.web import translate
 
 
@@ -41,16 +41,6 @@ def french_weight(maximum: Decimal = MAX_WEIGHT_KG):
     return check
 
 
-def read_mapping(formdata, header: tuple[str, ...]) -> Mapping:
-    """The column chosen for each field (select 'map-<field>', value = column index)."""
-    mapping: Mapping = dict.fromkeys(FIELDS)
-    for name in FIELDS:
-        raw = (formdata.get(f"map-{name}") or "").strip()
-        if raw.isdigit() and int(raw) < len(header):
-            mapping[name] = int(raw)
-    return mapping
-
-
 class DeviceFieldsMixin:
     """Bench order: what the eye reads on the machine first, then the scale, then the verdict."""
 
@@ -59,6 +49,9 @@ class DeviceFieldsMixin:
     model = StringField(_l("Modèle"), validators=[Optional(), Length(max=120)])
     serial = StringField(_l("N° de série"), validators=[Optional(), Length(max=120)],
                          render_kw={"autocomplete": "off", "spellcheck": "false"})
+    donor_inventory_number = StringField(
+        _l("N° d'inventaire du donateur"), validators=[Optional(), Length(max=60)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"})
     weight_kg = StringField(_l("Poids (kg)"), validators=[Optional(), french_weight()],
                             render_kw={"inputmode": "decimal", "autocomplete": "off"})
     legal_status = SelectField(_l("Statut"), choices=STATUS_CHOICES, default="reuse")
@@ -88,7 +81,7 @@ class ReportConfirmForm(DeviceFieldsMixin, FlaskForm):
 
 
 class CsvUploadForm(FlaskForm):
-    file = FileField(_l("Fichier CSV"))
+    file = FileField(_l("Fichier (CSV, Excel ou LibreOffice)"), render_kw={"accept": ACCEPT})
 
 
 class CollectionForm(FlaskForm):

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -77,7 +78,25 @@ class IntakeImport(db.Model):
     # The web upload as received (None for CLI imports, which stream a file on disk).
     content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    # How the file is read: {"encoding": …, "sheet": …, "source": "remembered" | "guessed"}.
+    reading: Mapped[dict | None] = mapped_column(JSON)
     device_count: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     imported_at: Mapped[datetime | None]
+
+
+class DonorColumnMapping(db.Model):
+    """The columns a donor's file was imported with, by header: its next file with the same
+    header maps itself."""
+
+    __tablename__ = "donor_column_mappings"
+    __table_args__ = (UniqueConstraint("donor_id", "header_signature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"))
+    header_signature: Mapped[str] = mapped_column(String(64))  # SHA-256 of the header names
+    header: Mapped[list] = mapped_column(JSON)
+    mapping: Mapped[dict] = mapped_column(JSON)
+    used_at: Mapped[datetime]
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

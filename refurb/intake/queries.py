@@ -109,6 +109,7 @@ def receipt_lines(collection_id: int) -> Iterator[tuple]:
             Device.weight_kg,
             Device.weight_estimated,
             Device.legal_status,
+            Device.donor_inventory_number,
         )
         .where(Device.collection_id == collection_id)
         .order_by(Device.asset_tag)

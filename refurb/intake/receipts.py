@@ -33,6 +33,16 @@ COLUMNS = (
     Column("Poids (kg)", 18, "R"),
     Column("Statut", 20),
 )
+# When the donor numbered its machines: its number beside ours, to reconcile its register.
+COLUMNS_WITH_DONOR_NUMBER = (
+    Column("N° d'inventaire", 28),
+    Column("N° donateur", 27),
+    Column("Type", 24),
+    Column("Marque / modèle", 38),
+    Column("N° de série", 31),
+    Column("Poids (kg)", 16, "R"),
+    Column("Statut", 16),
+)
 
 
 def _day(value: date | None) -> str:
@@ -73,16 +83,17 @@ def issue_receipt(
 def receipt_payload(
     collection: Collection, lines: Iterable[tuple], workshop: dict[str, str]
 ) -> dict[str, Any]:
-    """lines: (tag, type, make, model, serial, weight_kg, weight_estimated, legal_status)."""
+    """lines: (tag, type, make, model, serial, weight_kg, weight_estimated, legal_status,
+    donor_inventory_number)."""
     donor = collection.donor
     devices: list[list[Any]] = []
     by_type: Counter = Counter()
     kg = {"measured": Decimal("0"), "estimated": Decimal("0")}
     statuses: Counter = Counter()
-    for tag, kind, make, model, serial, weight, estimated, status in lines:
+    for tag, kind, make, model, serial, weight, estimated, status, donor_number in lines:
         weight = Decimal(weight or 0).quantize(Decimal("0.01"))
         devices.append([tag, _type_label(kind), f"{make} {model}".strip(), serial or "",
-                        str(weight), bool(estimated), status])
+                        str(weight), bool(estimated), status, donor_number or ""])
         by_type[kind] += 1
         kg["estimated" if estimated else "measured"] += weight
         statuses[status] += 1
@@ -168,10 +179,13 @@ def _devices(pdf: DocumentPDF, devices: list[list[Any]], totals: dict[str, Any],
     pdf.heading(f"Matériel pris en charge ({totals['count']} appareils)")
     rows = [
         [tag, kind, name, serial, _kg(weight) + (" (est.)" if estimated else ""),
-         STATUS_LABELS.get(status, status)]
-        for tag, kind, name, serial, weight, estimated, status in devices
+         STATUS_LABELS.get(status, status), donor_number]
+        for tag, kind, name, serial, weight, estimated, status, donor_number in devices
     ]
-    pdf.table(COLUMNS, rows)
+    if any(row[-1] for row in rows):
+        pdf.table(COLUMNS_WITH_DONOR_NUMBER, [[r[0], r[-1], *r[1:-1]] for r in rows])
+    else:
+        pdf.table(COLUMNS, [r[:-1] for r in rows])
     pdf.heading("Totaux")
     pdf.key_values(
         [(kind, str(count)) for kind, count in totals["by_type"]]

@@ -116,10 +116,11 @@ def collection_devices_query(collection_id: int) -> Select:
 
 
 def collection_device_rows(collection_id: int):
-    """(tag, serial, type, make, model, state) of every device: for the CSV, streamed."""
+    """(tag, serial, type, make, model, state, donor's number) of every device: for the CSV,
+    streamed."""
     return db.session.execute(
         select(Device.asset_tag, Device.serial, Device.device_type, Device.make, Device.model,
-               Device.state)
+               Device.state, Device.donor_inventory_number)
         .where(Device.collection_id == collection_id)
         .order_by(Device.asset_tag)
         .execution_options(yield_per=1000)

@@ -98,10 +98,12 @@ def declare_value(collection_id: int):
 @roles_required(*DONOR, *ADMIN)
 def collection_csv(collection_id: int):
     collection = _collection(collection_id)
+    # The donor's number last: columns a donor's spreadsheet already reads keep their place.
     header = [_("N° d’inventaire"), _("N° de série"), _("Type"), _("Marque"), _("Modèle"),
-              _("Devenir")]
-    rows = ((tag, serial, type_label(kind), make, model, _(FATE_LABELS[fate_of(state)]))
-            for tag, serial, kind, make, model, state in
+              _("Devenir"), _("N° d'inventaire du donateur")]
+    rows = ((tag, serial, type_label(kind), make, model, _(FATE_LABELS[fate_of(state)]),
+             donor_number or "")
+            for tag, serial, kind, make, model, state, donor_number in
             queries.collection_device_rows(collection.id))
     return csv_response(f"collecte-{collection.number}.csv", header, rows)
 

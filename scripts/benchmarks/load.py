@@ -112,15 +112,15 @@ from refurb import create_app
 from refurb.clock import utcnow
 from refurb.intake.models import Collection
 from refurb.extensions import db
-from refurb.intake import services
+from refurb.intake import asset_lists
 app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
                   "SQLALCHEMY_DATABASE_URI": {url!r}}})
 with app.app_context():
     started = time.perf_counter()
     collection = db.session.get(Collection, {cid})
     with open({csv!r}, "rb") as stream:
-        outcome = services.import_csv(collection, stream, None, actor_id=None, now=utcnow(),
-                                      prefix="RF", filename="parc.csv")
+        outcome = asset_lists.import_file(collection, stream, None, actor_id=None, now=utcnow(),
+                                          prefix="RF", filename="parc.csv")
     db.session.commit()
     print(outcome.imported, round(time.perf_counter() - started, 2))
 """

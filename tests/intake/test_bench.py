@@ -25,8 +25,9 @@ def test_twenty_machines_in_a_row_with_the_keyboard_alone(client, db, login_as):
     assert "autofocus" in field_tag(html, "device_type")  # the cursor starts in the first field
     # Tab order is the page order: the fields come in the bench order, nothing reorders them.
     names = re.findall(r'<(?:input|select)[^>]*\bname="(\w+)"', html.split('class="intake-form"')[1])
-    assert [n for n in names if n not in ("csrf_token",)][:7] == [
-        "device_type", "make", "model", "serial", "weight_kg", "legal_status", "condition_notes"]
+    assert [n for n in names if n not in ("csrf_token",)][:8] == [
+        "device_type", "make", "model", "serial", "donor_inventory_number", "weight_kg",
+        "legal_status", "condition_notes"]
     assert "tabindex" not in html and "<textarea" not in html.split('class="intake-form"')[1]
     tags, year = [], utcnow().year  # the bench stamps tags with today's year
     for n in range(1, 21):

@@ -21,9 +21,10 @@ def count(db, model=Device):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def run(collection, data: bytes, mapping=None):
-    return asset_lists.import_csv(collection, io.BytesIO(data), mapping, actor_id=None, now=NOW,
-                               prefix="RF", filename="liste.csv")
+def run(collection, data: bytes, mapping=None, **choices):
+    return asset_lists.import_file(collection, io.BytesIO(data),
+                                   asset_lists.ImportChoices(mapping=mapping, **choices),
+                                   actor_id=None, now=NOW, prefix="RF", filename="liste.csv")
 
 
 def test_a_clean_list_imports_every_line_with_its_event(db):

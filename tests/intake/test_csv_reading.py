@@ -1,22 +1,23 @@
-"""The CSV reader alone (no app, no database): encodings, separators, mapping, line checks."""
+"""Reading asset lists without app or database: encodings, separators, mapping, line checks."""
 
 import io
 from decimal import Decimal
 
 import pytest
 
+from refurb import table_reader
 from refurb.core.errors import InvalidInput
-from refurb.intake import csv_columns, csv_file, csv_rows
+from refurb.intake import csv_columns, csv_rows
 from tests.intake.helpers import HEADER, csv_bytes
 
 
-def fmt_of(data: bytes) -> csv_file.CsvFormat:
-    return csv_file.detect_format(io.BytesIO(data))
+def fmt_of(data: bytes) -> table_reader.TableFormat:
+    return table_reader.detect(io.BytesIO(data))
 
 
 def records(data: bytes):
     stream = io.BytesIO(data)
-    return list(csv_file.iter_records(stream, csv_file.detect_format(stream)))
+    return list(table_reader.iter_records(stream, table_reader.detect(stream)))
 
 
 @pytest.mark.parametrize(("encoding", "bom", "expected"), [
@@ -52,25 +53,25 @@ def test_quoted_fields_multiline_and_blank_lines_keep_line_numbers():
 
 @pytest.mark.parametrize("data", [b"", b"\r\n\r\n", b"\xef\xbb\xbf"])
 def test_empty_file_is_refused_clearly(data):
-    with pytest.raises(csv_file.CsvUnreadable, match="vide"):
+    with pytest.raises(table_reader.TableUnreadable, match="vide"):
         fmt_of(data)
 
 
 def test_mapping_is_guessed_from_french_and_english_headers():
     fr = csv_columns.guess_mapping(HEADER)
-    assert fr == {"type": 0, "make": 1, "model": 2, "serial": 3, "weight": 4,
+    assert fr == {"type": 0, "make": 1, "model": 2, "serial": 3, "inventory": None, "weight": 4,
                   "legal_status": 5, "notes": 6}
     en = csv_columns.guess_mapping(["Serial Number", "Manufacturer", "Model", "Device type", "Weight kg",
                            "Comments", "Owner"])
     assert en == {"serial": 0, "make": 1, "model": 2, "type": 3, "weight": 4, "notes": 5,
-                  "legal_status": None}
+                  "legal_status": None, "inventory": None}
     odd = csv_columns.guess_mapping(["N° série", "Catégorie", "Fabricant", "Référence", "Poids estimé"])
     assert (odd["serial"], odd["type"], odd["make"], odd["model"], odd["weight"]) == (0, 1, 2, 3, 4)
 
 
 def test_mapping_spec_for_the_cli():
     assert csv_columns.parse_mapping_spec("type=Type, make=marque,serial=N° DE SÉRIE", HEADER) == {
-        "type": 0, "make": 1, "model": None, "serial": 3, "weight": None,
+        "type": 0, "make": 1, "model": None, "serial": 3, "inventory": None, "weight": None,
         "legal_status": None, "notes": None}
     with pytest.raises(InvalidInput, match="Champ inconnu"):
         csv_columns.parse_mapping_spec("colour=Type", HEADER)

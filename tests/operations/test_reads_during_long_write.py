@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from refurb.database import READ, WRITE, current_intent
 from refurb.devices.models import DeviceEvent
 from refurb.extensions import db as _db
-from refurb.intake import services as intake
+from refurb.intake import asset_lists as intake
 from refurb.intake.models import Collection
 from tests.conftest import make_app
 from tests.factories import make_device, make_user
@@ -59,7 +59,7 @@ def test_readers_are_answered_while_a_long_import_holds_the_write_lock(app, db, 
         with importer.app_context():
             try:
                 target = _db.session.get(Collection, collection_id)
-                result = intake.import_csv(target, io.BytesIO(data), None, actor_id=None,
+                result = intake.import_file(target, io.BytesIO(data), None, actor_id=None,
                                            now=NOW, prefix="RF", filename="parc.csv")
                 outcome["imported"] = result.imported
                 holding.set()

@@ -116,7 +116,8 @@ def test_fate_of_each_machine_and_csv(scene, client):
     body = response.get_data().decode("utf-8")
     assert body.startswith("\ufeff") and "\r\n" in body
     rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
-    assert rows[0] == ["N° d’inventaire", "N° de série", "Type", "Marque", "Modèle", "Devenir"]
+    assert rows[0] == ["N° d’inventaire", "N° de série", "Type", "Marque", "Modèle", "Devenir",
+                       "N° d'inventaire du donateur"]
     fates = {row[1]: row[5] for row in rows[1:]}
     assert fates == {"SN-L1": "Réemployé", "SN-L2": "Réemployé", "SN-D1": "Recyclé (DEEE)",
                      "SN-M1": "Pièces détachées"}

@@ -1,21 +1,21 @@
-"""A donor's asset list (CSV): upload, choose the columns, check every line, import."""
+"""A donor's asset list (CSV, Excel, LibreOffice): upload, how it is read, choose the columns,
+check every line, import."""
 
 from __future__ import annotations
-
-import io
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import WORKSHOP, roles_required
+from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.intake import asset_lists
-from refurb.intake.csv_columns import FIELD_LABELS, FIELDS, Mapping
-from refurb.intake.csv_file import CsvFormat, detect_format
+from refurb.intake.csv_columns import FIELD_LABELS, FIELDS, read_mapping
 from refurb.intake.csv_rows import Validation
-from refurb.intake.forms import CsvUploadForm, read_mapping
+from refurb.intake.forms import CsvUploadForm
 from refurb.intake.models import Collection, IntakeImport
 from refurb.intake.views.bench import prefix
 from refurb.intake.views.blueprint import bp
+from refurb.table_reader import TableFormat
 from refurb.web import actor_id, attempt, get_or_404, now, translate
 
 
@@ -39,46 +39,86 @@ def upload_csv(collection_id: int):
 @bp.route("/collections/<int:collection_id>/intake/csv/<int:import_id>", methods=["GET", "POST"])
 @roles_required(*WORKSHOP)
 def map_csv(collection_id: int, import_id: int):
-    collection = get_or_404(Collection, collection_id)
-    record = get_or_404(IntakeImport, import_id)
-    if record.collection_id != collection.id:
-        abort(404)
-    form = CsvUploadForm()  # CSRF; the mapping selects are read from the form data
-    fmt = detect_format(_stream(record))
-    mapping = _chosen_mapping(record, fmt)
-    validation = None
-    if form.validate_on_submit() and request.form.get("action") == "import":
+    collection, record = _upload(collection_id, import_id)
+    form = CsvUploadForm()  # CSRF; the choices are read from the form data
+    action = request.form.get("action") if form.validate_on_submit() else None
+    if action == "reread":  # another code page or sheet
         with attempt() as done:
-            outcome = asset_lists.import_upload(collection, record, mapping, actor_id=actor_id(),
+            asset_lists.reread_upload(collection, record, encoding=request.form.get("encoding"),
+                                      sheet=request.form.get("sheet"))
+        if done:
+            return redirect(request.path)
+    choices = _choices(record, action)
+    validation = None
+    if action == "import":
+        with attempt() as done:
+            outcome = asset_lists.import_upload(collection, record, choices, actor_id=actor_id(),
                                                 now=now(), prefix=prefix())
         if done:
             flash(_("%(n)s appareil(s) importé(s) : %(first)s à %(last)s.", n=outcome.imported,
                     first=outcome.first_tag, last=outcome.last_tag), "success")
             return redirect(url_for("intake.show_collection", collection_id=collection_id))
-        if isinstance(done.error, asset_lists.ImportRefused):  # the refused lines, listed
+        if isinstance(done.error, asset_lists.ImportRefused):  # the lines, listed
             validation = done.error.validation
-    return _render_mapping(collection, record, fmt, mapping, validation)
+    return _render_mapping(collection, record, choices, validation)
 
 
-def _chosen_mapping(record: IntakeImport, fmt: CsvFormat) -> Mapping:
-    """The guess stored at upload, until the technician posts a choice of columns."""
-    if request.method == "POST":
-        return read_mapping(request.form, fmt.header)
-    return {k: v for k, v in record.mapping.items() if k in FIELDS}
+def _upload(collection_id: int, import_id: int) -> tuple[Collection, IntakeImport]:
+    collection = get_or_404(Collection, collection_id)
+    record = get_or_404(IntakeImport, import_id)
+    if record.collection_id != collection.id:
+        abort(404)
+    return collection, record
 
 
-def _stream(record: IntakeImport) -> io.BytesIO:
-    return io.BytesIO(record.content or b"")
+def _choices(record: IntakeImport, action: str | None) -> asset_lists.ImportChoices:
+    """The stored reading and guess, until the technician posts columns and confirmations."""
+    if action in ("preview", "import"):
+        return asset_lists.upload_choices(record, read_mapping(request.form),
+                                          request.form.getlist("confirm"))
+    return asset_lists.upload_choices(record)
 
 
-def _render_mapping(collection: Collection, record: IntakeImport, fmt: CsvFormat,
-                    mapping: Mapping, validation: Validation | None):
+def _render_mapping(collection: Collection, record: IntakeImport,
+                    choices: asset_lists.ImportChoices, validation: Validation | None):
+    with attempt() as read:
+        fmt = asset_lists.upload_format(record)
+    if not read:
+        return redirect(url_for("intake.upload_csv", collection_id=collection.id))
     if validation is None:
         with attempt():
-            validation = asset_lists.check_csv(collection, _stream(record), fmt, mapping)
-    refused = [(r.line, translate(r.why)) for r in validation.refused] if validation else []
+            validation = asset_lists.check_upload(collection, record, choices, fmt)
     return render_template(
         "intake/csv_mapping.html", collection=collection, record=record, fmt=fmt,
-        mapping=mapping, validation=validation, refused=refused, fields=FIELDS,
-        labels=FIELD_LABELS, form=CsvUploadForm(),
-    )
+        mapping=choices.mapping, fields=FIELDS, labels=FIELD_LABELS, form=CsvUploadForm(),
+        columns=column_labels(fmt),
+        header_notes=list(dict.fromkeys(translate(n) for n in fmt.column_notes.values())),
+        remembered=(record.reading or {}).get("source") == "remembered",
+        validation=validation, **_checked(validation))
+
+
+def column_labels(fmt: TableFormat) -> list[str]:
+    """A column's name, with its letter when the name is repeated or missing."""
+    return [
+        name if index not in fmt.column_notes
+        else _("%(name)s (colonne %(letter)s)", name=name or _("sans nom"),
+               letter=fmt.letter(index))
+        for index, name in enumerate(fmt.header)
+    ]
+
+
+def _checked(validation: Validation | None) -> dict:
+    """What the check found, ready to show: refusals, flags per column, counts."""
+    if validation is None:
+        return {"refused": [], "flag_groups": [], "by_type": []}
+    flag_groups = [
+        {"field": name, "label": translate(FIELD_LABELS[name]),
+         "count": validation.flag_counts[name], "confirmed": name in validation.confirmed,
+         "lines": [(f.line, translate(f.why)) for f in validation.flags[name]]}
+        for name in FIELDS if name in validation.flags
+    ]
+    order = list(DeviceType)
+    by_type = [(translate(DEVICE_TYPE_LABELS[kind]), validation.by_type[kind.value])
+               for kind in order if validation.by_type.get(kind.value)]
+    return {"refused": [(r.line, translate(r.why)) for r in validation.refused],
+            "flag_groups": flag_groups, "by_type": by_type}

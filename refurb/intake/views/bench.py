@@ -30,6 +30,7 @@ def _new_device(form: IntakeForm | ReportConfirmForm) -> NewDevice:
     values = NewDevice(
         device_type=form.device_type.data, make=form.make.data or "",
         model=form.model.data or "", serial=form.serial.data or None,
+        donor_inventory_number=form.donor_inventory_number.data or None,
         legal_status=form.legal_status.data, weight_kg=form.weight(),
         condition_notes=form.condition_notes.data or "",
     )

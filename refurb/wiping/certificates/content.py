@@ -119,6 +119,7 @@ def drive_entries(drives: list[Drive], records_by_drive: dict[int, list[WipeReco
             "kind": label_fr(drive.kind),
             "tag": drive.asset_tag or "",
             "host": host,
+            "donor_number": (drive.device.donor_inventory_number or "") if drive.device else "",
             "outcome": label_fr(status.best_outcome),
             "technique": label_fr(record.technique),
             "pattern": record.pattern,

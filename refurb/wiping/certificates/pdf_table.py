@@ -33,7 +33,7 @@ def row_cells(index: int, e: dict) -> list[tuple[str, str]]:
         (str(index), ""),
         (" ".join(p for p in (maker, model) if p), serial),
         (e["capacity"], e["kind"]),
-        (e["host"], e["tag"] if e["tag"] and e["tag"] != e["host"] else ""),
+        (e["host"], e["tag"] if e["tag"] and e["tag"] != e["host"] else e.get("donor_number", "")),
         (e["outcome"], e["technique"]),
         (e["tool"], verification),
         (e["result"], e["date"]),

@@ -1,5 +1,6 @@
 """CSV that opens cleanly in a French Excel: UTF-8 with BOM, ';' separator, decimal comma,
-dates as JJ/MM/AAAA, CRLF line ends. Rows are streamed so large exports use little memory."""
+dates as JJ/MM/AAAA, times in the workshop's time zone (stored times are UTC), CRLF line
+ends. Rows are streamed so large exports use little memory."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+
+from refurb.clock import format_local
 
 BOM = "\ufeff"
 
@@ -21,7 +24,7 @@ def french_cell(value: object) -> str:
         return f"{value}".replace(".", ",") if isinstance(value, Decimal) else (
             f"{value:.6g}".replace(".", ","))
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return format_local(value)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)

@@ -8,6 +8,7 @@ deterministic for the same data (fixed creation date), so hashes only change wit
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,16 +29,29 @@ class Letterhead:
     address: str = ""
     siret: str = ""
     contact: str = ""
+    logo: bytes | None = None  # PNG or JPEG, printed at the top left
 
 
-def workshop_letterhead(config: Mapping[str, Any]) -> Letterhead:
-    """The workshop as the issuer of a document, from the app configuration."""
-    return Letterhead(
-        name=config.get("WORKSHOP_NAME", "") or "Atelier",
-        address=config.get("WORKSHOP_ADDRESS", "") or "",
-        siret=config.get("WORKSHOP_SIRET", "") or "",
-        contact=config.get("WORKSHOP_CONTACT", "") or "",
-    )
+def workshop_letterhead(config: Mapping[str, Any] | None = None) -> Letterhead:
+    """The workshop as the issuer of a document: its identity as admins set it
+    (refurb.settings.workshop), with its logo. `config` is only read outside an application."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        config = config or {}
+        return Letterhead(
+            name=config.get("WORKSHOP_NAME", "") or "Atelier",
+            address=config.get("WORKSHOP_ADDRESS", "") or "",
+            siret=config.get("WORKSHOP_SIRET", "") or "",
+            contact=config.get("WORKSHOP_CONTACT", "") or "",
+        )
+    from refurb.settings import workshop
+
+    identity = workshop.current()
+    logo = workshop.logo()
+    return Letterhead(name=identity.name or "Atelier", address=identity.full_address,
+                      siret=identity.siret, contact=identity.contact,
+                      logo=logo.data if logo else None)
 
 
 @dataclass(frozen=True)
@@ -79,13 +93,18 @@ class DocumentPDF(FPDF):
 
     # -- page furniture -------------------------------------------------------------------
     def header(self) -> None:
+        left = self.l_margin
+        if self.letterhead.logo:
+            image = self.image(io.BytesIO(self.letterhead.logo), x=self.l_margin, y=10, h=16)
+            left = self.l_margin + float(image.rendered_width) + 3
+        self.set_x(left)
         self.set_font("DejaVu", "B", 11)
-        self.cell(0, 5, self.letterhead.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5, self.letterhead.name, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_font("DejaVu", "", 8)
         for line in (self.letterhead.address, _join("SIRET ", self.letterhead.siret),
                      self.letterhead.contact):
             if line:
-                self.cell(0, 4, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self.cell(0, 4, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
         if self.number:
             self.set_xy(-80, 15)
             self.set_font("DejaVu", "B", 9)

@@ -155,6 +155,9 @@ class AttachForm(FlaskForm):
     tag = StringField(_l("Numéro d’inventaire (appareil ou support retiré)"),
                       validators=[DataRequired(), Length(max=64)])
     kind = SelectField(_l("Type de support (s’il faut le créer)"), choices=KIND_CHOICES)
+    override_reason = TextAreaField(
+        _l("Forcer malgré les écarts (administrateur) : pourquoi ce journal concerne bien ce "
+           "support"), validators=[Optional(), Length(max=1000)])
 
 
 class VerifyForm(FlaskForm):

@@ -184,6 +184,7 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.beneficiaries.views import bp as beneficiaries
     from refurb.devices.views import bp as devices
     from refurb.documents.views import bp as documents
+    from refurb.documents.views import public_bp as verification
     from refurb.donors.views import bp as donors
     from refurb.intake.views import bp as intake
     from refurb.portal.views import bp as portal
@@ -195,8 +196,9 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.weee.views import bp as weee
     from refurb.wiping.views import bp as wiping
 
-    for blueprint in (accounts, settings, donors, devices, documents, intake, printing, wiping,
-                      repair, weee, beneficiaries, training, allocations, portal, reports):
+    for blueprint in (accounts, settings, donors, devices, documents, verification, intake,
+                      printing, wiping, repair, weee, beneficiaries, training, allocations,
+                      portal, reports):
         app.register_blueprint(blueprint)
 
 

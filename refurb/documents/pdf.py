@@ -9,7 +9,9 @@ deterministic for the same data (fixed creation date), so hashes only change wit
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +57,29 @@ def workshop_letterhead(config: Mapping[str, Any] | None = None) -> Letterhead:
 
 
 @dataclass(frozen=True)
+class PrintedVerification:
+    """What the footer of an issued document prints so a stranger can check it."""
+
+    url: str
+    content_sha256: str
+
+
+_verification: ContextVar[PrintedVerification | None] = ContextVar("printed_verification",
+                                                                   default=None)
+
+
+@contextmanager
+def printing_verification(value: PrintedVerification) -> Iterator[None]:
+    """While a document is rendered for issuing (refurb.documents.services.issue_document),
+    every page footer carries its verification link and content hash."""
+    token = _verification.set(value)
+    try:
+        yield
+    finally:
+        _verification.reset(token)
+
+
+@dataclass(frozen=True)
 class Column:
     title: str
     width: float  # mm
@@ -79,6 +104,7 @@ class DocumentPDF(FPDF):
         self.number = number
         self.version = version
         self.footer_note = footer_note
+        self.verification = _verification.get()
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_font("DejaVu", size=10)
@@ -123,6 +149,13 @@ class DocumentPDF(FPDF):
         self.cell(0, 4, left, align="L")
         self.set_x(-45)
         self.cell(30, 4, f"Page {self.page_no()}/{{nb}}", align="R")
+        if self.verification is not None:
+            self.set_xy(self.l_margin, -11)
+            self.set_font("DejaVu", "", 6)
+            self.cell(0, 3, f"Vérifier ce document : {self.verification.url}", align="L")
+            self.set_xy(self.l_margin, -8)
+            self.cell(0, 3, f"Empreinte du contenu (SHA-256) : "
+                            f"{self.verification.content_sha256}", align="L")
 
     # -- building blocks ------------------------------------------------------------------
     def title_block(self, title: str, subtitle: str = "") -> None:

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, MultipleFileField
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateTimeLocalField,
     DecimalField,
@@ -15,7 +15,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     StopValidation,
 )
 
@@ -158,12 +157,3 @@ class AttachForm(FlaskForm):
     override_reason = TextAreaField(
         _l("Forcer malgré les écarts (administrateur) : pourquoi ce journal concerne bien ce "
            "support"), validators=[Optional(), Length(max=1000)])
-
-
-class VerifyForm(FlaskForm):
-    document = FileField(_l("Fichier PDF du certificat"))
-    sha256 = StringField(
-        _l("ou son empreinte SHA-256"),
-        validators=[Optional(), Regexp(r"^\s*[0-9a-fA-F]{64}\s*$",
-                                       message=_l("64 caractères hexadécimaux attendus."))],
-    )

@@ -8,8 +8,6 @@ from datetime import datetime
 
 from refurb.core.nwipe.patterns import (
     BLANKING_RE,
-    HPA_DCO_RANK,
-    HPA_DCO_RES,
     BUSES,
     DEVICE_TOKEN_RE,
     ERRCOUNT_KIND,
@@ -18,6 +16,8 @@ from refurb.core.nwipe.patterns import (
     EXITED_RE,
     FAILURE_RE,
     FOUND_RE,
+    HPA_DCO_RANK,
+    HPA_DCO_RES,
     INVOKE_RE,
     LEVEL_RE,
     OPTION_RE,
@@ -273,10 +273,9 @@ class LineReader(ParserState):
     # -- anything else: end of run, version, sizes, other lines naming a drive
 
     def _other(self, ts: datetime | None, level: str, msg: str) -> None:
-        if "hidden sectors" in msg.lower() or "HPA/DCO" in msg:
-            if self._hidden_area(msg):
-                return
         low = msg.lower()
+        if ("hidden sectors" in low or "HPA/DCO" in msg) and self._hidden_area(msg):
+            return
         if "aborted by the user" in low:
             self.run.user_aborted = True
             self.run.summary_done = self.run.summary_done or self.run.table_seen

@@ -89,6 +89,18 @@ def current() -> WorkshopIdentity:
     return WorkshopIdentity(**{key: str(stored.get(PREFIX + key) or "") for key in KEYS})
 
 
+def letterhead_fields() -> dict[str, str]:
+    """name, address, siret, contact: what a document's header prints (plain values)."""
+    identity = current()
+    return {"name": identity.name, "address": identity.full_address, "siret": identity.siret,
+            "contact": identity.contact}
+
+
+def is_saved() -> bool:
+    """Whether an admin (or the demo) saved the identity, rather than the configuration."""
+    return any(key.removeprefix(PREFIX) in KEYS for key in _stored())
+
+
 def logo() -> Logo | None:
     row = db.session.get(Setting, LOGO_KEY)
     if row is None or not row.value:

@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -30,6 +29,7 @@ from refurb.core.training import (
 )
 from refurb.devices.queries import paginate
 from refurb.extensions import db
+from refurb.settings import workshop as workshop_identity
 from refurb.web import actor_id, flash_domain_error, get_or_404, now, page_arg, per_page
 
 from . import queries, services
@@ -66,8 +66,7 @@ def training_panel(beneficiary):
 
 
 def _workshop() -> dict[str, str]:
-    keys = ("NAME", "ADDRESS", "SIRET", "CONTACT")
-    return {k.lower(): str(current_app.config.get(f"WORKSHOP_{k}") or "") for k in keys}
+    return workshop_identity.letterhead_fields()  # as admins set it (Réglages)
 
 
 def _pdf(content: bytes, filename: str) -> Response:

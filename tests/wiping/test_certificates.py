@@ -30,7 +30,7 @@ def pdf_text(content: bytes) -> str:
 def scene(db):
     """A donor's collection: one laptop with a validated SSD erasure, one desktop with a
     destroyed HDD (validated too), one monitor without drive."""
-    donor = make_donor(name="Banque du Nord", siret="48774196900033")
+    donor = make_donor(name="Banque du Nord", siret="99912345800021")
     collection = make_collection(donor, number="COL-2026-0007")
     operator = make_user("technician", display_name="Camille Opérateur")
     validator = make_user("admin", display_name="Dominique Valideur")
@@ -63,7 +63,7 @@ def test_device_certificate_holds_every_required_field(scene, db):
         document.number, "02/03/2026",                                     # number, issue date
         "Atelier FERIS", "1 place de la Mairie", "99912345800013",         # organisation
         "atelier@feris.example",
-        "Banque du Nord", "48774196900033",                                # customer = donor
+        "Banque du Nord", "99912345800021",                                # customer = donor
         "Samsung", "Samsung SSD 860 EVO 250GB", "S3Z9NB0K123", "250 Go",  # maker, model, serial
         "Certificat d'effacement des données",                             # a certificate
         "tous validés par une seconde personne",

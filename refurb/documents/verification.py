@@ -27,7 +27,7 @@ from refurb.documents.services import latest_version
 from refurb.extensions import db
 
 KIND_LABELS = {
-    "erasure_certificate": "Certificat d'effacement",
+    "erasure_certificate": "Certificat d’effacement",
     "erasure_statement": "Relevé provisoire d'effacement",
     "collection_receipt": "Bon de prise en charge",
     "gift_receipt": "Reçu fiscal de don en nature (mécénat)",

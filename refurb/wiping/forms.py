@@ -18,6 +18,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from refurb.clock import from_local
 from refurb.core.sanitization import (
     LABELS_FR,
     MediaKind,
@@ -97,6 +98,9 @@ class MethodFields:
         for name in ("pass_errors", "verify_errors", "fsync_errors"):
             if name in optional:
                 optional[name] = optional[name] or 0
+        for name in ("started_at", "finished_at"):  # typed in local time, stored in UTC
+            if optional.get(name):
+                optional[name] = from_local(optional[name])
         return WipeInput(
             technique=self.technique.data,
             outcome=self.outcome.data or None,

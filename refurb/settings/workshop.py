@@ -35,6 +35,7 @@ LOGO_KEY = "workshop.logo"
 MAX_LOGO_BYTES = 512 * 1024
 MAX_LOGO_PIXELS = 2000
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
+LOGO_LABEL = N_("Logo")
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ class IdentityRefused(InvalidInput):
         super().__init__(N_("Identité de l'atelier non enregistrée : corrigez les champs "
                             "signalés."),
                          reasons=[Message(N_("%(field)s : %(error)s"),
-                                          {"field": Message(LABELS[key]), "error": error})
+                                          {"field": Message(LABELS.get(key, LOGO_LABEL)),
+                                           "error": error})
                                   for key, error in errors.items()])
 
 

@@ -97,6 +97,7 @@ class DocumentPDF(FPDF):
         issued_at: datetime | None = None,
         footer_note: str = "",
         orientation: str = "P",
+        verification_footer: bool = True,
     ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.doc_title = title
@@ -104,7 +105,8 @@ class DocumentPDF(FPDF):
         self.number = number
         self.version = version
         self.footer_note = footer_note
-        self.verification = _verification.get()
+        # A renderer that prints the verification facts itself says so (verification_footer).
+        self.verification = _verification.get() if verification_footer else None
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_font("DejaVu", size=10)

@@ -85,14 +85,17 @@ def render_certificate(payload: dict[str, Any], version: int, issued_at: datetim
     provisional = bool(payload.get("provisional"))
     title = TITLES[provisional]
     logo = base64.b64decode(payload["logo"]) if payload.get("logo") else None
+    digest = content_hash(payload)
     pdf = CertificatePDF(
         title=title,
         letterhead=Letterhead(org["name"], org["address"], org["siret"], org["contact"], logo),
         number=number,
         version=version,
         issued_at=issued_at,
-        footer_note=f"{title} — {number}",
+        # One footer line with the content hash (cheaper than the generic two on 200 pages).
+        footer_note=f"{title} — {number} — empreinte du contenu (SHA-256) : {digest}",
         orientation="L",
+        verification_footer=False,
     )
     pdf.add_page()
     pdf.qr_code(payload["verify_url"], pdf.w - pdf.r_margin - 32, 34, 32)
@@ -118,7 +121,7 @@ def render_certificate(payload: dict[str, Any], version: int, issued_at: datetim
         ("Supports couverts", str(len(entries)) + (
             f", dont {awaiting} en attente de validation" if awaiting else
             ", tous validés par une seconde personne")),
-        ("Empreinte du contenu", f"SHA-256 {content_hash(payload)}"),
+        ("Empreinte du contenu", f"SHA-256 {digest}"),
         ("Vérification en ligne", payload["verify_url"]),
     ])
     pdf.set_right_margin(15)

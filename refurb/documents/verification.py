@@ -22,20 +22,21 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from refurb.core.i18n import N_
 from refurb.documents.models import IssuedDocument
 from refurb.documents.services import latest_version
 from refurb.extensions import db
 
 KIND_LABELS = {
-    "erasure_certificate": "Certificat d’effacement",
-    "erasure_statement": "Relevé provisoire d'effacement",
-    "collection_receipt": "Bon de prise en charge",
-    "gift_receipt": "Reçu fiscal de don en nature (mécénat)",
-    "agreement": "Convention de don ou contrat de prêt",
-    "training_certificate": "Attestation de formation",
-    "weee_handover": "Bon de remise DEEE",
-    "waste_register_export": "Extrait du registre des déchets",
-    "annual_report": "Rapport annuel",
+    "erasure_certificate": N_("Certificat d’effacement"),
+    "erasure_statement": N_("Relevé provisoire d’effacement"),
+    "collection_receipt": N_("Bon de prise en charge"),
+    "gift_receipt": N_("Reçu fiscal de don en nature (mécénat)"),
+    "agreement": N_("Convention de don ou contrat de prêt"),
+    "training_certificate": N_("Attestation de formation"),
+    "weee_handover": N_("Bon de remise DEEE"),
+    "waste_register_export": N_("Extrait du registre des déchets"),
+    "annual_report": N_("Rapport annuel"),
 }
 _HEX = re.compile(r"[0-9a-f]{64}")
 

@@ -11,7 +11,7 @@ from refurb.core.sanitization import DriveSanitizationStatus, MediaKind, guess_k
 from refurb.devices.models import Device, Drive
 from refurb.settings import workshop
 from refurb.wiping import queries
-from refurb.wiping.certificates.content import passing_record
+from refurb.wiping.certificates.content import evidence_lines, passing_record
 from refurb.wiping.claims import verdict_of
 from refurb.wiping.models import WipeLog, WipeRecord
 from refurb.wiping.status import drive_label, status_of
@@ -90,7 +90,7 @@ def drive_overview(drive: Drive) -> dict:
 
 
 def record_overview(record: WipeRecord) -> dict:
-    return {"record": record, "verdict": verdict_of(record)}
+    return {"record": record, "verdict": verdict_of(record), "evidence": evidence_lines(record)}
 
 
 @dataclass

@@ -70,7 +70,7 @@ HPA_DCO = {"absent": "aucune zone cachée", "detected": "zones cachées détect�
 VERIFY_MODES = {"off": "aucune", "last": "dernière passe", "all": "toutes les passes"}
 
 
-def _evidence(record: WipeRecord) -> dict[str, str] | None:
+def evidence_lines(record: WipeRecord) -> dict[str, str] | None:
     """What the tool reported beyond the claim, as the certificate prints it."""
     facts = record.evidence
     if not facts:
@@ -162,7 +162,7 @@ def drive_entries(drives: list[Drive], records_by_drive: dict[int, list[WipeReco
         host = record.host_asset_tag or (drive.device.asset_tag if drive.device else "")
         entries.append({
             "validated": validation is not None,
-            "evidence": _evidence(record),
+            "evidence": evidence_lines(record),
             "override": _override(record),
             "maker": guess_maker(drive.model),
             "model": drive.model,

@@ -45,7 +45,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parent / "translations")
     )
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Paris")
     babel.init_app(app, locale_selector=_select_locale)
     escaping.install(app)
 

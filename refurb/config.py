@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask
 
+from refurb.core.local_time import zone
 from refurb.security import instance_files
 
 
@@ -32,7 +33,11 @@ DEFAULTS: dict[str, Any] = {
     "WORKSHOP_ADDRESS": "",
     "WORKSHOP_SIRET": "",
     "WORKSHOP_CONTACT": "",
-    "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    # Where documents and labels point (verification links, QR codes). Unset: the host the
+    # request came in on; production warns at start-up, since a CLI job or a proxy that
+    # rewrites the host would then print the wrong address.
+    "PUBLIC_BASE_URL": "",
+    "TIMEZONE": "Europe/Paris",  # stored times are UTC; pages, PDFs and CSV show this zone
     "BABEL_DEFAULT_LOCALE": "fr",
     "LANGUAGES": ["fr", "en"],
     # Sign-in throttling, per (account, client address) and per address: see accounts/throttle.
@@ -157,6 +162,18 @@ def _finish(app: Flask) -> None:
         app.config["JOBS_QUEUE_FILE"] = str(instance / "jobs-queue.db")
     if not app.config["BACKUP_DIR"]:
         app.config["BACKUP_DIR"] = str(instance / "backups")
+    try:
+        zone(app.config.get("TIMEZONE"))
+    except ValueError as error:
+        raise ConfigurationError(f"TIMEZONE : {error}") from None
+    # Flask-Babel's date filters convert to this zone: one setting for pages and documents.
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["PUBLIC_BASE_URL"] = str(app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if env_name == "production" and not app.config["PUBLIC_BASE_URL"]:
+        app.logger.warning(
+            "PUBLIC_BASE_URL n'est pas défini : les liens de vérification et les QR codes "
+            "utiliseront l'adresse de chaque requête (et aucune hors requête). Définissez "
+            "REFURB_PUBLIC_BASE_URL, par exemple https://refurb.example.org.")
 
 
 def _development_secret(instance: Path) -> str:

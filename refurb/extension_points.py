@@ -46,6 +46,9 @@ class Definition:
     default: Any
     help: str = ""
     minimum: Decimal | int | None = None
+    # Checks a non-empty value and returns it normalised, or raises a DomainError (a SIRET's
+    # Luhn key…): the settings page refuses what a document would refuse later.
+    validate: Callable[[Any], Any] | None = None
 
 
 @dataclass

@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from refurb.accounts.models import Role
+from refurb.clock import format_local, to_local
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.lifecycle import STATE_LABELS, State
 from refurb.devices.event_words import detail_label, detail_value, event_kind_label
@@ -30,11 +31,23 @@ def type_label(value: str) -> str:
 
 
 def when(value: datetime | date | None, style: str = "short") -> str:
+    """A stored datetime (naive UTC) in the workshop's time zone, in the reader's language
+    (Flask-Babel converts to BABEL_DEFAULT_TIMEZONE, set from TIMEZONE); a date as it is."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return format_datetime(value, style)
     return format_date(value, style)
+
+
+def localtime(value: datetime | None, pattern: str = "%d/%m/%Y %H:%M") -> str:
+    """A stored datetime as local wall-clock text with a fixed pattern (tables, exports)."""
+    return format_local(value, pattern)
+
+
+def iso_local(value: datetime | None) -> str:
+    """For <time datetime="…">: the local time with its UTC offset."""
+    return to_local(value).isoformat(timespec="seconds") if value else ""
 
 
 def number(value: Decimal | float | int | None, digits: int = 2) -> str:
@@ -89,6 +102,7 @@ NAV: dict[str, list[tuple[str, str]]] = {
         ("portal.gift_receipts", "Reçus fiscaux (mécénat)"),
         ("accounts.users", "Utilisateurs"),
         ("accounts.sign_ins", "Connexions"),
+        ("settings.workshop_identity", "Identité de l’atelier"),
         ("settings.edit", "Réglages"),
         ("backups.index", "Sauvegardes"),
         ("jobs.mine", "Tâches"),
@@ -119,7 +133,8 @@ NAV: dict[str, list[tuple[str, str]]] = {
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
-        state_label=state_label, type_label=type_label, when=when, number=number, mib=mib,
+        state_label=state_label, type_label=type_label, when=when, localtime=localtime,
+        iso_local=iso_local, number=number, mib=mib,
         capacity=capacity, event_kind_label=event_kind_label, detail_label=detail_label,
         detail_value=detail_value,
     )

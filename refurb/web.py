@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app, flash, request
+from flask import Flask, Response, abort, current_app, flash, has_request_context, request
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import event
@@ -130,6 +130,18 @@ def _executed(state) -> None:  # noqa: ANN001
 def _ended(session: Session, transaction) -> None:  # noqa: ANN001
     if transaction.parent is None:
         session.info.pop(WROTE, None)
+
+
+def public_base_url() -> str:
+    """Where links and QR codes point: PUBLIC_BASE_URL when set, else the scheme and host the
+    request came in on (so a second port or a proxy's name prints right); outside a request
+    with nothing configured, "" (a relative link)."""
+    configured = str(current_app.config.get("PUBLIC_BASE_URL") or "")
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return ""
 
 
 def page_arg() -> int:

@@ -218,6 +218,7 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.beneficiaries.views import bp as beneficiaries
     from refurb.devices.views import bp as devices
     from refurb.documents.views import bp as documents
+    from refurb.documents.views import public_bp as verification
     from refurb.donors.views import bp as donors
     from refurb.health.views import bp as health
     from refurb.intake.views import bp as intake
@@ -231,9 +232,9 @@ def _register_blueprints(app: Flask) -> None:
     from refurb.wiping.views import bp as wiping
     from refurb.workshop.views import bp as workshop
 
-    for blueprint in (accounts, settings, donors, devices, documents, intake, printing, wiping,
-                      workshop, weee, beneficiaries, training, allocations, portal, reports,
-                      jobs, backups, health):
+    for blueprint in (accounts, settings, donors, devices, documents, verification, intake,
+                      printing, wiping, workshop, weee, beneficiaries, training, allocations,
+                      portal, reports, jobs, backups, health):
         app.register_blueprint(blueprint)
 
 

@@ -10,8 +10,7 @@ from tests.factories import make_device
 
 # Pages anyone may open, on purpose.
 PUBLIC = {"static", "accounts.login", "accounts.set_language", "accounts.logout",
-          "accounts.change_password", "wiping.verify", "wiping.verify_lookup",
-          "health.healthz"}
+          "accounts.change_password", "verification.verify", "health.healthz"}
 
 
 def _endpoints(app):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from refurb.accounts import services as accounts
-from refurb.clock import utcnow
+from refurb.clock import local_today, utcnow
 from refurb.core.lifecycle import State
 from refurb.demo.beneficiaries import load_demo_beneficiaries
 from refurb.devices import services as devices
@@ -20,6 +20,7 @@ from refurb.donors.models import DonorOrganisation
 from refurb.extension_points import demo_steps
 from refurb.extensions import db
 from refurb.intake.models import Collection
+from refurb.settings import workshop
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 
@@ -55,16 +56,43 @@ PATHS = (
 )
 
 
+# Valid SIRETs (Luhn key) in a range given to no organisation named anywhere in Refurb: the
+# demo never prints a real organisation's number.
+DEMO_WORKSHOP_SIRET = "99923456000012"
+DEMO_DONOR_SIRET = "99934567100013"
+DEMO_DONOR_NAME = "Banque Démo du Nord"
+
+# A complete identity, so the documents of a fresh demo carry one (an admin changes it in
+# Réglages → Identité de l'atelier).
+DEMO_IDENTITY = {
+    "name": "Atelier Refurb (démonstration)", "legal_form": "Association loi 1901",
+    "address": "2 rue de l'Atelier", "postal_code": "59970", "city": "Fresnes-sur-Escaut",
+    "siret": DEMO_WORKSHOP_SIRET, "email": "atelier@demo.refurb.test",
+    "phone": "03 27 00 00 00", "signatory_name": "Admin démo",
+    "signatory_title": "Président de l'association", "eco_organism_name": "",
+    "eco_organism_siret": "", "treatment_operation_code": "R4",
+    "treatment_operation_mode": "RECYCLAGE",
+}
+
+
+def load_demo_identity(now) -> None:
+    """The demo workshop's identity, unless an admin already saved one."""
+    if not workshop.is_saved():
+        workshop.save(DEMO_IDENTITY, actor_id=None, now=now)
+
+
 def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
     """Create the demo workshop once; return (email, role) of the demo accounts."""
     now = utcnow()
+    load_demo_identity(now)
     org = db.session.scalar(
-        select(DonorOrganisation).where(DonorOrganisation.siret == "48774196900033")
+        select(DonorOrganisation).where(or_(DonorOrganisation.siret == DEMO_DONOR_SIRET,
+                                            DonorOrganisation.name == DEMO_DONOR_NAME))
     )
     if org is None:
         org = DonorOrganisation(
-            name="Banque Démo du Nord",
-            siret="48774196900033",
+            name=DEMO_DONOR_NAME,
+            siret=DEMO_DONOR_SIRET,
             legal_form="SA",
             address="12 rue des Donateurs",
             postal_code="59970",
@@ -94,9 +122,9 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
         donor_id=org.id,
         pickup_site="Siège, 12 rue des Donateurs, Fresnes-sur-Escaut",
         pickup_contact="Service informatique",
-        planned_on=date.today() - timedelta(days=30),
-        collected_on=date.today() - timedelta(days=28),
-        received_on=date.today() - timedelta(days=28),
+        planned_on=local_today() - timedelta(days=30),
+        collected_on=local_today() - timedelta(days=28),
+        received_on=local_today() - timedelta(days=28),
         state="received",
         created_at=now - timedelta(days=30),
     )

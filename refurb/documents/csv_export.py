@@ -1,5 +1,6 @@
 """CSV that opens cleanly in a French Excel: UTF-8 with BOM, ';' separator, decimal comma,
-dates as JJ/MM/AAAA, CRLF line ends. Rows are streamed so large exports use little memory.
+dates as JJ/MM/AAAA, times in the workshop's time zone (stored times are UTC), CRLF line
+ends. Rows are streamed so large exports use little memory.
 
 Text that a spreadsheet would run as a formula (a serial typed as `=HYPERLINK(…)`, a note
 starting with `@` or `-`) is written with a leading apostrophe, as OWASP advises for CSV
@@ -12,6 +13,8 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+
+from refurb.clock import format_local
 
 BOM = "\ufeff"
 # What makes Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP list, plus LF).
@@ -32,7 +35,7 @@ def french_cell(value: object) -> str:
         return f"{value}".replace(".", ",") if isinstance(value, Decimal) else (
             f"{value:.6g}".replace(".", ","))
     if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
+        return format_local(value)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, int):

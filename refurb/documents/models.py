@@ -24,7 +24,10 @@ class IssuedDocument(db.Model):
     media_type: Mapped[str] = mapped_column(String(60), default="application/pdf")
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     # Hash of the facts the document states: an unchanged content is not issued again.
-    content_sha256: Mapped[str] = mapped_column(String(64))
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)  # printed on PDFs
+    # The unguessable part of the printed verification link, shared by every version of a
+    # number: the link names the document without revealing which numbers exist.
+    verify_token: Mapped[str | None] = mapped_column(String(32), index=True)
     # Holds a beneficiary's identity (agreement, subject-access export): social workers and
     # admins only (invariant 4).
     personal: Mapped[bool] = mapped_column(default=False)

@@ -8,7 +8,10 @@ deterministic for the same data (fixed creation date), so hashes only change wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,16 +31,52 @@ class Letterhead:
     address: str = ""
     siret: str = ""
     contact: str = ""
+    logo: bytes | None = None  # PNG or JPEG, printed at the top left
 
 
-def workshop_letterhead(config: Mapping[str, Any]) -> Letterhead:
-    """The workshop as the issuer of a document, from the app configuration."""
-    return Letterhead(
-        name=config.get("WORKSHOP_NAME", "") or "Atelier",
-        address=config.get("WORKSHOP_ADDRESS", "") or "",
-        siret=config.get("WORKSHOP_SIRET", "") or "",
-        contact=config.get("WORKSHOP_CONTACT", "") or "",
-    )
+def workshop_letterhead(config: Mapping[str, Any] | None = None) -> Letterhead:
+    """The workshop as the issuer of a document: its identity as admins set it
+    (refurb.settings.workshop), with its logo. `config` is only read outside an application."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        config = config or {}
+        return Letterhead(
+            name=config.get("WORKSHOP_NAME", "") or "Atelier",
+            address=config.get("WORKSHOP_ADDRESS", "") or "",
+            siret=config.get("WORKSHOP_SIRET", "") or "",
+            contact=config.get("WORKSHOP_CONTACT", "") or "",
+        )
+    from refurb.settings import workshop
+
+    identity = workshop.current()
+    logo = workshop.logo()
+    return Letterhead(name=identity.name or "Atelier", address=identity.full_address,
+                      siret=identity.siret, contact=identity.contact,
+                      logo=logo.data if logo else None)
+
+
+@dataclass(frozen=True)
+class PrintedVerification:
+    """What the footer of an issued document prints so a stranger can check it."""
+
+    url: str
+    content_sha256: str
+
+
+_verification: ContextVar[PrintedVerification | None] = ContextVar("printed_verification",
+                                                                   default=None)
+
+
+@contextmanager
+def printing_verification(value: PrintedVerification) -> Iterator[None]:
+    """While a document is rendered for issuing (refurb.documents.services.issue_document),
+    every page footer carries its verification link and content hash."""
+    token = _verification.set(value)
+    try:
+        yield
+    finally:
+        _verification.reset(token)
 
 
 @dataclass(frozen=True)
@@ -58,6 +97,7 @@ class DocumentPDF(FPDF):
         issued_at: datetime | None = None,
         footer_note: str = "",
         orientation: str = "P",
+        verification_footer: bool = True,
     ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.doc_title = title
@@ -65,6 +105,8 @@ class DocumentPDF(FPDF):
         self.number = number
         self.version = version
         self.footer_note = footer_note
+        # A renderer that prints the verification facts itself says so (verification_footer).
+        self.verification = _verification.get() if verification_footer else None
         self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_font("DejaVu", size=10)
@@ -79,13 +121,18 @@ class DocumentPDF(FPDF):
 
     # -- page furniture -------------------------------------------------------------------
     def header(self) -> None:
+        left = self.l_margin
+        if self.letterhead.logo:
+            image = self.image(io.BytesIO(self.letterhead.logo), x=self.l_margin, y=10, h=16)
+            left = self.l_margin + float(image.rendered_width) + 3
+        self.set_x(left)
         self.set_font("DejaVu", "B", 11)
-        self.cell(0, 5, self.letterhead.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5, self.letterhead.name, new_x=XPos.LEFT, new_y=YPos.NEXT)
         self.set_font("DejaVu", "", 8)
         for line in (self.letterhead.address, _join("SIRET ", self.letterhead.siret),
                      self.letterhead.contact):
             if line:
-                self.cell(0, 4, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                self.cell(0, 4, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
         if self.number:
             self.set_xy(-80, 15)
             self.set_font("DejaVu", "B", 9)
@@ -104,6 +151,13 @@ class DocumentPDF(FPDF):
         self.cell(0, 4, left, align="L")
         self.set_x(-45)
         self.cell(30, 4, f"Page {self.page_no()}/{{nb}}", align="R")
+        if self.verification is not None:
+            self.set_xy(self.l_margin, -11)
+            self.set_font("DejaVu", "", 6)
+            self.cell(0, 3, f"Vérifier ce document : {self.verification.url}", align="L")
+            self.set_xy(self.l_margin, -8)
+            self.cell(0, 3, f"Empreinte du contenu (SHA-256) : "
+                            f"{self.verification.content_sha256}", align="L")
 
     # -- building blocks ------------------------------------------------------------------
     def title_block(self, title: str, subtitle: str = "") -> None:

@@ -1,9 +1,16 @@
-"""Issue documents once, keep every version, never change bytes already issued."""
+"""Issue documents once, keep every version, never change bytes already issued.
+
+Every issued document can be checked by a stranger (refurb.documents.verification): its
+footer prints the link to the verification page, which carries the number's unguessable
+token, and the SHA-256 of its content (the facts it states). The workshop keeps the SHA-256
+of the bytes issued; either hash, or the file itself, finds the document again.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -11,14 +18,35 @@ from typing import Any
 from sqlalchemy import select
 
 from refurb.documents.models import IssuedDocument
+from refurb.documents.pdf import PrintedVerification, printing_verification
 from refurb.extensions import db
 
 Renderer = Callable[[dict[str, Any], int, datetime], bytes]
 
+# Where the document is checked is not one of its facts: a new address (another host, a
+# proxy) must not make a new version, and the printed hash must not depend on it.
+NOT_CONTENT = ("verify_url",)
+
 
 def content_hash(payload: dict[str, Any]) -> str:
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    facts = {key: value for key, value in payload.items() if key not in NOT_CONTENT}
+    canonical = json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def verification_token(number: str) -> str:
+    """The token of `number`'s verification link: the one its versions carry, or a new one."""
+    previous = latest_version(number)
+    if previous is not None and previous.verify_token:
+        return previous.verify_token
+    return secrets.token_urlsafe(16)[:22]
+
+
+def verify_url(token: str) -> str:
+    """The printed verification link (refurb.web.public_base_url: configured or this host)."""
+    from refurb.web import public_base_url
+
+    return f"{public_base_url()}/verify/{token}"
 
 
 def latest_version(number: str) -> IssuedDocument | None:
@@ -45,14 +73,20 @@ def issue_document(
     media_type: str = "application/pdf",
     extension: str = "pdf",
     personal: bool = False,
+    verify_token: str | None = None,
 ) -> tuple[IssuedDocument, bool]:
-    """Return (document, created). Same facts as the latest version → that version, unchanged."""
+    """Return (document, created). Same facts as the latest version → that version, unchanged.
+
+    The footer of the PDF gets the verification link and the content hash (a renderer may
+    print them itself, as the erasure certificate does)."""
     digest = content_hash(payload)
     previous = latest_version(number)
     if previous is not None and previous.content_sha256 == digest:
         return previous, False
     version = 1 if previous is None else previous.version + 1
-    content = render(payload, version, now)
+    token = verify_token or verification_token(number)
+    with printing_verification(PrintedVerification(verify_url(token), digest)):
+        content = render(payload, version, now)
     document = IssuedDocument(
         kind=kind,
         number=number,
@@ -68,6 +102,7 @@ def issue_document(
         content=content,
         issued_at=now,
         issued_by_id=actor_id,
+        verify_token=token,
     )
     db.session.add(document)
     db.session.flush()

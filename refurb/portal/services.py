@@ -15,6 +15,8 @@ from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.errors import InvalidInput, Message
 from refurb.core.i18n import N_
 from refurb.core.impact import Impact, impact
+from refurb.core.workshop_identity import LABELS as IDENTITY_LABELS
+from refurb.core.workshop_identity import Gap
 from refurb.counters import next_number
 from refurb.documents.models import IssuedDocument
 from refurb.documents.pdf import Letterhead
@@ -27,6 +29,7 @@ from refurb.portal.gift_receipt import render_gift_receipt
 from refurb.portal.models import GiftValuation
 from refurb.reports import queries as report_queries
 from refurb.reports.outcomes import co2_assumptions, training_hours
+from refurb.settings import workshop as workshop_identity
 from refurb.settings.services import get as get_setting
 
 GIFT_KIND = "gift_receipt"
@@ -102,8 +105,10 @@ class Signatory:
 
 
 def signatory() -> Signatory:
-    return Signatory(str(get_setting(SIGNATORY) or "").strip(),
-                     str(get_setting(SIGNATORY_ROLE) or "").strip())
+    """The receipts' signatory; the workshop identity's signatory when none is set here."""
+    identity = workshop_identity.current()
+    return Signatory(str(get_setting(SIGNATORY) or identity.signatory_name or "").strip(),
+                     str(get_setting(SIGNATORY_ROLE) or identity.signatory_title or "").strip())
 
 
 def _gift_date(collection: Collection) -> date:
@@ -118,10 +123,32 @@ def _type_label(kind: str) -> str:
         return kind
 
 
-def _blockers(collection: Collection, counts: dict[str, int], workshop: Letterhead,
+def identity_gaps() -> list[Gap]:
+    """What the workshop must fill in before any gift receipt (its identity, the signatory):
+    the page shows it up front, with links for admins."""
+    gaps = workshop_identity.missing_for("gift_receipt")
+    who = signatory()
+    for key, value in (("signatory_name", who.name), ("signatory_title", who.role)):
+        if not value:
+            gaps.append(Gap(key, IDENTITY_LABELS[key]))
+    return gaps
+
+
+def identity_blockers() -> list[Message]:
+    gaps = identity_gaps()
+    blockers = [Message(N_("Identité de l'atelier : %(field)s à renseigner (Réglages → "
+                           "Identité de l'atelier)."), {"field": Message(gap.label)})
+                for gap in gaps if not gap.key.startswith("signatory_")]
+    if any(gap.key.startswith("signatory_") for gap in gaps):
+        blockers.append(Message(N_("Le nom et la qualité du signataire des reçus fiscaux ne "
+                                   "sont pas renseignés (Réglages → Identité de l'atelier).")))
+    return blockers
+
+
+def _blockers(collection: Collection, counts: dict[str, int], letterhead: Letterhead,
               who: Signatory) -> list[Message]:
     donor = collection.donor
-    blockers = []
+    blockers = identity_blockers()
     if not counts:
         blockers.append(Message(N_("Aucun appareil n'est encore enregistré dans cette collecte : "
                                    "la description des biens donnés serait vide.")))
@@ -130,12 +157,6 @@ def _blockers(collection: Collection, counts: dict[str, int], workshop: Letterhe
                                    "(fiche du donateur, à compléter par l'atelier).")))
     if not (donor.address or "").strip():
         blockers.append(Message(N_("L'adresse de l'entreprise donatrice n'est pas renseignée.")))
-    if not workshop.address.strip():
-        blockers.append(Message(N_("L'adresse de l'organisme bénéficiaire n'est pas "
-                                   "configurée (WORKSHOP_ADDRESS).")))
-    if not (who.name and who.role):
-        blockers.append(Message(N_("Le nom et la qualité du signataire des reçus fiscaux ne "
-                                   "sont pas renseignés (réglages de l'atelier).")))
     return blockers
 
 

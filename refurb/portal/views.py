@@ -67,7 +67,8 @@ def _collection_page(collection, form: GiftValueForm, status: int = 200):
         device_documents=queries.device_documents((d.id for d in page.items),
                                                   collection.donor_id),
         fate_totals=queries.fates_by_collection([collection.id])[collection.id],
-        valuations=queries.valuations(collection.id), **_common()), status
+        valuations=queries.valuations(collection.id), identity_gaps=services.identity_gaps(),
+        can_edit_identity=is_admin(current_user), **_common()), status
 
 
 @bp.get("/collections/<int:collection_id>")

@@ -73,7 +73,9 @@ class LabelJob:
 
 def device_url_builder(app: Flask) -> DeviceUrl:
     """Public URL of a device page (for QR codes), usable outside a request (CLI)."""
-    base = str(app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    from refurb.web import public_base_url  # the request's host when none is configured
+
+    base = public_base_url()
     adapter = app.url_map.bind("")
     return lambda device_id: base + adapter.build("devices.show", {"device_id": device_id})
 

@@ -24,7 +24,7 @@ from refurb.intake.models import Collection
 from refurb.printing import LabelStock, list_stocks, queries, renderers_for, services
 from refurb.printing.forms import DriveLabelForm, LabelPrintForm
 from refurb.printing.panels import STOCK_KEY, drives_url, setup_form
-from refurb.web import actor_id, attempt, get_or_404, int_arg, now
+from refurb.web import actor_id, attempt, get_or_404, int_arg, now, public_base_url
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
 
@@ -112,7 +112,7 @@ def test_print(stock_id: str, fmt: str):
     with attempt() as done:  # unknown stock or format in a hand-typed URL
         output = services.sample_print(stock_id, fmt,
                                        prefix=current_app.config["ASSET_TAG_PREFIX"],
-                                       base_url=current_app.config["PUBLIC_BASE_URL"])
+                                       base_url=public_base_url())
     if not done:
         return render_template("printing/stocks.html",
                                rows=[_stock_row(s) for s in list_stocks()]), done.error.http_status

@@ -29,6 +29,8 @@ def parse(definition: Definition, raw: str) -> Any:
     except (ValueError, InvalidOperation):
         raise InvalidInput(N_("%(setting)s : valeur « %(value)s » invalide."),
                            setting=Message(definition.label), value=raw) from None
+    if definition.validate is not None and value not in ("", None):
+        value = definition.validate(value)
     if definition.minimum is not None and value < definition.minimum:
         raise InvalidInput(N_("%(setting)s : au moins %(minimum)s."),
                            setting=Message(definition.label), minimum=definition.minimum)

@@ -3,8 +3,9 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from refurb.accounts.access import ADMIN, roles_required
-from refurb.settings import services
-from refurb.web import actor_id, attempt, now
+from refurb.settings import services, workshop
+from refurb.settings.forms import WorkshopIdentityForm
+from refurb.web import actor_id, attempt, now, translate
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
@@ -23,3 +24,24 @@ def edit():
             return redirect(url_for("settings.edit"))
     return render_template("settings/edit.html", form=form, rows=services.all_values(),
                            typed=typed)
+
+
+@bp.route("/workshop", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def workshop_identity():
+    """Who the workshop is on its documents; every field is checked on save."""
+    form = WorkshopIdentityForm()
+    if request.method == "GET":
+        form.fill(workshop.current())
+    elif form.validate_on_submit():
+        with attempt(flash_error=False) as done:
+            workshop.save(form.values(), logo_upload=form.logo_bytes(),
+                          remove_logo=form.remove_logo.data, actor_id=actor_id(), now=now())
+        if done:
+            flash(_("Identité de l’atelier enregistrée."), "success")
+            return redirect(url_for("settings.workshop_identity"))
+        flash(translate(done.error.msg), "error")
+        form.show_refusal(done.error, translate)  # each error next to its field
+    return render_template("settings/workshop.html", form=form,
+                           has_logo=workshop.logo() is not None,
+                           ), 200 if request.method == "GET" else 400

@@ -39,11 +39,6 @@ def _long_day(value: date) -> str:
     return format_date(value, format="full", locale="fr_FR")
 
 
-def workshop_details(config: Mapping[str, Any]) -> dict[str, str]:
-    """Name, address, SIRET and contact of the workshop from the app's configuration."""
-    keys = ("NAME", "ADDRESS", "SIRET", "CONTACT")
-    return {k.lower(): str(config.get(f"WORKSHOP_{k}") or "") for k in keys}
-
 
 def _letterhead(workshop: Mapping[str, str]) -> Letterhead:
     return Letterhead(workshop.get("name") or "Atelier", workshop.get("address", ""),

@@ -148,10 +148,10 @@ def close_batch(
 ) -> tuple[WeeeBatch, IssuedDocument]:
     """Hand the batch over: freeze it, dispose of its devices, write the register lines and
     issue the handover document — or refuse everything."""
+    site = reporting_site()  # first: the workshop's identity, before anything is checked
     lock_open(batch)
     items = queries.batch_items(batch)
     checked = _check_handover(batch, items, values, now.date())
-    site = reporting_site()
     blockers = closing_blockers(items)
     if blockers:
         raise CloseRefused(

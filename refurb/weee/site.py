@@ -1,20 +1,22 @@
 """The reporting site: who declares the waste register lines and where the waste is picked up.
-Admins fill it in the settings page; the workshop's configuration fills the gaps."""
+The workshop's identity (Réglages → Identité de l'atelier) gives it; these settings override a
+field when the pickup site is elsewhere. Closing a batch checks it first, naming what is
+missing and linking to where it is filled in."""
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context
-
-from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
 from refurb.core.siret import validate_siret
+from refurb.core.workshop_identity import LABELS, Gap
 from refurb.extension_points import Definition
 from refurb.settings import services as settings
+from refurb.settings import workshop
+from refurb.settings.workshop import IdentityIncomplete
 from refurb.weee.trackdechets import Company
 
 REPORTING_SIRET = Definition(
-    "weee.reporting_siret", N_("Registre des déchets : SIRET de l'atelier"), "str", "",
-    help=N_("Déclarant des lignes du registre ; à défaut, le SIRET de la configuration."))
+    "weee.reporting_siret", N_("Registre des déchets : SIRET du déclarant"), "str", "",
+    help=N_("À défaut, le SIRET de l'identité de l'atelier."), validate=validate_siret)
 SITE_NAME = Definition(
     "weee.site_name", N_("Registre des déchets : nom du site d'enlèvement"), "str", "",
     help=N_("À défaut, le nom de l'atelier."))
@@ -32,19 +34,29 @@ SETTINGS = (REPORTING_SIRET, SITE_NAME, SITE_ADDRESS, SITE_POSTAL_CODE, SITE_CIT
             INCOMING_OPERATION_CODE)
 
 
+def _site() -> dict[str, str]:
+    identity = workshop.current()
+    return {
+        "siret": str(settings.get(REPORTING_SIRET.key) or identity.siret or "").strip(),
+        "name": str(settings.get(SITE_NAME.key) or identity.name or "").strip(),
+        "address": str(settings.get(SITE_ADDRESS.key) or identity.address or "").strip(),
+        "postal_code": str(settings.get(SITE_POSTAL_CODE.key) or identity.postal_code
+                           or "").strip(),
+        "city": str(settings.get(SITE_CITY.key) or identity.city or "").strip(),
+    }
+
+
+def site_gaps() -> list[Gap]:
+    """What the register cannot do without and nobody filled in (identity field keys)."""
+    return [Gap(key, LABELS[key]) for key, value in _site().items() if not value]
+
+
 def reporting_site() -> Company:
-    """Settings first, then the workshop's configuration; no SIRET, no register."""
-    config = current_app.config if has_app_context() else {}
-    raw_siret = settings.get(REPORTING_SIRET.key) or config.get("WORKSHOP_SIRET") or ""
-    if not str(raw_siret).strip():
-        raise InvalidInput(N_("Le SIRET de l'atelier manque : renseignez « Registre des déchets : "
-                              "SIRET de l'atelier » dans les réglages. Le registre ne peut pas "
-                              "s'en passer."))
-    return Company(
-        siret=validate_siret(raw_siret),
-        name=settings.get(SITE_NAME.key) or config.get("WORKSHOP_NAME", ""),
-        address=settings.get(SITE_ADDRESS.key) or config.get("WORKSHOP_ADDRESS", ""),
-        postal_code=settings.get(SITE_POSTAL_CODE.key) or "",
-        city=settings.get(SITE_CITY.key) or "",
-        country_code="FR",
-    )
+    """The declaring site, or IdentityIncomplete naming every missing field."""
+    site = _site()
+    missing = [Gap(key, LABELS[key]) for key, value in site.items() if not value]
+    if missing:
+        raise IdentityIncomplete("weee_closing", missing)
+    return Company(siret=validate_siret(site["siret"]), name=site["name"],
+                   address=site["address"], postal_code=site["postal_code"], city=site["city"],
+                   country_code="FR")

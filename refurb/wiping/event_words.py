@@ -17,4 +17,6 @@ DETAILS = {
     "record": "Enregistrement n°",
     "tag": "N° d'inventaire",
     "media": "Type de support",
+    "override": "Rattachement forcé, motif",
+    "differences": "Écarts acceptés",
 }

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, MultipleFileField
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateTimeLocalField,
     DecimalField,
@@ -15,10 +15,10 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     StopValidation,
 )
 
+from refurb.clock import from_local
 from refurb.core.sanitization import (
     LABELS_FR,
     MediaKind,
@@ -98,6 +98,9 @@ class MethodFields:
         for name in ("pass_errors", "verify_errors", "fsync_errors"):
             if name in optional:
                 optional[name] = optional[name] or 0
+        for name in ("started_at", "finished_at"):  # typed in local time, stored in UTC
+            if optional.get(name):
+                optional[name] = from_local(optional[name])
         return WipeInput(
             technique=self.technique.data,
             outcome=self.outcome.data or None,
@@ -155,12 +158,6 @@ class AttachForm(FlaskForm):
     tag = StringField(_l("Numéro d’inventaire (appareil ou support retiré)"),
                       validators=[DataRequired(), Length(max=64)])
     kind = SelectField(_l("Type de support (s’il faut le créer)"), choices=KIND_CHOICES)
-
-
-class VerifyForm(FlaskForm):
-    document = FileField(_l("Fichier PDF du certificat"))
-    sha256 = StringField(
-        _l("ou son empreinte SHA-256"),
-        validators=[Optional(), Regexp(r"^\s*[0-9a-fA-F]{64}\s*$",
-                                       message=_l("64 caractères hexadécimaux attendus."))],
-    )
+    override_reason = TextAreaField(
+        _l("Forcer malgré les écarts (administrateur) : pourquoi ce journal concerne bien ce "
+           "support"), validators=[Optional(), Length(max=1000)])

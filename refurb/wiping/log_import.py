@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -15,14 +15,23 @@ from sqlalchemy.exc import IntegrityError
 from refurb.core.errors import DomainError, InvalidInput, Message, NotFound
 from refurb.core.i18n import N_
 from refurb.core.nwipe import NwipeDrive, NwipeLog, parse_nwipe_log
-from refurb.core.sanitization import MediaKind, nwipe_to_claim
+from refurb.core.sanitization.repeats import repeat_of
 from refurb.devices.models import Drive
 from refurb.extensions import db
 from refurb.wiping import queries
-from refurb.wiping.claims import WipeInput, media_kind
-from refurb.wiping.log_matching import drive_for_tag, inventory_by_serial, match_by_serial
+from refurb.wiping.log_matching import (
+    Actor,
+    check_match,
+    drive_for_tag,
+    evidence_of,
+    inventory_by_serial,
+    log_values,
+    match_by_serial,
+    record_log_entry,
+)
 from refurb.wiping.models import WipeLog, WipeRecord
-from refurb.wiping.records import history_event, new_record, record_wipe
+from refurb.wiping.records import attempt_of, history_event, new_record
+from refurb.wiping.status import drive_label
 
 MAX_LOG_BYTES = 5 * 1024 * 1024
 
@@ -124,18 +133,37 @@ def _store(filename: str, data: bytes, digest: str, text: str, parsed: NwipeLog,
 
 def _record_matched(outcome: ImportOutcome, found_drives: list[NwipeDrive], *,
                     actor_id: int | None, now: datetime) -> None:
+    """Record every entry whose serial names one tracked drive and which matches it (size,
+    coverage); the others stay pending with the reason. One flush for the whole log."""
     log = outcome.log
     inventory = inventory_by_serial(found_drives)
+    matched = {index: match_by_serial(found, inventory) for index, found in
+               enumerate(found_drives)}
+    earlier = queries.records_by_drive(d.id for d, _ in matched.values() if d is not None)
     prepared: list[tuple[Drive, WipeRecord]] = []
     for index, found in enumerate(found_drives):
-        drive, reason = match_by_serial(found, inventory)
+        drive, reason = matched[index]
         if drive is None:
             outcome.pending.append(PendingDrive(index, found, reason))
             continue
+        check = check_match(found, drive)
+        if not check.matches:
+            outcome.pending.append(PendingDrive(
+                index, found, Message(N_("ne correspond pas au support %(drive)s :"),
+                                      {"drive": drive_label(drive)}), list(check.differences)))
+            continue
+        values = log_values(drive, found, tool_version=log.tool_version,
+                            fallback_time=log.uploaded_at)
+        repeat = repeat_of(attempt_of(values, values.finished_at or now),
+                           ((attempt_of(r, r.finished_at), r) for r in earlier.get(drive.id, ())))
+        if repeat is not None:
+            outcome.pending.append(PendingDrive(index, found, Message(
+                N_("déjà enregistré (effacement n° %(record)s)"), {"record": repeat.id})))
+            continue
         try:
-            record = new_record(drive, log_values(drive, log, found), actor_id=actor_id,
-                                now=now, operator_id=None, source="nwipe", log=log,
-                                log_drive_index=index)
+            record = new_record(drive, values, actor_id=actor_id, now=now, operator_id=None,
+                                source="nwipe", log=log, log_drive_index=index,
+                                evidence=evidence_of(found))
         except InvalidInput as error:
             outcome.pending.append(PendingDrive(index, found, error.msg, error.reasons))
             continue
@@ -146,67 +174,26 @@ def _record_matched(outcome: ImportOutcome, found_drives: list[NwipeDrive], *,
     outcome.recorded = [record for _, record in prepared]
 
 
-def nwipe_input(found: NwipeDrive, kind: MediaKind, tool_version: str) -> WipeInput:
-    claim = nwipe_to_claim(found, kind)
-    details = [f"Méthode nwipe : {' '.join((found.method or '?').split())}",
-               f"périphérique {found.device}"]
-    if found.prng:
-        details.append(f"PRNG {found.prng}")
-    if found.rounds:
-        details.append(f"{found.rounds} tour(s)")
-    if found.blank is not None:
-        details.append("passe finale à zéro" if found.blank else "sans passe finale à zéro")
-    if found.status_raw:
-        details.append(f"statut « {found.status_raw.strip()} »")
-    if found.bytes_erased is not None:
-        details.append(f"{found.bytes_erased} octets effacés")
-    if found.throughput:
-        details.append(f"débit {found.throughput}")
-    return WipeInput(
-        technique=claim.technique.value,
-        outcome=claim.outcome.value if claim.outcome else None,
-        verification=claim.verification.value,
-        verification_passed=claim.verification_passed,
-        result=claim.result.value,
-        pattern=claim.pattern or "",
-        passes=claim.passes,
-        tool="nwipe",
-        tool_version=tool_version,
-        started_at=found.started,
-        finished_at=found.finished or found.started,
-        pass_errors=found.errors.get("pass", 0),
-        verify_errors=found.errors.get("verify", 0),
-        fsync_errors=found.errors.get("fsync", 0),
-        notes=", ".join(details) + ".",
-    )
-
-
-def log_values(drive: Drive, log: WipeLog, found: NwipeDrive) -> WipeInput:
-    values = nwipe_input(found, media_kind(drive.kind), log.tool_version)
-    if values.finished_at is None:  # log cut before any timestamped progress
-        values = replace(values, finished_at=log.uploaded_at)
-    return values
-
-
 # -------------------------------------------------------------- attaching a pending drive
 
 
 def attach_log_drive(
-    log: WipeLog, index: int, tag: str, kind: str, *, actor_id: int | None, now: datetime
+    log: WipeLog, index: int, tag: str, kind: str, *, actor: Actor, now: datetime,
+    override_reason: str | None = None,
 ) -> WipeRecord:
-    """Record an unmatched log drive against a scanned device tag or removed-drive tag."""
+    """Record an unmatched log entry against a scanned device tag or removed-drive tag, once
+    the comparison says the log is about that drive (or an admin says why it is anyway)."""
     parsed = parse_nwipe_log(log.text).drives
     if not 0 <= index < len(parsed):
         raise NotFound(N_("Ce disque n'existe pas dans le journal."))
     if index in queries.records_of_log(log.id):
         raise InvalidInput(N_("Ce disque du journal est déjà enregistré."))
     found = parsed[index]
-    drive = drive_for_tag(tag, found, kind, actor_id=actor_id, now=now)
-    values = log_values(drive, log, found)
     try:
         # Two people attaching the same log drive at once: the unique constraint decides.
         with db.session.begin_nested():
-            return record_wipe(drive, values, actor_id=actor_id, now=now, source="nwipe",
-                               log=log, log_drive_index=index)
+            drive = drive_for_tag(tag, found, kind, actor_id=actor.id, now=now)
+            return record_log_entry(found, drive, actor=actor, now=now, log=log,
+                                    log_drive_index=index, override_reason=override_reason)
     except IntegrityError:
         raise InvalidInput(N_("Ce disque du journal est déjà enregistré.")) from None

@@ -97,11 +97,20 @@ class WipeRecord(db.Model):
     log_id: Mapped[int | None] = mapped_column(ForeignKey("wipe_logs.id"), index=True)
     log_drive_index: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
+    # What the tool reported beyond the claim (nwipe: device size, bytes erased, rounds, PRNG,
+    # HPA/DCO, throughput...): the certificate states it.
+    evidence: Mapped[dict | None] = mapped_column(JSON)
+    # A log entry attached although it did not match the drive: the admin's reason and the
+    # differences they accepted (refurb.wiping.log_matching). Empty: no override.
+    match_override: Mapped[str] = mapped_column(Text, default="", server_default="")
+    match_differences: Mapped[list[str] | None] = mapped_column(JSON)
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     drive = relationship("Drive", lazy="raise_on_sql")
     operator = relationship("User", foreign_keys=[operator_id], lazy="raise_on_sql")
+    override_by = relationship("User", foreign_keys=[override_by_id], lazy="raise_on_sql")
     log: Mapped[WipeLog | None] = relationship(lazy="raise_on_sql")
     validation: Mapped[WipeValidation | None] = relationship(
         back_populates="record", lazy="raise_on_sql", uselist=False

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from refurb.core.nwipe import NwipeDrive, parse_nwipe_log
 from refurb.core.sanitization import DriveSanitizationStatus, MediaKind, guess_kind, label_fr
 from refurb.devices.models import Device, Drive
+from refurb.settings import workshop
 from refurb.wiping import queries
+from refurb.wiping.certificates.content import evidence_lines, passing_record
 from refurb.wiping.claims import verdict_of
 from refurb.wiping.models import WipeLog, WipeRecord
 from refurb.wiping.status import drive_label, status_of
@@ -22,6 +24,12 @@ class DriveRow:
     drive: Drive
     status: DriveSanitizationStatus
     last: WipeRecord | None
+    # The record a certificate would state (latest sound one at the best outcome reached).
+    certified: WipeRecord | None = None
+
+    @property
+    def awaiting_validation(self) -> bool:
+        return self.certified is not None and self.certified.validation is None
 
     @property
     def label(self) -> str:
@@ -35,28 +43,38 @@ class DriveRow:
         return "Bloquant : " + " ; ".join(self.status.reasons)
 
 
+def drive_row(drive: Drive, records: list[WipeRecord]) -> DriveRow:
+    status = status_of(records)
+    certified = passing_record(records, status.best_outcome) if status.passing else None
+    return DriveRow(drive, status, records[-1] if records else None, certified)
+
+
 def drive_rows(drives: Iterable[Drive]) -> list[DriveRow]:
     drives = list(drives)
-    grouped = queries.records_by_drive(d.id for d in drives)
-    return [
-        DriveRow(d, status_of(grouped.get(d.id, ())), (grouped.get(d.id) or [None])[-1])
-        for d in drives
-    ]
+    grouped = queries.records_by_drive((d.id for d in drives), people=True)
+    return [drive_row(d, grouped.get(d.id, [])) for d in drives]
 
 
 def device_overview(device: Device, *, can_change: bool) -> dict:
     """Ready data for the wiping panel of the device page."""
     rows = drive_rows(device.drives)
     removed = drive_rows(queries.removed_from_device(device.id))
+    every = rows + removed
+    can_certify = can_change and bool(every) and all(r.status.passing for r in every)
+    provisional = any(r.awaiting_validation for r in every)
     return {
         "device": device,
         "rows": rows,
         "removed": removed,
         "blocking": [r for r in rows if not r.status.passing],
+        "awaiting": [r for r in every if r.awaiting_validation],
         "certificates": queries.certificate_versions(f"device:{device.id}"),
         "can_change": can_change,
-        "can_certify": can_change and bool(rows or removed)
-        and all(r.status.passing for r in rows + removed),
+        "can_certify": can_certify,
+        "provisional": provisional,
+        "identity_gaps": workshop.missing_for("erasure_statement" if provisional
+                                              else "erasure_certificate")
+        if can_certify else [],
     }
 
 
@@ -65,14 +83,14 @@ def drive_overview(drive: Drive) -> dict:
     removal = queries.removals_by_drive([drive.id]).get(drive.id)
     return {
         "drive": drive,
-        "row": DriveRow(drive, status_of(records), records[-1] if records else None),
+        "row": drive_row(drive, records),
         "records": list(reversed(records)),
         "removal": removal,
     }
 
 
 def record_overview(record: WipeRecord) -> dict:
-    return {"record": record, "verdict": verdict_of(record)}
+    return {"record": record, "verdict": verdict_of(record), "evidence": evidence_lines(record)}
 
 
 @dataclass

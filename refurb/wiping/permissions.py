@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from refurb.accounts.permissions import works_on_devices
+from flask_login import current_user
+
+from refurb.accounts.permissions import is_admin, works_on_devices
+from refurb.wiping.log_matching import Actor
 from refurb.wiping.models import WipeRecord
 
 
@@ -19,3 +22,14 @@ def can_validate_wipe(user: Any, record: WipeRecord) -> bool:
     (Whether the record counts at all is the rules' answer: refurb.wiping.claims.verdict_of.)"""
     return (works_on_devices(user) and record.validation is None
             and user.id != record.operator_id)
+
+
+def can_override_match(user: Any) -> bool:
+    """Attach a log entry that does not match the drive, with a written reason."""
+    return is_admin(user)
+
+
+def current_actor() -> Actor:
+    """The signed-in user as the log-matching rules see them."""
+    return Actor(current_user.id if current_user.is_authenticated else None,
+                 is_admin=current_user.is_authenticated and can_override_match(current_user))

@@ -8,17 +8,21 @@ from collections.abc import Iterable
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from refurb.accounts.models import User
 from refurb.devices.models import Device, Drive
 from refurb.documents.models import IssuedDocument
 from refurb.extensions import db
 from refurb.wiping.models import DriveRemoval, WipeLog, WipeRecord, WipeValidation
 
 CERTIFICATE_KIND = "erasure_certificate"
+STATEMENT_KIND = "erasure_statement"  # provisional: some record still awaits validation
+ERASURE_KINDS = (CERTIFICATE_KIND, STATEMENT_KIND)
 
 
 def _with_people(query: Select) -> Select:
     return query.options(
         joinedload(WipeRecord.operator),
+        joinedload(WipeRecord.override_by),
         joinedload(WipeRecord.validation).joinedload(WipeValidation.validator),
     )
 
@@ -164,31 +168,29 @@ def drives_by_serial(serials: Iterable[str]) -> dict[str, list[Drive]]:
 
 
 def certificate_versions(subject: str) -> list[IssuedDocument]:
+    """Certificates and provisional statements of a device or collection, newest first."""
     return list(
         db.session.scalars(
             select(IssuedDocument)
-            .where(IssuedDocument.subject == subject, IssuedDocument.kind == CERTIFICATE_KIND)
-            .order_by(IssuedDocument.version.desc())
+            .where(IssuedDocument.subject == subject, IssuedDocument.kind.in_(ERASURE_KINDS))
+            .order_by(IssuedDocument.issued_at.desc(), IssuedDocument.id.desc())
         )
     )
 
 
-def certificate_number_for(subject: str) -> str | None:
+def certificate_number_for(subject: str, kind: str = CERTIFICATE_KIND) -> str | None:
     return db.session.scalar(
         select(IssuedDocument.number)
-        .where(IssuedDocument.subject == subject, IssuedDocument.kind == CERTIFICATE_KIND)
+        .where(IssuedDocument.subject == subject, IssuedDocument.kind == kind)
         .limit(1)
     )
 
 
-def certificate_versions_by_number(number: str) -> list[IssuedDocument]:
-    return list(
-        db.session.scalars(
-            select(IssuedDocument)
-            .where(IssuedDocument.number == number, IssuedDocument.kind == CERTIFICATE_KIND)
-            .order_by(IssuedDocument.version.desc())
-        )
-    )
+def possible_validators() -> list[User]:
+    """Active people who may validate a wipe record (its operator excepted)."""
+    return list(db.session.scalars(
+        select(User).where(User.active.is_(True), User.role.in_(("admin", "technician")))
+        .order_by(User.display_name)))
 
 
 def validation_of(record_id: int) -> WipeValidation | None:

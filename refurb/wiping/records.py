@@ -7,14 +7,18 @@ decides (refurb.core.sanitization.drive_status).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
 from refurb.core.sanitization import PHYSICAL, SanitizationClaim, label_fr
+from refurb.core.sanitization.repeats import STATION_WINDOW, Attempt, repeat_of
 from refurb.devices.models import Device, Drive
 from refurb.devices.services import record_event
 from refurb.extensions import db
@@ -23,8 +27,26 @@ from refurb.wiping.claims import WipeInput, check_consistency, claim_for, media_
 from refurb.wiping.models import WipeLog, WipeRecord, WipeValidation
 from refurb.wiping.status import drive_label, statuses
 
-# nwipe writes the wiping machine's local time: allow for time zones and slightly fast clocks.
+# A wiping machine's clock may be a little fast: allow for it.
 FUTURE_MARGIN = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class MatchOverride:
+    """A log entry attached by an admin although it did not match the drive."""
+
+    reason: str
+    differences: list[str] = field(default_factory=list)  # French, as shown when refused
+    by_id: int | None = None
+
+
+class AlreadyRecorded(InvalidInput):
+    """The same erasure is already recorded (refurb.core.sanitization.repeats): nothing added."""
+
+    def __init__(self, record: WipeRecord, drive: Drive) -> None:
+        self.record = record
+        super().__init__(N_("%(drive)s : déjà enregistré (effacement n° %(record)s), rien n'a "
+                            "changé."), drive=drive_label(drive), record=record.id)
 
 
 def record_wipe(
@@ -37,13 +59,39 @@ def record_wipe(
     source: str = "manual",
     log: WipeLog | None = None,
     log_drive_index: int | None = None,
+    override: MatchOverride | None = None,
+    evidence: dict[str, Any] | None = None,
 ) -> WipeRecord:
-    """Check and store one attempt (passing or not), with an event on the host device."""
+    """Check and store one attempt (passing or not), with an event on the host device.
+    The same erasure seen twice raises AlreadyRecorded and adds nothing."""
+    refuse_repeat(drive, values, source=source, now=now)
     record = new_record(drive, values, actor_id=actor_id, now=now, operator_id=operator_id,
-                        source=source, log=log, log_drive_index=log_drive_index)
+                        source=source, log=log, log_drive_index=log_drive_index,
+                        override=override, evidence=evidence)
     db.session.flush()
     history_event(record, drive, actor_id=actor_id, now=now)
     return record
+
+
+def attempt_of(values: WipeInput | WipeRecord, finished: datetime) -> Attempt:
+    method = (values.technique, values.outcome or None, values.verification,
+              values.result, values.pattern or "", values.passes)
+    return Attempt(method, values.started_at, finished)
+
+
+def refuse_repeat(drive: Drive, values: WipeInput, *, source: str, now: datetime) -> None:
+    """AlreadyRecorded when this drive already has this erasure (same method, same times, or
+    at the station the same half-day)."""
+    if drive.id is None:
+        return
+    # Two scans of the same drive at the same moment: the second waits for the first.
+    db.session.execute(select(Drive.id).where(Drive.id == drive.id).with_for_update())
+    previous = db.session.scalars(select(WipeRecord).where(WipeRecord.drive_id == drive.id))
+    new = attempt_of(values, values.finished_at or now)
+    window = STATION_WINDOW if source == "station" else timedelta(0)
+    repeat = repeat_of(new, ((attempt_of(r, r.finished_at), r) for r in previous), window)
+    if repeat is not None:
+        raise AlreadyRecorded(repeat, drive)
 
 
 def new_record(
@@ -56,6 +104,8 @@ def new_record(
     source: str,
     log: WipeLog | None,
     log_drive_index: int | None,
+    override: MatchOverride | None = None,
+    evidence: dict[str, Any] | None = None,
 ) -> WipeRecord:
     """The checked record, added to the session but not flushed (imports flush once)."""
     claim = claim_for(media_kind(drive.kind), values)
@@ -85,6 +135,10 @@ def new_record(
         log_id=log.id if log else None,
         log_drive_index=log_drive_index,
         notes=values.notes.strip(),
+        evidence=evidence,
+        match_override=override.reason if override else "",
+        match_differences=override.differences if override else None,
+        override_by_id=override.by_id if override else None,
         created_at=now,
         created_by_id=actor_id,
     )
@@ -122,13 +176,17 @@ def history_event(record: WipeRecord, drive: Drive, *, actor_id: int | None,
     host = drive.device
     if host is None:
         return
-    record_event(host, "wipe_recorded", actor_id=actor_id, now=now, details={
+    details = {
         "drive": drive_label(drive),
         "outcome": label_fr(record.outcome),
         "technique": label_fr(record.technique),
         "result": label_fr(record.result),
         "record": record.id,
-    })
+    }
+    if record.match_override:
+        details["override"] = record.match_override
+        details["differences"] = " ; ".join(record.match_differences or [])
+    record_event(host, "wipe_recorded", actor_id=actor_id, now=now, details=details)
 
 
 def validate_record(

@@ -1,5 +1,6 @@
 """The wiping station: the method is chosen once, then each scanned tag records it for every
-drive behind the tag (a device's drives, or one removed drive)."""
+drive behind the tag (a device's drives, or one removed drive). A scan repeated within the
+same half-day with the same method is the same erasure: "déjà enregistré", nothing added."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from refurb.core.i18n import N_
 from refurb.devices import queries as device_queries
 from refurb.wiping.claims import WipeInput
 from refurb.wiping.models import WipeRecord
-from refurb.wiping.records import record_wipe
+from refurb.wiping.records import AlreadyRecorded, record_wipe
 from refurb.wiping.status import unsanitized_lines_for_drives
 
 
@@ -31,11 +32,22 @@ def station_record(
         if drive is None:
             raise InvalidInput(N_("Numéro d'inventaire inconnu : %(tag)s"), tag=tag.strip()[:40])
         drives, name = [drive], drive.asset_tag
-    records = [
-        record_wipe(d, values, actor_id=actor_id, now=now, source="station") for d in drives
-    ]
+    records, repeats = [], []
+    for drive in drives:
+        try:
+            records.append(record_wipe(drive, values, actor_id=actor_id, now=now,
+                                       source="station"))
+        except AlreadyRecorded as repeat:
+            repeats.append(repeat.record)
+    if not records:
+        return [], Message(N_("%(tag)s : déjà enregistré (même méthode, même demi-journée), "
+                              "rien n'a changé."), {"tag": name})
     blocked = unsanitized_lines_for_drives(drives)
-    if blocked:
+    if repeats:
+        message = Message(N_("%(tag)s : %(count)s effacement(s) enregistré(s), %(repeats)s déjà "
+                             "enregistré(s)."), {"tag": name, "count": len(records),
+                                                  "repeats": len(repeats)})
+    elif blocked:
         message = Message(N_("%(tag)s : %(count)s effacement(s) enregistré(s), encore "
                              "bloquant : %(blocking)s"),
                           {"tag": name, "count": len(records), "blocking": " ; ".join(blocked)})

@@ -5,21 +5,23 @@ like a missing one — and never who received a machine."""
 from __future__ import annotations
 
 import pytest
-from flask import current_app
 from sqlalchemy import select
 
 from refurb.documents.models import IssuedDocument
 from refurb.extensions import db as _db
 from refurb.intake.receipts import issue_receipt
 from refurb.wiping.certificates import (
+    current_issuer,
     issue_collection_certificate,
     issue_device_certificate,
-    issuer_from_config,
 )
+from refurb.wiping.models import WipeRecord
+from refurb.wiping.records import validate_record
 from tests.access import assert_only, status_for_roles
 from tests.factories import make_user
 from tests.reports import report_scene
 from tests.reports.report_scene import build
+from tests.wiping.helpers import save_identity
 
 WORKSHOP = {"name": "Atelier FERIS", "address": "2 rue de la Mairie, 59970 Fresnes",
             "siret": "21590001500011", "contact": ""}
@@ -28,8 +30,13 @@ WORKSHOP = {"name": "Atelier FERIS", "address": "2 rue de la Mairie, 59970 Fresn
 @pytest.fixture
 def scene(db, app, monkeypatch):
     monkeypatch.setitem(app.config, "WORKSHOP_ADDRESS", WORKSHOP["address"])
+    save_identity()
     scene = build()
-    issuer = issuer_from_config(current_app.config)
+    # Certificates (not provisional statements) need every erasure validated by a second person.
+    validator = make_user("admin")
+    for record in _db.session.scalars(select(WipeRecord)):
+        validate_record(record, actor_id=validator.id, now=report_scene.DISPOSAL)
+    issuer = current_issuer()
     when = report_scene.DISPOSAL
     for collection in (scene.collection_a, scene.collection_b):
         issue_receipt(collection, workshop=WORKSHOP, actor_id=None, now=when)

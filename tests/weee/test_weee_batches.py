@@ -221,9 +221,10 @@ def test_closing_needs_the_workshop_siret_for_the_register(db):
     device = make_disposable()
     batch = batches.open_batch(container="pallet", actor_id=None, now=NOW)
     batches.add_device(batch, device, actor_id=None, now=NOW)
-    with pytest.raises(InvalidInput, match="SIRET de l'atelier"):
+    with pytest.raises(InvalidInput, match="Identité de l'atelier incomplète") as refused:
         closing.close_batch(batch, handover(make_operator(), [make_carrier()]),
                              actor_id=None, now=NOW)
+    assert "À renseigner : SIRET" in [str(r) for r in refused.value.reasons]
     db.session.rollback()
     assert device.state == "to_dispose"
 

@@ -6,7 +6,9 @@ import itertools
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from refurb.core.workshop_identity import KEYS, WorkshopIdentity
 from refurb.devices import services as devices
+from refurb.settings import workshop
 from refurb.wiping import claims, drives, records
 from tests.factories import NOW, make_device
 
@@ -58,3 +60,14 @@ def device_in_wiping(actor_id: int | None = None, **kwargs):
 
 def fixture_bytes(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
+
+
+WORKSHOP = WorkshopIdentity(
+    name="Atelier FERIS", legal_form="CCAS", address="1 place de la Mairie", postal_code="59970",
+    city="Fresnes-sur-Escaut", siret="99912345800013", email="atelier@feris.example",
+    signatory_name="Claude Signataire", signatory_title="Directeur")
+
+
+def save_identity(identity: WorkshopIdentity = WORKSHOP) -> WorkshopIdentity:
+    """The workshop's identity as an admin would save it (documents need it)."""
+    return workshop.save({key: getattr(identity, key) for key in KEYS}, actor_id=None, now=NOW)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from refurb.wiping import certificates, drives, log_import
+from refurb.wiping import drives, log_import
 from tests.access import assert_only
 from tests.factories import NOW, make_collection, make_device
 from tests.wiping.helpers import fixture_bytes, make_drive, wipe
@@ -34,10 +34,10 @@ def test_every_wiping_endpoint_is_covered(app):
               "list_drives", "show_drive", "record_manual", "remove_drive", "drive_label",
               "add_drive", "list_logs", "import_logs", "show_log", "download_log",
               "attach_log_drive", "device_certificate", "collection_status",
-              "collection_certificate", "verify", "verify_lookup"}
+              "collection_certificate"}
     assert rules == {f"wiping.{name}" for name in tested}
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("wiping.") and not rule.endpoint.startswith("wiping.verify"):
+        if rule.endpoint.startswith("wiping."):
             assert app.view_functions[rule.endpoint].allowed_roles, rule.endpoint
 
 
@@ -85,14 +85,3 @@ def test_recording_is_for_the_workshop(app, things, url):
     assert_only(app, url.format(**ids), WORK, method="POST", data=data)
 
 
-def test_verification_page_is_public(app, things, db):
-    document, _ = certificates.issue_device_certificate(
-        things["device"], issuer=certificates.Issuer("Atelier", base_url="http://x"),
-        actor_id=None, now=NOW)
-    db.session.commit()
-    anonymous = app.test_client()
-    assert anonymous.get("/verify").status_code == 200
-    lookup = anonymous.get("/verify", query_string={"number": document.number.lower()})
-    assert lookup.status_code == 302 and lookup.location.endswith(f"/verify/{document.number}")
-    assert anonymous.get(f"/verify/{document.number}").status_code == 200
-    assert anonymous.post(f"/verify/{document.number}", data={}).status_code == 200

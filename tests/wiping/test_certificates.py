@@ -1,5 +1,6 @@
-"""Erasure certificates: every NIST field in the PDF, refusal while a drive blocks, public
-verification (authentique / altéré / inconnu) that reveals nothing else."""
+"""Erasure certificates: every NIST field in the PDF, refusal while a drive blocks, a
+provisional statement (never a certificate) while a record awaits validation, the workshop's
+identity required first. Verification is tested in tests/documents."""
 
 import hashlib
 import io
@@ -10,14 +11,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from refurb.core.errors import InvalidInput
+from refurb.core.workshop_identity import WorkshopIdentity
 from refurb.documents.models import IssuedDocument
+from refurb.settings.workshop import IdentityIncomplete
 from refurb.wiping import certificates, drives, records
 from tests.factories import NOW, make_collection, make_device, make_donor, make_user
-from tests.wiping.helpers import make_drive, wipe
+from tests.wiping.helpers import WORKSHOP, make_drive, save_identity, wipe
 
-ISSUER = certificates.Issuer(name="Atelier FERIS", address="1 place de la Mairie, Fresnes",
-                             siret="21590249900016", contact="atelier@feris.example",
-                             base_url="http://refurb.test")
+ISSUER = certificates.Issuer(WORKSHOP)
 
 
 def pdf_text(content: bytes) -> str:
@@ -28,8 +29,8 @@ def pdf_text(content: bytes) -> str:
 @pytest.fixture
 def scene(db):
     """A donor's collection: one laptop with a validated SSD erasure, one desktop with a
-    destroyed HDD, one monitor without drive."""
-    donor = make_donor(name="Banque du Nord", siret="48774196900033")
+    destroyed HDD (validated too), one monitor without drive."""
+    donor = make_donor(name="Banque du Nord", siret="99912345800021")
     collection = make_collection(donor, number="COL-2026-0007")
     operator = make_user("technician", display_name="Camille Opérateur")
     validator = make_user("admin", display_name="Dominique Valideur")
@@ -41,9 +42,10 @@ def scene(db):
     record = wipe(ssd, operator_id=operator.id, tool="nwipe", tool_version="0.34")
     records.validate_record(record, actor_id=validator.id, now=NOW)
     hdd = make_drive(desktop, kind="hdd", model="ST500DM002-1BD142", serial="Z3TA8K2M")
-    wipe(hdd, technique="shred", outcome="destroy", verification="none",
-         verification_passed=None, passes=None, tool="broyeur", tool_version="BR-200",
-         operator_id=operator.id)
+    shredded = wipe(hdd, technique="shred", outcome="destroy", verification="none",
+                    verification_passed=None, passes=None, tool="broyeur", tool_version="BR-200",
+                    operator_id=operator.id)
+    records.validate_record(shredded, actor_id=validator.id, now=NOW)
     db.session.commit()
     return {"donor": donor, "collection": collection, "laptop": laptop, "desktop": desktop,
             "ssd": ssd, "hdd": hdd, "operator": operator, "validator": validator}
@@ -59,10 +61,12 @@ def test_device_certificate_holds_every_required_field(scene, db):
     laptop = scene["laptop"]
     for expected in (
         document.number, "02/03/2026",                                     # number, issue date
-        "Atelier FERIS", "1 place de la Mairie", "21590249900016",         # organisation
+        "Atelier FERIS", "1 place de la Mairie", "99912345800013",         # organisation
         "atelier@feris.example",
-        "Banque du Nord", "48774196900033",                                # customer = donor
+        "Banque du Nord", "99912345800021",                                # customer = donor
         "Samsung", "Samsung SSD 860 EVO 250GB", "S3Z9NB0K123", "250 Go",  # maker, model, serial
+        "Certificat d'effacement des données",                             # a certificate
+        "tous validés par une seconde personne",
         "SSD SATA",                                                        # media kind
         laptop.asset_tag,                                                  # property number
         "Effacement (Clear)", "Réécriture",                                # outcome, technique
@@ -73,9 +77,10 @@ def test_device_certificate_holds_every_required_field(scene, db):
         "Dominique Valideur", "Administrateur",                            # validator
         f"Réemploi dans l'appareil {laptop.asset_tag}",                    # destination
         document.content_sha256,                                           # content hash
-        f"http://refurb.test/verify/{document.number}",                    # verification URL
+        f"http://refurb.test/verify/{document.verify_token}",              # verification URL
     ):
         assert expected in text, expected
+    assert "provisoire" not in text and "attente de validation" not in text
 
 
 def test_collection_certificate_covers_every_drive(scene, db):
@@ -84,8 +89,10 @@ def test_collection_certificate_covers_every_drive(scene, db):
     assert document.summary == {"donor_name": "Banque du Nord", "drive_count": 2}
     text = pdf_text(document.content)
     for expected in ("COL-2026-0007", "S3Z9NB0K123", "Z3TA8K2M", "Seagate", "Destruction",
-                     "Broyage", "broyeur BR-200", "Support détruit", "non validé"):
+                     "Broyage", "broyeur BR-200", "Support détruit", "Dominique Valideur"):
         assert expected in text, expected
+    # Every drive states who validated it: none reads as awaiting validation.
+    assert "validation attendue" not in text and "non validé" not in text
 
 
 def test_reissue_keeps_the_number_and_versions_only_on_change(scene, db):
@@ -95,7 +102,8 @@ def test_reissue_keeps_the_number_and_versions_only_on_change(scene, db):
     same, created = certificates.issue_device_certificate(laptop, issuer=ISSUER, actor_id=None,
                                                           now=NOW)
     assert not created and same.id == first.id
-    wipe(scene["ssd"], operator_id=scene["operator"].id)  # a newer erasure: new facts
+    newer = wipe(scene["ssd"], operator_id=scene["operator"].id)  # a newer erasure: new facts
+    records.validate_record(newer, actor_id=scene["validator"].id, now=NOW)
     second, created = certificates.issue_device_certificate(laptop, issuer=ISSUER, actor_id=None,
                                                             now=NOW)
     assert created and second.number == first.number and second.version == 2
@@ -121,6 +129,7 @@ def test_removed_drive_is_covered_with_its_destination(scene, db):
 
 
 def test_issue_from_the_web_and_download(scene, client, login_as, db):
+    save_identity()
     login_as("technician")
     laptop = scene["laptop"]
     response = client.post(f"/wiping/devices/{laptop.id}/certificate", follow_redirects=True)
@@ -147,7 +156,7 @@ def test_donor_downloads_only_its_own_certificates(scene, app, db):
         assert client.get(url).status_code == status
 
 
-# ------------------------------------------------------------------ verification page
+# ------------------------------------------------------------- validation, identity, QR
 
 
 @pytest.fixture
@@ -158,59 +167,73 @@ def issued(scene, db):
     return document
 
 
-def post_file(client, number, content):
-    return client.post(f"/verify/{number}", data={"document": (io.BytesIO(content), "c.pdf")},
-                       content_type="multipart/form-data")
+def test_an_unvalidated_record_yields_a_provisional_statement_never_a_certificate(scene, db):
+    scanner = make_device(collection=scene["collection"])
+    pending = wipe(make_drive(scanner, serial="WD-PENDING-1"), operator_id=scene["operator"].id)
+    statement, _ = certificates.issue_collection_certificate(
+        scene["collection"], issuer=ISSUER, actor_id=None, now=NOW)
+    assert statement.kind == "erasure_statement" and statement.number.startswith("REL-2026-")
+    assert "certificat" not in statement.filename
+    text = pdf_text(statement.content)
+    assert "Relevé provisoire d'effacement des données" in text
+    assert "CE RELEVÉ N'EST PAS UN CERTIFICAT" in text
+    assert "dont 1 en attente de validation" in text and "WD-PENDING-1" in text
+    assert "Certificat d'effacement des données" not in text
+    assert db.session.scalar(select(IssuedDocument.id).where(
+        IssuedDocument.kind == "erasure_certificate")) is None
+    # The operator cannot validate their own erasure; someone else can.
+    with pytest.raises(InvalidInput):
+        records.validate_record(pending, actor_id=scene["operator"].id, now=NOW)
+    records.validate_record(pending, actor_id=scene["validator"].id, now=NOW)
+    certificate, _ = certificates.issue_collection_certificate(
+        scene["collection"], issuer=ISSUER, actor_id=None, now=NOW)
+    assert certificate.kind == "erasure_certificate" and certificate.number.startswith("CERT-")
+    text = pdf_text(certificate.content)
+    assert "Certificat d'effacement des données" in text and "provisoire" not in text
+    assert "Dominique Valideur — Administrateur, le 02/03/2026 10:30" in text
 
 
-def test_genuine_file_is_authentic_and_shows_only_the_four_facts(issued, scene, app, db):
-    client = app.test_client()  # nobody signed in
-    response = post_file(client, issued.number, issued.content)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "authentique" in html
-    assert issued.number in html and "Banque du Nord" in html and "02/03/2026" in html
-    assert re.search(r"Supports couverts</dt><dd>2<", html)
-    for secret in ("S3Z9NB0K123", "Z3TA8K2M", scene["laptop"].asset_tag,
-                   scene["desktop"].asset_tag, "Camille", "Dominique", "COL-2026-0007",
-                   "Samsung", "48774196900033", issued.sha256, issued.filename):
-        assert secret not in html, secret
+def test_collection_page_shows_what_each_drive_lacks_and_who_can_validate(scene, client,
+                                                                         login_as, db):
+    save_identity()
+    tech = login_as("technician", display_name="Sacha Technicien")
+    scanner = make_device(collection=scene["collection"])
+    pending = wipe(make_drive(scanner, serial="WD-PENDING-2"), operator_id=tech.id)
+    blocked = make_drive(scanner, serial="WD-BLOCKED-3")
+    db.session.commit()
+    html = client.get(f"/wiping/collections/{scene['collection'].id}").get_data(as_text=True)
+    assert "Certificat impossible : 1 support(s) sans effacement valable." in html
+    assert "WD-BLOCKED-3" in html and "aucun effacement enregistré" in html
+    row = html[html.index("WD-PENDING-2"):]
+    row = row[:row.index("</tr>")]
+    assert f"Effacement n° {pending.id} à valider" in row and "Sacha Technicien" in row
+    assert "Dominique Valideur" in row and "Camille Opérateur" in row
+    assert row.count("Sacha Technicien") == 1  # named as the operator, not as a validator
+    records.record_wipe(blocked, records.WipeInput(technique="shred", outcome="destroy"),
+                        actor_id=tech.id, now=NOW)
+    db.session.commit()
+    html = client.get(f"/wiping/collections/{scene['collection'].id}").get_data(as_text=True)
+    assert "Émettre un relevé provisoire (ce n’est pas un certificat)" in html
+    assert "Émettre le certificat" not in html
 
 
-def test_pasted_hash_works_too(issued, app):
-    client = app.test_client()
-    html = client.post(f"/verify/{issued.number}", data={"sha256": issued.sha256.upper()})
-    assert "authentique" in html.get_data(as_text=True)
+def test_identity_is_checked_before_anything_is_issued(scene, db):
+    bare = certificates.Issuer(WorkshopIdentity(name="Atelier Refurb"))
+    with pytest.raises(IdentityIncomplete) as refused:
+        certificates.issue_device_certificate(scene["laptop"], issuer=bare, actor_id=None,
+                                              now=NOW)
+    reasons = " ".join(str(r) for r in refused.value.reasons)
+    assert "SIRET" in reasons and "Adresse" in reasons and "Contact" in reasons
+    assert "WORKSHOP_" not in str(refused.value) + reasons
+    assert db.session.scalar(select(IssuedDocument.id)) is None
 
 
-def test_one_changed_byte_is_altered(issued, app):
-    tampered = bytearray(issued.content)
-    tampered[len(tampered) // 2] ^= 0x01
-    html = post_file(app.test_client(), issued.number, bytes(tampered)).get_data(as_text=True)
-    assert "altéré" in html and "authentique" not in html
-    assert "Banque du Nord" not in html
-
-
-def test_unknown_number_says_unknown(app, db):
-    client = app.test_client()
-    for response in (client.get("/verify/CERT-2026-99999"),
-                     post_file(client, "CERT-2026-99999", b"%PDF-1.4"),
-                     client.get("/verify/%3Cscript%3E")):
-        assert response.status_code == 404
-        assert "inconnu" in response.get_data(as_text=True)
-
-
-def test_known_number_before_checking_shows_nothing(issued, app):
-    html = app.test_client().get(f"/verify/{issued.number}").get_data(as_text=True)
-    assert "Banque du Nord" not in html and "Vérifier" in html
-
-
-def test_bad_verification_input_never_gives_a_500(issued, app):
-    client = app.test_client()
-    for data in ({"sha256": "pas un hash"}, {}, {"sha256": "0" * 64}):
-        response = client.post(f"/verify/{issued.number}", data=data)
-        assert response.status_code == 200
-    assert "altéré" in client.post(f"/verify/{issued.number}",
-                                   data={"sha256": "0" * 64}).get_data(as_text=True)
+def test_collection_page_links_the_missing_identity_to_its_setting(scene, client, login_as):
+    login_as("admin")
+    html = client.get(f"/wiping/collections/{scene['collection'].id}").get_data(as_text=True)
+    assert "L’identité de l’atelier est incomplète" in html
+    assert 'href="/admin/settings/workshop#siret"' in html
+    assert "WORKSHOP_" not in html and "Émettre le certificat" not in html
 
 
 def test_qr_code_on_the_certificate_points_to_the_verification_page(issued):
@@ -220,7 +243,7 @@ def test_qr_code_on_the_certificate_points_to_the_verification_page(issued):
     page = pypdfium2.PdfDocument(issued.content)[0]
     image = page.render(scale=2).to_pil()
     texts = [result.text for result in zxingcpp.read_barcodes(image)]
-    assert f"http://refurb.test/verify/{issued.number}" in texts
+    assert f"http://refurb.test/verify/{issued.verify_token}" in texts
 
 
 def test_large_collection_renders_every_drive(db):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from refurb.core.nwipe import parse_nwipe_log
 from refurb.devices.models import Drive
 from refurb.wiping import drives, log_import, status
+from refurb.wiping.log_matching import Actor
 from refurb.wiping.models import WipeLog, WipeRecord
 from tests.factories import NOW, make_device, make_user
 from tests.nwipe_synthetic import make_synthetic_log
@@ -31,7 +32,8 @@ def inventory_for(db, text: str, kind: str = "hdd"):
     drives = []
     for found in parse_nwipe_log(text).drives:
         device = make_device()
-        drives.append(make_drive(device, kind=kind, serial=found.serial, model=found.model))
+        drives.append(make_drive(device, kind=kind, serial=found.serial, model=found.model,
+                                 capacity=found.size_bytes))
     db.session.commit()
     return drives
 
@@ -110,7 +112,7 @@ def test_unmatched_drive_attached_by_scanning_a_device_tag(client, login_as, db)
 
 def test_attach_to_a_removed_drive_tag(client, login_as, db):
     login_as("technician")
-    drive = make_drive(make_device(), serial=None, model="Loopback device")
+    drive = make_drive(make_device(), serial=None, model="Loopback device", capacity=16777216)
     drives.remove_drive(drive, prefix="RF", destination="", actor_id=None, now=NOW)
     db.session.commit()
     upload(client, ("n01.txt", fixture_bytes("nwipe01_zero_verifylast_blank.txt")))
@@ -139,7 +141,7 @@ def test_serial_mismatch_with_a_drive_tag_is_refused(db):
     other = make_drive(make_device(), serial="NOT-THE-SAME")
     drives.remove_drive(other, prefix="RF", destination="", actor_id=None, now=NOW)
     try:
-        log_import.attach_log_drive(log, 0, other.asset_tag, "hdd", actor_id=None, now=NOW)
+        log_import.attach_log_drive(log, 0, other.asset_tag, "hdd", actor=Actor(None), now=NOW)
     except Exception as error:  # noqa: BLE001
         assert "ne correspond pas" in str(getattr(error, "message", error))
     else:
@@ -153,13 +155,16 @@ def test_verify_only_and_aborted_runs_do_not_count(db):
     outcome08 = log_import.import_nwipe_log(
         "n08", fixture_bytes("nwipe08_aborted_sigint_dod522022m_512M.txt"), actor_id=None, now=NOW)
     blank = log_import.attach_log_drive(outcome10.log, 0, device.asset_tag, "hdd",
-                                        actor_id=None, now=NOW)
+                                        actor=Actor(None), now=NOW)
     assert blank.technique == "verify_only" and blank.outcome is None
     drive = db.session.get(Drive, blank.drive_id)
     current = status.statuses([drive])[drive.id]
     assert not current.passing and "une vérification seule n'efface pas le support" in current.reasons
-    aborted = log_import.attach_log_drive(outcome08.log, 0, device.asset_tag, "hdd",
-                                          actor_id=None, now=NOW)
+    # The fixtures wiped loop devices of different sizes: an admin vouches it is one drive.
+    admin = make_user("admin")
+    aborted = log_import.attach_log_drive(
+        outcome08.log, 0, device.asset_tag, "hdd", actor=Actor(admin.id, is_admin=True),
+        now=NOW, override_reason="Même disque, relancé sur une autre image de test.")
     assert aborted.result == "aborted" and aborted.drive_id == drive.id
     assert not status.drive_is_sanitized(drive)
 

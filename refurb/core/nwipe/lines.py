@@ -16,6 +16,8 @@ from refurb.core.nwipe.patterns import (
     EXITED_RE,
     FAILURE_RE,
     FOUND_RE,
+    HPA_DCO_RANK,
+    HPA_DCO_RES,
     INVOKE_RE,
     LEVEL_RE,
     OPTION_RE,
@@ -212,7 +214,23 @@ class LineReader(ParserState):
             for kind, value in zip(ERROR_KINDS, sm.groups()[2:], strict=True):
                 state.line_errors[kind] = max(state.line_errors[kind], int(value))
 
+    def _hidden_area(self, msg: str) -> bool:
+        """An HPA/DCO line: the most cautious report of a drive is kept (hidden sectors once
+        detected stay detected, whatever a later check says)."""
+        for status, pattern in HPA_DCO_RES:
+            m = pattern.search(msg)
+            if m:
+                state = self._drive(m.group(1), create=False)
+                if state is not None:
+                    drive = state.drive
+                    if drive.hpa_dco is None or HPA_DCO_RANK[status] > HPA_DCO_RANK[drive.hpa_dco]:
+                        drive.hpa_dco = status
+                return True
+        return False
+
     def _bracketed(self, ts: datetime | None, msg: str) -> None:
+        if self._hidden_area(msg):
+            return
         m = SUCCESS_BLANK_RE.match(msg)
         if m:
             if state := self._drive(m.group(1)):
@@ -256,6 +274,8 @@ class LineReader(ParserState):
 
     def _other(self, ts: datetime | None, level: str, msg: str) -> None:
         low = msg.lower()
+        if ("hidden sectors" in low or "HPA/DCO" in msg) and self._hidden_area(msg):
+            return
         if "aborted by the user" in low:
             self.run.user_aborted = True
             self.run.summary_done = self.run.summary_done or self.run.table_seen

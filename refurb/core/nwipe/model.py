@@ -43,6 +43,9 @@ class NwipeDrive:
     blanked: bool = False
     verified: bool | None = None
     verification_only: bool = False
+    # Hidden areas (HPA/DCO) as nwipe reported them: "absent", "detected", "unknown",
+    # "not_applicable", or None when the log says nothing (nwipe without hdparm, old versions).
+    hpa_dco: str | None = None
 
     @property
     def error_count(self) -> int:

@@ -32,6 +32,16 @@ STATUS_DEBUG_RE = re.compile(
     r"^Status: (\S+?),\s*result=(-?\d+),\s*pass_errors=(\d+),\s*verify_errors=(\d+),"
     r"\s*fsync_errors=(\d+)"
 )
+# Hidden areas (HPA/DCO), as nwipe 0.33 to 0.38 report them, most cautious first.
+HPA_DCO_RES = (
+    ("detected", re.compile(r"HIDDEN SECTORS DETECTED.*?\bon (/dev/\S+)")),
+    ("detected", re.compile(r"^\[BAD\]\s*The host protected area is enabled on (\S+)")),
+    ("unknown", re.compile(r"HIDDEN SECTORS INDETERMINATE!? on (/dev/\S+)")),
+    ("not_applicable", re.compile(r"^(/dev/\S+) may not support HPA/DCO")),
+    ("absent", re.compile(r"^No hidden sectors on (/dev/\S+)")),
+    ("absent", re.compile(r"^\[GOOD\]\s*The host protected area is disabled on (\S+)")),
+)
+HPA_DCO_RANK = {"absent": 0, "not_applicable": 1, "unknown": 2, "detected": 3}
 VERSION_RE = re.compile(r"\bnwipe\s+v?(\d+\.\d+(?:\.\d+)?)", re.IGNORECASE)
 DEVICE_TOKEN_RE = re.compile(r"/dev/[^\s,'\"]+")
 SIZE_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*([KMGTP]?B)$", re.IGNORECASE)

@@ -3,7 +3,7 @@ steps and its receipt."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,6 +18,7 @@ from refurb.intake.forms import CollectionForm, CsrfForm, StateForm
 from refurb.intake.models import Collection
 from refurb.intake.permissions import can_open_donor_view
 from refurb.intake.views.blueprint import bp
+from refurb.settings import workshop as workshop_identity
 from refurb.web import actor_id, attempt, get_or_404, int_arg, now, page_arg, per_page, translate
 
 
@@ -30,8 +31,7 @@ def _collection_values(form: CollectionForm) -> collections.CollectionValues:
 
 
 def _workshop() -> dict[str, str]:
-    keys = ("NAME", "ADDRESS", "SIRET", "CONTACT")
-    return {k.lower(): str(current_app.config.get(f"WORKSHOP_{k}") or "") for k in keys}
+    return workshop_identity.letterhead_fields()  # as admins set it (Réglages)
 
 
 def translated(verdict: rules.Verdict) -> rules.Verdict:

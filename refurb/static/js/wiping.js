@@ -5,10 +5,12 @@
 (function () {
   "use strict";
 
-  function addLine(log, ok, text, reasons) {
+  // The time comes from the server, in the workshop's time zone (the browser's clock and
+  // zone may be anything).
+  function addLine(log, ok, text, reasons, time) {
     var item = document.createElement("li");
     item.className = ok ? "feedback-ok" : "feedback-refused";
-    item.textContent = new Date().toLocaleTimeString() + " — " + text;
+    item.textContent = (time ? time + " — " : "") + text;
     if (reasons && reasons.length) {
       var list = document.createElement("ul");
       reasons.forEach(function (reason) {
@@ -45,7 +47,8 @@
         })
           .then(function (response) { return response.json(); })
           .then(function (body) {
-            addLine(log, !!body.ok, body.message || body.error || text, body.reasons);
+            addLine(log, !!body.ok, body.message || body.error || text, body.reasons,
+                    body.time);
           })
           .catch(function () {
             addLine(log, false, text + " : pas de réponse du serveur, scannez à nouveau.");

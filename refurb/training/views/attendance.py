@@ -3,14 +3,14 @@ same sheet as a PDF to print and sign."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import SOCIAL, roles_required
 from refurb.core import pix
 from refurb.core.training import HALF_DAY_LABELS, PRESENCE_LABELS, HalfDay, Slot, format_minutes
+from refurb.settings import workshop as workshop_identity
 from refurb.training import attendance, queries
-from refurb.training.documents import workshop_details
 from refurb.training.forms import attendance_form, level_field_name
 from refurb.training.models import TrainingSession
 from refurb.training.permissions import can_mark_attendance
@@ -51,7 +51,7 @@ def mark_attendance(session_id: int):
 @roles_required(*SOCIAL)
 def attendance_sheet(session_id: int):
     session = queries.get_session(session_id) or abort(404)
-    content = attendance.attendance_sheet(session, workshop=workshop_details(current_app.config))
+    content = attendance.attendance_sheet(session, workshop=workshop_identity.letterhead_fields())
     # Names of beneficiaries: never cached by a browser or a proxy.
     filename = f"emargement-{session.session_date:%Y-%m-%d}-{session.id}.pdf"
     return Response(content, mimetype="application/pdf", headers={

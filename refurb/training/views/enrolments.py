@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import SOCIAL, roles_required
+from refurb.settings import workshop as workshop_identity
 from refurb.training import enrolments as enrolment_cases
 from refurb.training import queries
 from refurb.training.certificates import issue_certificate as issue
-from refurb.training.documents import workshop_details
 from refurb.training.forms import ActionForm, EnrolForm
 from refurb.training.models import Enrolment
 from refurb.training.views.blueprint import bp
@@ -63,7 +63,7 @@ def issue_certificate(enrolment_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     with attempt() as done:
-        document, _created = issue(enrolment, workshop=workshop_details(current_app.config),
+        document, _created = issue(enrolment, workshop=workshop_identity.letterhead_fields(),
                                    actor_id=actor_id(), now=now())
     if not done:
         return redirect(url_for("training.show_programme", programme_id=programme_id))

@@ -10,9 +10,11 @@ from flask_babel import gettext as _
 from refurb.accounts.access import ADMIN, WORKSHOP, roles_required
 from refurb.clock import today
 from refurb.documents.services import latest_version
+from refurb.settings import workshop
 from refurb.web import actor_id, attempt, get_or_404, now, translate
 from refurb.weee import closing, forms, queries
 from refurb.weee.models import WeeeBatch
+from refurb.weee.site import site_gaps
 from refurb.weee.views.common import bp, labels
 
 
@@ -33,6 +35,7 @@ def close(batch_id: int):
     items = queries.batch_items(batch)
     return render_template("weee/close.html", batch=batch, form=form, items=items,
                            blockers=[translate(r) for r in closing.closing_blockers(items)],
+                           identity_gaps=site_gaps(), can_edit_identity=True,
                            labels=labels(), total=sum((i.weight_kg for i in items), Decimal("0")))
 
 
@@ -45,6 +48,9 @@ def _close_form() -> forms.CloseBatchForm:
         getattr(form, name).choices = [(0, "—")] + carriers
     if request.method == "GET":
         form.handover_date.data = today()
+        defaults = workshop.current()  # the workshop's usual treatment, when it has one
+        form.operation_code.data = form.operation_code.data or defaults.treatment_operation_code
+        form.operation_mode.data = form.operation_mode.data or defaults.treatment_operation_mode
     return form
 
 

@@ -1,38 +1,40 @@
-"""Erasure certificates (certificats d'effacement), per device and per collection.
+"""Erasure certificates (certificats d'effacement) and provisional statements (relevés
+provisoires), per device and per collection.
 
-The certificate lists, per drive, the fields of the NIST SP 800-88 sample certificate and is
-issued through refurb.documents (number, version, SHA-256 of the bytes). Anyone holding the
-number and the PDF can check it on the public page /verify/<number>.
+The certificate lists, per drive, the fields of the NIST SP 800-88 sample certificate and the
+facts nwipe reported, and is issued through refurb.documents (number, version, SHA-256 of the
+bytes) once every record is validated; before that, only a provisional statement is. Anyone
+holding the document can check it on the public page /verify (refurb.documents.verification).
 
-Topics: `issuing` (who may get one, numbering, refusal), `content` (what it states),
-`pdf` and `pdf_table` (the document), `verification` (the public check), `issuer`.
+Topics: `issuing` (who may get one, numbering, refusal, the collection's readiness),
+`content` (what it states), `pdf` and `pdf_table` (the document), `issuer`.
 """
 
 from __future__ import annotations
 
 from refurb.wiping.certificates.content import drive_entries, format_capacity, guess_maker
-from refurb.wiping.certificates.issuer import Issuer, issuer_from_config, verify_url
+from refurb.wiping.certificates.issuer import Issuer, current_issuer
 from refurb.wiping.certificates.issuing import (
     KIND,
+    STATEMENT_KIND,
     collection_blockers,
+    collection_readiness,
     issue_collection_certificate,
     issue_device_certificate,
 )
 from refurb.wiping.certificates.pdf import render_certificate
-from refurb.wiping.certificates.verification import Verification, verify_certificate
 
 __all__ = [
     "KIND",
+    "STATEMENT_KIND",
     "Issuer",
-    "Verification",
     "collection_blockers",
+    "collection_readiness",
+    "current_issuer",
     "drive_entries",
     "format_capacity",
     "guess_maker",
     "issue_collection_certificate",
     "issue_device_certificate",
-    "issuer_from_config",
     "render_certificate",
-    "verify_certificate",
-    "verify_url",
 ]

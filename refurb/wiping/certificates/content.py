@@ -1,17 +1,22 @@
 """What an erasure certificate states: one entry per drive with the fields of the NIST SP
-800-88 sample certificate, the people involved, the donor; plain JSON-able data (the payload
-stored with the issued document and hashed on the PDF)."""
+800-88 sample certificate and the facts nwipe reported (hidden areas, bytes erased against the
+device's size, rounds, PRNG, throughput), the people involved (who erased, who validated and
+when), the donor; plain JSON-able data (the payload hashed and printed on the PDF). Times are
+stated in the workshop's time zone."""
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any
 
+from refurb.clock import format_local
 from refurb.core.lifecycle import State
 from refurb.core.sanitization import PHYSICAL, Outcome, Technique, label_fr
+from refurb.core.sanitization.matching import format_bytes
 from refurb.devices.models import Drive
 from refurb.intake.models import Collection
-from refurb.wiping.certificates.issuer import Issuer, verify_url
+from refurb.wiping.certificates.issuer import Issuer
 from refurb.wiping.models import DriveRemoval, WipeRecord
 from refurb.wiping.status import drive_label, status_of
 
@@ -52,14 +57,58 @@ def format_capacity(value: int | None) -> str:
 
 
 def format_date(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return format_local(value, "%d/%m/%Y")
 
 
 def format_datetime(value: datetime | None) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+    return format_local(value, "%d/%m/%Y %H:%M")
 
 
-def _passing_record(records: list[WipeRecord], best: Outcome) -> WipeRecord:
+HPA_DCO = {"absent": "aucune zone cachée", "detected": "zones cachées détectées",
+           "unknown": "indéterminé (pont USB sans transmission ATA)",
+           "not_applicable": "sans objet pour ce support"}
+VERIFY_MODES = {"off": "aucune", "last": "dernière passe", "all": "toutes les passes"}
+
+
+def evidence_lines(record: WipeRecord) -> dict[str, str] | None:
+    """What the tool reported beyond the claim, as the certificate prints it."""
+    facts = record.evidence
+    if not facts:
+        return None
+    size, erased = facts.get("device_size"), facts.get("bytes_erased")
+    if erased is not None and size:
+        coverage = f"{format_bytes(erased)} sur {format_bytes(size)}"
+        if erased >= size:
+            coverage += " (tout le périphérique)"
+    else:
+        coverage = format_bytes(erased) if erased is not None else "non indiqué"
+    blank = {True: "avec passe finale à zéro", False: "sans passe finale à zéro"}.get(
+        facts.get("blank"), "")
+    rounds = facts.get("rounds")
+    return {
+        "coverage": coverage,
+        "device_size": format_bytes(size) if size else "non indiqué",
+        "hpa_dco": HPA_DCO.get(facts.get("hpa_dco") or "", "non signalé par le journal"),
+        "rounds": f"{rounds} tour(s)" if rounds else "",
+        "prng": facts.get("prng") or "",
+        "blank": blank,
+        "verify_mode": VERIFY_MODES.get(facts.get("verify") or "", ""),
+        "throughput": facts.get("throughput") or "",
+        "elapsed": facts.get("elapsed") or "",
+        "method": " ".join((facts.get("method") or "").split()),
+        "device": facts.get("device") or "",
+        "status": facts.get("status") or "",
+    }
+
+
+def _override(record: WipeRecord) -> dict[str, Any] | None:
+    if not record.match_override:
+        return None
+    return {"reason": record.match_override, "differences": list(record.match_differences or []),
+            "by": record.override_by.display_name if record.override_by else "non renseigné"}
+
+
+def passing_record(records: list[WipeRecord], best: Outcome) -> WipeRecord:
     """The record that gives the drive its outcome: the latest sound one at that level."""
     for record in reversed(records):
         if record.technique == Technique.VERIFY_ONLY.value:
@@ -108,10 +157,13 @@ def drive_entries(drives: list[Drive], records_by_drive: dict[int, list[WipeReco
             where = f"{drive.device.asset_tag} — " if drive.device else ""
             blockers.append(f"{where}{drive_label(drive)} : {' ; '.join(status.reasons)}")
             continue
-        record = _passing_record(records, status.best_outcome)
+        record = passing_record(records, status.best_outcome)
         validation = record.validation
         host = record.host_asset_tag or (drive.device.asset_tag if drive.device else "")
         entries.append({
+            "validated": validation is not None,
+            "evidence": evidence_lines(record),
+            "override": _override(record),
             "maker": guess_maker(drive.model),
             "model": drive.model,
             "serial": drive.serial or "",
@@ -135,7 +187,7 @@ def drive_entries(drives: list[Drive], records_by_drive: dict[int, list[WipeReco
             "errors": record.error_count,
             "operator": _person(record.operator),
             "validator": _person(validation.validator) if validation else None,
-            "validated_at": format_date(validation.validated_at) if validation else "",
+            "validated_at": format_datetime(validation.validated_at) if validation else "",
             "destination": _destination(drive, status.best_outcome, removals.get(drive.id)),
             "record": record.id,
         })
@@ -150,19 +202,21 @@ def _donor(collection: Collection | None) -> dict[str, str] | None:
     return {"name": donor.name, "siret": donor.siret or "", "address": address}
 
 
-def payload_for(*, number: str, issuer: Issuer, subject_label: str,
-                collection: Collection | None, entries: list[dict]) -> dict[str, Any]:
+def payload_for(*, number: str, issuer: Issuer, subject_label: str, provisional: bool,
+                verify_url: str, collection: Collection | None,
+                entries: list[dict]) -> dict[str, Any]:
     people = lambda key: sorted(  # noqa: E731
         {(e[key]["name"], e[key]["title"]) for e in entries if e[key]}
     )
     return {
         "number": number,
-        "organisation": {"name": issuer.name, "address": issuer.address,
-                         "siret": issuer.siret, "contact": issuer.contact},
+        "provisional": provisional,  # a statement while any record awaits validation
+        "organisation": issuer.organisation(),
+        "logo": base64.b64encode(issuer.logo).decode("ascii") if issuer.logo else "",
         "donor": _donor(collection),
         "collection": collection.number if collection else "",
         "subject": subject_label,
-        "verify_url": verify_url(issuer.base_url, number),
+        "verify_url": verify_url,
         "drives": entries,
         "operators": [list(p) for p in people("operator")],
         "validators": [list(p) for p in people("validator")],

@@ -1,36 +1,35 @@
-"""Who issues a certificate (the workshop's letterhead) and where certificates are checked."""
+"""Who issues an erasure document: the workshop, with its identity as admins set it
+(refurb.settings.workshop) and its logo."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from refurb.core.workshop_identity import WorkshopIdentity
 from refurb.documents.pdf import Letterhead
 
 
 @dataclass(frozen=True)
 class Issuer:
-    """The workshop issuing the certificate, and where certificates are verified."""
-
-    name: str
-    address: str = ""
-    siret: str = ""
-    contact: str = ""
-    base_url: str = ""
+    identity: WorkshopIdentity
+    logo: bytes | None = None
 
     @property
     def letterhead(self) -> Letterhead:
-        return Letterhead(self.name, self.address, self.siret, self.contact)
+        i = self.identity
+        return Letterhead(i.name, i.full_address, i.siret, i.contact, self.logo)
+
+    def organisation(self) -> dict[str, str]:
+        """As the payload states it (the logo is printed, not stated)."""
+        i = self.identity
+        return {"name": i.name, "legal_form": i.legal_form, "address": i.full_address,
+                "city": i.city, "siret": i.siret, "contact": i.contact,
+                "signatory": i.signatory}
 
 
-def issuer_from_config(config) -> Issuer:
-    return Issuer(
-        name=config["WORKSHOP_NAME"],
-        address=config.get("WORKSHOP_ADDRESS", ""),
-        siret=config.get("WORKSHOP_SIRET", ""),
-        contact=config.get("WORKSHOP_CONTACT", ""),
-        base_url=config.get("PUBLIC_BASE_URL", ""),
-    )
+def current_issuer() -> Issuer:
+    """The workshop as it is now (needs an application context)."""
+    from refurb.settings import workshop
 
-
-def verify_url(base_url: str, number: str) -> str:
-    return f"{base_url.rstrip('/')}/verify/{number}"
+    logo = workshop.logo()
+    return Issuer(workshop.current(), logo.data if logo else None)

@@ -1,27 +1,40 @@
-"""Issuing erasure certificates, per device and per collection, through refurb.documents
-(number, version, SHA-256 of the bytes). Issuance is refused while any covered drive lacks a
-passing record: a certificate never lists a drive as "non effacé"; the refusal lists the
-blocking drives instead."""
+"""Issuing erasure documents, per device and per collection, through refurb.documents
+(number, version, SHA-256 of the bytes).
+
+- While any covered drive lacks a passing record, nothing is issued: the refusal lists the
+  blocking drives (a certificate never lists a drive as "non effacé").
+- While any drive's record awaits its validation (NIST Rev.2: a second person, not the
+  operator), what is issued is a provisional statement ("relevé provisoire", its own number
+  REL-…), never a certificate; once every record is validated, the certificate (CERT-…) is.
+- The workshop's identity is checked first: a document that would print blanks is refused,
+  naming the fields to fill in.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from refurb.core.errors import InvalidInput, Message
 from refurb.core.i18n import N_
+from refurb.core.workshop_identity import Gap, gaps
 from refurb.counters import next_number
 from refurb.devices.models import Device, Drive
 from refurb.documents.models import IssuedDocument
-from refurb.documents.services import issue_document
+from refurb.documents.services import issue_document, verification_token, verify_url
 from refurb.extensions import db
 from refurb.intake.models import Collection
+from refurb.settings.workshop import IdentityIncomplete
 from refurb.wiping import queries
-from refurb.wiping.certificates.content import drive_entries, payload_for
+from refurb.wiping.certificates.content import drive_entries, passing_record, payload_for
 from refurb.wiping.certificates.issuer import Issuer
 from refurb.wiping.certificates.pdf import render_certificate
+from refurb.wiping.status import status_of
 
 KIND = queries.CERTIFICATE_KIND
+STATEMENT_KIND = queries.STATEMENT_KIND
 MAX_BLOCKERS_SHOWN = 30
+MAX_ROWS_SHOWN = 200  # drives listed on the collection page as still needing something
 
 
 def issue_device_certificate(device: Device, *, issuer: Issuer, actor_id: int | None,
@@ -54,11 +67,75 @@ def issue_collection_certificate(collection: Collection, *, issuer: Issuer,
     )
 
 
-def collection_blockers(collection: Collection) -> tuple[int, list[str]]:
-    """(drives covered, blocking lines) — for the collection page, before issuing."""
+# ----------------------------------------------------------------- the collection's page
+
+
+@dataclass
+class DriveReadiness:
+    """One drive not ready for the certificate: what it lacks, and who can provide it."""
+
+    drive: Drive
+    host_tag: str
+    missing: list[str]  # French lines: blocking reasons, or the validation awaited
+    record_id: int | None = None  # the record to validate
+    operator: str = ""
+    validators: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CollectionReadiness:
+    drive_count: int
+    blockers: list[str]
+    awaiting: list[DriveReadiness]  # passing, not validated yet
+    blocked: list[DriveReadiness]  # no passing record
+    identity_gaps: list[Gap]
+
+    @property
+    def issuable(self) -> bool:
+        return bool(self.drive_count) and not self.blockers
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.awaiting)
+
+    @property
+    def shown(self) -> list[DriveReadiness]:
+        return (self.blocked + self.awaiting)[:MAX_ROWS_SHOWN]
+
+
+def collection_readiness(collection: Collection, issuer: Issuer) -> CollectionReadiness:
+    """Per drive, what the collection's certificate still waits for and who can validate."""
     drives, records, removals = _covered(queries.collection_device_ids(collection.id))
-    entries, blockers = drive_entries(drives, records, removals)
+    _entries, blockers = drive_entries(drives, records, removals)
+    people = queries.possible_validators()
+    awaiting, blocked = [], []
+    for drive in drives:
+        mine = records.get(drive.id, [])
+        status = status_of(mine)
+        host = drive.device.asset_tag if drive.device else (drive.asset_tag or "")
+        if not status.passing:
+            blocked.append(DriveReadiness(drive, host, status.reasons))
+            continue
+        record = passing_record(mine, status.best_outcome)
+        if record.validation is not None:
+            continue
+        operator = record.operator.display_name if record.operator else ""
+        awaiting.append(DriveReadiness(
+            drive, host, [f"effacement n° {record.id} à valider par une autre personne que "
+                          f"l'opérateur"], record.id, operator,
+            [p.display_name for p in people if p.id != record.operator_id]))
+    return CollectionReadiness(len(drives), blockers, awaiting, blocked,
+                               gaps(issuer.identity, STATEMENT_KIND if awaiting else KIND))
+
+
+def collection_blockers(collection: Collection) -> tuple[int, list[str]]:
+    """(drives covered, blocking lines) — kept for pages and tools that only need those."""
+    drives, records, removals = _covered(queries.collection_device_ids(collection.id))
+    _entries, blockers = drive_entries(drives, records, removals)
     return len(drives), blockers
+
+
+# ------------------------------------------------------------------------------ issuing
 
 
 def _covered(device_ids) -> tuple[list[Drive], dict, dict]:
@@ -69,10 +146,14 @@ def _covered(device_ids) -> tuple[list[Drive], dict, dict]:
     return drives, records, removals
 
 
-def _number_for(subject: str, now: datetime) -> str:
+def _number_for(subject: str, kind: str, now: datetime) -> str:
     # Re-issuing keeps the number and adds a version (invariant 5).
-    existing = queries.certificate_number_for(subject)
-    return existing or f"CERT-{now.year}-{next_number(f'certificate:{now.year}'):05d}"
+    existing = queries.certificate_number_for(subject, kind)
+    if existing:
+        return existing
+    if kind == STATEMENT_KIND:
+        return f"REL-{now.year}-{next_number(f'erasure_statement:{now.year}'):05d}"
+    return f"CERT-{now.year}-{next_number(f'certificate:{now.year}'):05d}"
 
 
 def _refuse(blockers: list[str]) -> None:
@@ -92,19 +173,30 @@ def _issue(*, subject: str, subject_label: str, stem: str, collection: Collectio
     entries, blockers = drive_entries(drives, records, removals)
     if blockers:
         _refuse(blockers)
-    number = _number_for(subject, now)
+    provisional = not all(entry["validated"] for entry in entries)
+    kind = STATEMENT_KIND if provisional else KIND
+    missing = gaps(issuer.identity, kind)
+    if missing:
+        raise IdentityIncomplete(kind, missing)
+    number = _number_for(subject, kind, now)
+    token = verification_token(number)
     payload = payload_for(number=number, issuer=issuer, subject_label=subject_label,
+                          provisional=provisional, verify_url=verify_url(token),
                           collection=collection, entries=entries)
     donor = collection.donor if collection else None
+    stem = f"releve-provisoire-effacement-{stem}" if provisional else \
+        f"certificat-effacement-{stem}"
     return issue_document(
-        kind=KIND,
+        kind=kind,
         number=number,
         subject=subject,
         payload=payload,
         render=render_certificate,
-        filename_stem=f"certificat-effacement-{stem}",
+        filename_stem=stem,
         actor_id=actor_id,
         now=now,
         donor_id=donor.id if donor else None,
         summary={"donor_name": donor.name if donor else "", "drive_count": len(entries)},
+        verify_token=token,
     )
+

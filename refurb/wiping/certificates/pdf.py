@@ -8,6 +8,7 @@ cannot contain the SHA-256 of its own bytes, which the workshop keeps instead
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,16 @@ class CertificatePDF(TablePDF):
             self.cell(key_width, 5, key)
             self.set_font("DejaVu", "", 9)
             self.cell(0, 5, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+    def warning(self, text: str, size: float = 9) -> None:
+        """A framed paragraph that cannot be missed (provisional statement, forced match)."""
+        self.set_font("DejaVu", "B", size)
+        self.set_draw_color(150, 40, 40)
+        self.multi_cell(0, size * 0.5, text, border=1, padding=1.5,
+                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(0, 0, 0)
+        self.set_font("DejaVu", "", 10)
         self.ln(1)
 
     def qr_code(self, text: str, x: float, y: float, size: float) -> None:
@@ -59,48 +70,70 @@ class CertificatePDF(TablePDF):
 
 
 
+TITLES = {False: "Certificat d'effacement des données",
+          True: "Relevé provisoire d'effacement des données"}
+PROVISIONAL_WARNING = (
+    "CE RELEVÉ N'EST PAS UN CERTIFICAT. Il indique où en est l'effacement des supports : "
+    "tant qu'une seconde personne (pas l'opérateur) n'a pas validé chaque effacement "
+    "(NIST SP 800-88 rév. 2), l'atelier ne certifie rien. Le certificat d'effacement sera émis "
+    "sous son propre numéro une fois tous les effacements validés.")
+
+
 def render_certificate(payload: dict[str, Any], version: int, issued_at: datetime) -> bytes:
     number = payload["number"]
     org = payload["organisation"]
+    provisional = bool(payload.get("provisional"))
+    title = TITLES[provisional]
+    logo = base64.b64decode(payload["logo"]) if payload.get("logo") else None
+    digest = content_hash(payload)
     pdf = CertificatePDF(
-        title="Certificat d'effacement des données",
-        letterhead=Letterhead(org["name"], org["address"], org["siret"], org["contact"]),
+        title=title,
+        letterhead=Letterhead(org["name"], org["address"], org["siret"], org["contact"], logo),
         number=number,
         version=version,
         issued_at=issued_at,
-        footer_note=f"Certificat d'effacement {number} — vérification : {payload['verify_url']}",
+        # One footer line with the content hash (cheaper than the generic two on 200 pages).
+        footer_note=f"{title} — {number} — empreinte du contenu (SHA-256) : {digest}",
         orientation="L",
+        verification_footer=False,
     )
     pdf.add_page()
     pdf.qr_code(payload["verify_url"], pdf.w - pdf.r_margin - 32, 34, 32)
     pdf.set_right_margin(pdf.r_margin + 36)  # keep text clear of the QR code
-    pdf.title_block(
-        "Certificat d'effacement des données",
-        f"{payload['subject']} — assainissement des supports selon NIST SP 800-88",
-    )
+    pdf.title_block(title, f"{payload['subject']} — assainissement des supports selon "
+                           "NIST SP 800-88")
+    if provisional:
+        pdf.warning(PROVISIONAL_WARNING)
     donor = payload["donor"] or {"name": "—", "siret": "", "address": ""}
     entries = payload["drives"]
+    awaiting = sum(not e["validated"] for e in entries)
     pdf.facts([
-        ("Numéro du certificat", f"{number} (version {version})"),
+        ("Numéro du relevé" if provisional else "Numéro du certificat",
+         f"{number} (version {version})"),
         ("Date d'émission", format_date(issued_at)),
-        ("Organisation", ", ".join(p for p in (org["name"], org["address"]) if p)),
+        ("Organisation", ", ".join(p for p in (org["name"], org.get("legal_form", ""),
+                                               org["address"]) if p)),
         ("SIRET / contact", " — ".join(p for p in (org["siret"], org["contact"]) if p)),
         ("Client (donateur)", donor["name"]),
         ("SIRET / adresse du client",
          " — ".join(p for p in (donor["siret"], donor["address"]) if p)),
         ("Collecte", payload["collection"] or "—"),
-        ("Supports couverts", str(len(entries))),
-        ("Empreinte du contenu", f"SHA-256 {content_hash(payload)}"),
+        ("Supports couverts", str(len(entries)) + (
+            f", dont {awaiting} en attente de validation" if awaiting else
+            ", tous validés par une seconde personne")),
+        ("Empreinte du contenu", f"SHA-256 {digest}"),
         ("Vérification en ligne", payload["verify_url"]),
     ])
     pdf.set_right_margin(15)
     pdf.paragraph(
-        "Ce certificat atteste que chaque support ci-dessous a été assaini selon la technique "
-        "indiquée et vérifié par l'outil indiqué. L'empreinte ci-dessus est celle du contenu du "
-        "certificat (les faits qu'il énonce) : un fichier PDF ne peut pas contenir l'empreinte "
-        "de ses propres octets. L'empreinte SHA-256 du fichier émis est conservée par "
-        "l'atelier : déposez le PDF (ou collez son empreinte) sur la page de vérification en "
-        "ligne pour savoir s'il est authentique et inchangé.",
+        ("Ce relevé indique" if provisional else "Ce certificat atteste")
+        + " que chaque support ci-dessous a été assaini selon la technique indiquée et vérifié "
+        "par l'outil indiqué. L'empreinte ci-dessus est celle du contenu du document (les faits "
+        "qu'il énonce), imprimée aussi en bas de chaque page : un fichier PDF ne peut pas "
+        "contenir l'empreinte de ses propres octets, que l'atelier conserve. Sur la page de "
+        "vérification en ligne, déposez le PDF ou collez l'une de ces empreintes pour savoir "
+        "s'il est authentique, inchangé et toujours en vigueur. Les heures sont celles de "
+        "l'atelier.",
         size=8,
     )
     pdf.heading("Supports assainis")
@@ -112,13 +145,14 @@ def render_certificate(payload: dict[str, Any], version: int, issued_at: datetim
 
 
 def _details(pdf: CertificatePDF, entries: list[dict]) -> None:
-    if pdf.get_y() + 8 + 5 * 13 > pdf.page_break_trigger:  # heading with its first block
+    if pdf.get_y() + 8 + 5 * 16 > pdf.page_break_trigger:  # heading with its first block
         pdf.add_page()
     pdf.heading("Détail par support")
     for index, e in enumerate(entries, start=1):
         validator = e["validator"]
         operator = e["operator"]
-        pdf.facts([
+        facts = e.get("evidence")
+        rows = [
             (f"Support {index}", f"{e['model']} — S/N {e['serial'] or 'non renseigné'}"),
             ("Fabricant / type / capacité",
              f"{e['maker'] or '—'} / {e['kind']} / {e['capacity'] or '—'}"),
@@ -127,14 +161,33 @@ def _details(pdf: CertificatePDF, entries: list[dict]) -> None:
             ("Motif / passes", f"{e['pattern'] or '—'} / {e['passes'] or '—'}"),
             ("Outil et version", e["tool"]),
             ("Vérification", f"{e['verification']} : {e['verification_result']}"),
+        ]
+        if facts:
+            rows += [
+                ("Périphérique / zones cachées (HPA/DCO)",
+                 f"{facts['device'] or '—'} / {facts['hpa_dco']}"),
+                ("Octets effacés / taille du périphérique", facts["coverage"]),
+                ("Méthode, tours, PRNG",
+                 ", ".join(p for p in (facts["method"], facts["rounds"], facts["prng"] and
+                                       f"PRNG {facts['prng']}", facts["blank"]) if p) or "—"),
+                ("Débit / durée", " / ".join(p for p in (facts["throughput"], facts["elapsed"])
+                                            if p) or "—"),
+            ]
+        rows += [
             ("Résultat / erreurs", f"{e['result']} / {e['errors']}"),
             ("Début / fin", f"{e['started'] or '—'} / {e['finished']}"),
             ("Opérateur", " — ".join(p for p in (operator["name"], operator["title"]) if p)),
             ("Validé par", (f"{validator['name']} — {validator['title']}, le {e['validated_at']}"
-                            if validator else "non validé")),
+                            if validator else "en attente de validation")),
             ("Destination du support", e["destination"]),
             ("Enregistrement", f"n° {e['record']}"),
-        ])
+        ]
+        pdf.facts(rows)
+        if e.get("override"):
+            override = e["override"]
+            pdf.warning(f"Rattachement du journal forcé par {override['by']} : "
+                        f"{override['reason']} — écarts constatés : "
+                        f"{' ; '.join(override['differences']) or '—'}.", size=8)
 
 
 def _signatures(pdf: CertificatePDF, payload: dict[str, Any]) -> None:

@@ -11,9 +11,10 @@ from refurb.documents.pdf import DocumentPDF
 
 # (title, width mm) — landscape A4, 267 mm between the margins; two lines per drive.
 COLUMNS = (
-    ("N°", 8), ("Fabricant, modèle / n° de série", 48), ("Capacité / type", 21),
-    ("N° d'inventaire", 23), ("Niveau NIST / technique", 38), ("Outil / vérification", 40),
-    ("Résultat / date", 19), ("Opérateur / validé par", 32), ("Destination du support", 38),
+    ("N°", 7), ("Fabricant, modèle / n° de série", 44), ("Capacité / type", 19),
+    ("N° d'inventaire", 21), ("Niveau NIST / technique", 34), ("Outil / vérification", 36),
+    ("Effacé / HPA-DCO", 26), ("Résultat / date", 19), ("Opérateur / validé par", 29),
+    ("Destination du support", 32),
 )
 FONT_SIZE = 6.5
 LINE_H = 2.9
@@ -24,7 +25,9 @@ SHORT_VERIFICATION = {"none": "Sans vérification", "last_pass": "Dernière pass
 
 def row_cells(index: int, e: dict) -> list[tuple[str, str]]:
     serial = f"S/N {e['serial']}" if e["serial"] else "sans n° de série"
-    validator = e["validator"]["name"] if e["validator"] else "non validé"
+    validator = e["validator"]["name"] if e["validator"] else "validation attendue"
+    facts = e.get("evidence")
+    erased = (facts["coverage"], f"HPA/DCO : {facts['hpa_dco']}") if facts else ("—", "")
     model = e["model"] or ""
     maker = e["maker"] if not model.upper().startswith(e["maker"].upper()) else ""
     verification = f"{SHORT_VERIFICATION.get(e['verification_code'], e['verification'])} : " \
@@ -36,9 +39,11 @@ def row_cells(index: int, e: dict) -> list[tuple[str, str]]:
         (e["host"], e["tag"] if e["tag"] and e["tag"] != e["host"] else e.get("donor_number", "")),
         (e["outcome"], e["technique"]),
         (e["tool"], verification),
+        erased,
         (e["result"], e["date"]),
         (e["operator"]["name"], validator),
-        (e["destination"], ""),
+        (e["destination"], "rattachement forcé : " + e["override"]["reason"]
+         if e.get("override") else ""),
     ]
 
 

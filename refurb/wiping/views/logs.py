@@ -24,7 +24,7 @@ from refurb.web import (
 from refurb.wiping import log_import, overview, queries
 from refurb.wiping.forms import AttachForm, UploadLogsForm
 from refurb.wiping.models import WipeLog
-from refurb.wiping.permissions import can_work_on_drives
+from refurb.wiping.permissions import can_override_match, can_work_on_drives, current_actor
 from refurb.wiping.views.blueprint import bp
 
 
@@ -67,7 +67,8 @@ def show_log(log_id: int):
     log = get_or_404(WipeLog, log_id)
     return render_template("wiping/log.html", log=log, drives=overview.log_drives(log),
                            attach_form=AttachForm(formdata=None),
-                           can_change=can_work_on_drives(current_user))
+                           can_change=can_work_on_drives(current_user),
+                           can_override=can_override_match(current_user))
 
 
 @bp.get("/wiping/logs/<int:log_id>/download")
@@ -88,7 +89,8 @@ def attach_log_drive(log_id: int, index: int):
     else:
         with attempt() as done:
             log_import.attach_log_drive(log, index, form.tag.data, form.kind.data,
-                                        actor_id=actor_id(), now=now())
+                                        actor=current_actor(), now=now(),
+                                        override_reason=form.override_reason.data)
         if done:
             flash(_("Effacement enregistré pour %(tag)s.", tag=form.tag.data.strip()),
                   "success")

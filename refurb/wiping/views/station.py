@@ -7,6 +7,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import WORKSHOP, roles_required
+from refurb.clock import format_local
 from refurb.web import actor_id, attempt, now, translate, translate_error
 from refurb.wiping import station as wiping_station
 from refurb.wiping.forms import StationForm
@@ -48,6 +49,8 @@ def _incomplete(form: StationForm, wants_json: bool):
 def _as_json(done, result):
     if not done:
         message, reasons = translate_error(done.error)
-        return jsonify(ok=False, message=message, reasons=reasons), 409
+        return jsonify(ok=False, message=message, reasons=reasons,
+                       time=format_local(now(), "%H:%M:%S")), 409
     records, message = result
-    return jsonify(ok=True, message=translate(message), count=len(records))
+    return jsonify(ok=True, message=translate(message), count=len(records),
+                   time=format_local(now(), "%H:%M:%S"))

@@ -9,7 +9,7 @@ write). So the choice is made when the transaction begins:
 - everything else (POST requests, CLI commands, jobs that called `will_write()`):
   BEGIN IMMEDIATE, the write lock taken up front, waiting up to the busy timeout if needed;
 - a GET that must write (an access-log row, an issued export) says so before it writes: the view
-  is decorated with `@writes_on_get`, or its endpoint is listed in GET_ENDPOINTS_THAT_WRITE, or
+  is decorated with `@writes_on_get`, or
   the code calls `will_write()` (which ends a read-only transaction and starts a writing one).
 
 In testing, an undeclared write inside a transaction that began deferred raises at once, so the
@@ -39,18 +39,6 @@ log = logging.getLogger(__name__)
 READ, WRITE = "read", "write"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# GET views that write and are not decorated (yet): their owners may move to @writes_on_get.
-GET_ENDPOINTS_THAT_WRITE: set[str] = {
-    # Pages that expire stale reservations as they load, and log who saw a household's file.
-    "allocations.ready_stock",
-    "allocations.reservations",
-    "allocations.show_reservation",
-    "allocations.show_allocation",
-    "beneficiaries.show_file",
-    "beneficiaries.export_json",
-    "beneficiaries.export_pdf",
-    "weee.register_export",
-}
 
 _TX_KEY = "refurb_tx"
 _CONNECTION_KEY = "refurb_connection"
@@ -132,7 +120,7 @@ def current_intent(connection: Connection | None = None) -> str:
             return WRITE
         endpoint = request.endpoint or ""
         view = current_app.view_functions.get(endpoint)
-        if endpoint in GET_ENDPOINTS_THAT_WRITE or getattr(view, "writes_on_get", False):
+        if getattr(view, "writes_on_get", False):
             return WRITE
         return READ
     return WRITE

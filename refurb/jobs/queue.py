@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
@@ -27,6 +28,7 @@ from refurb.clock import utcnow
 from refurb.config import ConfigurationError
 from refurb.extensions import db
 from refurb.jobs import runner, to_dispatch
+from refurb.security import instance_files
 
 log = logging.getLogger(__name__)
 HEARTBEAT_KEY = "refurb:consumer-heartbeat"
@@ -66,7 +68,9 @@ def _make_huey(app: Flask) -> Huey:
                 "pip install 'refurb[redis]'."
             ) from None
         return RedisHuey(url=url, **common)
-    return SqliteHuey(filename=app.config["JOBS_QUEUE_FILE"], **common)
+    # Created owner-only first: SQLite keeps the mode (and gives it to its -wal/-shm files).
+    queue_file = instance_files.private_file(Path(app.config["JOBS_QUEUE_FILE"]))
+    return SqliteHuey(filename=str(queue_file), **common)
 
 
 def init_queue(app: Flask) -> JobQueue:

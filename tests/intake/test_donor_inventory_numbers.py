@@ -2,6 +2,7 @@
 its receipt and erasure certificate, shown in its portal and CSV, found by the scan box."""
 
 import csv
+import html
 import io
 import re
 
@@ -36,7 +37,7 @@ def test_entered_at_the_bench(client, db, login_as):
     client.post(f"/collections/{collection.id}/intake", data=form)
     device = db.session.scalar(select(Device))
     assert device.donor_inventory_number == "IMMO-2019-0042"
-    page = client.get(f"/devices/{device.id}").get_data(as_text=True)
+    page = html.unescape(client.get(f"/devices/{device.id}").get_data(as_text=True))
     assert "N° d'inventaire du donateur</dt><dd><code>IMMO-2019-0042<" in page
     too_long = dict(form, serial="5CG2", donor_inventory_number="X" * 61)
     refused = client.post(f"/collections/{collection.id}/intake", data=too_long)

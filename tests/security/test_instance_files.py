@@ -67,4 +67,4 @@ def test_files_an_older_version_left_readable_are_tightened(instance):
     create_app()
     assert mode(instance) == 0o700
     assert {p.name: mode(p) for p in instance.iterdir()} == {
-        "refurb.db": 0o600, "secret_key": 0o600, "config.py": 0o600}
+        "refurb.db": 0o600, "secret_key": 0o600, "config.py": 0o600, "jobs-queue.db": 0o600}

@@ -14,6 +14,7 @@ from refurb.allocations.models import Allocation, SchoolProgramme
 from refurb.allocations.views.blueprint import bp, log_view
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.handover import loan_due_status
+from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
 from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
@@ -46,6 +47,7 @@ def _allocation_page(allocation: Allocation, return_form: ReturnForm | None = No
 
 @bp.get("/handovers/<int:allocation_id>")
 @roles_required(*SOCIAL)
+@writes_on_get
 def show_allocation(allocation_id: int):
     allocation = get_or_404(Allocation, allocation_id)
     log_view(allocation.beneficiary_id, f"remise {allocation.number}")

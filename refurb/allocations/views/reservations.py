@@ -17,6 +17,7 @@ from refurb.beneficiaries import services as beneficiaries
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.eligibility import add_months
 from refurb.core.handover import reservation_expired
+from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
 from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
@@ -65,6 +66,7 @@ def reserve():
 
 @bp.get("/reservations", endpoint="reservations")
 @roles_required(*SOCIAL)
+@writes_on_get
 def list_reservations():
     expire_lazily()
     page = paginate(queries.active_reservations_query(), page_arg(), per_page())
@@ -104,6 +106,7 @@ def _reservation_page(reservation: Reservation, form: HandoverForm | None = None
 
 @bp.get("/reservations/<int:reservation_id>")
 @roles_required(*SOCIAL)
+@writes_on_get
 def show_reservation(reservation_id: int):
     reservation = get_or_404(Reservation, reservation_id)
     expire_lazily([reservation])

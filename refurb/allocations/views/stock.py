@@ -8,12 +8,14 @@ from refurb.accounts.access import SOCIAL, roles_required
 from refurb.allocations import queries
 from refurb.allocations.views.blueprint import bp, expire_lazily
 from refurb.core.device_types import DEVICE_TYPE_LABELS
+from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
 from refurb.web import page_arg, per_page
 
 
 @bp.get("/")
 @roles_required(*SOCIAL)
+@writes_on_get
 def ready_stock():
     expire_lazily()
     device_type = request.args.get("type") or None

@@ -11,12 +11,14 @@ from refurb.beneficiaries import export
 from refurb.beneficiaries.access_log import record_access
 from refurb.beneficiaries.models import AccessAction, Beneficiary
 from refurb.beneficiaries.views.blueprint import bp
+from refurb.database import writes_on_get
 from refurb.documents.pdf import workshop_letterhead
 from refurb.web import actor_id, get_or_404, now
 
 
 @bp.get("/<int:beneficiary_id>/export.json")
 @roles_required(*SOCIAL)
+@writes_on_get
 def export_json(beneficiary_id: int):
     data, pseudonym = _exported(beneficiary_id, "json")
     body = json.dumps(data, ensure_ascii=False, indent=2)
@@ -25,6 +27,7 @@ def export_json(beneficiary_id: int):
 
 @bp.get("/<int:beneficiary_id>/export.pdf")
 @roles_required(*SOCIAL)
+@writes_on_get
 def export_pdf(beneficiary_id: int):
     data, pseudonym = _exported(beneficiary_id, "pdf")
     content = export.render_pdf(data, workshop_letterhead(current_app.config))

@@ -17,6 +17,7 @@ from refurb.beneficiaries.permissions import can_edit_file
 from refurb.beneficiaries.policy import get_current_policy
 from refurb.beneficiaries.views.blueprint import bp
 from refurb.core.applications import STATUS_LABELS
+from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
 from refurb.extension_points import beneficiary_panels
 from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
@@ -69,6 +70,7 @@ def new_file(kind: str):
 
 @bp.route("/<int:beneficiary_id>/edit", methods=["GET", "POST"])
 @roles_required(*SOCIAL)
+@writes_on_get
 def edit_file(beneficiary_id: int):
     beneficiary = get_or_404(Beneficiary, beneficiary_id)
     if request.method == "GET":
@@ -95,6 +97,7 @@ def _prefilled_form(beneficiary: Beneficiary) -> FileForm:
 
 @bp.get("/<int:beneficiary_id>")
 @roles_required(*SOCIAL)
+@writes_on_get
 def show_file(beneficiary_id: int):
     beneficiary = get_or_404(Beneficiary, beneficiary_id)
     record_access(beneficiary, AccessAction.VIEW, actor_id=actor_id(), now=now())

@@ -11,6 +11,7 @@ from flask_login import current_user
 from refurb.accounts.access import ADMIN, WORKSHOP, roles_required
 from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
+from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
 from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
 from refurb.weee import forms, queries, trackdechets
@@ -36,6 +37,7 @@ def register_page():
 
 @bp.get("/register.<any(csv, jsonl):fmt>")
 @roles_required(*WORKSHOP)
+@writes_on_get
 def register_export(fmt: str):
     start, end = period()
     document = weee_register.issue_register_export(direction(), start, end, fmt,

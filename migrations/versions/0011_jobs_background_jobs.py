@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_jobs"
-down_revision = "0011_security_licence_keys"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 mappings remembered per donor
 
 Revision ID: 0011_intakefiles
-Revises: 0010
+Revises: 0011_jobs
 """
 
 import sqlalchemy as sa

@@ -1,7 +1,7 @@
 """security: session generation per account, sign-in log (append-only), lockout columns gone
 
 Revision ID: 0011_security_accounts
-Revises: 0010
+Revises: 0011_evidence
 
 The per-account lockout (failed_login_count, locked_until) let anyone lock a real user out;
 throttling now counts the sign-in log per (account, client address) and per address.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_security_accounts"
-down_revision = "0010"
+down_revision = "0011_evidence"
 branch_labels = None
 depends_on = None
 

@@ -25,14 +25,6 @@ def _sqlite_triggers(create: bool) -> None:
             op.execute(f"CREATE TRIGGER wipe_records_no_{action} BEFORE {action.upper()} ON "
                        "wipe_records BEGIN SELECT RAISE(ABORT, 'wipe_records is append-only'); "
                        "END")
-    # And the REPLACE guard of 0011_security_append_only.
-    op.execute("DROP TRIGGER IF EXISTS wipe_records_no_replace")
-    if create:
-        op.execute(
-            "CREATE TRIGGER wipe_records_no_replace BEFORE INSERT ON wipe_records WHEN "
-            "EXISTS (SELECT 1 FROM wipe_records WHERE id = NEW.id) OR EXISTS (SELECT 1 FROM "
-            "wipe_records WHERE log_id = NEW.log_id AND log_drive_index = NEW.log_drive_index) "
-            "BEGIN SELECT RAISE(ABORT, 'wipe_records is append-only'); END")
 
 
 def upgrade():

@@ -21,6 +21,7 @@ from refurb.beneficiaries.services import (
     pseudonym_of,
     require_approved_and_valid,
 )
+from refurb.clock import local_date
 from refurb.core.errors import IllegalTransition, InvalidInput
 from refurb.core.handover import (
     MODE_WORDS,
@@ -127,7 +128,7 @@ def hand_over(reservation: Reservation, values: HandoverValues, *, actor_id: int
               signed_for_workshop: str = "") -> tuple[Allocation, IssuedDocument]:
     """Give or lend the reserved devices: devices `allocated` (events name the pseudonym),
     file marked served, agreement issued. Refused with every reason at once."""
-    today = now.date()
+    today = local_date(now)
     _check_still_open(reservation, today)
     beneficiary = db.session.get(Beneficiary, reservation.beneficiary_id)
     require_approved_and_valid(beneficiary, today)  # invariant 2

@@ -21,6 +21,7 @@ from refurb.allocations import queries
 from refurb.allocations.models import Reservation, ReservationItem
 from refurb.beneficiaries.models import Beneficiary
 from refurb.beneficiaries.services import pseudonym_of, require_approved_and_valid
+from refurb.clock import local_date
 from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.core.errors import ConcurrentChange, IllegalTransition, InvalidInput, Message
@@ -120,7 +121,7 @@ def expire_reservations(*, now: datetime, actor_id: int | None = None,
     Each reservation in its own savepoint: a device a guard keeps from `ready` (a checklist
     made stricter since) is reported, and the others still expire.
     """
-    today = now.date()
+    today = local_date(now)
     report = ExpiryReport()
     if reservations is None:
         reservations = db.session.scalars(queries.expired_reservations_query(today)).all()
@@ -174,14 +175,14 @@ def reserve(beneficiary: Beneficiary, devices: list[Device], *, actor_id: int | 
     open reservation gets the devices added to it."""
     if not devices:
         raise InvalidInput(N_("Choisissez au moins une machine."))
-    require_approved_and_valid(beneficiary, now.date())
+    require_approved_and_valid(beneficiary, local_date(now))
     reservation = _open_reservation(beneficiary, devices, actor_id=actor_id, now=now)
     _check_available(devices)
     if reservation is None:
         reservation = Reservation(
             beneficiary_id=beneficiary.id, status="active", reserved_at=now,
             reserved_by_id=actor_id,
-            expires_on=reservation_expires_on(now.date(), reservation_days()),
+            expires_on=reservation_expires_on(local_date(now), reservation_days()),
             close_reason="",
         )
         db.session.add(reservation)

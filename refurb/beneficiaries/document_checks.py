@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from refurb.beneficiaries.files import flush_file, require_open
 from refurb.beneficiaries.models import Beneficiary, DocumentCheck, DocumentKind
+from refurb.clock import local_date
 from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
 from refurb.extensions import db
@@ -27,7 +28,7 @@ def record_document_check(
     label = (label or "").strip()
     if kind == DocumentKind.OTHER and not label:
         raise InvalidInput(N_("Précisez quel document a été vérifié."))
-    if checked_on > now.date():
+    if checked_on > local_date(now):
         raise InvalidInput(N_("La date de vérification ne peut pas être dans le futur."))
     check = DocumentCheck(
         beneficiary_id=beneficiary.id,

@@ -18,6 +18,7 @@ from refurb.beneficiaries.access_log import record_access
 from refurb.beneficiaries.file_values import PERSONAL_TEXT
 from refurb.beneficiaries.files import flush_file
 from refurb.beneficiaries.models import AccessAction, Beneficiary
+from refurb.clock import local_date
 from refurb.core.eligibility import add_months
 from refurb.core.i18n import N_
 from refurb.documents.services import erase_personal_content
@@ -46,7 +47,7 @@ class PurgeCandidate:
 
 def retention_cutoff(now: datetime) -> datetime:
     months = int(get_setting(RETENTION_SETTING))
-    return datetime.combine(add_months(now.date(), -months), now.time())
+    return datetime.combine(add_months(local_date(now), -months), now.time())
 
 
 def purge_inactive(*, now: datetime, dry_run: bool = False) -> list[PurgeCandidate]:

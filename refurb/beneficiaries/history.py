@@ -8,6 +8,7 @@ from typing import Any
 
 from refurb.beneficiaries.evaluation import evaluate_file
 from refurb.beneficiaries.models import ApplicationDecision, Beneficiary
+from refurb.clock import local_date
 from refurb.core.applications import Status
 from refurb.core.eligibility import Decision, Policy
 from refurb.extensions import db
@@ -32,7 +33,7 @@ def record_decision(
     evaluation: Decision | None = None,
 ) -> ApplicationDecision:
     if evaluation is None:
-        evaluation = evaluate_file(beneficiary, now.date(), policy)
+        evaluation = evaluate_file(beneficiary, local_date(now), policy)
     row = ApplicationDecision(
         beneficiary_id=beneficiary.id,
         from_status=None if source is None else source.value,

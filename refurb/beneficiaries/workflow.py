@@ -14,6 +14,7 @@ from refurb.beneficiaries.labels import EXPIRED, EXPIRED_LABEL
 from refurb.beneficiaries.models import ApplicationDecision, Beneficiary
 from refurb.beneficiaries.permissions import can_override_eligibility
 from refurb.beneficiaries.policy import ensure_policy_recorded, get_current_policy
+from refurb.clock import local_date
 from refurb.core import applications
 from refurb.core.applications import STATUS_LABELS, ApplicationFacts, Option, Status
 from refurb.core.eligibility import Decision, Policy, approval_expires_on
@@ -87,7 +88,7 @@ def decide(
     """Move the file to ``target`` if the workflow allows it; record the decision with the
     policy version and the evaluation it relied on."""
     require_open(beneficiary)
-    today = now.date()
+    today = local_date(now)
     policy = ensure_policy_recorded(now)
     evaluation = evaluate_file(beneficiary, today, policy)
     facts = _facts_for(beneficiary, actor_id=actor_id, policy=policy, evaluation=evaluation,
@@ -115,7 +116,7 @@ def _action_name(target: str) -> Message | str:
 def _move(beneficiary: Beneficiary, target: Status, *, now: datetime, policy: Policy,
           evaluation: Decision | None) -> None:
     """The file's fields that follow its status: dates, priority, last contact."""
-    today = now.date()
+    today = local_date(now)
     beneficiary.status = target.value
     beneficiary.updated_at = now
     beneficiary.last_contact_at = max(beneficiary.last_contact_at, now)
@@ -156,7 +157,7 @@ def require_approved_and_valid(beneficiary: Beneficiary, today: date) -> None:
 def mark_served(beneficiary: Beneficiary, actor_id: int | None,
                 now: datetime) -> ApplicationDecision:
     """Called by the allocation flow when a device is handed over: approved → served."""
-    require_approved_and_valid(beneficiary, now.date())
+    require_approved_and_valid(beneficiary, local_date(now))
     return decide(beneficiary, Status.SERVED.value, actor_id=actor_id, now=now,
                   reason="Équipement remis", _via_flow=True)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from refurb.clock import local_date
 from refurb.core import collections as rules
 from refurb.core.errors import IllegalTransition, InvalidInput
 from refurb.core.i18n import N_
@@ -85,5 +86,5 @@ def advance_collection(collection: Collection, target: str, *, now: datetime) ->
                                 reasons=list(verdict.reasons), number=collection.number)
     state = rules.CollectionState(target)
     collection.state = state.value
-    setattr(collection, rules.DATE_FIELDS[state], now.date())
+    setattr(collection, rules.DATE_FIELDS[state], local_date(now))
     db.session.flush()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from refurb.clock import local_date
 from refurb.core.amount_words import MAX_AMOUNT, euros_in_figures, euros_in_words
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.errors import InvalidInput, Message
@@ -212,7 +213,7 @@ def declare_gift_value(collection: Collection, raw_amount: str | None, *, worksh
     number = queries.receipt_number_for(collection.id) or (
         f"RF-MEC-{now.year}-{next_number(f'mecenat:{now.year}'):04d}")
     payload = gift_payload(collection, amount, number=number, workshop=workshop, who=who,
-                           declared_on=now.date())
+                           declared_on=local_date(now))
     document, _created = issue_document(
         kind=GIFT_KIND,
         number=number,

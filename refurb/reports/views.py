@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import ADMIN, SOCIAL, STAFF, roles_required
+from refurb.clock import local_date
 from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
 from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES
@@ -64,7 +65,7 @@ def _sees_people() -> bool:
 
 def _period() -> tuple[Period, PeriodForm]:
     form = PeriodForm(formdata=request.args)
-    today = now().date()
+    today = local_date(now())
     try:
         if not form.validate():
             raise InvalidInput(N_("Période invalide : l’année en cours est affichée."))

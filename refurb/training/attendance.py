@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from refurb.beneficiaries.services import record_contact
+from refurb.clock import local_date
 from refurb.core import pix
 from refurb.core.errors import IllegalTransition, InvalidInput
 from refurb.core.i18n import N_
@@ -83,7 +84,7 @@ def record_attendance(session: TrainingSession, rows: Iterable[ParticipantMarks]
                       actor_id: int | None, now: datetime) -> int:
     """Store the marks and validations of the sheet; a blank clears a previous mark.
     Returns the number of participants present."""
-    if session.session_date > now.date():
+    if session.session_date > local_date(now):
         raise IllegalTransition(
             N_("La séance du %(date)s n'a pas encore eu lieu : les présences se saisissent le "
                "jour même ou après."), date=f"{session.session_date:%d/%m/%Y}")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from refurb.beneficiaries.models import Beneficiary
 from refurb.beneficiaries.services import record_contact
+from refurb.clock import local_date
 from refurb.core.applications import Status
 from refurb.core.errors import IllegalTransition, InvalidInput
 from refurb.core.i18n import N_
@@ -39,7 +40,7 @@ def enrol(programme: Programme, beneficiary: Beneficiary, *, group_name: str = "
         enrolment = Enrolment(programme_id=programme.id, beneficiary_id=beneficiary.id)
         db.session.add(enrolment)
     enrolment.group_name = group
-    enrolment.enrolled_on = now.date()
+    enrolment.enrolled_on = local_date(now)
     enrolment.enrolled_by_id = actor_id
     enrolment.withdrawn_on = None
     flush_unique(N_("Ce dossier vient d'être inscrit par quelqu'un d'autre : rechargez la page."))
@@ -62,6 +63,6 @@ def enrol_by_pseudonym(programme_id: int | None, pseudonym: str, *, group_name: 
 def withdraw(enrolment: Enrolment, *, actor_id: int | None, now: datetime) -> Enrolment:
     if enrolment.withdrawn_on is not None:
         raise InvalidInput(N_("Cette inscription est déjà arrêtée."))
-    enrolment.withdrawn_on = now.date()
+    enrolment.withdrawn_on = local_date(now)
     db.session.flush()
     return enrolment

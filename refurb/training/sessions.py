@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from refurb.accounts.models import STAFF_ROLES, User
+from refurb.clock import local_date
 from refurb.core import pix
 from refurb.core.errors import IllegalTransition, InvalidInput
 from refurb.core.i18n import N_
@@ -91,7 +92,7 @@ def _check_marks_stay_true(session: TrainingSession, data: dict[str, Any],
     if data["programme_id"] != session.programme_id:
         raise IllegalTransition(N_("Des présences sont saisies : la séance ne peut pas changer "
                                    "de formation."))
-    if data["session_date"] > now.date():
+    if data["session_date"] > local_date(now):
         raise IllegalTransition(N_("Des présences sont saisies : la séance ne peut pas être "
                                    "déplacée dans le futur."))
     slot = Slot(data["start_time"], data["end_time"], data["break_minutes"])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from refurb.clock import local_date
 from refurb.core.errors import DomainError, IllegalTransition, InvalidInput, Message
 from refurb.core.i18n import N_
 from refurb.core.lifecycle import State, check_transition
@@ -151,7 +152,7 @@ def close_batch(
     site = reporting_site()  # first: the workshop's identity, before anything is checked
     lock_open(batch)
     items = queries.batch_items(batch)
-    checked = _check_handover(batch, items, values, now.date())
+    checked = _check_handover(batch, items, values, local_date(now))
     blockers = closing_blockers(items)
     if blockers:
         raise CloseRefused(

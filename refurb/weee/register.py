@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from refurb.clock import local_date
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType, estimated_weight
 from refurb.core.errors import ConcurrentChange, InvalidInput
 from refurb.core.i18n import N_
@@ -201,7 +202,7 @@ def correct_line(
     date_field = trackdechets.DATE_FIELD[line.direction]
     if date_field in changes:
         when = changes[date_field]
-        if not isinstance(when, date) or when > now.date():
+        if not isinstance(when, date) or when > local_date(now):
             raise InvalidInput(N_("Date : obligatoire et pas dans le futur."))
         changes = {**changes, date_field: when.isoformat()}
     fields = trackdechets.corrected(line.direction, line.fields, changes)

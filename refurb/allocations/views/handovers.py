@@ -13,6 +13,7 @@ from refurb.allocations.forms import ConfirmForm, ReturnForm
 from refurb.allocations.models import Allocation, SchoolProgramme
 from refurb.allocations.views.blueprint import bp, log_view
 from refurb.beneficiaries.models import Beneficiary
+from refurb.clock import local_date
 from refurb.core.handover import loan_due_status
 from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
@@ -30,7 +31,7 @@ def _return_form(allocation: Allocation, form: ReturnForm | None = None) -> Retu
 
 def _allocation_page(allocation: Allocation, return_form: ReturnForm | None = None,
                      status: int = 200):
-    today = now().date()
+    today = local_date(now())
     items = allocation.reservation.items
     programme = db.session.get(SchoolProgramme, allocation.programme_id) \
         if allocation.programme_id else None
@@ -92,7 +93,7 @@ def keep_loan(allocation_id: int):
 @bp.get("/loans", endpoint="loans")
 @roles_required(*SOCIAL)
 def loans_due():
-    today = now().date()
+    today = local_date(now())
     scope = request.args.get("scope", "due")
     scope = scope if scope in queries.LOAN_SCOPES else "due"
     programme_id = int_arg("programme") or None

@@ -11,6 +11,7 @@ from refurb.allocations import queries
 from refurb.allocations.permissions import can_handle_allocations, can_reserve_for
 from refurb.beneficiaries.models import Beneficiary
 from refurb.beneficiaries.services import is_approved_and_valid
+from refurb.clock import local_date
 from refurb.web import now
 
 
@@ -18,7 +19,7 @@ def beneficiary_panel(beneficiary: Beneficiary) -> queries.BeneficiaryPanel | No
     """The panel's data; None (nothing shown) for roles that may not see allocations."""
     if not can_handle_allocations(current_user):
         return None
-    today = now().date()
+    today = local_date(now())
     panel = queries.beneficiary_panel(beneficiary, today)
     approved = is_approved_and_valid(beneficiary, today)
     return replace(panel, can_reserve=can_reserve_for(current_user, approved,

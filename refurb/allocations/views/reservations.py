@@ -15,6 +15,7 @@ from refurb.allocations.views.blueprint import bp, expire_lazily, form_status, l
 from refurb.beneficiaries import queries as beneficiary_queries
 from refurb.beneficiaries import services as beneficiaries
 from refurb.beneficiaries.models import Beneficiary
+from refurb.clock import local_date
 from refurb.core.eligibility import add_months
 from refurb.core.handover import reservation_expired
 from refurb.database import writes_on_get
@@ -36,7 +37,7 @@ from refurb.web import (
 
 def _reserve_form() -> ReserveForm:
     form = ReserveForm()
-    approved = db.session.scalars(beneficiary_queries.approved_and_valid_query(now().date()))
+    approved = db.session.scalars(beneficiary_queries.approved_and_valid_query(local_date(now())))
     form.beneficiary_id.choices = [(b.id, f"{b.pseudonym} — {b.display_name} ({b.commune})")
                                    for b in approved]
     if request.method == "GET":
@@ -70,12 +71,12 @@ def reserve():
 def list_reservations():
     expire_lazily()
     page = paginate(queries.active_reservations_query(), page_arg(), per_page())
-    return render_template("allocations/reservations.html", page=page, today=now().date())
+    return render_template("allocations/reservations.html", page=page, today=local_date(now()))
 
 
 def _handover_defaults(beneficiary: Beneficiary) -> HandoverForm:
     programme = queries.get_programme_by_name(beneficiary.programme)
-    due_on = programme.due_on if programme else add_months(now().date(),
+    due_on = programme.due_on if programme else add_months(local_date(now()),
                                                            handover.loan_default_months())
     return HandoverForm(
         formdata=None, mode="loan" if programme else "gift", fee_status="paid",
@@ -87,7 +88,7 @@ def _handover_defaults(beneficiary: Beneficiary) -> HandoverForm:
 def _reservation_page(reservation: Reservation, form: HandoverForm | None = None,
                       cancel_form: CancelForm | None = None, status: int = 200):
     beneficiary = db.session.get(Beneficiary, reservation.beneficiary_id)
-    today = now().date()
+    today = local_date(now())
     form = form or _handover_defaults(beneficiary)
     form.programme_id.choices = [(0, "—"), *queries.programme_choices()]
     devices = [item.device for item in reservation.items if item.active]

@@ -11,6 +11,7 @@ from refurb.allocations import queries, schools
 from refurb.allocations.forms import ProgrammeForm, SchoolForm
 from refurb.allocations.models import SchoolProgramme
 from refurb.allocations.views.blueprint import bp, form_status
+from refurb.clock import local_date
 from refurb.core.handover import school_year_start
 from refurb.devices.queries import paginate
 from refurb.extensions import db
@@ -23,7 +24,7 @@ def programmes():
     page = paginate(queries.programmes_query(), page_arg(), per_page())
     return render_template("allocations/programmes.html", page=page,
                            counts=queries.programme_counts((p.id for p in page.items),
-                                                           now().date()))
+                                                           local_date(now())))
 
 
 def _programme_values(form: ProgrammeForm) -> schools.ProgrammeValues:
@@ -37,7 +38,7 @@ def _programme_values(form: ProgrammeForm) -> schools.ProgrammeValues:
 def new_programme():
     form, outcome = ProgrammeForm(), None
     if request.method == "GET":
-        form.cohort_year.data = school_year_start(now().date())
+        form.cohort_year.data = school_year_start(local_date(now()))
     if form.validate_on_submit():
         with attempt() as outcome:
             programme = schools.create_programme(_programme_values(form), actor_id=actor_id(),
@@ -63,5 +64,5 @@ def show_programme(programme_id: int):
         programme = db.session.get(SchoolProgramme, programme_id)
     return render_template(
         "allocations/programme.html", p=programme, form=form,
-        counts=queries.programme_counts([programme.id], now().date()).get(programme.id, {}),
+        counts=queries.programme_counts([programme.id], local_date(now())).get(programme.id, {}),
     ), form_status(form, outcome)

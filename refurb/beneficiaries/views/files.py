@@ -16,6 +16,7 @@ from refurb.beneficiaries.models import AccessAction, Beneficiary, Kind
 from refurb.beneficiaries.permissions import can_edit_file
 from refurb.beneficiaries.policy import get_current_policy
 from refurb.beneficiaries.views.blueprint import bp
+from refurb.clock import local_date
 from refurb.core.applications import STATUS_LABELS
 from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
@@ -46,7 +47,7 @@ def waiting_list():
 
 
 def _rows(items: list[Beneficiary]) -> list[dict]:
-    today = now().date()
+    today = local_date(now())
     return [{"b": b, "status": workflow.display_status(b, today),
              "kind": KIND_LABELS[Kind(b.kind)]} for b in items]
 
@@ -107,7 +108,7 @@ def show_file(beneficiary_id: int):
 def render_file(beneficiary: Beneficiary, typed: dict | None = None,
                 document_form: DocumentCheckForm | None = None):
     """The file page; ``typed`` and ``document_form`` bring back what a refused form held."""
-    today = now().date()
+    today = local_date(now())
     if document_form is None:
         document_form = DocumentCheckForm(formdata=None, checked_on=today)
     policy = get_current_policy()

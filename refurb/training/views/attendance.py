@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import SOCIAL, roles_required
+from refurb.clock import local_date
 from refurb.core import pix
 from refurb.core.training import HALF_DAY_LABELS, PRESENCE_LABELS, HalfDay, Slot, format_minutes
 from refurb.settings import workshop as workshop_identity
@@ -97,5 +98,5 @@ def _render_session(session: TrainingSession, form):
         competences=[pix.competence(c) for c in session.competence_codes],
         level_field=level_field_name, trainer=trainer_label(session),
         presence_labels={p.value: label for p, label in PRESENCE_LABELS.items()},
-        can_mark=can_mark_attendance(session.session_date, now().date()),
+        can_mark=can_mark_attendance(session.session_date, local_date(now())),
         format_minutes=format_minutes)

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import SOCIAL, roles_required
+from refurb.clock import local_date
 from refurb.core import pix
 from refurb.core.training import format_minutes
 from refurb.devices.queries import paginate
@@ -23,7 +24,7 @@ from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
 @roles_required(*SOCIAL)
 def programmes():
     page = paginate(queries.list_programmes_query(), page_arg(), per_page())
-    counts = queries.programme_counts([p.id for p in page.items], now().date())
+    counts = queries.programme_counts([p.id for p in page.items], local_date(now()))
     return render_template("training/programmes.html", page=page, counts=counts)
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import SOCIAL, roles_required
+from refurb.clock import local_date
 from refurb.devices.queries import paginate
 from refurb.extensions import db
 from refurb.training import queries
@@ -24,7 +25,7 @@ WHEN = ("upcoming", "past", "all")
 def sessions():
     when = request.args.get("when") if request.args.get("when") in WHEN else "upcoming"
     programme_id = int_arg("programme")
-    query = queries.list_sessions_query(programme_id, when, now().date())
+    query = queries.list_sessions_query(programme_id, when, local_date(now()))
     page = paginate(query, page_arg(), per_page())
     return render_template(
         "training/sessions.html", page=page, when=when, programme_id=programme_id,

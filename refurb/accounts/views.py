@@ -68,6 +68,16 @@ def _wait_text(seconds: int) -> str:
     return _("%(n)s minute(s)", n=math.ceil(seconds / 60))
 
 
+def _throttled(form: LoginForm, error: LoginThrottled):
+    _keep_refused_attempt()
+    # The same words whether the account exists or not.
+    flash(_("Trop de tentatives de connexion depuis votre poste : réessayez dans %(wait)s.",
+            wait=_wait_text(error.wait_seconds)), "error")
+    response = make_response(render_template("accounts/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(error.wait_seconds)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -82,13 +92,7 @@ def login():
                 form.email.data, form.password.data, client=client, now=now(),
                 policy=_backoff_policy(), secret=current_app.config["SECRET_KEY"])
         except LoginThrottled as error:
-            _keep_refused_attempt()
-            # The same words whether the account exists or not.
-            flash(_("Trop de tentatives de connexion depuis votre poste : réessayez dans "
-                    "%(wait)s.", wait=_wait_text(error.wait_seconds)), "error")
-            response = make_response(render_template("accounts/login.html", form=form), 429)
-            response.headers["Retry-After"] = str(error.wait_seconds)
-            return response
+            return _throttled(form, error)
         if user is not None:
             sessions.start(user)
             return redirect(safe_redirect_target(request.args.get("next"), home_for(user)))

@@ -45,6 +45,4 @@ def start():
         return redirect(url_for("backups.index"))
     key = f"backup:{form.request_key.data or uuid.uuid4().hex}"
     job = enqueue("backup", {}, idempotency_key=key, actor_id=actor_id(), now=now())
-    job_id = job.id
-    db.session.commit()
-    return redirect(url_for("jobs.show", job_id=job_id))
+    return redirect(url_for("jobs.show", job_id=job.id))

@@ -20,7 +20,7 @@ from refurb.donors.models import DonorOrganisation
 from refurb.extension_points import demo_steps
 from refurb.extensions import db
 from refurb.intake.models import Collection
-from refurb.settings import workshop
+from refurb.settings import workshop as workshop_identity
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 
@@ -77,8 +77,8 @@ DEMO_IDENTITY = {
 
 def load_demo_identity(now) -> None:
     """The demo workshop's identity, unless an admin already saved one."""
-    if not workshop.is_saved():
-        workshop.save(DEMO_IDENTITY, actor_id=None, now=now)
+    if not workshop_identity.is_saved():
+        workshop_identity.save(DEMO_IDENTITY, actor_id=None, now=now)
 
 
 def load_demo(seed: int = 2026) -> list[tuple[str, str]]:

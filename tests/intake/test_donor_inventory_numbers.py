@@ -11,16 +11,15 @@ from sqlalchemy import select
 
 from refurb.devices.models import Device
 from refurb.intake import receipts
-from refurb.wiping import certificates
+from refurb.wiping import certificates, records
 from tests.factories import NOW, make_device, make_donor, make_user
 from tests.intake.helpers import csv_bytes, open_collection, upload
+from tests.wiping.helpers import WORKSHOP as IDENTITY
 from tests.wiping.helpers import make_drive, wipe
 
 WORKSHOP = {"name": "Atelier FERIS", "address": "1 place de la Mairie, 59970 Fresnes-sur-Escaut",
             "siret": "21590252700018", "contact": "atelier@feris.example"}
-ISSUER = certificates.Issuer(name="Atelier FERIS", address="1 place de la Mairie, Fresnes",
-                             siret="21590249900016", contact="atelier@feris.example",
-                             base_url="http://refurb.test")
+ISSUER = certificates.Issuer(IDENTITY)
 
 
 def pdf_text(content: bytes) -> str:
@@ -87,7 +86,8 @@ def test_on_the_collection_receipt_beside_our_tag(db):
 def test_on_the_erasure_certificate_table(db):
     collection = open_collection(donor=make_donor(name="Banque du Nord"))
     laptop = make_device("laptop", collection=collection, donor_inventory_number="BDN-PC-0042")
-    wipe(make_drive(laptop, kind="ssd", serial="S3Z9NB0K123"))
+    record = wipe(make_drive(laptop, kind="ssd", serial="S3Z9NB0K123"))
+    records.validate_record(record, actor_id=make_user("admin").id, now=NOW)
     document, _ = certificates.issue_collection_certificate(collection, issuer=ISSUER,
                                                             actor_id=None, now=NOW)
     text = pdf_text(document.content)

@@ -53,15 +53,17 @@ def get_drive_by_tag(text: str) -> Drive | None:
 
 def search_devices_query(text: str) -> Select:
     """Serial numbers, make and model; case-insensitive on both engines."""
-    needle = f"%{text.strip().lower()}%"
+    # Typed text is literal: "%", "_" and a trailing backslash (an error on PostgreSQL) too.
+    literal = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{literal}%"
     return (
         select(Device)
         .where(
             or_(
-                func.lower(Device.serial).like(needle),
-                func.lower(Device.make).like(needle),
-                func.lower(Device.model).like(needle),
-                func.lower(Device.asset_tag).like(needle),
+                func.lower(Device.serial).like(needle, escape="\\"),
+                func.lower(Device.make).like(needle, escape="\\"),
+                func.lower(Device.model).like(needle, escape="\\"),
+                func.lower(Device.asset_tag).like(needle, escape="\\"),
             )
         )
         .order_by(Device.id.desc())

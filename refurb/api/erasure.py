@@ -16,8 +16,10 @@ from refurb.accounts.access import STAFF, WORKSHOP
 from refurb.api.auth import caller_id, operation
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.schemas import CursorArgs, Id, Text, UtcDateTime, page_schema, path_id
+from refurb.core.errors import DomainError
 from refurb.core.i18n import N_
 from refurb.core.sanitization import MediaKind, Result
+from refurb.extensions import db
 from refurb.web import get_or_404, now, translate
 from refurb.wiping import log_import, overview, queries
 from refurb.wiping.models import SOURCES, WipeLog, WipeRecord
@@ -73,6 +75,11 @@ class LogUploadSchema(ma.Schema):
     filename = Text(load_default="journal.log", validate=validate.Length(min=1, max=255))
     content = ma.fields.String(required=True, validate=validate.Length(min=1, max=MAX_LOG_CHARS),
                                metadata={"description": "Le journal nwipe tel qu’il a été écrit."})
+    host_tag = Text(load_default=None, allow_none=True, validate=validate.Length(min=1, max=40),
+                    metadata={"description": "Numéro d’inventaire de la machine où le journal a "
+                              "été écrit : le seul disque que le journal n’identifie pas (sans "
+                              "n° de série) y est rattaché, comme par un scan sur la page du "
+                              "journal."})
 
 
 class LogDriveSchema(ma.Schema):
@@ -136,6 +143,23 @@ def _log_lines(log: WipeLog, pending: list[log_import.PendingDrive] = (),
             for d in overview.log_drives(log)]
 
 
+def _attach_to_host(outcome: log_import.ImportOutcome, tag: str) -> None:
+    """The one drive left pending goes to the host through the web's attach use case; with
+    several left, which is which would be a guess: they stay pending."""
+    if len(outcome.pending) != 1:
+        return
+    pending = outcome.pending[0]
+    try:
+        with db.session.begin_nested():
+            record = log_import.attach_log_drive(outcome.log, pending.index, tag, None,
+                                                 actor_id=caller_id(), now=now())
+    except DomainError as error:
+        pending.reason, pending.details = error.msg, list(error.reasons)
+        return
+    outcome.pending.remove(pending)
+    outcome.recorded.append(record)
+
+
 @blp.route("/erasure-records")
 @operation(scopes=("read",), roles=STAFF)
 @blp.arguments(RecordListArgs, location="query")
@@ -168,6 +192,8 @@ def upload_log(values):
     data = values["content"].encode("utf-8", errors="replace")
     outcome = log_import.import_nwipe_log(values["filename"], data, actor_id=caller_id(),
                                           now=now())
+    if values["host_tag"] and outcome.created:
+        _attach_to_host(outcome, values["host_tag"])
     location = {"Location": url_for("api_erasure.get_log", log_id=outcome.log.id)}
     return _import_answer(outcome), 201 if outcome.created else 200, location
 

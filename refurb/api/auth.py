@@ -106,6 +106,7 @@ def operation(*, scopes: Iterable[str], roles: Iterable[str], idempotent: bool =
             "x-roles": list(roles),
             "responses": {"default": "Problem"},
         }
+        doc["operationId"] = view.__name__  # names the target of the document's links
         if summary:
             doc["summary"] = summary
         if idempotent:
@@ -122,3 +123,11 @@ def operation(*, scopes: Iterable[str], roles: Iterable[str], idempotent: bool =
         return wrapped
 
     return decorator
+
+
+def links(status: int, **targets: tuple[str, dict[str, str]]) -> dict:
+    """OpenAPI links from a response to the operations its body leads to:
+    `links(201, GetDevice=("get_device", {"device_id": "$response.body#/id"}))`."""
+    return {"responses": {status: {"links": {
+        name: {"operationId": operation_id, "parameters": parameters}
+        for name, (operation_id, parameters) in targets.items()}}}}

@@ -8,8 +8,8 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import WORKSHOP
-from refurb.api.auth import caller_id, operation
-from refurb.api.devices import TYPES, DeviceSchema, device_headers
+from refurb.api.auth import caller_id, links, operation
+from refurb.api.devices import DEVICE_LINKS, TYPES, DeviceSchema, device_headers
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.schemas import CursorArgs, Id, Text, UtcDateTime, page_schema, path_id
 from refurb.core.collections import STATE_LABELS, CollectionState
@@ -102,8 +102,10 @@ def list_collections(args):
 @operation(scopes=("write",), roles=WORKSHOP, idempotent=True)
 @blp.arguments(NewCollectionSchema)
 @blp.response(201, CollectionSchema)
-@blp.doc(responses={"201": {"links": {"GetCollection": {
-    "operationId": "get_collection", "parameters": {"collection_id": "$response.body#/id"}}}}})
+@blp.doc(**links(201, **{
+    name: (target, {"collection_id": "$response.body#/id"})
+    for name, target in (("GetCollection", "get_collection"), ("AddDevice", "create_device"),
+                         ("AddReport", "report_new_device"), ("MoveOn", "advance"))}))
 def create_collection(values):
     """Planifier une collecte chez un donateur"""
     collection = plan_collection(values["donor_id"], collection_values(values), now=now())
@@ -112,7 +114,6 @@ def create_collection(values):
 @blp.route(f"/collections/{path_id('collection_id')}")
 @operation(scopes=("read", "station"), roles=WORKSHOP)
 @blp.response(200, CollectionSchema)
-@blp.doc(operationId="get_collection")
 def get_collection(collection_id: int):
     """Une collecte"""
     return get_or_404(Collection, collection_id)
@@ -131,6 +132,7 @@ def advance(values, collection_id: int):
 @operation(scopes=("write",), roles=WORKSHOP, idempotent=True)
 @blp.arguments(NewDeviceSchema)
 @blp.response(201, DeviceSchema)
+@blp.doc(**links(201, **DEVICE_LINKS))
 def create_device(values, collection_id: int):
     """Enregistrer un appareil saisi à la main dans une collecte (comme le formulaire du banc)"""
     collection = get_or_404(Collection, collection_id)

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import STAFF, WORKSHOP
-from refurb.api.auth import caller_id, operation
+from refurb.api.auth import caller_id, links, operation
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.problems import ApiProblem
 from refurb.api.schemas import CursorArgs, Id, Text, UtcDateTime, page_schema, path_id
@@ -87,6 +87,14 @@ class NoteSchema(ma.Schema):
     note = Text(required=True, validate=validate.Length(min=1, max=2000))
 
 
+DEVICE_LINKS = {
+    name: (target, {"device_id": "$response.body#/id"})
+    for name, target in (("GetDevice", "get_device"), ("History", "device_history"),
+                         ("Drives", "device_drives"), ("ChangeState", "change_state"),
+                         ("AddNote", "add_note"), ("AddReport", "report_known_device"))
+}
+
+
 def device_headers(device: Device) -> dict[str, str]:
     return {"ETag": etag_of(device),
             "Location": url_for("api_devices.get_device", device_id=device.id)}
@@ -115,6 +123,7 @@ def list_devices(args):
 @blp.route(f"/devices/{path_id('device_id')}")
 @operation(scopes=READ, roles=STAFF)
 @blp.response(200, DeviceSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(**links(200, **DEVICE_LINKS))
 def get_device(device_id: int):
     """Un appareil (l’ETag sert à If-Match)"""
     device = get_or_404(Device, device_id)

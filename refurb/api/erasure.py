@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import STAFF, WORKSHOP
-from refurb.api.auth import caller_id, operation
+from refurb.api.auth import caller_id, links, operation
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.schemas import CursorArgs, Id, Text, UtcDateTime, page_schema, path_id
 from refurb.core.errors import DomainError
@@ -185,6 +185,9 @@ def get_record(record_id: int):
 @operation(scopes=("write", "station"), roles=WORKSHOP, idempotent=True)
 @blp.arguments(LogUploadSchema)
 @blp.response(201, ImportSchema, description="Journal importé")
+@blp.doc(**links(201, GetLog=("get_log", {"log_id": "$response.body#/log/id"}),
+                 Attach=("attach_drive", {"log_id": "$response.body#/log/id",
+                                          "index": "$response.body#/drives/0/index"})))
 @blp.alt_response(200, schema=ImportSchema, description="Journal déjà importé (même contenu)")
 def upload_log(values):
     """Envoyer un journal nwipe / ShredOS : chaque disque est rattaché à son support par son

@@ -20,9 +20,9 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import WORKSHOP
-from refurb.api.auth import caller_id, operation
+from refurb.api.auth import caller_id, links, operation
 from refurb.api.collections import MAX_DEVICE_KG
-from refurb.api.devices import TYPES, DeviceSchema, device_headers
+from refurb.api.devices import DEVICE_LINKS, TYPES, DeviceSchema, device_headers
 from refurb.api.drives import DriveSchema, drive_rows
 from refurb.api.schemas import Text, path_id
 from refurb.core.errors import InvalidInput
@@ -120,6 +120,8 @@ def _answer(device: Device, *, added: int, refused: list[dict], warnings: list[s
 @operation(scopes=("write", "station"), roles=WORKSHOP, idempotent=True)
 @blp.arguments(NewReportSchema)
 @blp.response(201, ReportAnswerSchema)
+@blp.doc(**links(201, **{name: (target, {"device_id": "$response.body#/device/id"})
+                         for name, (target, _) in DEVICE_LINKS.items()}))
 def report_new_device(values, collection_id: int):
     """Enregistrer une machine d’une collecte à partir de ses rapports matériels (comme la
     lecture de rapports du banc) : l’appareil et ses supports de stockage"""

@@ -5,6 +5,8 @@ unless origins are configured. `init_api(app)` is called from refurb.wiring."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import flask_smorest
 from apispec import BasePlugin
 from flask import Flask, Response, current_app, request
@@ -75,7 +77,14 @@ class RefurbApi(flask_smorest.Api):
         """The document and its page are served by refurb.api.docs (bundled assets)."""
 
     def _register_responses(self):
-        """Only the Problem response (ProblemResponses) is documented."""
+        """Error responses flask-smorest refers to by status name (422 on a refused argument)
+        are problems too."""
+        for status in HTTPStatus:
+            if status >= 400:
+                self.spec.components.response(status.name, {
+                    "description": status.phrase,
+                    "content": {MEDIA_TYPE: {"schema": "Problem"}},
+                }, lazy=True)
 
 
 def init_api(app: Flask) -> RefurbApi:

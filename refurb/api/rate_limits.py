@@ -56,17 +56,15 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     @property
-    def engine(self) -> Engine:
-        if self._engine is None or self._pid != os.getpid():  # a forked worker: its own pool
-            self._engine = self._make_engine()
+    def sqlite_engine(self) -> Engine:
+        if self._engine is None or self._pid != os.getpid():  # a forked worker: its own engine
+            self._engine = self._make_sqlite_engine()
             self._pid = os.getpid()
         return self._engine
 
-    def _make_engine(self) -> Engine:
-        if not self.database_url.startswith("sqlite"):
-            return create_engine(self.database_url, isolation_level="AUTOCOMMIT",
-                                 pool_size=2, max_overflow=4, pool_pre_ping=True)
-        # SQLite: a connection per use (cheap), so a test's fresh database file is seen.
+    def _make_sqlite_engine(self) -> Engine:
+        # Not the app's engine: that one starts every transaction with BEGIN IMMEDIATE.
+        # A connection per use (cheap on SQLite), so a test's fresh database file is seen.
         engine = create_engine(self.database_url, poolclass=NullPool,
                                isolation_level="AUTOCOMMIT",
                                connect_args={"timeout": self.busy_timeout_ms / 1000})
@@ -85,12 +83,18 @@ class DatabaseStorage(Storage):
         if has_app_context() and db.session().in_transaction():
             yield db.session.connection()
             return
-        with self.engine.connect() as connection:
-            yield connection
+        if self.database_url.startswith("sqlite"):
+            with self.sqlite_engine.connect() as connection:
+                yield connection
+            return
+        # PostgreSQL: a connection of the app's pool, in autocommit while we hold it.
+        with db.engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        dialect_insert = sqlite_insert if self.engine.dialect.name == "sqlite" else postgresql_insert
+        dialect_insert = (sqlite_insert if self.database_url.startswith("sqlite")
+                          else postgresql_insert)
         new = dialect_insert(COUNTERS).values(key=key, count=amount, expires_at=now + expiry)
         expired = COUNTERS.c.expires_at <= now
         upsert = new.on_conflict_do_update(

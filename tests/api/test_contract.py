@@ -10,13 +10,10 @@ is open to it, so what is tested is the contract, not the refusals (tested elsew
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from werkzeug.serving import make_server
 
 from refurb.accounts import api_tokens
 from refurb.extensions import db as _db
@@ -53,17 +50,9 @@ def _seed() -> str:
 
 
 @pytest.fixture
-def live_api(db, _db_location):
+def live_api(serve):
     secret = _seed()
-    app = make_app(_db_location)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", secret
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    return serve(), secret
 
 
 @pytest.fixture

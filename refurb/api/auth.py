@@ -16,10 +16,10 @@ from typing import Any
 
 from flask import g, request
 
-from refurb.accounts.api_tokens import GRANTS, ApiToken, find_active_token, note_use
-from refurb.accounts.models import User
+from refurb.accounts.api_tokens import GRANTS, Holder, find_holder, note_use
 from refurb.api import idempotency
 from refurb.api.problems import ApiProblem
+from refurb.api.side_connection import side_connection
 from refurb.core.i18n import N_
 from refurb.web import now
 
@@ -43,13 +43,18 @@ def rate_limit_key() -> str:
     return "address:" + (request.remote_addr or "unknown")
 
 
-def authenticate(scopes: Iterable[str], roles: Iterable[str]) -> ApiToken:
+def authenticate(scopes: Iterable[str], roles: Iterable[str]) -> Holder:
     secret = bearer_secret()
     if secret is None:
         raise ApiProblem(401, N_("Jeton d’API manquant : envoyez l’en-tête « Authorization: "
                                  "Bearer <jeton> »."), code="missing_token",
                          headers={"WWW-Authenticate": REALM})
-    token = find_active_token(secret)
+    # Read beside the request's transaction: on SQLite it would take the write lock now and
+    # hold it through the request's parsing (refurb.api.side_connection).
+    with side_connection() as connection:
+        token = find_holder(secret, connection)
+        if token is not None:
+            note_use(token, now(), connection)
     if token is None:
         raise ApiProblem(401, N_("Jeton d’API inconnu ou révoqué."), code="invalid_token",
                          headers={"WWW-Authenticate": REALM + ', error="invalid_token"'})
@@ -60,20 +65,16 @@ def authenticate(scopes: Iterable[str], roles: Iterable[str]) -> ApiToken:
                          headers={"WWW-Authenticate": REALM + ', error="insufficient_scope", '
                                   f'scope="{" ".join(wanted)}"'},
                          scopes=" ou ".join(wanted))
-    if token.user.role not in {str(r) for r in roles}:
+    if token.role not in {str(r) for r in roles}:
         raise ApiProblem(403, N_("Le rôle du titulaire de ce jeton ne permet pas cette action."),
                          code="role_forbidden")
-    note_use(token, now())
     g.api_token = token
     return token
 
 
-def caller_token() -> ApiToken:
+def caller() -> Holder:
+    """The token's holder: `id` and `role` of its owner, the token's `granted` scopes."""
     return g.api_token
-
-
-def caller() -> User:
-    return g.api_token.user
 
 
 def caller_id() -> int:

@@ -52,10 +52,12 @@ class DriveListArgs(CursorArgs):
         "description": "removed : sortis de leur appareil ; installed : dans un appareil."})
 
 
-def drive_rows(drives: Iterable[Drive]) -> list[dict]:
-    """Drives as the API shows them, statuses read in one query."""
+def drive_rows(drives: Iterable[Drive], *, new: bool = False) -> list[dict]:
+    """Drives as the API shows them, statuses read in one query (none for drives just
+    created: they have no record yet)."""
     drives = list(drives)
-    by_drive = status.statuses(drives)
+    by_drive = ({d.id: status.status_of(()) for d in drives} if new
+                else status.statuses(drives))
     return [_row(d, by_drive[d.id]) for d in drives]
 
 

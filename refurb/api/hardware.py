@@ -111,8 +111,10 @@ def _new_device(found: HardwareReport, values: dict) -> NewDevice:
     )
 
 
-def _answer(device: Device, *, added: int, refused: list[dict], warnings: list[str]) -> dict:
-    return {"device": device, "drives": drive_rows(device.drives), "added_drives": added,
+def _answer(device: Device, *, added: int, refused: list[dict], warnings: list[str],
+            new: bool = False) -> dict:
+    return {"device": device, "drives": drive_rows(device.drives, new=new),
+            "added_drives": added,
             "refused_drives": refused, "warnings": [translate(w) for w in warnings]}
 
 
@@ -125,14 +127,15 @@ def _answer(device: Device, *, added: int, refused: list[dict], warnings: list[s
 def report_new_device(values, collection_id: int):
     """Enregistrer une machine d’une collecte à partir de ses rapports matériels (comme la
     lecture de rapports du banc) : l’appareil et ses supports de stockage"""
-    collection = get_or_404(Collection, collection_id)
+    # Parse before the first query opens the transaction (SQLite's write lock).
     found, carried = _read(values["reports"])
     drives = hardware_reports.drives_from_json(carried)
+    collection = get_or_404(Collection, collection_id)
     device = bench.register_device(
         collection, _new_device(found, values), actor_id=caller_id(), now=now(),
         prefix=current_app.config["ASSET_TAG_PREFIX"], drives=drives,
         report=hardware_reports.report_details(carried))
-    answer = _answer(device, added=len(drives), refused=[],
+    answer = _answer(device, added=len(drives), refused=[], new=True,
                      warnings=hardware_reports.warnings_from_json(carried))
     return answer, 201, device_headers(device)
 
@@ -144,8 +147,8 @@ def report_new_device(values, collection_id: int):
 def report_known_device(values, device_id: int):
     """Ajouter les rapports d’une machine déjà étiquetée : ses supports manquants sont
     ajoutés, le rapport entre dans l’historique"""
-    device = get_or_404(Device, device_id)
     found, carried = _read(values["reports"])
+    device = get_or_404(Device, device_id)
     known = {clean(d.serial).casefold() for d in device.drives if clean(d.serial)}
     had_drives = bool(device.drives)
     added, refused = 0, []

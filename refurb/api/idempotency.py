@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from refurb.api.models import IdempotentRequest
 from refurb.api.problems import ApiProblem
+from refurb.api.side_connection import side_connection
 from refurb.core.i18n import N_
 from refurb.extensions import db
 from refurb.web import now
@@ -47,12 +48,16 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _lookup(user_id: int, key: str) -> IdempotentRequest | None:
-    return db.session.scalar(select(IdempotentRequest).where(
-        IdempotentRequest.user_id == user_id, IdempotentRequest.key == key))
+def _lookup(user_id: int, key: str):  # noqa: ANN202 - a row of api_idempotent_requests
+    """Read beside the request's transaction (refurb.api.side_connection): a first request
+    has not begun its work yet and need not take SQLite's write lock for this."""
+    table = IdempotentRequest.__table__
+    with side_connection() as connection:
+        return connection.execute(select(table).where(
+            table.c.user_id == user_id, table.c.key == key)).first()
 
 
-def _replay(stored: IdempotentRequest, fingerprint: str) -> Response:
+def _replay(stored, fingerprint: str) -> Response:  # noqa: ANN001
     if stored.fingerprint != fingerprint:
         raise ApiProblem(422, N_("Cette clé d’idempotence a déjà servi pour une autre "
                                  "requête : utilisez une nouvelle clé."),
@@ -89,8 +94,8 @@ def answer_once(view: Callable[[], Response], user_id: int) -> Response:
         etag=(response.headers.get("ETag") or "")[:80],
         body=response.get_data(as_text=True), created_at=now())
     try:
-        with db.session.begin_nested():
-            db.session.add(record)
+        db.session.add(record)
+        db.session.flush()
     except IntegrityError:
         # Another copy of this request committed first: undo ours, answer as it was answered.
         db.session.rollback()

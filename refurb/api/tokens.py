@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from refurb.accounts import api_tokens
 from refurb.accounts.access import STAFF
-from refurb.api.auth import caller, caller_token, operation
+from refurb.api.auth import caller, operation
 from refurb.api.schemas import UtcDateTime, path_id
 from refurb.web import now
 
@@ -43,7 +43,7 @@ def revoke(token_id: int):
     """Révoquer un jeton (le sien ; celui d’un autre avec la portée admin) ; effet immédiat"""
     token = api_tokens.get_token(token_id) or abort(404)
     actor = caller()
-    if token.user_id != actor.id and "admin" not in caller_token().granted:
+    if token.user_id != actor.id and "admin" not in actor.granted:
         abort(404)
     api_tokens.revoke_token(token, actor=actor, now=now())
     return ""

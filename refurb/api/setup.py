@@ -41,7 +41,7 @@ DESCRIPTION = """API de Refurb : appareils, collectes, supports de stockage, eff
 rapports matériels, journaux nwipe, étiquettes, DEEE, chiffres des rapports.
 
 **Authentification** : `Authorization: Bearer <jeton>`, un jeton personnel créé dans
-« Mon compte → Jetons d’API ». Portées : `station` (poste de banc : rapports matériels,
+« Jetons d’API » (en-tête, près du nom). Portées : `station` (poste de banc : rapports matériels,
 journaux d’effacement, scan), `read`, `write` (comprend `read`), `admin` (comprend `write`).
 Un jeton n’ouvre jamais plus que le rôle de son titulaire.
 

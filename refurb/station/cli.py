@@ -47,7 +47,10 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="refurb-station", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="refurb-station",
+        description="Poste de banc Refurb : envoyer les rapports matériels de la machine et ses "
+                    "journaux d’effacement à l’API.")
     parser.add_argument("--config", help="fichier de configuration (INI, section [station])")
     parser.add_argument("--spool", help="dossier du spool (sinon celui de la configuration)")
     commands = parser.add_subparsers(required=True, metavar="COMMANDE")

@@ -35,7 +35,7 @@ def _passed_the_gate(status: int) -> bool:
 def test_every_api_operation_declares_scopes_and_roles(app):
     operations = _operations(app)
     assert len(operations) >= 25
-    for method, url, view in operations:
+    for _method, url, view in operations:
         assert view.token_scopes <= set(api_tokens.SCOPES), url
         assert view.allowed_roles, url
 

@@ -63,6 +63,9 @@ def _select_locale() -> str:
     from flask import current_app, request
 
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):  # token callers: the language they ask for, no session
+        return request.accept_languages.best_match(languages) or current_app.config[
+            "BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:

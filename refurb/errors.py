@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from refurb.core.errors import DomainError
 from refurb.core.i18n import N_
+from refurb.extension_points import error_renderers
 from refurb.extensions import db
 from refurb.security.redirects import safe_redirect_target
 from refurb.security.uploads import human_size
@@ -30,8 +31,19 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/")
 
 
-def _error_page(status: int, message: str | None = None):
+def _rendered_elsewhere(status: int, message: str | None, error: BaseException | None):
+    for render in error_renderers:
+        response = render(status, message, error)
+        if response is not None:
+            return response
+    return None
+
+
+def _error_page(status: int, message: str | None = None, error: BaseException | None = None):
     text = message or _(MESSAGES.get(status, MESSAGES[500]))
+    elsewhere = _rendered_elsewhere(status, text, error)
+    if elsewhere is not None:
+        return elsewhere
     if status == 413 and message is None:
         text += " " + _("Ce formulaire accepte %(limit)s au plus ; rien n’a été enregistré.",
                         limit=human_size(request.max_content_length or 0))
@@ -54,6 +66,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
+        elsewhere = _rendered_elsewhere(error.http_status, None, error)
+        if elsewhere is not None:
+            return elsewhere
         if _wants_json():
             message, reasons = translate_error(error)
             return jsonify(error=message, reasons=reasons), error.http_status
@@ -62,10 +77,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _error_page(error.code or 500)
+        return _error_page(error.code or 500, error=error)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s", request.path)
         db.session.rollback()
-        return _error_page(500)
+        return _error_page(500, error=error)

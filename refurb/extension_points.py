@@ -19,6 +19,9 @@ effect of importing a module. This module imports no domain.
 - personal_documents
                    beneficiary → subjects of issued documents naming the person, erased with
                    the file by the GDPR purge.
+- error_renderers  (status, message, error) → the response for an error raised while serving
+                   a part of the site that does not answer in HTML (the API's problem+json),
+                   or None to leave it to the HTML error pages.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ job_kinds: dict[str, Any] = {}
 template_globals: dict[str, Any] = {}
 purge_blockers: OrderedSet = OrderedSet()
 personal_documents: OrderedSet = OrderedSet()
+error_renderers: OrderedSet = OrderedSet()
 
 
 def define_settings(*definitions: Definition) -> None:

@@ -32,6 +32,8 @@ MODEL_MODULES = (
     "refurb.portal.models",
     "refurb.reports.models",
     "refurb.jobs.models",
+    "refurb.accounts.api_tokens",
+    "refurb.api.models",
 )
 
 
@@ -56,6 +58,7 @@ def register_all(app: Flask) -> None:
     _register_reports()
     _register_operations()
     _register_blueprints(app)
+    _register_api(app)
     _register_commands(app)
     app.jinja_env.globals.update(points.template_globals)
 
@@ -209,6 +212,21 @@ def _register_operations() -> None:
     builtin.register_builtin_kinds()
 
 
+# ------------------------------------------------------------------------------------- api
+
+def _register_api(app: Flask) -> None:
+    """The REST API under /api/v1 (its own blueprints, rate limit and problem+json errors),
+    and the token pages of the accounts area."""
+    from refurb.accounts.tokens import bp as tokens
+    from refurb.api import hardware, problems
+    from refurb.api.setup import init_api
+
+    points.error_renderers.add(problems.render_error)
+    points.event_words.add(kinds=hardware.EVENT_KINDS)
+    app.register_blueprint(tokens)
+    init_api(app)
+
+
 # ------------------------------------------------------------------------ blueprints, CLI
 
 def _register_blueprints(app: Flask) -> None:
@@ -242,6 +260,7 @@ def _register_commands(app: Flask) -> None:
     from refurb import demo
     from refurb.accounts import cli as accounts
     from refurb.allocations import cli as allocations
+    from refurb.api import cli as api
     from refurb.backups import cli as backups
     from refurb.beneficiaries import cli as beneficiaries
     from refurb.intake import cli as intake
@@ -249,6 +268,6 @@ def _register_commands(app: Flask) -> None:
     from refurb.printing import cli as printing
     from refurb.wiping import cli as wiping
 
-    for module in (accounts, intake, printing, wiping, beneficiaries, allocations, demo, jobs,
+    for module in (accounts, intake, printing, wiping, beneficiaries, allocations, api, demo, jobs,
                    backups):
         module.register_cli(app)

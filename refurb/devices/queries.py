@@ -71,16 +71,18 @@ def get_devices_by_donor_number(text: str, limit: int = 2) -> list[Device]:
 def search_devices_query(text: str) -> Select:
     """Serial numbers, make and model (case-insensitive on both engines); the donor's
     inventory number, exactly."""
-    needle = f"%{text.strip().lower()}%"
+    # Typed text is literal: "%", "_" and a trailing backslash (an error on PostgreSQL) too.
+    literal = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{literal}%"
     return (
         select(Device)
         .where(
             or_(
                 Device.donor_inventory_number == text.strip(),
-                func.lower(Device.serial).like(needle),
-                func.lower(Device.make).like(needle),
-                func.lower(Device.model).like(needle),
-                func.lower(Device.asset_tag).like(needle),
+                func.lower(Device.serial).like(needle, escape="\\"),
+                func.lower(Device.make).like(needle, escape="\\"),
+                func.lower(Device.model).like(needle, escape="\\"),
+                func.lower(Device.asset_tag).like(needle, escape="\\"),
             )
         )
         .order_by(Device.id.desc())

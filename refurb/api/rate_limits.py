@@ -1,0 +1,132 @@
+"""Per-token rate limits (Flask-Limiter) counted in the application's database.
+
+Flask-Limiter's own storages are process memory (each gunicorn worker would count apart, so a
+token would get the limit once per worker) or Redis/Memcached/MongoDB, servers a workshop
+does not run. The database is already shared by every worker and app server, so the counters
+live there: one row per token and window, bumped by one atomic upsert.
+
+The counters use a side connection (refurb.api.side_connection), apart from the request's
+session: a request that fails still counts, and the request's transaction (SQLite takes its
+write lock at BEGIN) is not opened before the limit is checked.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from flask import Flask, current_app, g, has_request_context
+from flask_limiter import Limiter
+from limits.storage import Storage
+from sqlalchemy import case, delete, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+
+from refurb.api.models import RateCounter
+from refurb.api.side_connection import side_connection
+
+SCHEME = "refurb+db"
+PRUNE_ONE_IN = 200  # every so often an increment also deletes long-expired windows
+COUNTERS = RateCounter.__table__
+
+
+class DatabaseStorage(Storage):
+    """A `limits` storage over the `api_rate_counters` table (fixed-window strategy)."""
+
+    STORAGE_SCHEME = [SCHEME]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False,
+                 **options) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions)
+        self.database_url = str(options["database_url"])
+        self.busy_timeout_ms = int(options.get("busy_timeout_ms", 5000))
+
+    @property
+    def base_exceptions(self):
+        return SQLAlchemyError
+
+    def connect(self):
+        return side_connection(self.database_url, self.busy_timeout_ms)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        dialect_insert = (sqlite_insert if self.database_url.startswith("sqlite")
+                          else postgresql_insert)
+        new = dialect_insert(COUNTERS).values(key=key, count=amount, expires_at=now + expiry)
+        expired = COUNTERS.c.expires_at <= now
+        upsert = new.on_conflict_do_update(
+            index_elements=[COUNTERS.c.key],
+            set_={
+                "count": case((expired, new.excluded.count),
+                              else_=COUNTERS.c.count + new.excluded.count),
+                "expires_at": case((expired, new.excluded.expires_at),
+                                   else_=COUNTERS.c.expires_at),
+            },
+        ).returning(COUNTERS.c.count, COUNTERS.c.expires_at)
+        with self.connect() as connection:
+            count, expires_at = connection.execute(upsert).one()
+            if random.randrange(PRUNE_ONE_IN) == 0:
+                connection.execute(delete(COUNTERS).where(COUNTERS.c.expires_at < now - 3600))
+        if has_request_context():
+            _bumped()[key] = (int(count), float(expires_at))
+        return int(count)
+
+    def get(self, key: str) -> int:
+        if key in _bumped():  # the response headers read the counter this request bumped
+            return _bumped()[key][0]
+        with self.connect() as connection:
+            count = connection.execute(select(COUNTERS.c.count).where(
+                COUNTERS.c.key == key, COUNTERS.c.expires_at > time.time())).scalar()
+        return int(count or 0)
+
+    def get_expiry(self, key: str) -> float:
+        if key in _bumped():
+            return _bumped()[key][1]
+        with self.connect() as connection:
+            expires = connection.execute(select(COUNTERS.c.expires_at).where(
+                COUNTERS.c.key == key)).scalar()
+        return float(expires) if expires is not None else time.time()
+
+    def check(self) -> bool:
+        try:
+            with self.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        with self.connect() as connection:
+            return connection.execute(delete(COUNTERS)).rowcount
+
+    def clear(self, key: str) -> None:
+        with self.connect() as connection:
+            connection.execute(delete(COUNTERS).where(COUNTERS.c.key == key))
+
+
+def _bumped() -> dict[str, tuple[int, float]]:
+    """Counters bumped by this request: (count, expiry), so headers cost no second read."""
+    if not has_request_context():
+        return {}
+    if "refurb_rate_counters" not in g:
+        g.refurb_rate_counters = {}
+    return g.refurb_rate_counters
+
+
+def make_limiter(app: Flask, key_func) -> Limiter:
+    limiter = Limiter(
+        key_func=key_func,
+        storage_uri=f"{SCHEME}://",
+        storage_options={"database_url": app.config["SQLALCHEMY_DATABASE_URI"],
+                         "busy_timeout_ms": app.config["SQLITE_BUSY_TIMEOUT_MS"]},
+        strategy="fixed-window",
+        headers_enabled=True,
+        key_prefix="api",
+    )
+    limiter.init_app(app)
+    return limiter
+
+
+def limit_for_token() -> str:
+    return str(current_app.config["API_RATE_LIMIT"])

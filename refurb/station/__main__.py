@@ -1,0 +1,5 @@
+"""python -m refurb.station: the same as the refurb-station command."""
+
+from .cli import run
+
+run()

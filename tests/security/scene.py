@@ -126,14 +126,14 @@ def _allocation_extras() -> list[str]:
 
 
 def _certificate(device) -> list[str]:
-    from flask import current_app
-
     from refurb.wiping import certificates
+    from refurb.wiping.certificates.issuer import current_issuer
     from tests.factories import NOW
+    from tests.wiping.helpers import save_identity
 
+    save_identity()
     document, _new = certificates.issue_device_certificate(
-        device, issuer=certificates.issuer_from_config(current_app.config), actor_id=None,
-        now=NOW)
+        device, issuer=current_issuer(), actor_id=None, now=NOW)
     return [f"/verify/{document.number}"]
 
 

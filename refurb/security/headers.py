@@ -37,7 +37,6 @@ PERMISSIONS_POLICY = ", ".join((
     "gyroscope=()",
     "accelerometer=()",
     "display-capture=()",
-    "interest-cohort=()",
 ))
 HSTS = "max-age=31536000; includeSubDomains"
 

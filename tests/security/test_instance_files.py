@@ -9,7 +9,7 @@ import stat
 import pytest
 from sqlalchemy import text
 
-from refurb import create_app, secret_box
+from refurb import create_app
 from refurb.extensions import db
 
 
@@ -40,6 +40,8 @@ def _use(app, instance) -> None:
             conn.execute(text("INSERT INTO probe VALUES (1)"))
             for suffix in ("-wal", "-shm"):
                 assert mode(instance / f"refurb.db{suffix}") == 0o600
+        from refurb import secret_box
+
         secret_box.encrypt("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE")
         db.engine.dispose()
 

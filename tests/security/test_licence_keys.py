@@ -7,7 +7,6 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select, text
 
-from refurb import secret_box
 from refurb.devices.models import DeviceEvent
 from refurb.workshop import software as services
 from tests.factories import NOW, make_device
@@ -73,6 +72,8 @@ def test_keys_can_be_rotated(_db_location, db):
     new_key = Fernet.generate_key().decode()
     current = make_app(_db_location).config["DATA_ENCRYPTION_KEY"]
     rotated = make_app(_db_location, DATA_ENCRYPTION_KEY=f"{new_key},{current}")
+    from refurb import secret_box
+
     with rotated.app_context():
         assert secret_box.decrypt(old_token) == KEY  # the old key still opens old tokens
         assert Fernet(new_key).decrypt(secret_box.encrypt(KEY).encode()).decode() == KEY
@@ -84,6 +85,8 @@ def test_a_lost_key_says_so_clearly(_db_location, db):
     _device, install = windows_install(db)
     token = stored(db, install.id)
     db.session.close()
+    from refurb import secret_box
+
     with make_app(_db_location, DATA_ENCRYPTION_KEY=Fernet.generate_key().decode()) \
             .app_context(), pytest.raises(secret_box.UnreadableSecret, match="DATA_ENCRYPTION_KEY"):
         secret_box.decrypt(token)
@@ -107,6 +110,8 @@ def test_the_migration_encrypts_keys_stored_in_clear(app, db):
         db.session.close()
     finally:
         upgrade(revision="heads")
+    from refurb import secret_box
+
     raw = db.session.execute(text("SELECT id, licence_key FROM software_installs")).one()
     assert raw.licence_key.startswith("gAAAAA") and secret_box.decrypt(raw.licence_key) == KEY
     db.session.close()

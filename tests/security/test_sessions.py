@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from refurb import create_app
-from refurb.accounts import sessions
 from refurb.extensions import db as database
 from tests.factories import PASSWORD, make_user
 
@@ -133,6 +132,8 @@ def test_generation_is_counted_in_the_database(app, db):
 @pytest.mark.parametrize(("role", "limit_hours"), [("technician", 8), ("admin", 8),
                                                     ("donor", 1)])
 def test_idle_sessions_expire_per_role(app, db, monkeypatch, role, limit_hours):
+    from refurb.accounts import sessions
+
     now = [1_800_000_000.0]
     monkeypatch.setattr(sessions, "clock", lambda: now[0])
     user = make_user(role)
@@ -150,6 +151,7 @@ def test_idle_sessions_expire_per_role(app, db, monkeypatch, role, limit_hours):
 
 
 def test_idle_limits_are_settings(_db_location, db, monkeypatch):
+    from refurb.accounts import sessions
     from tests.conftest import make_app
 
     app = make_app(_db_location, IDLE_TIMEOUT_STAFF_MINUTES=30)

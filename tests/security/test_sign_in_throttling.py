@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from refurb.accounts.models import SignInAttempt
 from tests.access import assert_only
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_user
@@ -122,6 +121,8 @@ def test_every_attempt_is_logged_without_the_typed_unknown_email(app, db, clock)
     attempt(app.test_client(), "mon-mot-de-passe@par-erreur.example", "x")
     for _ in range(5):
         attempt(app.test_client(), "mon-mot-de-passe@par-erreur.example", "x")
+    from refurb.accounts.models import SignInAttempt
+
     rows = db.session.scalars(select(SignInAttempt).order_by(SignInAttempt.id)).all()
     assert [r.outcome for r in rows] == ["success", "failure"] + ["failure"] * 5 + ["throttled"]
     assert [r.user_id for r in rows[:2]] == [tech.id, tech.id]
@@ -183,6 +184,8 @@ def test_the_address_behind_a_trusted_proxy_is_the_forwarded_one(_db_location, d
     make_app(_db_location).test_client().post(
         "/login", data={"email": email, "password": "x"},
         headers={"X-Forwarded-For": OWNER}, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    from refurb.accounts.models import SignInAttempt
+
     addresses = db.session.scalars(select(SignInAttempt.client_address)
                                    .order_by(SignInAttempt.id)).all()
     assert addresses == [STRANGER, "192.0.2.1"]

@@ -17,12 +17,15 @@ effect of importing a module. This module imports no domain.
 - personal_documents
                    beneficiary → subjects of issued documents naming the person, erased with
                    the file by the GDPR purge.
+- state_listeners  [StateChange] → None: told of every device created or moved to a state,
+                   in the transaction that writes the event (read-side tallies kept in step).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -76,6 +79,19 @@ class Slots:
         return [(p.template, p.build(subject) if p.build else None) for p in self]
 
 
+@dataclass(frozen=True)
+class StateChange:
+    """A device entering `to_state` (from None when it is created), as its event records it."""
+
+    device_id: int
+    collection_id: int | None
+    device_type: str
+    weight_kg: Decimal | None
+    from_state: str | None
+    to_state: str
+    occurred_at: datetime
+
+
 class OrderedSet(list):
     def add(self, item: Any) -> Any:
         if item not in self:
@@ -94,6 +110,7 @@ demo_steps: OrderedSet = OrderedSet()
 template_globals: dict[str, Any] = {}
 purge_blockers: OrderedSet = OrderedSet()
 personal_documents: OrderedSet = OrderedSet()
+state_listeners: OrderedSet = OrderedSet()
 
 
 def define_settings(*definitions: Definition) -> None:

@@ -171,9 +171,10 @@ def _register_portal() -> None:
 # --------------------------------------------------------------------------------- reports
 
 def _register_reports() -> None:
-    from refurb.reports import outcomes
+    from refurb.reports import outcomes, tallies
 
     points.define_settings(*outcomes.SETTINGS)
+    points.state_listeners.add(tallies.record_state_changes)  # tallies move with the events
 
 
 # ------------------------------------------------------------------------ blueprints, CLI
@@ -207,7 +208,9 @@ def _register_commands(app: Flask) -> None:
     from refurb.beneficiaries import cli as beneficiaries
     from refurb.intake import cli as intake
     from refurb.printing import cli as printing
+    from refurb.reports import cli as reports
     from refurb.wiping import cli as wiping
 
-    for module in (accounts, intake, printing, wiping, beneficiaries, allocations, demo):
+    for module in (accounts, intake, printing, wiping, beneficiaries, allocations, reports,
+                   demo):
         module.register_cli(app)

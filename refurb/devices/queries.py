@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import joinedload
 
 from refurb.core.asset_tags import normalise_scan, parse_tag
@@ -51,21 +52,112 @@ def get_drive_by_tag(text: str) -> Drive | None:
     return db.session.scalar(select(Drive).where(Drive.asset_tag == normalise_scan(text)))
 
 
-def search_devices_query(text: str) -> Select:
-    """Serial numbers, make and model; case-insensitive on both engines."""
-    needle = f"%{text.strip().lower()}%"
-    return (
-        select(Device)
-        .where(
-            or_(
-                func.lower(Device.serial).like(needle),
-                func.lower(Device.make).like(needle),
-                func.lower(Device.model).like(needle),
-                func.lower(Device.asset_tag).like(needle),
-            )
-        )
-        .order_by(Device.id.desc())
-    )
+# --- search -------------------------------------------------------------------------------
+# Substring search reads an index on both engines, never the devices table itself:
+# PostgreSQL a pg_trgm GIN index on SEARCH_TEXT_SQL, SQLite the FTS5 trigram table
+# `devices_search` holding the same text (triggers keep it in step; migration 0011_scale).
+SEARCH_TEXT_SQL = ("coalesce(serial, '') || ' ' || make || ' ' || model || ' ' || cpu || ' ' "
+                   "|| condition_notes || ' ' || asset_tag")
+# Exact lookups through ordinary indexes, before any substring search: a scanned serial
+# answers in one index lookup. HOOK(donor_inventory_number): the donor's own inventory number
+# joins these lookups by itself once its (indexed) column exists on devices.
+EXACT_COLUMNS = tuple(name for name in ("serial", "donor_inventory_number")
+                      if name in Device.__table__.c)
+SHORT_COLUMNS = ("make", "model", "serial")  # 1–2 characters: whole value, any case
+TRIGRAM = 3
+COUNT_LIMIT = 1000  # beyond this, "plus de 1 000 résultats": no count of every match
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of search results; `total` is None when there are more than COUNT_LIMIT."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int | None
+    short: bool  # fewer characters than a trigram: whole values only
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.total is None or self.page * self.per_page < self.total
+
+    @property
+    def pages(self) -> int | None:
+        return None if self.total is None else max(1, -(-self.total // self.per_page))
+
+
+def _case_variants(text: str) -> list[str]:
+    """Every upper/lower spelling of a short text ("hp" → hp, hP, Hp, HP)."""
+    variants = [""]
+    for char in text:
+        variants = [v + c for v in variants for c in dict.fromkeys((char.lower(), char.upper()))]
+    return variants
+
+
+def _exact_values(text: str) -> list[str]:
+    return list(dict.fromkeys((text, text.upper())))
+
+
+def get_devices_by_exact(text: str, limit: int = 2) -> list[Device]:
+    """Devices whose serial (or donor inventory number) is exactly the text, as scanned or in
+    capitals: ordinary index lookups."""
+    text = text.strip()
+    if not text or not EXACT_COLUMNS:
+        return []
+    values = _exact_values(text)
+    clauses = [Device.__table__.c[name].in_(values) for name in EXACT_COLUMNS]
+    return list(db.session.scalars(
+        select(Device).where(or_(*clauses)).order_by(Device.id.desc()).limit(limit)))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _substring_ids(text: str, limit: int) -> list[int]:
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = sa_text(
+            f"SELECT id FROM devices WHERE lower({SEARCH_TEXT_SQL}) LIKE :pattern ESCAPE '\\' "
+            "ORDER BY id DESC LIMIT :limit")
+        params = {"pattern": f"%{_escape_like(text.lower())}%", "limit": limit}
+    else:
+        # A quoted FTS5 phrase of trigrams: the text anywhere, case folded by the tokenizer.
+        statement = sa_text(
+            "SELECT rowid FROM devices_search WHERE devices_search MATCH :phrase "
+            "ORDER BY rowid DESC LIMIT :limit")
+        params = {"phrase": '"' + text.replace('"', '""') + '"', "limit": limit}
+    return list(db.session.scalars(statement, params))
+
+
+def _short_ids(text: str, limit: int) -> list[int]:
+    """1–2 characters (too short for trigrams): make, model or serial equal to the text in
+    any case ("HP"), each through its own index, newest first."""
+    variants = _case_variants(text)
+    table = Device.__table__
+    parts = [select(table.c.id).where(table.c[name] == v).order_by(table.c.id.desc())
+             .limit(limit).subquery().select() for name in SHORT_COLUMNS for v in variants]
+    ids = db.session.scalars(union(*parts).order_by(None))
+    return sorted(set(ids), reverse=True)[:limit]
+
+
+def search_devices(text: str, page: int, per_page: int) -> SearchPage:
+    """Devices whose serial, make, model, processor, notes or tag contain the text, newest
+    first. Reads at most COUNT_LIMIT + 1 ids from the index, whatever the stock."""
+    text = " ".join(text.split())
+    page = max(1, page)
+    limit = max(COUNT_LIMIT, page * per_page) + 1
+    short = len(text) < TRIGRAM
+    ids = _short_ids(text, limit) if short else _substring_ids(text, limit)
+    total = len(ids) if len(ids) < limit else None
+    wanted = ids[(page - 1) * per_page:page * per_page]
+    items = list(db.session.scalars(
+        select(Device).where(Device.id.in_(wanted)).order_by(Device.id.desc()))) if wanted else []
+    return SearchPage(items, page, per_page, total, short)
 
 
 def list_devices_query(state: str | None = None, device_type: str | None = None) -> Select:

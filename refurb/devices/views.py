@@ -59,6 +59,11 @@ def _resolve_scan(text: str) -> str | None:
         url = resolver(text)
         if url:
             return url
+    if parse_tag(text) is None:
+        # A scanned serial: one index lookup, and straight to the machine when it is the only one.
+        exact = queries.get_devices_by_exact(text)
+        if len(exact) == 1:
+            return url_for("devices.show", device_id=exact[0].id)
     return None
 
 
@@ -81,10 +86,11 @@ def scan():
         if wants_json:
             return jsonify(found=False, message=message), 404
         return render_template("devices/search.html", query=text, page=None, message=message), 404
-    page = queries.paginate(queries.search_devices_query(text), page_arg(), per_page())
     if wants_json:
         return jsonify(found=False, url=url_for("devices.scan", q=text))
-    return render_template("devices/search.html", query=text, page=page, message=None)
+    page = queries.search_devices(text, page_arg(), per_page())
+    return render_template("devices/search.html", query=text, page=page, message=None,
+                           count_limit=queries.COUNT_LIMIT)
 
 
 @bp.get("/devices/<int:device_id>")

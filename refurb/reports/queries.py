@@ -22,7 +22,8 @@ from refurb.core.lifecycle import State
 from refurb.core.training import Presence, Slot
 from refurb.devices.models import Device, DeviceEvent
 from refurb.extensions import db
-from refurb.reports.models import DeviceStay
+from refurb.reports import tallies
+from refurb.reports.models import DeviceStay, TransitionDay
 from refurb.training.models import Attendance, Enrolment, Programme, TrainingSession
 from refurb.weee.models import WasteItem, WeeeBatch
 
@@ -61,12 +62,8 @@ def _kg(value) -> Decimal:
 
 
 def stock_by_state_and_type() -> list[tuple[str, str, int]]:
-    """Devices now, by state and type (read from the (state, device_type) index alone)."""
-    rows = db.session.execute(
-        select(Device.state, Device.device_type, func.count())
-        .group_by(Device.state, Device.device_type)
-    )
-    return [(state, kind, int(n)) for state, kind, n in rows]
+    """Devices now, by state and type (the workshop's tallies: one row per state and type)."""
+    return [(state, kind, n) for state, kind, n, _g in tallies.counts(tallies.ALL)]
 
 
 def _transitions(period: Period, states: Iterable[str]):
@@ -78,23 +75,26 @@ def _transitions(period: Period, states: Iterable[str]):
     )
 
 
+def _days(period: Period, states: Iterable[str]):
+    return and_(TransitionDay.state.in_(list(states)), TransitionDay.day >= period.start,
+                TransitionDay.day <= period.end, TransitionDay.transitions != 0)
+
+
 def transitions_by_day(period: Period, states: Iterable[str] = THROUGHPUT_STATES
                        ) -> list[tuple[str, date, int]]:
-    """Transition events into `states`, per day: (state, day, count)."""
-    day = func.date(DeviceEvent.occurred_at)
+    """Transition events into `states`, per day: (state, day, count), from the day tallies."""
     rows = db.session.execute(
-        select(DeviceEvent.to_state, day, func.count())
-        .where(_transitions(period, states))
-        .group_by(DeviceEvent.to_state, day)
+        select(TransitionDay.state, TransitionDay.day, TransitionDay.transitions)
+        .where(_days(period, states))
     )
     return [(state, _day(d), int(n)) for state, d, n in rows]
 
 
 def transition_totals(period: Period, states: Iterable[str] = THROUGHPUT_STATES) -> dict[str, int]:
     rows = db.session.execute(
-        select(DeviceEvent.to_state, func.count())
-        .where(_transitions(period, states))
-        .group_by(DeviceEvent.to_state)
+        select(TransitionDay.state, func.sum(TransitionDay.transitions))
+        .where(_days(period, states))
+        .group_by(TransitionDay.state)
     )
     counts = dict.fromkeys(states, 0)
     counts.update({state: int(n) for state, n in rows})

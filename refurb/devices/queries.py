@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select, union
+from sqlalchemy import Select, TextClause, func, or_, select, union
 from sqlalchemy import text as sa_text
 from sqlalchemy.orm import joinedload
 
@@ -119,7 +119,8 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _substring_ids(text: str, limit: int) -> list[int]:
+def substring_statement(text: str, limit: int) -> tuple[TextClause, dict]:
+    """The ids of devices whose search text contains `text`, newest first, from the index."""
     if db.session.get_bind().dialect.name == "postgresql":
         statement = sa_text(
             f"SELECT id FROM devices WHERE lower({SEARCH_TEXT_SQL}) LIKE :pattern ESCAPE '\\' "
@@ -131,7 +132,7 @@ def _substring_ids(text: str, limit: int) -> list[int]:
             "SELECT rowid FROM devices_search WHERE devices_search MATCH :phrase "
             "ORDER BY rowid DESC LIMIT :limit")
         params = {"phrase": '"' + text.replace('"', '""') + '"', "limit": limit}
-    return list(db.session.scalars(statement, params))
+    return statement, params
 
 
 def _short_ids(text: str, limit: int) -> list[int]:
@@ -152,7 +153,10 @@ def search_devices(text: str, page: int, per_page: int) -> SearchPage:
     page = max(1, page)
     limit = max(COUNT_LIMIT, page * per_page) + 1
     short = len(text) < TRIGRAM
-    ids = _short_ids(text, limit) if short else _substring_ids(text, limit)
+    if short:
+        ids = _short_ids(text, limit)
+    else:
+        ids = list(db.session.scalars(*substring_statement(text, limit)))
     total = len(ids) if len(ids) < limit else None
     wanted = ids[(page - 1) * per_page:page * per_page]
     items = list(db.session.scalars(

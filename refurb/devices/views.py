@@ -102,8 +102,6 @@ def show(device_id: int):
         device=device,
         options=[_in_readers_language(o) for o in services.next_states(device)],
         history=queries.get_history(device.id),
-        transition_form=TransitionForm(),
-        note_form=NoteForm(),
         can_change=can_change_device(current_user),
         panels=device_panels.render_data(device),
     )

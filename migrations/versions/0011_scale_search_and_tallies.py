@@ -12,7 +12,8 @@ Create Date: 2026-12-06 08:00:00
   (contentless, rowid = device id), kept in step by triggers on devices.
   CAUTION (SQLite): a later batch migration that *recreates* `devices` drops these triggers
   with the old table; it must create them again (see SQLITE_TRIGGERS).
-- device_tallies, transition_days, donor_recipients: kept in step by the state listener in
+- device_tallies, transition_days, donor_recipients, departure_days, departure_reentries
+  (reuse figures: each device once per way out and period): kept in step by the state listener in
   refurb.reports.tallies; `flask reports rebuild-aggregates` recomputes them with the same
   queries as the back-fill below.
 """
@@ -74,6 +75,7 @@ WITH latest AS (
   LEFT JOIN waste w ON w.device_id = d.id
 )
 """
+WAYS_OUT = "e.kind = 'transition' AND e.to_state IN ('allocated', 'disposed')"
 TALLY_BACKFILL = (
     CURRENT + "INSERT INTO device_tallies (scope, scope_id, state, device_type, devices, grams) "
     "SELECT 'all', 0, state, device_type, count(*), sum(grams) FROM cur "
@@ -94,6 +96,20 @@ TALLY_BACKFILL = (
     "JOIN devices d ON d.id = i.device_id JOIN collections c ON c.id = d.collection_id "
     "WHERE i.released_at IS NULL OR i.released_at >= a.handed_over_at "
     "GROUP BY c.donor_id, a.beneficiary_id",
+    "INSERT INTO departure_days (day, state, device_type, devices, grams) "
+    "SELECT date(e.occurred_at), e.to_state, d.device_type, count(*), "
+    "sum(CAST(round(coalesce(d.weight_kg, 0) * 1000) AS BIGINT)) "
+    "FROM device_events e JOIN devices d ON d.id = e.device_id "
+    f"WHERE {WAYS_OUT} GROUP BY date(e.occurred_at), e.to_state, d.device_type",
+    "INSERT INTO departure_reentries (device_id, state, entered_at, device_type, grams, day, "
+    "previous_day) "
+    "SELECT x.device_id, x.to_state, x.occurred_at, d.device_type, "
+    "CAST(round(coalesce(d.weight_kg, 0) * 1000) AS BIGINT), date(x.occurred_at), "
+    "date(x.previous_at) FROM ("
+    "  SELECT e.device_id, e.to_state, e.occurred_at, lag(e.occurred_at) OVER ("
+    "    PARTITION BY e.device_id, e.to_state ORDER BY e.occurred_at, e.id) AS previous_at"
+    f"  FROM device_events e WHERE {WAYS_OUT}"
+    ") x JOIN devices d ON d.id = x.device_id WHERE x.previous_at IS NOT NULL",
 )
 
 
@@ -142,11 +158,39 @@ def upgrade():
                                 name=op.f("fk_donor_recipients_beneficiary_id_beneficiaries")),
         sa.PrimaryKeyConstraint("donor_id", "beneficiary_id", name=op.f("pk_donor_recipients")),
     )
+    op.create_table(
+        "departure_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("device_type", sa.String(length=20), nullable=False),
+        sa.Column("devices", sa.BigInteger(), nullable=False),
+        sa.Column("grams", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "state", "device_type", name=op.f("pk_departure_days")),
+    )
+    op.create_table(
+        "departure_reentries",
+        sa.Column("device_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("entered_at", sa.DateTime(), nullable=False),
+        sa.Column("device_type", sa.String(length=20), nullable=False),
+        sa.Column("grams", sa.BigInteger(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("previous_day", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(["device_id"], ["devices.id"],
+                                name=op.f("fk_departure_reentries_device_id_devices")),
+        sa.PrimaryKeyConstraint("device_id", "state", "entered_at",
+                                name=op.f("pk_departure_reentries")),
+    )
+    op.create_index("ix_departure_reentries_day", "departure_reentries",
+                    ["day", "previous_day"], unique=False)
     for statement in TALLY_BACKFILL:
         op.execute(statement)
 
 
 def downgrade():
+    op.drop_index("ix_departure_reentries_day", table_name="departure_reentries")
+    op.drop_table("departure_reentries")
+    op.drop_table("departure_days")
     op.drop_table("donor_recipients")
     op.drop_table("transition_days")
     op.drop_table("device_tallies")

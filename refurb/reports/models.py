@@ -78,3 +78,33 @@ class DonorRecipient(db.Model):
     donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"), primary_key=True)
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), primary_key=True)
     devices: Mapped[int] = mapped_column(default=0)  # handed over to them, returned or not
+
+
+class DepartureDay(db.Model):
+    """Devices entering a way out (allocated, disposed) per day and type, with their own
+    weight in grams: the reuse figures of a period read one row per day, way and type."""
+
+    __tablename__ = "departure_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    device_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    devices: Mapped[int] = mapped_column(BigInteger, default=0)
+    grams: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Reentry(db.Model):
+    """A device entering a way out it had entered before (a loan returned, then allocated
+    again): with the day of its previous entry, so that a period counts each device once —
+    the entries of a period minus the re-entries whose previous entry is in it too."""
+
+    __tablename__ = "departure_reentries"
+    __table_args__ = (Index("ix_departure_reentries_day", "day", "previous_day"),)
+
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    entered_at: Mapped[datetime] = mapped_column(primary_key=True)
+    device_type: Mapped[str] = mapped_column(String(20))
+    grams: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[date]
+    previous_day: Mapped[date]

@@ -20,10 +20,10 @@ from refurb.allocations.models import Allocation, ReservationItem
 from refurb.beneficiaries.models import Beneficiary, BeneficiarySituation
 from refurb.core.lifecycle import State
 from refurb.core.training import Presence, Slot
-from refurb.devices.models import Device, DeviceEvent
+from refurb.devices.models import DeviceEvent
 from refurb.extensions import db
 from refurb.reports import tallies
-from refurb.reports.models import DeviceStay, TransitionDay
+from refurb.reports.models import DepartureDay, DeviceStay, Reentry, TransitionDay
 from refurb.training.models import Attendance, Enrolment, Programme, TrainingSession
 from refurb.weee.models import WasteItem, WeeeBatch
 
@@ -125,18 +125,27 @@ class LeftRow:
 
 
 def devices_left(period: Period) -> list[LeftRow]:
-    moves = (
-        select(DeviceEvent.to_state.label("to_state"), DeviceEvent.device_id.label("device_id"))
-        .where(_transitions(period, LEFT_STATES))
-        .distinct()
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(moves.c.to_state, Device.device_type, func.count(), func.sum(Device.weight_kg))
-        .join(Device, Device.id == moves.c.device_id)
-        .group_by(moves.c.to_state, Device.device_type)
-    )
-    return [LeftRow(state, kind, int(n), _kg(kg)) for state, kind, n, kg in rows]
+    """From the departure tallies: entries into each way out during the period, minus the
+    re-entries whose previous entry was in the period too (each device once per way)."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for state, kind, n, g in db.session.execute(
+        select(DepartureDay.state, DepartureDay.device_type, func.sum(DepartureDay.devices),
+               func.sum(DepartureDay.grams))
+        .where(DepartureDay.day >= period.start, DepartureDay.day <= period.end)
+        .group_by(DepartureDay.state, DepartureDay.device_type)
+    ):
+        counts[(state, kind)][0] += int(n or 0)
+        counts[(state, kind)][1] += int(g or 0)
+    for state, kind, n, g in db.session.execute(
+        select(Reentry.state, Reentry.device_type, func.count(), func.sum(Reentry.grams))
+        .where(Reentry.day >= period.start, Reentry.day <= period.end,
+               Reentry.previous_day >= period.start)
+        .group_by(Reentry.state, Reentry.device_type)
+    ):
+        counts[(state, kind)][0] -= int(n)
+        counts[(state, kind)][1] -= int(g or 0)
+    return [LeftRow(state, kind, n, _kg(tallies.kg(g))) for (state, kind), (n, g)
+            in sorted(counts.items()) if n]
 
 
 # --- WEEE ---------------------------------------------------------------------------------

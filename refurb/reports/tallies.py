@@ -39,12 +39,19 @@ from refurb.devices.models import Device, DeviceEvent
 from refurb.extension_points import StateChange
 from refurb.extensions import db
 from refurb.intake.models import Collection
-from refurb.reports.models import DeviceTally, DonorRecipient, TransitionDay
+from refurb.reports.models import (
+    DepartureDay,
+    DeviceTally,
+    DonorRecipient,
+    Reentry,
+    TransitionDay,
+)
 from refurb.weee.models import WasteItem
 
 ALL, DONOR, COLLECTION = "all", "donor", "collection"
 DISPOSED = State.DISPOSED.value
 ALLOCATED = State.ALLOCATED.value
+WAYS_OUT = (State.ALLOCATED.value, State.DISPOSED.value)  # the reuse figures' "devices left"
 CHUNK = 500
 
 
@@ -86,6 +93,50 @@ def record_state_changes(changes: list[StateChange]) -> None:
     handed = [c for c in changes if c.to_state == ALLOCATED and c.collection_id is not None]
     if handed:
         _record_recipients(handed, donors)
+    leaving = [c for c in changes if c.to_state in WAYS_OUT]
+    if leaving:
+        _record_departures(leaving)
+
+
+def _record_departures(changes: list[StateChange]) -> None:
+    days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for change in changes:
+        row = days[(change.occurred_at.date(), change.to_state, change.device_type)]
+        row[0] += 1
+        row[1] += grams(change.weight_kg)
+        _chain_entry(change)
+    _add(DepartureDay, ("day", "state", "device_type"), ("devices", "grams"),
+         [{"day": d, "state": s, "device_type": t, "devices": n, "grams": g}
+          for (d, s, t), (n, g) in days.items()])
+
+
+def _chain_entry(change: StateChange) -> None:
+    """Link this entry into the device's entries of the same way out, by time: it is a
+    re-entry when one came before, and the one after it (a backdated event) now follows it."""
+    entries = (select(DeviceEvent.occurred_at)
+               .where(DeviceEvent.device_id == change.device_id,
+                      DeviceEvent.to_state == change.to_state,
+                      DeviceEvent.kind == "transition"))
+    moment = change.occurred_at
+    before, after = db.session.execute(select(
+        entries.where(DeviceEvent.occurred_at < moment)
+        .order_by(DeviceEvent.occurred_at.desc()).limit(1).scalar_subquery(),
+        entries.where(DeviceEvent.occurred_at > moment)
+        .order_by(DeviceEvent.occurred_at).limit(1).scalar_subquery())).one()
+    weight = grams(change.weight_kg)
+    if before is not None:
+        db.session.add(Reentry(device_id=change.device_id, state=change.to_state,
+                               entered_at=moment, device_type=change.device_type,
+                               grams=weight, day=moment.date(), previous_day=before.date()))
+    if after is not None:
+        following = db.session.get(Reentry, (change.device_id, change.to_state, after))
+        if following is None:
+            db.session.add(Reentry(device_id=change.device_id, state=change.to_state,
+                                   entered_at=after, device_type=change.device_type,
+                                   grams=weight, day=after.date(), previous_day=moment.date()))
+        else:
+            following.previous_day = moment.date()
+    db.session.flush()
 
 
 def _donors_of(collection_ids: set[int]) -> dict[int, int]:
@@ -214,7 +265,7 @@ def _current_devices():
 
 def rebuild() -> dict[str, int]:
     """Empty the tallies and recompute them from the events and records; returns row counts."""
-    for model in (DeviceTally, TransitionDay, DonorRecipient):
+    for model in TALLIES:
         db.session.execute(delete(model))
     now = _current_devices()
     table = DeviceTally.__table__
@@ -243,9 +294,39 @@ def rebuild() -> dict[str, int]:
         .join(Device, Device.id == items.c.device_id)
         .join(Collection, Collection.id == Device.collection_id)
         .group_by(Collection.donor_id, items.c.beneficiary_id)))
+    _rebuild_departures()
     db.session.flush()
     return {model.__tablename__: int(db.session.scalar(select(func.count()).select_from(model)))
-            for model in (DeviceTally, TransitionDay, DonorRecipient)}
+            for model in TALLIES}
+
+
+def _rebuild_departures() -> None:
+    own = cast(func.round(func.coalesce(Device.weight_kg, 0) * 1000), BigInteger)
+    day = func.date(DeviceEvent.occurred_at)
+    ways_out = and_(DeviceEvent.kind == "transition", DeviceEvent.to_state.in_(WAYS_OUT))
+    db.session.execute(insert(DepartureDay.__table__).from_select(
+        ["day", "state", "device_type", "devices", "grams"],
+        select(day, DeviceEvent.to_state, Device.device_type, func.count(), func.sum(own))
+        .join(Device, Device.id == DeviceEvent.device_id)
+        .where(ways_out)
+        .group_by(day, DeviceEvent.to_state, Device.device_type)))
+    previous = func.lag(DeviceEvent.occurred_at).over(
+        partition_by=(DeviceEvent.device_id, DeviceEvent.to_state),
+        order_by=(DeviceEvent.occurred_at, DeviceEvent.id))
+    entries = (select(DeviceEvent.device_id.label("device_id"),
+                      DeviceEvent.to_state.label("state"),
+                      DeviceEvent.occurred_at.label("entered_at"),
+                      previous.label("previous_at"))
+               .where(ways_out).subquery())
+    db.session.execute(insert(Reentry.__table__).from_select(
+        ["device_id", "state", "entered_at", "device_type", "grams", "day", "previous_day"],
+        select(entries.c.device_id, entries.c.state, entries.c.entered_at, Device.device_type,
+               own, func.date(entries.c.entered_at), func.date(entries.c.previous_at))
+        .join(Device, Device.id == entries.c.device_id)
+        .where(entries.c.previous_at.is_not(None))))
+
+
+TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry)
 
 
 def snapshot() -> dict[str, set[tuple]]:
@@ -260,4 +341,12 @@ def snapshot() -> dict[str, set[tuple]]:
         "recipients": {tuple(r) for r in db.session.execute(
             select(DonorRecipient.donor_id, DonorRecipient.beneficiary_id,
                    DonorRecipient.devices))},
+        "departures": {(str(d)[:10], s, t, int(n), int(g)) for d, s, t, n, g in db.session.execute(
+            select(DepartureDay.day, DepartureDay.state, DepartureDay.device_type,
+                   DepartureDay.devices, DepartureDay.grams)
+            .where((DepartureDay.devices != 0) | (DepartureDay.grams != 0)))},
+        "reentries": {(i, s, str(e)[:19], t, int(g), str(d)[:10], str(p)[:10])
+                      for i, s, e, t, g, d, p in db.session.execute(
+            select(Reentry.device_id, Reentry.state, Reentry.entered_at, Reentry.device_type,
+                   Reentry.grams, Reentry.day, Reentry.previous_day))},
     }

@@ -17,11 +17,12 @@ from refurb.allocations import services as allocations
 from refurb.core.errors import DomainError
 from refurb.core.lifecycle import FLOW_ONLY_TARGETS, TRANSITIONS, DeviceFacts, State
 from refurb.devices import services as devices
-from refurb.devices.models import Device
+from refurb.devices.models import Device, DeviceEvent
 from refurb.intake.models import Collection
 from refurb.portal import queries as portal
 from refurb.reports import queries as reports
 from refurb.reports import tallies
+from refurb.reports.models import Reentry
 from refurb.reports.queries import Period
 from refurb.weee import batches as weee_batches
 from refurb.weee import closing as weee_closing
@@ -60,7 +61,7 @@ def _random_history(db, seed: int) -> dict:
     # for each hand-over, households and schools.
     kinds = iter(["household", "school"] * 50)
     pool: list[Device] = []
-    for n in range(14):
+    for n in range(8):
         collection = rng.choice([*collections, None])
         pool.append(make_device(rng.choice(TYPES), collection=collection,
                                 now=START + timedelta(hours=n), weight_kg=Decimal(
@@ -73,8 +74,8 @@ def _random_history(db, seed: int) -> dict:
 
     moment = START + timedelta(days=1)
     handed: list = []
-    for _step in range(90):
-        moment += timedelta(hours=rng.randint(1, 30))
+    for _step in range(220):
+        moment += timedelta(hours=rng.randint(1, 12))
         device = rng.choice(pool)
         try:
             if device.state == State.READY and rng.random() < 0.6:
@@ -114,7 +115,8 @@ def _random_history(db, seed: int) -> dict:
                                                  handover_date=moment.date()),
                                  actor_id=None, now=moment)
     db.session.commit()
-    return {"donors": donors, "collections": collections, "end": moment}
+    reentries = db.session.scalar(select(func.count()).select_from(Reentry))
+    return {"donors": donors, "collections": collections, "end": moment, "reentries": reentries}
 
 
 @pytest.mark.parametrize("seed", [1, 7, 2026])
@@ -144,6 +146,33 @@ def test_tallies_equal_a_rebuild_from_the_events(db, seed):
     period = Period(START.date(), scene["end"].date())
     totals = reports.transition_totals(period)
     assert totals[State.RECEIVED] == db.session.scalar(select(func.count()).select_from(Device))
+    # Devices that left, each once per way out, in periods cutting through the history.
+    for days in (0, 3, 9, 20, 40):
+        cut = Period(START.date() + timedelta(days=days), scene["end"].date()
+                     - timedelta(days=days // 2))
+        assert _left(reports.devices_left(cut)) == _left_from_events(db, cut), days
+    assert scene["reentries"]  # some devices were handed over, returned and handed over again
+
+
+def _left(rows) -> dict:
+    return {(r.state, r.device_type): (r.devices, r.kg) for r in rows}
+
+
+def _left_from_events(db, period: Period) -> dict:
+    """The definition: distinct devices with a transition into allocated/disposed in the
+    period, by way and type, with their own weight."""
+    moves = (select(DeviceEvent.to_state.label("to_state"),
+                    DeviceEvent.device_id.label("device_id"))
+             .where(DeviceEvent.kind == "transition",
+                    DeviceEvent.to_state.in_(["allocated", "disposed"]),
+                    DeviceEvent.occurred_at >= period.begin,
+                    DeviceEvent.occurred_at < period.finish)
+             .distinct().subquery())
+    rows = db.session.execute(
+        select(moves.c.to_state, Device.device_type, func.count(), func.sum(Device.weight_kg))
+        .join(Device, Device.id == moves.c.device_id)
+        .group_by(moves.c.to_state, Device.device_type))
+    return {(s, t): (int(n), Decimal(kg or 0).quantize(Decimal("0.01"))) for s, t, n, kg in rows}
 
 
 def test_rebuild_command_reports_up_to_date_tallies(app, db):

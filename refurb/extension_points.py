@@ -19,6 +19,9 @@ effect of importing a module. This module imports no domain.
                    the file by the GDPR purge.
 - state_listeners  [StateChange] → None: told of every device created or moved to a state,
                    in the transaction that writes the event (read-side tallies kept in step).
+- stock_tallies    () → [(state, device_type, devices)] for the whole stock, from a projection
+                   kept in step with the events: the devices dashboard and list counts read
+                   the first one instead of counting every device.
 """
 
 from __future__ import annotations
@@ -111,6 +114,7 @@ template_globals: dict[str, Any] = {}
 purge_blockers: OrderedSet = OrderedSet()
 personal_documents: OrderedSet = OrderedSet()
 state_listeners: OrderedSet = OrderedSet()
+stock_tallies: OrderedSet = OrderedSet()
 
 
 def define_settings(*definitions: Definition) -> None:

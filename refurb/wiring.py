@@ -175,6 +175,7 @@ def _register_reports() -> None:
 
     points.define_settings(*outcomes.SETTINGS)
     points.state_listeners.add(tallies.record_state_changes)  # tallies move with the events
+    points.stock_tallies.add(tallies.stock_counts)  # dashboard and list counts read them
 
 
 # ------------------------------------------------------------------------ blueprints, CLI

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.devices.models import Device, DeviceEvent, Drive
+from refurb.extension_points import stock_tallies
 from refurb.extensions import db
 
 
@@ -33,9 +34,12 @@ class Page:
         return self.page < self.pages
 
 
-def paginate(query: Select, page: int, per_page: int) -> Page:
+def paginate(query: Select, page: int, per_page: int, total: int | None = None) -> Page:
+    """A page of the query; `total` when the caller knows it without counting the rows."""
     page = max(1, page)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(query.order_by(None).subquery()))
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items, page, per_page, total or 0)
 
@@ -184,6 +188,25 @@ def get_history(device_id: int) -> list[DeviceEvent]:
     )
 
 
+def stock_counts() -> list[tuple[str, str, int]]:
+    """Devices by state and type: from the stock tallies when a domain keeps them (reports
+    does, in step with the events), else counted."""
+    for source in stock_tallies:
+        return list(source())
+    rows = db.session.execute(
+        select(Device.state, Device.device_type, func.count())
+        .group_by(Device.state, Device.device_type))
+    return [(state, kind, int(n)) for state, kind, n in rows]
+
+
 def count_by_state() -> dict[str, int]:
-    rows = db.session.execute(select(Device.state, func.count()).group_by(Device.state))
-    return {state: count for state, count in rows}
+    counts: dict[str, int] = {}
+    for state, _kind, n in stock_counts():
+        counts[state] = counts.get(state, 0) + n
+    return counts
+
+
+def count_devices(state: str | None = None, device_type: str | None = None) -> int:
+    """How many devices a list filtered this way holds, without reading them."""
+    return sum(n for s, kind, n in stock_counts()
+               if (state is None or s == state) and (device_type is None or kind == device_type))

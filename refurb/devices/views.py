@@ -40,7 +40,8 @@ def dashboard():
 def list_devices():
     state = request.args.get("state") or None
     device_type = request.args.get("type") or None
-    page = queries.paginate(queries.list_devices_query(state, device_type), page_arg(), per_page())
+    page = queries.paginate(queries.list_devices_query(state, device_type), page_arg(), per_page(),
+                            total=queries.count_devices(state, device_type))
     return render_template(
         "devices/list.html",
         page=page,

@@ -63,7 +63,7 @@ def _kg(value) -> Decimal:
 
 def stock_by_state_and_type() -> list[tuple[str, str, int]]:
     """Devices now, by state and type (the workshop's tallies: one row per state and type)."""
-    return [(state, kind, n) for state, kind, n, _g in tallies.counts(tallies.ALL)]
+    return tallies.stock_counts()
 
 
 def _transitions(period: Period, states: Iterable[str]):

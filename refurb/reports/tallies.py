@@ -203,6 +203,11 @@ def counts(scope: str, scope_id: int = 0, states: Iterable[str] | None = None
     return [(s, t, int(n), int(g)) for s, t, n, g in db.session.execute(query)]
 
 
+def stock_counts() -> list[tuple[str, str, int]]:
+    """The whole stock by state and type (a stock_tallies source)."""
+    return [(state, kind, n) for state, kind, n, _g in counts(ALL)]
+
+
 def collection_state_counts(collection_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     found: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     ids = list(collection_ids)

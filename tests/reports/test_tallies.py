@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from refurb.allocations import services as allocations
 from refurb.core.errors import DomainError
 from refurb.core.lifecycle import FLOW_ONLY_TARGETS, TRANSITIONS, DeviceFacts, State
+from refurb.devices import queries as device_queries
 from refurb.devices import services as devices
 from refurb.devices.models import Device, DeviceEvent
 from refurb.intake.models import Collection
@@ -137,6 +138,12 @@ def test_tallies_equal_a_rebuild_from_the_events(db, seed):
     for state, _kind, n in reports.stock_by_state_and_type():
         stock[state] += n
     assert stock == by_state
+    # The devices dashboard and the list's page count read the same tallies.
+    assert Counter(device_queries.count_by_state()) == by_state
+    for state in by_state:
+        assert device_queries.count_devices(state, "laptop") == db.session.scalar(
+            select(func.count()).select_from(Device)
+            .where(Device.state == state, Device.device_type == "laptop"))
     for donor in scene["donors"]:
         counted = Counter(dict(db.session.execute(
             select(Device.state, func.count())

@@ -188,3 +188,18 @@ def test_rebuild_command_reports_up_to_date_tallies(app, db):
     result = app.test_cli_runner().invoke(args=["reports", "rebuild-aggregates"])
     assert result.exit_code == 0, result.output
     assert "déjà à jour" in result.output
+
+
+def test_migration_builds_tallies_and_search_from_existing_rows(db, app):
+    """0011_scale on a database that already has a history: its back-fill gives the same
+    tallies as the listener did, and the search index holds the existing devices."""
+    from flask_migrate import downgrade, upgrade
+
+    _random_history(db, 3)
+    kept = tallies.snapshot()
+    serial = db.session.scalar(select(Device.serial).order_by(Device.id).limit(1))
+    db.session.remove()
+    downgrade(revision="0010")
+    upgrade(revision="heads")
+    assert tallies.snapshot() == kept
+    assert serial in {d.serial for d in device_queries.search_devices(serial[2:], 1, 50).items}

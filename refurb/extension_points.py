@@ -22,12 +22,18 @@ effect of importing a module. This module imports no domain.
 - error_renderers  (status, message, error) → the response for an error raised while serving
                    a part of the site that does not answer in HTML (the API's problem+json),
                    or None to leave it to the HTML error pages.
+- state_listeners  [StateChange] → None: told of every device created or moved to a state,
+                   in the transaction that writes the event (read-side tallies kept in step).
+- stock_tallies    () → [(state, device_type, devices)] for the whole stock, from a projection
+                   kept in step with the events: the devices dashboard and list counts read
+                   the first one instead of counting every device.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -84,6 +90,19 @@ class Slots:
         return [(p.template, p.build(subject) if p.build else None) for p in self]
 
 
+@dataclass(frozen=True)
+class StateChange:
+    """A device entering `to_state` (from None when it is created), as its event records it."""
+
+    device_id: int
+    collection_id: int | None
+    device_type: str
+    weight_kg: Decimal | None
+    from_state: str | None
+    to_state: str
+    occurred_at: datetime
+
+
 class OrderedSet(list):
     def add(self, item: Any) -> Any:
         if item not in self:
@@ -105,6 +124,8 @@ template_globals: dict[str, Any] = {}
 purge_blockers: OrderedSet = OrderedSet()
 personal_documents: OrderedSet = OrderedSet()
 error_renderers: OrderedSet = OrderedSet()
+state_listeners: OrderedSet = OrderedSet()
+stock_tallies: OrderedSet = OrderedSet()
 
 
 def define_settings(*definitions: Definition) -> None:

@@ -5,15 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel import dates
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask.globals import _cv_app
+from flask_babel import format_decimal, get_locale, get_timezone, get_translations
 from flask_login import current_user
+from markupsafe import Markup
 
 from refurb.accounts.models import Role
 from refurb.clock import format_local, to_local
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.lifecycle import STATE_LABELS, State
-from refurb.devices.event_words import detail_label, detail_value, event_kind_label
+from refurb.devices.event_words import (
+    EVENT_DETAIL_LABELS,
+    EVENT_KIND_LABELS,
+    detail_label,
+    detail_value,
+    event_kind_label,
+)
 
 
 def state_label(value: str) -> str:
@@ -31,13 +40,40 @@ def type_label(value: str) -> str:
 
 
 def when(value: datetime | date | None, style: str = "short") -> str:
-    """A stored datetime (naive UTC) in the workshop's time zone, in the reader's language
-    (Flask-Babel converts to BABEL_DEFAULT_TIMEZONE, set from TIMEZONE); a date as it is."""
+    """A stored datetime (naive UTC) in the workshop's time zone (TIMEZONE) and the reader's
+    language, as Flask-Babel's format_datetime / format_date without its per-call lookups."""
     if value is None:
         return ""
+    memo = _request_memo()
     if isinstance(value, datetime):
-        return format_datetime(value, style)
-    return format_date(value, style)
+        return dates.format_datetime(value, style, tzinfo=memo.timezone, locale=memo.locale)
+    return dates.format_date(value, style, locale=memo.locale)
+
+
+def state_name(value: str) -> str:
+    """The state's label in the reader's language (`_(value|state_label)` in one step)."""
+    try:
+        return translated(STATE_LABELS[State(value)])
+    except ValueError:
+        return value
+
+
+def type_name(value: str) -> str:
+    try:
+        return translated(DEVICE_TYPE_LABELS[DeviceType(value)])
+    except ValueError:
+        return value
+
+
+def event_kind_name(kind: str) -> str:
+    # Words we do not know stay plain text (escaped), never markup.
+    return translated(EVENT_KIND_LABELS[kind]) if kind in EVENT_KIND_LABELS \
+        else event_kind_label(kind)
+
+
+def detail_name(key: str) -> str:
+    return translated(EVENT_DETAIL_LABELS[key]) if key in EVENT_DETAIL_LABELS \
+        else detail_label(key)
 
 
 def localtime(value: datetime | None, pattern: str = "%d/%m/%Y %H:%M") -> str:
@@ -131,14 +167,62 @@ NAV: dict[str, list[tuple[str, str]]] = {
 }
 
 
+class _Memo:
+    """What every `_()`, label and date of one request needs, looked up once."""
+
+    def __init__(self) -> None:
+        self.locale = get_locale()
+        self.timezone = get_timezone()
+        self.catalogue = get_translations()
+        self.words: dict[str, Markup] = {}
+
+
+def _request_memo() -> _Memo:
+    """Flask-Babel finds the locale, time zone and catalogue through several context-local
+    lookups on every call: a page calls `_()` a hundred times, a list page formats a date and
+    two labels per row. The memo lives on the request's `g` next to Flask-Babel's own state
+    and is keyed by its locale object, so `force_locale` (a new locale) is still obeyed."""
+    context = _cv_app.get(None)
+    if context is None:
+        return _Memo()
+    state = context.g.__dict__.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    memo = getattr(state, "refurb_memo", None)
+    if memo is None or locale is None or memo.locale is not locale:
+        memo = _Memo()  # get_locale() creates the state and chooses the locale
+        context.g._flask_babel.refurb_memo = memo
+    return memo
+
+
+def _catalogue():
+    return _request_memo().catalogue
+
+
+def translated(msgid: str) -> Markup:
+    """A msgid of our own catalogue in the reader's language, as Jinja's `_()` gives it
+    (trusted markup), memoised per request: the same labels repeat on every row."""
+    memo = _request_memo()
+    word = memo.words.get(msgid)
+    if word is None:
+        word = memo.words[msgid] = Markup(memo.catalogue.ugettext(msgid))
+    return word
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         state_label=state_label, type_label=type_label, when=when, localtime=localtime,
         iso_local=iso_local, number=number, mib=mib,
         capacity=capacity, event_kind_label=event_kind_label, detail_label=detail_label,
-        detail_value=detail_value,
+        detail_value=detail_value, state_name=state_name, type_name=type_name,
+        event_kind_name=event_kind_name, detail_name=detail_name,
     )
     app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -199,9 +199,11 @@ def _register_portal() -> None:
 # --------------------------------------------------------------------------------- reports
 
 def _register_reports() -> None:
-    from refurb.reports import outcomes
+    from refurb.reports import outcomes, tallies
 
     points.define_settings(*outcomes.SETTINGS)
+    points.state_listeners.add(tallies.record_state_changes)  # tallies move with the events
+    points.stock_tallies.add(tallies.stock_counts)  # dashboard and list counts read them
 
 
 # ------------------------------------------------------------------------------ operations
@@ -266,8 +268,9 @@ def _register_commands(app: Flask) -> None:
     from refurb.intake import cli as intake
     from refurb.jobs import cli as jobs
     from refurb.printing import cli as printing
+    from refurb.reports import cli as reports
     from refurb.wiping import cli as wiping
 
-    for module in (accounts, intake, printing, wiping, beneficiaries, allocations, api, demo, jobs,
-                   backups):
+    for module in (accounts, intake, printing, wiping, beneficiaries, allocations, reports, api,
+                   demo, jobs, backups):
         module.register_cli(app)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, TextClause, func, or_, select, union
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.devices.models import Device, DeviceEvent, Drive
+from refurb.extension_points import stock_tallies
 from refurb.extensions import db
 
 
@@ -37,9 +39,12 @@ class Page:
         return self.page < self.pages
 
 
-def paginate(query: Select, page: int, per_page: int) -> Page:
+def paginate(query: Select, page: int, per_page: int, total: int | None = None) -> Page:
+    """A page of the query; `total` when the caller knows it without counting the rows."""
     page = max(1, page)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if total is None:
+        total = db.session.scalar(
+            select(func.count()).select_from(query.order_by(None).subquery()))
     if page > 1 and (page - 1) * per_page >= (total or 0):
         raise PageNotFound()  # a page past the last one is a 404, like an unknown id
     items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
@@ -58,35 +63,116 @@ def get_drive_by_tag(text: str) -> Drive | None:
     return db.session.scalar(select(Drive).where(Drive.asset_tag == normalise_scan(text)))
 
 
-def get_devices_by_donor_number(text: str, limit: int = 2) -> list[Device]:
-    """Devices whose donor's own inventory number is exactly `text` (indexed)."""
-    number = text.strip()
-    if not number:
+# --- search -------------------------------------------------------------------------------
+# Substring search reads an index on both engines, never the devices table itself:
+# PostgreSQL a pg_trgm GIN index on SEARCH_TEXT_SQL, SQLite the FTS5 trigram table
+# `devices_search` holding the same text (triggers keep it in step; migration 0011_scale).
+SEARCH_TEXT_SQL = ("coalesce(serial, '') || ' ' || make || ' ' || model || ' ' || cpu || ' ' "
+                   "|| condition_notes || ' ' || asset_tag")
+# Exact lookups through ordinary indexes, before any substring search: a scanned serial
+# answers in one index lookup; so does the donor's own inventory number.
+EXACT_COLUMNS = ("serial", "donor_inventory_number")
+SHORT_COLUMNS = ("make", "model", "serial")  # 1–2 characters: whole value, any case
+TRIGRAM = 3
+COUNT_LIMIT = 1000  # beyond this, "plus de 1 000 résultats": no count of every match
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of search results; `total` is None when there are more than COUNT_LIMIT."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int | None
+    short: bool  # fewer characters than a trigram: whole values only
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.total is None or self.page * self.per_page < self.total
+
+    @property
+    def pages(self) -> int | None:
+        return None if self.total is None else max(1, -(-self.total // self.per_page))
+
+
+def _case_variants(text: str) -> list[str]:
+    """Every upper/lower spelling of a short text ("hp" → hp, hP, Hp, HP)."""
+    variants = [""]
+    for char in text:
+        variants = [v + c for v in variants for c in dict.fromkeys((char.lower(), char.upper()))]
+    return variants
+
+
+def _exact_values(text: str) -> list[str]:
+    return list(dict.fromkeys((text, text.upper())))
+
+
+def get_devices_by_exact(text: str, limit: int = 2) -> list[Device]:
+    """Devices whose serial (or donor inventory number) is exactly the text, as scanned or in
+    capitals: ordinary index lookups."""
+    text = text.strip()
+    if not text or not EXACT_COLUMNS:
         return []
+    values = _exact_values(text)
+    clauses = [Device.__table__.c[name].in_(values) for name in EXACT_COLUMNS]
     return list(db.session.scalars(
-        select(Device).where(Device.donor_inventory_number == number)
-        .order_by(Device.id.desc()).limit(limit)))
+        select(Device).where(or_(*clauses)).order_by(Device.id.desc()).limit(limit)))
 
 
-def search_devices_query(text: str) -> Select:
-    """Serial numbers, make and model (case-insensitive on both engines); the donor's
-    inventory number, exactly."""
-    # Typed text is literal: "%", "_" and a trailing backslash (an error on PostgreSQL) too.
-    literal = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    needle = f"%{literal}%"
-    return (
-        select(Device)
-        .where(
-            or_(
-                Device.donor_inventory_number == text.strip(),
-                func.lower(Device.serial).like(needle, escape="\\"),
-                func.lower(Device.make).like(needle, escape="\\"),
-                func.lower(Device.model).like(needle, escape="\\"),
-                func.lower(Device.asset_tag).like(needle, escape="\\"),
-            )
-        )
-        .order_by(Device.id.desc())
-    )
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def substring_statement(text: str, limit: int) -> tuple[TextClause, dict]:
+    """The ids of devices whose search text contains `text`, newest first, from the index."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = sa_text(
+            f"SELECT id FROM devices WHERE lower({SEARCH_TEXT_SQL}) LIKE :pattern ESCAPE '\\' "
+            "ORDER BY id DESC LIMIT :limit")
+        params = {"pattern": f"%{_escape_like(text.lower())}%", "limit": limit}
+    else:
+        # A quoted FTS5 phrase of trigrams: the text anywhere, case folded by the tokenizer.
+        statement = sa_text(
+            "SELECT rowid FROM devices_search WHERE devices_search MATCH :phrase "
+            "ORDER BY rowid DESC LIMIT :limit")
+        params = {"phrase": '"' + text.replace('"', '""') + '"', "limit": limit}
+    return statement, params
+
+
+def _short_ids(text: str, limit: int) -> list[int]:
+    """1–2 characters (too short for trigrams): make, model or serial equal to the text in
+    any case ("HP"), each through its own index, newest first."""
+    variants = _case_variants(text)
+    table = Device.__table__
+    parts = [select(table.c.id).where(table.c[name] == v).order_by(table.c.id.desc())
+             .limit(limit).subquery().select() for name in SHORT_COLUMNS for v in variants]
+    ids = db.session.scalars(union(*parts).order_by(None))
+    return sorted(set(ids), reverse=True)[:limit]
+
+
+def search_devices(text: str, page: int, per_page: int) -> SearchPage:
+    """Devices whose serial, make, model, processor, notes or tag contain the text, newest
+    first. Reads at most COUNT_LIMIT + 1 ids from the index, whatever the stock."""
+    text = " ".join(text.split())
+    page = max(1, page)
+    limit = max(COUNT_LIMIT, page * per_page) + 1
+    short = len(text) < TRIGRAM
+    if short:
+        ids = _short_ids(text, limit)
+    else:
+        ids = list(db.session.scalars(*substring_statement(text, limit)))
+    # The donor's own number is not in the search text: exact matches join through its index.
+    ids = sorted(set(ids) | {d.id for d in get_devices_by_exact(text, limit)}, reverse=True)[:limit]
+    total = len(ids) if len(ids) < limit else None
+    wanted = ids[(page - 1) * per_page:page * per_page]
+    items = list(db.session.scalars(
+        select(Device).where(Device.id.in_(wanted)).order_by(Device.id.desc()))) if wanted else []
+    return SearchPage(items, page, per_page, total, short)
 
 
 def list_devices_query(state: str | None = None, device_type: str | None = None) -> Select:
@@ -109,6 +195,25 @@ def get_history(device_id: int) -> list[DeviceEvent]:
     )
 
 
+def stock_counts() -> list[tuple[str, str, int]]:
+    """Devices by state and type: from the stock tallies when a domain keeps them (reports
+    does, in step with the events), else counted."""
+    for source in stock_tallies:
+        return list(source())
+    rows = db.session.execute(
+        select(Device.state, Device.device_type, func.count())
+        .group_by(Device.state, Device.device_type))
+    return [(state, kind, int(n)) for state, kind, n in rows]
+
+
 def count_by_state() -> dict[str, int]:
-    rows = db.session.execute(select(Device.state, func.count()).group_by(Device.state))
-    return {state: count for state, count in rows}
+    counts: dict[str, int] = {}
+    for state, _kind, n in stock_counts():
+        counts[state] = counts.get(state, 0) + n
+    return counts
+
+
+def count_devices(state: str | None = None, device_type: str | None = None) -> int:
+    """How many devices a list filtered this way holds, without reading them."""
+    return sum(n for s, kind, n in stock_counts()
+               if (state is None or s == state) and (device_type is None or kind == device_type))

@@ -19,7 +19,7 @@ from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, chec
 from refurb.core.lifecycle import next_states as core_next_states
 from refurb.counters import take_numbers
 from refurb.devices.models import Device, DeviceEvent
-from refurb.extension_points import fact_providers
+from refurb.extension_points import StateChange, fact_providers, state_listeners
 from refurb.extensions import db
 
 # Later domains (wiping, workshop) add the facts their guards need without this module
@@ -34,6 +34,19 @@ def gather_facts(device: Device, reason: str = "") -> DeviceFacts:
     for provider in FACT_PROVIDERS:
         facts = replace(facts, **provider(device))
     return facts
+
+
+def _announce(changes: list[StateChange]) -> None:
+    """Tell later domains (report tallies) in this transaction: the one place every new
+    device and every change of state goes through, single or bulk."""
+    if changes:
+        for listener in state_listeners:
+            listener(changes)
+
+
+def _change(device: Device, from_state: str | None, to_state: str, now: datetime) -> StateChange:
+    return StateChange(device.id, device.collection_id, device.device_type, device.weight_kg,
+                       from_state, to_state, now)
 
 
 def next_states(device: Device) -> list[Option]:
@@ -132,6 +145,7 @@ def create_device(
         values, actor_id=actor_id, now=now, collection_number=collection_number,
         extra_details=extra_details)))
     db.session.flush()
+    _announce([_change(device, None, device.state, now)])
     return device
 
 
@@ -164,6 +178,8 @@ def create_devices_bulk(
         for (values, extra), row in zip(items, rows, strict=True)
     ]
     db.session.execute(insert(DeviceEvent.__table__), events)
+    _announce([StateChange(ids[row["asset_tag"]], collection_id, row["device_type"],
+                           row["weight_kg"], None, row["state"], now) for row in rows])
     return ids
 
 
@@ -184,6 +200,7 @@ def transition(
         raise IllegalTransition(N_("%(tag)s : changement d'état refusé."),
                                 reasons=list(verdict.reasons), tag=device.asset_tag)
     target = State(target)
+    change = _change(device, device.state, target.value, now)
     event = DeviceEvent(
         device=device,
         kind="transition",
@@ -200,6 +217,7 @@ def transition(
     flush_or_conflict(Message(
         N_("%(tag)s vient d'être modifié par quelqu'un d'autre : rechargez la page."),
         {"tag": device.asset_tag}))
+    _announce([change])
     return event
 
 

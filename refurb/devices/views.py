@@ -37,7 +37,8 @@ def dashboard():
 def list_devices():
     state = request.args.get("state") or None
     device_type = request.args.get("type") or None
-    page = queries.paginate(queries.list_devices_query(state, device_type), page_arg(), per_page())
+    page = queries.paginate(queries.list_devices_query(state, device_type), page_arg(), per_page(),
+                            total=queries.count_devices(state, device_type))
     return render_template(
         "devices/list.html",
         page=page,
@@ -56,9 +57,11 @@ def _resolve_scan(text: str) -> str | None:
         url = resolver(text)
         if url:
             return url
-    by_donor_number = queries.get_devices_by_donor_number(text)
-    if len(by_donor_number) == 1:  # the same number at two donors: the search lists both
-        return url_for("devices.show", device_id=by_donor_number[0].id)
+    if parse_tag(text) is None:
+        # A scanned serial: one index lookup, and straight to the machine when it is the only one.
+        exact = queries.get_devices_by_exact(text)
+        if len(exact) == 1:
+            return url_for("devices.show", device_id=exact[0].id)
     return None
 
 
@@ -82,10 +85,11 @@ def scan():
         if wants_json:
             return jsonify(found=False, message=message), 404
         return render_template("devices/search.html", query=text, page=None, message=message), 404
-    page = queries.paginate(queries.search_devices_query(text), page_arg(), per_page())
     if wants_json:
         return jsonify(found=False, url=url_for("devices.scan", q=text))
-    return render_template("devices/search.html", query=text, page=page, message=None)
+    page = queries.search_devices(text, page_arg(), per_page())
+    return render_template("devices/search.html", query=text, page=page, message=None,
+                           count_limit=queries.COUNT_LIMIT)
 
 
 @bp.get("/devices/<int:device_id>")
@@ -97,8 +101,6 @@ def show(device_id: int):
         device=device,
         options=[_in_readers_language(o) for o in services.next_states(device)],
         history=queries.get_history(device.id),
-        transition_form=TransitionForm(),
-        note_form=NoteForm(),
         can_change=can_change_device(current_user),
         panels=device_panels.render_data(device),
     )

@@ -18,7 +18,7 @@ from refurb.donors.models import DonorOrganisation
 from refurb.extensions import db
 from refurb.intake.models import Collection
 from refurb.portal.models import GiftValuation
-from refurb.weee.models import WasteItem
+from refurb.reports import tallies
 
 DONOR_DOCUMENT_KINDS = ("collection_receipt", "erasure_certificate", "gift_receipt")
 
@@ -59,56 +59,42 @@ def donor_device_ids(donor_id: int) -> Select:
 
 
 def fates_by_collection(collection_ids: Iterable[int]) -> dict[int, dict[Fate, int]]:
-    """{collection_id: {fate: n}} in one GROUP BY (read from the (collection_id, state) index)."""
+    """{collection_id: {fate: n}} from the collections' tallies (a few rows each)."""
     ids = list(collection_ids)
-    if not ids:
-        return {}
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for collection_id, state, n in db.session.execute(
-        select(Device.collection_id, Device.state, func.count())
-        .where(Device.collection_id.in_(ids))
-        .group_by(Device.collection_id, Device.state)
-    ):
-        counts[collection_id][state] = int(n)
+    counts = tallies.collection_state_counts(ids)
     return {cid: fate_counts(counts.get(cid, {})) for cid in ids}
 
 
 def donor_state_counts(donor_id: int) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Device.state, func.count())
-        .join(Collection, Collection.id == Device.collection_id)
-        .where(Collection.donor_id == donor_id)
-        .group_by(Device.state)
-    )
-    return {state: int(n) for state, n in rows}
+    found: dict[str, int] = defaultdict(int)
+    for state, _kind, n, _grams in tallies.counts(tallies.DONOR, donor_id):
+        found[state] += n
+    return dict(found)
 
 
 def donor_reused(donor_id: int) -> tuple[dict[str, int], Decimal]:
     """Reused (allocated) devices now: ({type: n}, kg) — the kg kept out of waste."""
-    by_type: dict[str, int] = {}
-    kg = Decimal("0")
-    for kind, n, weight in db.session.execute(
-        select(Device.device_type, func.count(), func.sum(Device.weight_kg))
-        .join(Collection, Collection.id == Device.collection_id)
-        .where(Collection.donor_id == donor_id, Device.state.in_(FATE_STATES[Fate.REUSED]))
-        .group_by(Device.device_type)
-    ):
-        by_type[kind] = int(n)
-        kg += Decimal(weight or 0)
-    return by_type, kg
+    rows = tallies.counts(tallies.DONOR, donor_id, FATE_STATES[Fate.REUSED])
+    by_type: dict[str, int] = defaultdict(int)
+    for _state, kind, n, _grams in rows:
+        by_type[kind] += n
+    return dict(by_type), tallies.kg(sum(g for *_x, g in rows))
 
 
 def donor_recycled_kg(donor_id: int) -> Decimal:
     """Weight of the donor's devices handed over in a WEEE batch: the weight stated in the
-    batch (weighed at disposal), else the device's own."""
-    weight = func.coalesce(WasteItem.weight_kg, Device.weight_kg, 0)
-    return Decimal(db.session.scalar(
-        select(func.sum(weight))
-        .select_from(Device)
-        .join(Collection, Collection.id == Device.collection_id)
-        .outerjoin(WasteItem, WasteItem.device_id == Device.id)
-        .where(Collection.donor_id == donor_id, Device.state == State.DISPOSED.value)
-    ) or 0)
+    batch (weighed at disposal), else the device's own (so the tallies count it)."""
+    return tallies.kg(sum(g for *_x, g in tallies.counts(
+        tallies.DONOR, donor_id, [State.DISPOSED.value])))
+
+
+def donor_equipped_by_kind(donor_id: int) -> dict[str, int]:
+    """Distinct beneficiaries who received at least one of the donor's machines, by kind."""
+    return tallies.recipients_by_kind(donor_id)
+
+
+def donor_recipients(donor_id: int) -> Select:
+    return tallies.recipients_query(donor_id)
 
 
 def collection_devices_query(collection_id: int) -> Select:

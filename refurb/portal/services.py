@@ -28,7 +28,6 @@ from refurb.intake.models import Collection
 from refurb.portal import queries
 from refurb.portal.gift_receipt import render_gift_receipt
 from refurb.portal.models import GiftValuation
-from refurb.reports import queries as report_queries
 from refurb.reports.outcomes import co2_assumptions, training_hours
 from refurb.settings import workshop as workshop_identity
 from refurb.settings.services import get as get_setting
@@ -62,17 +61,17 @@ VALUATION_METHOD = "Valeur au prix de revient, déclarée par l'entreprise donat
 
 
 def impact_for_donor(donor_id: int) -> Impact:
-    """The figures a donor sees, all from records: devices by fate, weights, CO2e, who was
-    equipped (counts by kind only) and the training hours of those people."""
-    device_ids = queries.donor_device_ids(donor_id)
+    """The figures a donor sees, all from records through the donor's tallies (a few rows
+    whatever the stock): devices by fate, weights, CO2e, who was equipped (counts by kind
+    only) and the training hours of those people."""
     reused_by_type, reused_kg = queries.donor_reused(donor_id)
     return impact(
         state_counts=queries.donor_state_counts(donor_id),
         reused_by_type=reused_by_type,
         reused_kg=reused_kg,
         recycled_kg=queries.donor_recycled_kg(donor_id),
-        equipped=report_queries.equipped_by_kind(device_ids),
-        training_hours=training_hours(report_queries.recipients_of(device_ids)),
+        equipped=queries.donor_equipped_by_kind(donor_id),
+        training_hours=training_hours(queries.donor_recipients(donor_id)),
         assumptions=co2_assumptions(),
     )
 

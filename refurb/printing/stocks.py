@@ -308,12 +308,27 @@ def load_stock(name: str, directory: str | Path | None = None) -> LabelStock:
         known = ", ".join(sorted(p.stem for p in folder.glob("*.toml"))) or "aucun"
         raise StockError(N_("Support d'étiquettes inconnu : « %(name)s » (supports "
                             "disponibles : %(known)s)."), name=name, known=known)
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    cached = _PARSED.get(key)
+    if cached is not None:
+        return cached
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise _err(name, N_("fichier TOML illisible (%(error)s)."), error=str(exc)) from exc
-    return parse_stock(data, name)
+    stock = parse_stock(data, name)
+    for stale in [k for k in list(_PARSED) if k[0] == key[0]]:
+        _PARSED.pop(stale, None)
+    _PARSED[key] = stock
+    return stock
+
+
+# Parsed stocks by (file, modification time, size): every page with a print box lists the
+# stocks, and reading and checking the TOML files each time cost more than the rest of the
+# box. Editing, adding or removing a file is seen at the next call (a new key, or no file).
+_PARSED: dict[tuple[str, int, int], LabelStock] = {}
 
 
 def list_stocks(directory: str | Path | None = None) -> list[LabelStock]:

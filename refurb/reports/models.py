@@ -1,15 +1,16 @@
-"""Read-side projection for lead times: one row per completed stay of a device in a state.
+"""Read-side projections, derived data rebuildable from the events and records at any time,
+never typed in (invariant 6).
 
-Written only by a database trigger on `device_events` (migration 0009), for every writer
-(services, bulk imports, CLI): when a transition event leaves state S, the stay in S runs from
-the device's previous transition (by id: the order things happened in) to this event. It is
-derived data — rebuildable from the events at any time — never typed in (invariant 6).
+Device stays (lead times): one row per completed stay of a device in a state, written only
+by a database trigger on `device_events` (migration 0009), for every writer (services, bulk
+imports, CLI): when a transition event leaves state S, the stay in S runs from
+the device's previous transition (by id: the order things happened in) to this event.
 Backdated events can make a stay negative: it is counted as 0.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -33,3 +34,77 @@ class DeviceStay(db.Model):
     left_at: Mapped[datetime]
     seconds: Mapped[int] = mapped_column(BigInteger)
     hours: Mapped[int]
+
+
+class DeviceTally(db.Model):
+    """Devices now, by state and type, for the whole workshop, each donor and each collection:
+    what the dashboards and the donor portal read instead of counting the stock.
+
+    Kept in step by `refurb.reports.tallies.record_state_changes`, a state listener called in
+    the transaction that writes each device event; rebuilt from the events by
+    `flask reports rebuild-aggregates`. Weights are whole grams (exact sums on SQLite too):
+    the device's own weight, except in `disposed` where it is the weight stated in its WEEE
+    batch when there is one.
+    """
+
+    __tablename__ = "device_tallies"
+
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)  # all | donor | collection
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0 for all
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    device_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    devices: Mapped[int] = mapped_column(BigInteger, default=0)
+    grams: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class TransitionDay(db.Model):
+    """Transition events into each state, per day (UTC date of the event): the throughput
+    figures of any period read at most one row per day and state."""
+
+    __tablename__ = "transition_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    transitions: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class DonorRecipient(db.Model):
+    """Who received at least one of a donor's machines (handed over, even if since returned):
+    the portal counts them by kind (read from the file now) and sums their training hours,
+    never names them. Grows with the people served, not with the stock."""
+
+    __tablename__ = "donor_recipients"
+
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"), primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), primary_key=True)
+    devices: Mapped[int] = mapped_column(default=0)  # handed over to them, returned or not
+
+
+class DepartureDay(db.Model):
+    """Devices entering a way out (allocated, disposed) per day and type, with their own
+    weight in grams: the reuse figures of a period read one row per day, way and type."""
+
+    __tablename__ = "departure_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    device_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    devices: Mapped[int] = mapped_column(BigInteger, default=0)
+    grams: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Reentry(db.Model):
+    """A device entering a way out it had entered before (a loan returned, then allocated
+    again): with the day of its previous entry, so that a period counts each device once —
+    the entries of a period minus the re-entries whose previous entry is in it too."""
+
+    __tablename__ = "departure_reentries"
+    __table_args__ = (Index("ix_departure_reentries_day", "day", "previous_day"),)
+
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    entered_at: Mapped[datetime] = mapped_column(primary_key=True)
+    device_type: Mapped[str] = mapped_column(String(20))
+    grams: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[date]
+    previous_day: Mapped[date]

@@ -20,9 +20,10 @@ from refurb.allocations.models import Allocation, ReservationItem
 from refurb.beneficiaries.models import Beneficiary, BeneficiarySituation
 from refurb.core.lifecycle import State
 from refurb.core.training import Presence, Slot
-from refurb.devices.models import Device, DeviceEvent
+from refurb.devices.models import DeviceEvent
 from refurb.extensions import db
-from refurb.reports.models import DeviceStay
+from refurb.reports import tallies
+from refurb.reports.models import DepartureDay, DeviceStay, Reentry, TransitionDay
 from refurb.training.models import Attendance, Enrolment, Programme, TrainingSession
 from refurb.weee.models import WasteItem, WeeeBatch
 
@@ -61,12 +62,8 @@ def _kg(value) -> Decimal:
 
 
 def stock_by_state_and_type() -> list[tuple[str, str, int]]:
-    """Devices now, by state and type (read from the (state, device_type) index alone)."""
-    rows = db.session.execute(
-        select(Device.state, Device.device_type, func.count())
-        .group_by(Device.state, Device.device_type)
-    )
-    return [(state, kind, int(n)) for state, kind, n in rows]
+    """Devices now, by state and type (the workshop's tallies: one row per state and type)."""
+    return tallies.stock_counts()
 
 
 def _transitions(period: Period, states: Iterable[str]):
@@ -78,23 +75,26 @@ def _transitions(period: Period, states: Iterable[str]):
     )
 
 
+def _days(period: Period, states: Iterable[str]):
+    return and_(TransitionDay.state.in_(list(states)), TransitionDay.day >= period.start,
+                TransitionDay.day <= period.end, TransitionDay.transitions != 0)
+
+
 def transitions_by_day(period: Period, states: Iterable[str] = THROUGHPUT_STATES
                        ) -> list[tuple[str, date, int]]:
-    """Transition events into `states`, per day: (state, day, count)."""
-    day = func.date(DeviceEvent.occurred_at)
+    """Transition events into `states`, per day: (state, day, count), from the day tallies."""
     rows = db.session.execute(
-        select(DeviceEvent.to_state, day, func.count())
-        .where(_transitions(period, states))
-        .group_by(DeviceEvent.to_state, day)
+        select(TransitionDay.state, TransitionDay.day, TransitionDay.transitions)
+        .where(_days(period, states))
     )
     return [(state, _day(d), int(n)) for state, d, n in rows]
 
 
 def transition_totals(period: Period, states: Iterable[str] = THROUGHPUT_STATES) -> dict[str, int]:
     rows = db.session.execute(
-        select(DeviceEvent.to_state, func.count())
-        .where(_transitions(period, states))
-        .group_by(DeviceEvent.to_state)
+        select(TransitionDay.state, func.sum(TransitionDay.transitions))
+        .where(_days(period, states))
+        .group_by(TransitionDay.state)
     )
     counts = dict.fromkeys(states, 0)
     counts.update({state: int(n) for state, n in rows})
@@ -125,18 +125,27 @@ class LeftRow:
 
 
 def devices_left(period: Period) -> list[LeftRow]:
-    moves = (
-        select(DeviceEvent.to_state.label("to_state"), DeviceEvent.device_id.label("device_id"))
-        .where(_transitions(period, LEFT_STATES))
-        .distinct()
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(moves.c.to_state, Device.device_type, func.count(), func.sum(Device.weight_kg))
-        .join(Device, Device.id == moves.c.device_id)
-        .group_by(moves.c.to_state, Device.device_type)
-    )
-    return [LeftRow(state, kind, int(n), _kg(kg)) for state, kind, n, kg in rows]
+    """From the departure tallies: entries into each way out during the period, minus the
+    re-entries whose previous entry was in the period too (each device once per way)."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for state, kind, n, g in db.session.execute(
+        select(DepartureDay.state, DepartureDay.device_type, func.sum(DepartureDay.devices),
+               func.sum(DepartureDay.grams))
+        .where(DepartureDay.day >= period.start, DepartureDay.day <= period.end)
+        .group_by(DepartureDay.state, DepartureDay.device_type)
+    ):
+        counts[(state, kind)][0] += int(n or 0)
+        counts[(state, kind)][1] += int(g or 0)
+    for state, kind, n, g in db.session.execute(
+        select(Reentry.state, Reentry.device_type, func.count(), func.sum(Reentry.grams))
+        .where(Reentry.day >= period.start, Reentry.day <= period.end,
+               Reentry.previous_day >= period.start)
+        .group_by(Reentry.state, Reentry.device_type)
+    ):
+        counts[(state, kind)][0] -= int(n)
+        counts[(state, kind)][1] -= int(g or 0)
+    return [LeftRow(state, kind, n, _kg(tallies.kg(g))) for (state, kind), (n, g)
+            in sorted(counts.items()) if n]
 
 
 # --- WEEE ---------------------------------------------------------------------------------

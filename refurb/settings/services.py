@@ -37,12 +37,30 @@ def parse(definition: Definition, raw: str) -> Any:
     return value
 
 
+_MEMO = "refurb.settings"
+
+
+def _stored() -> dict[str, Any]:
+    """Every stored value, read in one query per transaction (a page reading five settings
+    asks once); kept on the session with the transaction it was read in, so the next request
+    or transaction reads again and every worker sees a change at its next request."""
+    session = db.session()
+    transaction = session.get_transaction()
+    memo = session.info.get(_MEMO)
+    if memo is None or transaction is None or memo[0] is not transaction:
+        values = dict(session.execute(db.select(Setting.key, Setting.value)).all())
+        memo = (session.get_transaction(), values)
+        session.info[_MEMO] = memo
+    return memo[1]
+
+
 def get(key: str) -> Any:
     definition = REGISTRY[key]
-    row = db.session.get(Setting, key)
-    if row is None:
+    stored = _stored()
+    if key not in stored:
         return definition.default
-    return Decimal(row.value) if definition.kind == "decimal" else row.value
+    value = stored[key]
+    return Decimal(value) if definition.kind == "decimal" else value
 
 
 def set_value(key: str, raw: str, *, actor_id: int | None, now: datetime) -> Any:
@@ -55,6 +73,7 @@ def set_value(key: str, raw: str, *, actor_id: int | None, now: datetime) -> Any
     else:
         row.value, row.updated_at, row.updated_by_id = stored, now, actor_id
     db.session.flush()
+    db.session.info.pop(_MEMO, None)
     return value
 
 

@@ -1,0 +1,29 @@
+"""`flask reports …`: the report tallies, rebuilt from the events and records."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from refurb.extensions import db
+from refurb.reports import tallies
+
+reports_cli = AppGroup("reports", help="Rapports et chiffres du portail donateur.")
+
+
+@reports_cli.command("rebuild-aggregates")
+def rebuild_aggregates() -> None:
+    """Recompute the device tallies, transitions per day and donors' recipients from the
+    events (after a bulk load that bypassed the devices service, or to check them)."""
+    before = tallies.snapshot()
+    rows = tallies.rebuild()
+    differed = tallies.snapshot() != before
+    db.session.commit()
+    click.echo(", ".join(f"{name}: {n}" for name, n in rows.items()))
+    click.echo("Les agrégats différaient des événements : reconstruits." if differed
+               else "Les agrégats étaient déjà à jour.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(reports_cli)

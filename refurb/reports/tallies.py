@@ -1,0 +1,357 @@
+"""Tallies that do not grow with the stock: devices by state and type (whole workshop, each
+donor, each collection), transitions per day, and who received each donor's machines.
+
+`record_state_changes` is a state listener (refurb.extension_points.state_listeners, wired in
+refurb.wiring): the devices service calls it in the transaction that writes each event, for
+single and bulk writes alike, so the tallies move with the events or not at all. Each call
+adds its deltas with one multi-row upsert per table, rows in key order (two transactions that
+touch the same rows lock them in the same order).
+
+`rebuild()` recomputes every tally from the events and records (invariant 6): the command
+`flask reports rebuild-aggregates`, after a bulk load that bypassed the service, and the tests
+that compare both ways.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from refurb.allocations.models import Reservation, ReservationItem
+from refurb.beneficiaries.models import Beneficiary
+from refurb.core.lifecycle import State
+from refurb.devices.models import Device, DeviceEvent
+from refurb.extension_points import StateChange
+from refurb.extensions import db
+from refurb.intake.models import Collection
+from refurb.reports.models import (
+    DepartureDay,
+    DeviceTally,
+    DonorRecipient,
+    Reentry,
+    TransitionDay,
+)
+from refurb.weee.models import WasteItem
+
+ALL, DONOR, COLLECTION = "all", "donor", "collection"
+DISPOSED = State.DISPOSED.value
+ALLOCATED = State.ALLOCATED.value
+WAYS_OUT = (State.ALLOCATED.value, State.DISPOSED.value)  # the reuse figures' "devices left"
+CHUNK = 500
+
+
+def grams(kg: Decimal | float | int | None) -> int:
+    return int((Decimal(str(kg or 0)) * 1000).to_integral_value(ROUND_HALF_UP))
+
+
+def kg(value: int | None) -> Decimal:
+    return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.001"))
+
+
+# --- kept in step -------------------------------------------------------------------------
+
+
+def record_state_changes(changes: list[StateChange]) -> None:
+    donors = _donors_of({c.collection_id for c in changes if c.collection_id is not None})
+    waste = _waste_grams({c.device_id for c in changes if DISPOSED in (c.from_state, c.to_state)})
+    tallies: dict[tuple[str, int, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    days: dict[tuple, int] = defaultdict(int)
+    for change in changes:
+        scopes = [(ALL, 0)]
+        if change.collection_id is not None:
+            scopes += [(DONOR, donors[change.collection_id]), (COLLECTION, change.collection_id)]
+        own = grams(change.weight_kg)
+        for state, sign in ((change.from_state, -1), (change.to_state, 1)):
+            if state is None:
+                continue
+            weight = waste.get(change.device_id, own) if state == DISPOSED else own
+            for scope, scope_id in scopes:
+                row = tallies[(scope, scope_id, state, change.device_type)]
+                row[0] += sign
+                row[1] += sign * weight
+        days[(change.occurred_at.date(), change.to_state)] += 1
+    _add(DeviceTally, ("scope", "scope_id", "state", "device_type"), ("devices", "grams"),
+         [{"scope": s, "scope_id": i, "state": st, "device_type": t, "devices": n, "grams": g}
+          for (s, i, st, t), (n, g) in tallies.items() if n or g])
+    _add(TransitionDay, ("day", "state"), ("transitions",),
+         [{"day": d, "state": st, "transitions": n} for (d, st), n in days.items()])
+    handed = [c for c in changes if c.to_state == ALLOCATED and c.collection_id is not None]
+    if handed:
+        _record_recipients(handed, donors)
+    leaving = [c for c in changes if c.to_state in WAYS_OUT]
+    if leaving:
+        _record_departures(leaving)
+
+
+def _record_departures(changes: list[StateChange]) -> None:
+    days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for change in changes:
+        row = days[(change.occurred_at.date(), change.to_state, change.device_type)]
+        row[0] += 1
+        row[1] += grams(change.weight_kg)
+        _chain_entry(change)
+    _add(DepartureDay, ("day", "state", "device_type"), ("devices", "grams"),
+         [{"day": d, "state": s, "device_type": t, "devices": n, "grams": g}
+          for (d, s, t), (n, g) in days.items()])
+
+
+def _chain_entry(change: StateChange) -> None:
+    """Link this entry into the device's entries of the same way out, by time: it is a
+    re-entry when one came before, and the one after it (a backdated event) now follows it."""
+    entries = (select(DeviceEvent.occurred_at)
+               .where(DeviceEvent.device_id == change.device_id,
+                      DeviceEvent.to_state == change.to_state,
+                      DeviceEvent.kind == "transition"))
+    moment = change.occurred_at
+    before, after = db.session.execute(select(
+        entries.where(DeviceEvent.occurred_at < moment)
+        .order_by(DeviceEvent.occurred_at.desc()).limit(1).scalar_subquery(),
+        entries.where(DeviceEvent.occurred_at > moment)
+        .order_by(DeviceEvent.occurred_at).limit(1).scalar_subquery())).one()
+    weight = grams(change.weight_kg)
+    if before is not None:
+        db.session.add(Reentry(device_id=change.device_id, state=change.to_state,
+                               entered_at=moment, device_type=change.device_type,
+                               grams=weight, day=moment.date(), previous_day=before.date()))
+    if after is not None:
+        following = db.session.get(Reentry, (change.device_id, change.to_state, after))
+        if following is None:
+            db.session.add(Reentry(device_id=change.device_id, state=change.to_state,
+                                   entered_at=after, device_type=change.device_type,
+                                   grams=weight, day=after.date(), previous_day=moment.date()))
+        else:
+            following.previous_day = moment.date()
+    db.session.flush()
+
+
+def _donors_of(collection_ids: set[int]) -> dict[int, int]:
+    if not collection_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Collection.id, Collection.donor_id).where(Collection.id.in_(collection_ids))).all())
+
+
+def _waste_grams(device_ids: set[int]) -> dict[int, int]:
+    """Weight stated for each device in WEEE batches: what the portal counts as recycled."""
+    if not device_ids:
+        return {}
+    rows = db.session.execute(
+        select(WasteItem.device_id, WasteItem.weight_kg)
+        .where(WasteItem.device_id.in_(device_ids)))
+    found: dict[int, int] = defaultdict(int)
+    for device_id, weight in rows:
+        found[device_id] += grams(weight)
+    return dict(found)
+
+
+def _record_recipients(handed: list[StateChange], donors: dict[int, int]) -> None:
+    """A device handed over goes to the beneficiary holding it (its one live reservation)."""
+    holder = dict(db.session.execute(
+        select(ReservationItem.device_id, Reservation.beneficiary_id)
+        .join(Reservation, Reservation.id == ReservationItem.reservation_id)
+        .where(ReservationItem.device_id.in_({c.device_id for c in handed}),
+               ReservationItem.active.is_(True))).all())
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for change in handed:
+        if change.device_id in holder:
+            counts[(donors[change.collection_id], holder[change.device_id])] += 1
+    _add(DonorRecipient, ("donor_id", "beneficiary_id"), ("devices",),
+         [{"donor_id": d, "beneficiary_id": b, "devices": n} for (d, b), n in counts.items()])
+
+
+def _add(model, keys: tuple[str, ...], sums: tuple[str, ...], rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n, in key order."""
+    if not rows:
+        return
+    rows.sort(key=lambda row: tuple(row[k] for k in keys))
+    table = model.__table__
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    for start in range(0, len(rows), CHUNK):
+        statement = dialect.insert(table).values(rows[start:start + CHUNK])
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: table.c[name] + statement.excluded[name] for name in sums}))
+
+
+# --- read ---------------------------------------------------------------------------------
+
+
+def counts(scope: str, scope_id: int = 0, states: Iterable[str] | None = None
+           ) -> list[tuple[str, str, int, int]]:
+    """(state, type, devices, grams) of one scope, rows with devices only."""
+    query = select(DeviceTally.state, DeviceTally.device_type, DeviceTally.devices,
+                   DeviceTally.grams).where(DeviceTally.scope == scope,
+                                            DeviceTally.scope_id == scope_id,
+                                            DeviceTally.devices != 0)
+    if states is not None:
+        query = query.where(DeviceTally.state.in_(list(states)))
+    return [(s, t, int(n), int(g)) for s, t, n, g in db.session.execute(query)]
+
+
+def stock_counts() -> list[tuple[str, str, int]]:
+    """The whole stock by state and type (a stock_tallies source)."""
+    return [(state, kind, n) for state, kind, n, _g in counts(ALL)]
+
+
+def collection_state_counts(collection_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    found: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    ids = list(collection_ids)
+    if ids:
+        for collection_id, state, n in db.session.execute(
+            select(DeviceTally.scope_id, DeviceTally.state, DeviceTally.devices)
+            .where(DeviceTally.scope == COLLECTION, DeviceTally.scope_id.in_(ids),
+                   DeviceTally.devices != 0)
+        ):
+            found[collection_id][state] += int(n)
+    return found
+
+
+def recipients_query(donor_id: int):
+    """Beneficiary ids who received one of the donor's machines (a subquery)."""
+    return select(DonorRecipient.beneficiary_id).where(DonorRecipient.donor_id == donor_id)
+
+
+def recipients_by_kind(donor_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Beneficiary.kind, func.count())
+        .join(DonorRecipient, DonorRecipient.beneficiary_id == Beneficiary.id)
+        .where(DonorRecipient.donor_id == donor_id)
+        .group_by(Beneficiary.kind))
+    return {kind: int(n) for kind, n in rows}
+
+
+# --- rebuilt from the events --------------------------------------------------------------
+
+
+def _current_devices():
+    """Each device with its state from its latest transition event and its tally weight."""
+    latest = (
+        select(DeviceEvent.device_id.label("device_id"), func.max(DeviceEvent.id).label("id"))
+        .where(DeviceEvent.kind == "transition")
+        .group_by(DeviceEvent.device_id)
+        .subquery()
+    )
+    waste = (
+        select(WasteItem.device_id.label("device_id"),
+               func.sum(cast(func.round(WasteItem.weight_kg * 1000), BigInteger)).label("grams"))
+        .where(WasteItem.device_id.is_not(None))
+        .group_by(WasteItem.device_id)
+        .subquery()
+    )
+    own = cast(func.round(func.coalesce(Device.weight_kg, 0) * 1000), BigInteger)
+    weight = case((and_(DeviceEvent.to_state == DISPOSED, waste.c.grams.is_not(None)),
+                   waste.c.grams), else_=own)
+    return (
+        select(Device.id.label("device_id"), Device.collection_id.label("collection_id"),
+               Collection.donor_id.label("donor_id"), Device.device_type.label("device_type"),
+               DeviceEvent.to_state.label("state"), weight.label("grams"))
+        .join(latest, latest.c.device_id == Device.id)
+        .join(DeviceEvent, DeviceEvent.id == latest.c.id)
+        .outerjoin(Collection, Collection.id == Device.collection_id)
+        .outerjoin(waste, waste.c.device_id == Device.id)
+        .subquery()
+    )
+
+
+def rebuild() -> dict[str, int]:
+    """Empty the tallies and recompute them from the events and records; returns row counts."""
+    for model in TALLIES:
+        db.session.execute(delete(model))
+    now = _current_devices()
+    table = DeviceTally.__table__
+    columns = ["scope", "scope_id", "state", "device_type", "devices", "grams"]
+    for scope, key in ((ALL, None), (DONOR, now.c.donor_id), (COLLECTION, now.c.collection_id)):
+        scope_id = cast(0, Integer) if key is None else key
+        query = select(literal(scope, type_=DeviceTally.scope.type), scope_id, now.c.state, now.c.device_type, func.count(),
+                       func.sum(now.c.grams))
+        if key is not None:
+            query = query.where(key.is_not(None))
+        query = query.group_by(*([] if key is None else [key]), now.c.state, now.c.device_type)
+        db.session.execute(insert(table).from_select(columns, query))
+    day = func.date(DeviceEvent.occurred_at)
+    db.session.execute(insert(TransitionDay.__table__).from_select(
+        ["day", "state", "transitions"],
+        select(day, DeviceEvent.to_state, func.count())
+        .where(DeviceEvent.kind == "transition")
+        .group_by(day, DeviceEvent.to_state)))
+    from refurb.reports.queries import handed_over_items  # queries reads these tallies
+
+    items = handed_over_items().subquery()
+    db.session.execute(insert(DonorRecipient.__table__).from_select(
+        ["donor_id", "beneficiary_id", "devices"],
+        select(Collection.donor_id, items.c.beneficiary_id, func.count())
+        .select_from(items)
+        .join(Device, Device.id == items.c.device_id)
+        .join(Collection, Collection.id == Device.collection_id)
+        .group_by(Collection.donor_id, items.c.beneficiary_id)))
+    _rebuild_departures()
+    db.session.flush()
+    return {model.__tablename__: int(db.session.scalar(select(func.count()).select_from(model)))
+            for model in TALLIES}
+
+
+def _rebuild_departures() -> None:
+    own = cast(func.round(func.coalesce(Device.weight_kg, 0) * 1000), BigInteger)
+    day = func.date(DeviceEvent.occurred_at)
+    ways_out = and_(DeviceEvent.kind == "transition", DeviceEvent.to_state.in_(WAYS_OUT))
+    db.session.execute(insert(DepartureDay.__table__).from_select(
+        ["day", "state", "device_type", "devices", "grams"],
+        select(day, DeviceEvent.to_state, Device.device_type, func.count(), func.sum(own))
+        .join(Device, Device.id == DeviceEvent.device_id)
+        .where(ways_out)
+        .group_by(day, DeviceEvent.to_state, Device.device_type)))
+    previous = func.lag(DeviceEvent.occurred_at).over(
+        partition_by=(DeviceEvent.device_id, DeviceEvent.to_state),
+        order_by=(DeviceEvent.occurred_at, DeviceEvent.id))
+    entries = (select(DeviceEvent.device_id.label("device_id"),
+                      DeviceEvent.to_state.label("state"),
+                      DeviceEvent.occurred_at.label("entered_at"),
+                      previous.label("previous_at"))
+               .where(ways_out).subquery())
+    db.session.execute(insert(Reentry.__table__).from_select(
+        ["device_id", "state", "entered_at", "device_type", "grams", "day", "previous_day"],
+        select(entries.c.device_id, entries.c.state, entries.c.entered_at, Device.device_type,
+               own, func.date(entries.c.entered_at), func.date(entries.c.previous_at))
+        .join(Device, Device.id == entries.c.device_id)
+        .where(entries.c.previous_at.is_not(None))))
+
+
+TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry)
+
+
+def snapshot() -> dict[str, set[tuple]]:
+    """Every tally as sets of rows (rows that add up to nothing left out): to compare."""
+    return {
+        "devices": {tuple(r) for r in db.session.execute(
+            select(DeviceTally.scope, DeviceTally.scope_id, DeviceTally.state,
+                   DeviceTally.device_type, DeviceTally.devices, DeviceTally.grams)
+            .where((DeviceTally.devices != 0) | (DeviceTally.grams != 0)))},
+        "days": {(str(d)[:10], s, int(n)) for d, s, n in db.session.execute(
+            select(TransitionDay.day, TransitionDay.state, TransitionDay.transitions))},
+        "recipients": {tuple(r) for r in db.session.execute(
+            select(DonorRecipient.donor_id, DonorRecipient.beneficiary_id,
+                   DonorRecipient.devices))},
+        "departures": {(str(d)[:10], s, t, int(n), int(g)) for d, s, t, n, g in db.session.execute(
+            select(DepartureDay.day, DepartureDay.state, DepartureDay.device_type,
+                   DepartureDay.devices, DepartureDay.grams)
+            .where((DepartureDay.devices != 0) | (DepartureDay.grams != 0)))},
+        "reentries": {(i, s, str(e)[:19], t, int(g), str(d)[:10], str(p)[:10])
+                      for i, s, e, t, g, d, p in db.session.execute(
+            select(Reentry.device_id, Reentry.state, Reentry.entered_at, Reentry.device_type,
+                   Reentry.grams, Reentry.day, Reentry.previous_day))},
+    }

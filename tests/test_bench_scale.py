@@ -1,0 +1,46 @@
+"""The scale benchmark's data is data the application accepts: its tags are tags (a scan
+opens the device), new tags and rows do not collide with it (counters and, on PostgreSQL,
+sequences moved past it), and its tallies equal a rebuild from its events."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+
+from sqlalchemy import select
+
+from refurb.core.asset_tags import parse_tag
+from refurb.devices.models import Device
+from refurb.reports import tallies
+from tests.factories import make_device
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "benchmarks" / "scale.py"
+
+
+def _scale_module():
+    spec = importlib.util.spec_from_file_location("bench_scale", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_data_has_valid_tags_and_leaves_room_for_new_rows(db, client, login_as):
+    scale = _scale_module()
+    assert parse_tag(scale.bench_tag(2024, 17)) is not None
+    info = scale.build(120, 10, random.Random(5))
+    tags = list(db.session.scalars(select(Device.asset_tag)))
+    assert len(tags) == 120 and all(parse_tag(tag) is not None for tag in tags)
+    kept = tallies.snapshot()
+    tallies.rebuild()
+    assert tallies.snapshot() == kept
+    db.session.rollback()
+
+    fresh = make_device()  # the tag counter and the ids continue after the bench rows
+    db.session.commit()
+    assert fresh.asset_tag not in tags and fresh.id > 120
+    login_as("technician")
+    device_id, tag, _serial = info["sample"][0]
+    response = client.get(f"/scan?q={tag}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/devices/{device_id}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def _build_app(location: dict, **overrides):
         # Licence keys are encrypted at rest; a fixed key keeps instance/ out of the tests.
         "DATA_ENCRYPTION_KEY": "cmVmdXJiLXRlc3RzLWRhdGEta2V5LTMyLWJ5dGVzISE=",
         # Backups and the job queue write files: never into the checkout's instance/.
-        "INSTANCE_PATH": str(location["instance"] / "instance"),
+        "INSTANCE_PATH": str(Path(location.get("instance") or tempfile.mkdtemp()) / "instance"),
     }
     config.update(overrides)
     app = create_app(config)

@@ -16,13 +16,8 @@ from refurb.accounts.models import Role
 from refurb.clock import format_local, to_local
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.lifecycle import STATE_LABELS, State
-from refurb.devices.event_words import (
-    EVENT_DETAIL_LABELS,
-    EVENT_KIND_LABELS,
-    detail_label,
-    detail_value,
-    event_kind_label,
-)
+from refurb.devices.event_words import detail_label, detail_value, event_kind_label
+from refurb.extension_points import event_words
 
 
 def state_label(value: str) -> str:
@@ -67,12 +62,12 @@ def type_name(value: str) -> str:
 
 def event_kind_name(kind: str) -> str:
     # Words we do not know stay plain text (escaped), never markup.
-    return translated(EVENT_KIND_LABELS[kind]) if kind in EVENT_KIND_LABELS \
+    return translated(event_words.kinds[kind]) if kind in event_words.kinds \
         else event_kind_label(kind)
 
 
 def detail_name(key: str) -> str:
-    return translated(EVENT_DETAIL_LABELS[key]) if key in EVENT_DETAIL_LABELS \
+    return translated(event_words.details[key]) if key in event_words.details \
         else detail_label(key)
 
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from refurb.allocations import services as allocations
+from refurb.allocations import handover as allocation_handover
+from refurb.allocations import loans, reservations
 from refurb.core.errors import DomainError
 from refurb.core.lifecycle import FLOW_ONLY_TARGETS, TRANSITIONS, DeviceFacts, State
 from refurb.devices import queries as device_queries
@@ -83,8 +84,8 @@ def _random_history(db, seed: int) -> dict:
                 kind = next(kinds)
                 person = approved_file(kind, now=START, **(
                     {"organisation_name": "École des Tilleuls"} if kind == "school" else {}))
-                reservation = allocations.reserve(person, [device], actor_id=None, now=moment)
-                allocation, _doc = allocations.hand_over(
+                reservation = reservations.reserve(person, [device], actor_id=None, now=moment)
+                allocation, _doc = allocation_handover.hand_over(
                     reservation, gift_values(), actor_id=None, now=moment,
                     workshop=WORKSHOP, signed_for_workshop="Atelier")
                 handed.append(allocation)
@@ -92,7 +93,7 @@ def _random_history(db, seed: int) -> dict:
                 allocation = next(a for a in handed
                                   if any(i.device_id == device.id and i.active
                                          for i in a.reservation.items))
-                allocations.return_devices(allocation, [device.id], actor_id=None, now=moment)
+                loans.return_devices(allocation, [device.id], actor_id=None, now=moment)
             elif rng.random() < 0.05:
                 with db.session.begin_nested():  # a change undone: the tallies go back too
                     _manual_step(device, rng, moment)

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import STAFF, WORKSHOP
-from refurb.api.auth import caller_id, links, operation
+from refurb.api.auth import caller, caller_id, links, operation
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.schemas import CursorArgs, Id, Text, UtcDateTime, page_schema, path_id
 from refurb.core.errors import DomainError
@@ -22,6 +22,7 @@ from refurb.core.sanitization import MediaKind, Result
 from refurb.extensions import db
 from refurb.web import get_or_404, now, translate
 from refurb.wiping import log_import, overview, queries
+from refurb.wiping.log_matching import Actor
 from refurb.wiping.models import SOURCES, WipeLog, WipeRecord
 
 blp = Blueprint("api_erasure", __name__, description="Effacements des données")
@@ -143,6 +144,11 @@ def _log_lines(log: WipeLog, pending: list[log_import.PendingDrive] = (),
             for d in overview.log_drives(log)]
 
 
+def _actor() -> Actor:
+    holder = caller()
+    return Actor(holder.user_id, is_admin=holder.role == "admin")
+
+
 def _attach_to_host(outcome: log_import.ImportOutcome, tag: str) -> None:
     """The one drive left pending goes to the host through the web's attach use case; with
     several left, which is which would be a guess: they stay pending."""
@@ -152,7 +158,7 @@ def _attach_to_host(outcome: log_import.ImportOutcome, tag: str) -> None:
     try:
         with db.session.begin_nested():
             record = log_import.attach_log_drive(outcome.log, pending.index, tag, None,
-                                                 actor_id=caller_id(), now=now())
+                                                 actor=_actor(), now=now())
     except DomainError as error:
         pending.reason, pending.details = error.msg, list(error.reasons)
         return
@@ -220,4 +226,4 @@ def attach_drive(values, log_id: int, index: int):
     """Rattacher un disque du journal resté en attente à un numéro d’inventaire scanné"""
     log = get_or_404(WipeLog, log_id)
     return log_import.attach_log_drive(log, index, values["tag"], values["kind"],
-                                       actor_id=caller_id(), now=now())
+                                       actor=_actor(), now=now())

@@ -18,7 +18,6 @@ from refurb.core.errors import NotFound
 from refurb.core.i18n import N_
 from refurb.devices import queries
 from refurb.extension_points import scan_resolvers
-from refurb.extensions import db
 
 blp = Blueprint("api_scan", __name__, description="Scan d’un numéro d’inventaire")
 
@@ -61,5 +60,5 @@ def scan(args):
             return {**answer, "web_url": url}
     if parse_tag(text) is not None:
         raise NotFound(N_("Numéro d'inventaire inconnu : %(tag)s"), tag=text)
-    query = queries.search_devices_query(text).limit(MAX_MATCHES)
-    return {**answer, "kind": "search", "matches": list(db.session.scalars(query))}
+    found = queries.search_devices(text, 1, MAX_MATCHES)
+    return {**answer, "kind": "search", "matches": found.items}

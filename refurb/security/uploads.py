@@ -25,7 +25,7 @@ FORM_LIMITS: dict[str, int] = {
     # nwipe / ShredOS logs of a wiping session, several drives each.
     "wiping.import_logs": 8 * MB,
     # Anyone may check a certificate: one of our PDFs, well under 1 MB.
-    "wiping.verify": 2 * MB,
+    "verification.verify": 2 * MB,
 }
 # Every other form: text fields and buttons.
 DEFAULT_FORM_LIMIT = 256 * KB

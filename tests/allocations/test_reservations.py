@@ -157,10 +157,11 @@ def test_the_cli_expires_reservations_for_cron(app, db, monkeypatch):
     device = ready_device()
     reservation = reservations.reserve(approved_file(), [device], actor_id=None, now=NOW)
     db.session.commit()
-    monkeypatch.setattr(cli, "utcnow", lambda: datetime(2026, 3, 16, 23, 0))  # last day
+    # The last day is the workshop's local day (Paris, UTC+1 in March).
+    monkeypatch.setattr(cli, "utcnow", lambda: datetime(2026, 3, 16, 22, 0))  # 23:00 local
     result = app.test_cli_runner().invoke(args=["allocations", "expire-reservations"])
     assert result.exit_code == 0 and "0 réservation(s) expirée(s)" in result.output
-    monkeypatch.setattr(cli, "utcnow", lambda: datetime(2026, 3, 17, 0, 5))
+    monkeypatch.setattr(cli, "utcnow", lambda: datetime(2026, 3, 16, 23, 5))  # 00:05 local
     result = app.test_cli_runner().invoke(args=["allocations", "expire-reservations"])
     assert result.exit_code == 0 and "1 réservation(s) expirée(s)" in result.output
     assert_freed(db, device, reservation)

@@ -25,7 +25,7 @@ def _sign_in(page, live_server, email):
 
 def test_pages_break_no_policy_and_payloads_stay_text(page, live_server, db):
     report_scene.build()
-    from tests.repair.helpers import make_location
+    from tests.workshop.helpers import make_location
 
     make_location(PAYLOAD[:100])
     admin = make_user("admin")

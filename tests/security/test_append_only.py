@@ -101,6 +101,7 @@ def _more_history() -> None:
     from refurb.settings import services as settings
     from refurb.weee import register as weee
     from refurb.wiping import drives, log_import, records
+    from refurb.wiping.log_matching import Actor
     from refurb.wiping.models import WipeLog, WipeRecord
     from tests.factories import NOW, make_device, make_user
     from tests.wiping.helpers import make_drive
@@ -112,7 +113,9 @@ def _more_history() -> None:
     drives.remove_drive(make_drive(device), prefix="RF", destination="Broyeur",
                         actor_id=admin.id, now=NOW)
     log = db.session.scalars(sa.select(WipeLog)).first()
-    log_import.attach_log_drive(log, 0, make_device().asset_tag, "hdd", actor_id=admin.id, now=NOW)
+    log_import.attach_log_drive(log, 0, make_device().asset_tag, "hdd",
+                                actor=Actor(admin.id, is_admin=True), now=NOW,
+                                override_reason="Journal d'essai rattaché pour le test")
     files.record_access(db.session.scalars(sa.select(Beneficiary)).first(), "view",
                         actor_id=admin.id, now=NOW)
     make_device(legal_status="waste")

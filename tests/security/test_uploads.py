@@ -33,7 +33,7 @@ def test_every_form_limit_names_a_real_endpoint(app):
 
     assert set(uploads.FORM_LIMITS) <= set(app.view_functions)
     assert uploads.DEFAULT_FORM_LIMIT == DEFAULT_FORM_LIMIT
-    assert uploads.FORM_LIMITS["intake.report"] == uploads.FORM_LIMITS["wiping.verify"] == 2 * MB
+    assert uploads.FORM_LIMITS["intake.report"] == uploads.FORM_LIMITS["verification.verify"] == 2 * MB
 
 
 def test_a_hardware_report_upload_is_capped_with_a_french_page(client, db, login_as):

@@ -16,6 +16,7 @@ from refurb.beneficiaries import queries, workflow
 from refurb.beneficiaries.access_log import record_access
 from refurb.beneficiaries.models import AccessAction, Beneficiary, Kind
 from refurb.core.applications import Status
+from refurb.database import will_write
 from refurb.web import get_or_404, now, translate
 
 blp = Blueprint("api_beneficiaries", __name__,
@@ -88,6 +89,7 @@ def list_files(args):
 @blp.response(200, BeneficiaryDetailSchema)
 def get_file(beneficiary_id: int):
     """Un dossier ; la consultation entre dans son journal d’accès"""
+    will_write()  # the access-log row
     beneficiary = get_or_404(Beneficiary, beneficiary_id)
     record_access(beneficiary, AccessAction.VIEW, actor_id=caller_id(), now=now(),
                   detail=ACCESS_DETAIL)

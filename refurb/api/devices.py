@@ -107,7 +107,7 @@ def device_headers(device: Device) -> dict[str, str]:
 def list_devices(args):
     """Appareils, les plus récents d’abord"""
     if args.get("q"):
-        query = queries.search_devices_query(args["q"])
+        query = queries.search_select(args["q"])
         if args.get("state"):
             query = query.where(Device.state == args["state"])
         if args.get("type"):

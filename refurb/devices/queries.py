@@ -217,3 +217,15 @@ def count_devices(state: str | None = None, device_type: str | None = None) -> i
     """How many devices a list filtered this way holds, without reading them."""
     return sum(n for s, kind, n in stock_counts()
                if (state is None or s == state) and (device_type is None or kind == device_type))
+
+
+def search_select(text: str, limit: int = COUNT_LIMIT) -> Select:
+    """The (at most `limit`) devices matching the text, as a query callers filter further and
+    page through (the API's cursor pages)."""
+    text = " ".join(text.split())
+    if len(text) < TRIGRAM:
+        ids = _short_ids(text, limit)
+    else:
+        ids = list(db.session.scalars(*substring_statement(text, limit)))
+    ids = sorted(set(ids) | {d.id for d in get_devices_by_exact(text, limit)}, reverse=True)
+    return select(Device).where(Device.id.in_(ids[:limit])).order_by(Device.id.desc())

@@ -20,6 +20,7 @@ from refurb.extensions import db as _db
 from refurb.weee.batches import open_batch
 from refurb.wiping import log_import
 from refurb.wiping.drives import NewDrive, add_drive
+from refurb.wiping.log_matching import Actor
 from tests.beneficiaries.helpers import make_file
 from tests.conftest import make_app
 from tests.factories import NOW, make_collection, make_device, make_user
@@ -40,8 +41,10 @@ def _seed() -> str:
     outcome = log_import.import_nwipe_log(
         "nwipe01.txt", FIXTURES.joinpath("nwipe", "nwipe01_zero_verifylast_blank.txt").read_bytes(),
         actor_id=admin.id, now=NOW)
-    log_import.attach_log_drive(outcome.log, 0, device.asset_tag, None, actor_id=admin.id,
-                                now=NOW)
+    # The fixture log wipes another drive: an admin attaches it anyway, with a reason.
+    log_import.attach_log_drive(outcome.log, 0, device.asset_tag, None,
+                                actor=Actor(admin.id, is_admin=True), now=NOW,
+                                override_reason="Journal d'essai du contrat d'API")
     make_file()
     open_batch(container="pallet", label="Palette", actor_id=admin.id, now=NOW)
     _, secret = api_tokens.create_token(admin, "contrat", ["admin"], now=NOW)

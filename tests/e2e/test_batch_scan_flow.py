@@ -42,7 +42,8 @@ def test_wedge_scanner_moves_devices_and_undoes_the_last(page, live_server, db):
         page.keyboard.type(code, delay=5)
         page.keyboard.press("Enter")
     results = page.locator("#batch-results > li")
-    page.wait_for_function("document.querySelectorAll('#batch-results > li').length >= 5")
+    # A locator wait, not wait_for_function: the page's content policy forbids eval.
+    results.nth(4).wait_for()
     text = page.locator("#batch-results").inner_text()
     assert "RF-2026-999999" in text  # refused, and the scans after it went through
     assert page.locator("#batch-target").inner_text().startswith(codes[1])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, distinct, func, or_, select
+from sqlalchemy import Select, and_, case, distinct, func, select
 
 from refurb.allocations.models import Allocation, ReservationItem
 from refurb.beneficiaries.models import Beneficiary, BeneficiarySituation
@@ -357,16 +357,7 @@ def _completion(period: Period) -> Select:
 # --- who received what (for impact figures) -------------------------------------------------
 
 
-def handed_over_items() -> Select:
-    """(device_id, beneficiary_id) of every device handed over: the reservation's items that
-    were still held at the handover (not released before it)."""
-    return (
-        select(ReservationItem.device_id.label("device_id"),
-               Allocation.beneficiary_id.label("beneficiary_id"))
-        .join(Allocation, Allocation.reservation_id == ReservationItem.reservation_id)
-        .where(or_(ReservationItem.released_at.is_(None),
-                   ReservationItem.released_at >= Allocation.handed_over_at))
-    )
+handed_over_items = tallies.handed_over_items  # defined with the tallies rebuilt from it
 
 
 def equipped_by_kind(device_ids: Select) -> dict[str, int]:

@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import (
     BigInteger,
     Integer,
+    Select,
     and_,
     case,
     cast,
@@ -28,11 +29,12 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from refurb.allocations.models import Reservation, ReservationItem
+from refurb.allocations.models import Allocation, Reservation, ReservationItem
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.lifecycle import State
 from refurb.devices.models import Device, DeviceEvent
@@ -238,6 +240,18 @@ def recipients_by_kind(donor_id: int) -> dict[str, int]:
 # --- rebuilt from the events --------------------------------------------------------------
 
 
+def handed_over_items() -> Select:
+    """(device_id, beneficiary_id) of every device handed over: the reservation's items that
+    were still held at the handover (not released before it)."""
+    return (
+        select(ReservationItem.device_id.label("device_id"),
+               Allocation.beneficiary_id.label("beneficiary_id"))
+        .join(Allocation, Allocation.reservation_id == ReservationItem.reservation_id)
+        .where(or_(ReservationItem.released_at.is_(None),
+                   ReservationItem.released_at >= Allocation.handed_over_at))
+    )
+
+
 def _current_devices():
     """Each device with its state from its latest transition event and its tally weight."""
     latest = (
@@ -289,8 +303,6 @@ def rebuild() -> dict[str, int]:
         select(day, DeviceEvent.to_state, func.count())
         .where(DeviceEvent.kind == "transition")
         .group_by(day, DeviceEvent.to_state)))
-    from refurb.reports.queries import handed_over_items  # queries reads these tallies
-
     items = handed_over_items().subquery()
     db.session.execute(insert(DonorRecipient.__table__).from_select(
         ["donor_id", "beneficiary_id", "devices"],

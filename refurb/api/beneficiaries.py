@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import SOCIAL
-from refurb.api.auth import caller_id, operation
+from refurb.api.auth import caller_id, links, operation
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.schemas import CursorArgs, UtcDateTime, page_schema, path_id
 from refurb.beneficiaries import queries, workflow
@@ -77,6 +77,8 @@ class BeneficiaryListArgs(CursorArgs):
 @operation(scopes=("read",), roles=SOCIAL)
 @blp.arguments(BeneficiaryListArgs, location="query")
 @blp.response(200, BeneficiaryPage)
+@blp.doc(**links(200, GetFile=("get_file",
+                                {"beneficiary_id": "$response.body#/items/0/id"})))
 def list_files(args):
     """Dossiers, les plus récents d’abord (comme la liste du site, sans journal d’accès)"""
     page = cursor_page(queries.list_files_query(args.get("status"), args.get("kind")),

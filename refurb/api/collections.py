@@ -93,6 +93,10 @@ def _location(collection: Collection) -> dict[str, str]:
 @operation(scopes=("read",), roles=WORKSHOP)
 @blp.arguments(CollectionListArgs, location="query")
 @blp.response(200, CollectionPage)
+@blp.doc(**links(200, **{
+    name: (target, {"collection_id": "$response.body#/items/0/id"})
+    for name, target in (("GetCollection", "get_collection"), ("AddDevice", "create_device"),
+                         ("AddReport", "report_new_device"), ("MoveOn", "advance"))}))
 def list_collections(args):
     """Collectes, les plus récentes d’abord"""
     page = cursor_page(queries.list_collections_query(args.get("state")), Collection.id, args)

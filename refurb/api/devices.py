@@ -104,6 +104,8 @@ def device_headers(device: Device) -> dict[str, str]:
 @operation(scopes=("read",), roles=STAFF)
 @blp.arguments(DeviceListArgs, location="query")
 @blp.response(200, DevicePage)
+@blp.doc(**links(200, **{name: (target, {"device_id": "$response.body#/items/0/id"})
+                         for name, (target, _) in DEVICE_LINKS.items()}))
 def list_devices(args):
     """Appareils, les plus récents d’abord"""
     if args.get("q"):

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import STAFF
-from refurb.api.auth import operation
+from refurb.api.auth import links, operation
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.schemas import CursorArgs, UtcDateTime, page_schema, path_id
 from refurb.devices.models import Device, Drive
@@ -81,6 +81,7 @@ def _row(drive: Drive, st) -> dict:  # noqa: ANN001
 @operation(scopes=("read",), roles=STAFF)
 @blp.arguments(DriveListArgs, location="query")
 @blp.response(200, DrivePage)
+@blp.doc(**links(200, GetDrive=("get_drive", {"drive_id": "$response.body#/items/0/id"})))
 def list_drives(args):
     """Supports de stockage, les plus récents d’abord"""
     page = cursor_page(queries.list_drives_query(args.get("where")), Drive.id, args)

@@ -170,6 +170,9 @@ def _attach_to_host(outcome: log_import.ImportOutcome, tag: str) -> None:
 @operation(scopes=("read",), roles=STAFF)
 @blp.arguments(RecordListArgs, location="query")
 @blp.response(200, RecordPage)
+@blp.doc(**links(200, GetRecord=("get_record", {"record_id": "$response.body#/items/0/id"}),
+                 GetDrive=("get_drive", {"drive_id": "$response.body#/items/0/drive_id"}),
+                 GetLog=("get_log", {"log_id": "$response.body#/items/0/log_id"})))
 def list_records(args):
     """Effacements enregistrés, les plus récents d’abord"""
     query = queries.list_records_query(args.get("result"), args.get("source"))

@@ -98,6 +98,8 @@ def init_api(app: Flask) -> RefurbApi:
         "servers": [{"url": "/", "description": "Ce serveur"}],
     })
     api = RefurbApi(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
+    # Registered before the limiter, so it runs after the limiter has added its headers.
+    app.after_request(_finish_api_response)
     limiter = rate_limits.make_limiter(app, auth.rate_limit_key)
     shared = limiter.shared_limit(rate_limits.limit_for_token, scope="api")
     for module in RESOURCES:
@@ -106,8 +108,16 @@ def init_api(app: Flask) -> RefurbApi:
         api.register_blueprint(module.blp, url_prefix=PREFIX)
     app.register_blueprint(docs.bp, url_prefix=PREFIX)
     app.extensions["refurb-api"] = api
-    app.after_request(_cors)
     return api
+
+
+def _finish_api_response(response: Response) -> Response:
+    if not request.path.startswith(PREFIX):
+        return response
+    # Flask-Limiter sends Retry-After on every answer; it means something only on a refusal.
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return _cors(response)
 
 
 def _cors(response: Response) -> Response:

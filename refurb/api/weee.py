@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import WORKSHOP
-from refurb.api.auth import operation
+from refurb.api.auth import links, operation
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.schemas import CursorArgs, UtcDateTime, page_schema, path_id
 from refurb.web import get_or_404
@@ -78,6 +78,7 @@ class BatchListArgs(CursorArgs):
 @operation(scopes=("read",), roles=WORKSHOP)
 @blp.arguments(BatchListArgs, location="query")
 @blp.response(200, BatchPage)
+@blp.doc(**links(200, GetBatch=("get_batch", {"batch_id": "$response.body#/items/0/id"})))
 def list_batches(args):
     """Lots DEEE, les plus récents d’abord"""
     page = cursor_page(queries.list_batches_query(args.get("state")), WeeeBatch.id, args)

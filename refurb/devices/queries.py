@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, TextClause, func, or_, select, union
+from sqlalchemy import Select, String, TextClause, bindparam, func, or_, select, union
 from sqlalchemy import text as sa_text
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
@@ -131,9 +131,13 @@ def _escape_like(text: str) -> str:
 def substring_statement(text: str, limit: int) -> tuple[TextClause, dict]:
     """The ids of devices whose search text contains `text`, newest first, from the index."""
     if db.session.get_bind().dialect.name == "postgresql":
+        # The pattern goes in as a (quoted) literal: a prepared statement reused with a
+        # parameter gets a generic plan that cannot weigh the pattern, and walks the whole
+        # table backwards for a rare serial instead of asking the trigram index.
         statement = sa_text(
             f"SELECT id FROM devices WHERE lower({SEARCH_TEXT_SQL}) LIKE :pattern ESCAPE '\\' "
-            "ORDER BY id DESC LIMIT :limit")
+            "ORDER BY id DESC LIMIT :limit"
+        ).bindparams(bindparam("pattern", type_=String, literal_execute=True))
         params = {"pattern": f"%{_escape_like(text.lower())}%", "limit": limit}
     else:
         # A quoted FTS5 phrase of trigrams: the text anywhere, case folded by the tokenizer.

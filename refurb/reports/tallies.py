@@ -240,6 +240,18 @@ def recipients_by_kind(donor_id: int) -> dict[str, int]:
 # --- rebuilt from the events --------------------------------------------------------------
 
 
+def handed_over_items() -> Select:
+    """(device_id, beneficiary_id) of every device handed over: the reservation's items that
+    were still held at the handover (not released before it)."""
+    return (
+        select(ReservationItem.device_id.label("device_id"),
+               Allocation.beneficiary_id.label("beneficiary_id"))
+        .join(Allocation, Allocation.reservation_id == ReservationItem.reservation_id)
+        .where(or_(ReservationItem.released_at.is_(None),
+                   ReservationItem.released_at >= Allocation.handed_over_at))
+    )
+
+
 def _current_devices():
     """Each device with its state from its latest transition event and its tally weight."""
     latest = (
@@ -355,14 +367,3 @@ def snapshot() -> dict[str, set[tuple]]:
             select(Reentry.device_id, Reentry.state, Reentry.entered_at, Reentry.device_type,
                    Reentry.grams, Reentry.day, Reentry.previous_day))},
     }
-
-def handed_over_items() -> Select:
-    """(device_id, beneficiary_id) of every device handed over: the reservation's items that
-    were still held at the handover (not released before it)."""
-    return (
-        select(ReservationItem.device_id.label("device_id"),
-               Allocation.beneficiary_id.label("beneficiary_id"))
-        .join(Allocation, Allocation.reservation_id == ReservationItem.reservation_id)
-        .where(or_(ReservationItem.released_at.is_(None),
-                   ReservationItem.released_at >= Allocation.handed_over_at))
-    )

@@ -15,8 +15,8 @@ past the explicit ids; the tallies are then rebuilt from the events (`tallies.re
 `flask reports rebuild-aggregates`) and the database analysed. A PostgreSQL database given with
 --database-url is emptied (schema dropped) for each size.
 
-Measures, in the same process, in randomised order: a bare Flask + SQLAlchemy route reading one
-device by primary key, scan → device page, device page, list, search (serial fragment, common
+Measures, in the same process, in one randomised run over every size (SQLite; PostgreSQL holds
+one size at a time): a bare Flask + SQLAlchemy route reading one device by primary key, scan → device page, device page, list, search (serial fragment, common
 word, 2 characters, scanned serial), donor portal (biggest and a small donor), dashboards and
 report pages: median, p95, SQL statements per request, ratio to the bare route. Then scan
 lookups/s (`/scan?q=TAG&format=json`) and bare requests/s with 1, 2 and 4 gunicorn workers.
@@ -582,34 +582,55 @@ def _get(client, target):
     return response.status_code
 
 
-def measure(app, info: dict, repeat: int, rng: random.Random) -> dict[str, dict]:
+def measure(sized: list[tuple[int, object, dict]], repeat: int, rng: random.Random
+            ) -> dict[int, dict[str, dict]]:
+    """Every page of every size in one shuffled run: (size, app, info) each; load and caches
+    then weigh on all sizes alike."""
     from refurb.extensions import db
 
-    chosen = pages(app, info)
-    with app.app_context():
-        engine = db.engine
-    for _name, client, url in chosen:  # warm-up: templates compiled, caches filled
-        _get(client, url(rng))
-    runs = [entry for entry in chosen for _ in range(repeat)]
+    runs, engines, order = [], {}, []
+    for size, app, info in sized:
+        with app.app_context():
+            engines[size] = db.engine
+        for name, client, url in pages(app, info):
+            order.append(name)
+            _get(client, url(rng))  # warm-up: templates compiled, caches filled
+            runs += [(size, name, client, url)] * repeat
     rng.shuffle(runs)
-    samples: dict[str, list[float]] = {name: [] for name, _c, _u in chosen}
-    queries: dict[str, list[int]] = {name: [] for name, _c, _u in chosen}
-    statuses: dict[str, set[int]] = {name: set() for name, _c, _u in chosen}
-    for name, client, url in runs:
+    samples: dict = {}
+    for size, name, client, url in runs:
         target = url(rng)
-        with counting(engine) as statements:
+        with counting(engines[size]) as statements:
             started = time.perf_counter()
-            statuses[name].add(_get(client, target))
-            samples[name].append((time.perf_counter() - started) * 1000)
-        queries[name].append(statements[0])
-    results = {}
-    for name, values in samples.items():
-        ordered = sorted(values)
-        results[name] = {"median": statistics.median(values),
-                         "p95": ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)],
-                         "queries": statistics.median(queries[name]),
-                         "status": sorted(statuses[name])}
+            status = _get(client, target)
+            elapsed = (time.perf_counter() - started) * 1000
+        entry = samples.setdefault(size, {}).setdefault(
+            name, {"ms": [], "queries": [], "status": set()})
+        entry["ms"].append(elapsed)
+        entry["queries"].append(statements[0])
+        entry["status"].add(status)
+    results: dict[int, dict[str, dict]] = {}
+    for size, by_name in samples.items():
+        results[size] = {}
+        for name, entry in sorted(by_name.items(), key=lambda item: order.index(item[0])):
+            ordered = sorted(entry["ms"])
+            results[size][name] = {
+                "median": statistics.median(ordered),
+                "p95": ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)],
+                "queries": statistics.median(entry["queries"]),
+                "status": sorted(entry["status"])}
     return results
+
+
+def report(size: int, results: dict[str, dict]) -> None:
+    bare = results["bare route (pk)"]["median"]
+    print(f"\n{size:,} devices")
+    print(f"{'page':<30} {'median':>8} {'p95':>8} {'queries':>7} {'× bare':>7}  status")
+    for name, r in results.items():
+        slow = ("" if name.startswith(("bare", "device page", "scan ->"))
+                or r["median"] < PAGE_TARGET_MS else "  <-- over 150 ms")
+        print(f"{name:<30} {r['median']:7.1f}ms {r['p95']:7.1f}ms {r['queries']:7.0f} "
+              f"{r['median'] / bare:6.1f}×  {r['status']}{slow}")
 
 
 # --- gunicorn workers ---------------------------------------------------------------------
@@ -714,7 +735,8 @@ def _prepare(url: str, reuse: bool) -> None:
         db.engine.dispose()
 
 
-def run_size(url: str, devices: int, args, rng: random.Random) -> dict:
+def setup(url: str, devices: int, args, rng: random.Random):
+    """The app on a database of `devices` devices (built now, or as an earlier run left it)."""
     from refurb import create_app
     from refurb.extensions import db
 
@@ -730,24 +752,22 @@ def run_size(url: str, devices: int, args, rng: random.Random) -> dict:
             built = time.perf_counter() - started
             db.session.execute(text("ANALYZE"))
             db.session.commit()
-            print(f"built in {built:.0f} s: " + ", ".join(
+            print(f"{devices:,} devices built in {built:.0f} s: " + ", ".join(
                 f"{v:,} {k}" for k, v in info["counts"].items()))
         db.session.remove()
-    print(f"load average before measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    results = measure(app, info, args.repeat, rng)
-    bare = results["bare route (pk)"]["median"]
-    print(f"{'page':<30} {'median':>8} {'p95':>8} {'queries':>7} {'× bare':>7}  status")
-    for name, r in results.items():
-        slow = ("" if name.startswith(("bare", "device page", "scan ->"))
-                or r["median"] < PAGE_TARGET_MS else "  <-- over 150 ms")
-        print(f"{name:<30} {r['median']:7.1f}ms {r['p95']:7.1f}ms {r['queries']:7.0f} "
-              f"{r['median'] / bare:6.1f}×  {r['status']}{slow}")
-    if not args.no_workers:
-        results["_workers"] = throughput(app, url, info, args.workers, args.seconds)
+    return app, info
+
+
+def _close(app) -> None:
+    from refurb.extensions import db
+
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    return results
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -765,15 +785,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse and not (args.keep or args.database_url):
         parser.error("--reuse needs --keep DIR or --database-url")
 
-    summary = {}
+    summary: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="refurb-scale-") as tmp:
         directory = args.keep or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        for size in args.sizes:
-            url = args.database_url or f"sqlite:///{directory / f'scale-{size}.db'}"
-            engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-            print(f"\n==> {size:,} devices on {engine}")
-            summary[size] = run_size(url, size, args, random.Random(SEED + size))
+        if args.database_url:
+            # One PostgreSQL database: each size in turn (emptied, built, measured).
+            rounds = [[size] for size in args.sizes]
+        else:
+            rounds = [list(args.sizes)]  # every SQLite file at once, measured together
+        for sizes in rounds:
+            sized, urls = [], {}
+            for size in sizes:
+                urls[size] = args.database_url or f"sqlite:///{directory / f'scale-{size}.db'}"
+                engine = "PostgreSQL" if urls[size].startswith("postgresql") else "SQLite"
+                print(f"\n==> {size:,} devices on {engine}")
+                app, info = setup(urls[size], size, args, random.Random(SEED + size))
+                sized.append((size, app, info))
+            print(f"\nload average before measuring: {_load()}")
+            results = measure(sized, args.repeat, random.Random(SEED))
+            for size, _app, _info in sized:
+                report(size, results[size])
+                summary[size] = results[size]
+            print(f"load average after measuring: {_load()}")
+            if not args.no_workers:
+                for size, app, info in sized:
+                    print(f"\n{size:,} devices, gunicorn (load {_load()}):")
+                    throughput(app, urls[size], info, args.workers, args.seconds)
+            for _size, app, _info in sized:
+                _close(app)
     _print_ratios(summary)
     return 0
 

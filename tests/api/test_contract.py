@@ -96,7 +96,8 @@ def test_every_operation_keeps_its_contract(api_schema, label):
 
 @pytest.mark.slow
 def test_linked_operations_keep_their_contract(api_schema):
-    machine = api_schema.as_state_machine()
-    machine.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None,
+    # One database for the whole run: revoking its own token would end it early.
+    machine = api_schema.exclude(method="DELETE", path_regex="/tokens/").as_state_machine()
+    machine.run(settings=settings(max_examples=60, stateful_step_count=10, deadline=None,
                                   suppress_health_check=list(HealthCheck), derandomize=True,
                                   database=None))

@@ -159,24 +159,30 @@ def _short_ids(text: str, limit: int) -> list[int]:
     return sorted(set(ids), reverse=True)[:limit]
 
 
+def _matching_ids(text: str, limit: int) -> list[int]:
+    """Ids of the devices matching the (whitespace-normalised) text, newest first, at most
+    `limit`: trigram index, or whole values when too short for trigrams, plus exact serials and
+    inventory numbers."""
+    if len(text) < TRIGRAM:
+        ids = _short_ids(text, limit)
+    else:
+        ids = list(db.session.scalars(*substring_statement(text, limit)))
+    # The donor's own number is not in the search text: exact matches join through its index.
+    return sorted(set(ids) | {d.id for d in get_devices_by_exact(text, limit)}, reverse=True)[:limit]
+
+
 def search_devices(text: str, page: int, per_page: int) -> SearchPage:
     """Devices whose serial, make, model, processor, notes or tag contain the text, newest
     first. Reads at most COUNT_LIMIT + 1 ids from the index, whatever the stock."""
     text = " ".join(text.split())
     page = max(1, page)
     limit = max(COUNT_LIMIT, page * per_page) + 1
-    short = len(text) < TRIGRAM
-    if short:
-        ids = _short_ids(text, limit)
-    else:
-        ids = list(db.session.scalars(*substring_statement(text, limit)))
-    # The donor's own number is not in the search text: exact matches join through its index.
-    ids = sorted(set(ids) | {d.id for d in get_devices_by_exact(text, limit)}, reverse=True)[:limit]
+    ids = _matching_ids(text, limit)
     total = len(ids) if len(ids) < limit else None
     wanted = ids[(page - 1) * per_page:page * per_page]
     items = list(db.session.scalars(
         select(Device).where(Device.id.in_(wanted)).order_by(Device.id.desc()))) if wanted else []
-    return SearchPage(items, page, per_page, total, short)
+    return SearchPage(items, page, per_page, total, len(text) < TRIGRAM)
 
 
 def list_devices_query(state: str | None = None, device_type: str | None = None) -> Select:
@@ -226,10 +232,5 @@ def count_devices(state: str | None = None, device_type: str | None = None) -> i
 def search_select(text: str, limit: int = COUNT_LIMIT) -> Select:
     """The (at most `limit`) devices matching the text, as a query callers filter further and
     page through (the API's cursor pages)."""
-    text = " ".join(text.split())
-    if len(text) < TRIGRAM:
-        ids = _short_ids(text, limit)
-    else:
-        ids = list(db.session.scalars(*substring_statement(text, limit)))
-    ids = sorted(set(ids) | {d.id for d in get_devices_by_exact(text, limit)}, reverse=True)
-    return select(Device).where(Device.id.in_(ids[:limit])).order_by(Device.id.desc())
+    ids = _matching_ids(" ".join(text.split()), limit)
+    return select(Device).where(Device.id.in_(ids)).order_by(Device.id.desc())

@@ -80,9 +80,13 @@ def _register_devices() -> None:
 # ---------------------------------------------------------------------------------- intake
 
 def _register_intake() -> None:
+    from refurb.intake import jobs
     from refurb.intake.weights import WEIGHT_SETTINGS
+    from refurb.jobs import register_kind
 
     points.define_settings(*WEIGHT_SETTINGS)
+    for kind in jobs.JOB_KINDS:
+        register_kind(*kind)
 
 
 # -------------------------------------------------------------------------------- printing

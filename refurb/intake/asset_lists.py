@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from refurb import table_reader
+from refurb import database, table_reader
 from refurb.core.asset_tags import counter_name, format_tag
 from refurb.core.errors import InvalidInput, Message, NotFound
 from refurb.core.i18n import N_
@@ -278,7 +278,9 @@ def plan_import(
 
 # -- write -------------------------------------------------------------------------------------
 def run_import(plan: ImportPlan, progress: Progress | None = None) -> ImportOutcome:
-    """The write step: tags taken in one go, devices and events inserted CHUNK rows at a time."""
+    """The write step: tags taken in one go, devices and events inserted CHUNK rows at a time.
+    The write lock is taken here only: reading and checking the file happened without it."""
+    database.will_write()
     collection = plan.collection
     # One import per collection at a time (row lock on PostgreSQL, write lock on SQLite).
     db.session.execute(select(Collection.id).where(Collection.id == collection.id)

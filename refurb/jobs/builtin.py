@@ -25,6 +25,8 @@ SCHEDULE = (
     ("gdpr-purge", {"minute": "30", "hour": "3"}, "gdpr.purge", "gdpr.purge:{:%Y-%m-%d}"),
     ("nightly-backup", {"minute": "30", "hour": "2"}, "backup.nightly",
      "backup.nightly:{:%Y-%m-%d}"),
+    ("purge-drafts", {"minute": "45"}, "intake.purge_drafts",
+     "intake.purge_drafts:{:%Y-%m-%dT%H}"),
 )
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -118,8 +118,10 @@ def execute(app: Flask, job_id: int) -> str:
             return "dropped"
         except DomainError as error:
             db.session.rollback()
-            _finish(job_id, claim, reporter, "failed", error=error.message,
-                    result={"refused": list(error.reasons)} if error.reasons else None)
+            with force_locale(locale):  # in the language of the person who asked
+                message, reasons = error.translated(gettext)
+            _finish(job_id, claim, reporter, "failed", error=message,
+                    result={"refused": reasons} if reasons else None)
             return "failed"
         except TRANSIENT as error:
             db.session.rollback()

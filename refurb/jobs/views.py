@@ -5,7 +5,7 @@ Only the person who asked for the job, or an admin, may see it; to anyone else i
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, abort, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,8 +15,10 @@ from refurb.accounts.models import Role
 from refurb.clock import utcnow
 from refurb.core.i18n import N_
 from refurb.extensions import db
-from refurb.jobs import KINDS
+from refurb.jobs import KINDS, enqueue
+from refurb.jobs.forms import StartJobForm
 from refurb.jobs.models import Job
+from refurb.web import actor_id, now
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 EVERYONE = (*STAFF, *DONOR)
@@ -52,9 +54,42 @@ def job_view(job: Job) -> dict:
         "elapsed": f"{elapsed // 60} min {elapsed % 60:02d} s",
         "summary": result.get("summary", []) if job.finished else [],
         "refused": result.get("refused", []) if job.finished else [],
-        "url": result.get("url") if job.finished else None,
+        "url": _result_url(result) if job.finished else None,
+        "link": _result_link(result) if job.finished else None,
+        # Set by the page that started the job: where to go back to (correct a file…).
+        "back": _result_link({"link": job.params.get("back")}),
         "error": job.error if job.state == "failed" else None,
     }
+
+
+def _result_url(result: dict) -> str | None:
+    """The document a job issued (by id: a job has no request to build URLs with)."""
+    from refurb.documents.models import IssuedDocument
+
+    document_id = result.get("document_id")
+    document = db.session.get(IssuedDocument, document_id) if document_id else None
+    if document is None:
+        return result.get("url")
+    return url_for("documents.download", document_id=document.id, filename=document.filename)
+
+
+def _result_link(result: dict) -> dict | None:
+    """Where to go next (the collection imported into, the page to correct a file)."""
+    link = result.get("link")
+    if not link:
+        return None
+    return {"url": url_for(link["endpoint"], **link.get("args", {})), "label": _(link["label"])}
+
+
+def start_job(kind: str, params: dict, form: StartJobForm, *scope: object,
+              back: tuple[str, dict, str] | None = None):
+    """A page's button: the job for this page view (one per view), then its progress page.
+    `back` = (endpoint, args, label msgid): a link the job's page keeps showing."""
+    if back is not None:
+        params = {**params, "back": {"endpoint": back[0], "args": back[1], "label": back[2]}}
+    job = enqueue(kind, params, idempotency_key=form.idempotency_key(kind, *scope),
+                  actor_id=actor_id(), now=now())
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 STATE_LABELS = {

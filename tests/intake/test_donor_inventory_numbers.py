@@ -56,8 +56,11 @@ def test_imported_from_the_donors_list(client, db, login_as):
     assert re.search(r'<option value="2" selected>N° d&#39;immobilisation</option>', page)
     assert "n° d&#39;inventaire du donateur : plus de 60 caractères" in page
     done = client.post(response.location, data={"map-type": "0", "map-serial": "1",
-                                                "map-inventory": "2", "action": "import"})
-    assert done.status_code == 200 and db.session.scalar(select(Device)) is None
+                                                "map-inventory": "2", "action": "import"},
+                       follow_redirects=True)
+    assert "Ligne 4 : n° d&#39;inventaire du donateur : plus de 60 caractères" in \
+        done.get_data(as_text=True)
+    assert db.session.scalar(select(Device)) is None
     fixed = csv_bytes([header, *rows[:2]])
     response = client.post(f"/collections/{collection.id}/intake/csv",
                            data={"file": upload("parc.csv", fixed)})

@@ -3,18 +3,22 @@ check every line, import."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import WORKSHOP, roles_required
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
+from refurb.core.i18n import N_
 from refurb.intake import asset_lists
 from refurb.intake.csv_columns import FIELD_LABELS, FIELDS, read_mapping
 from refurb.intake.csv_rows import Validation
 from refurb.intake.forms import CsvUploadForm
+from refurb.intake.jobs import IMPORT_KIND
 from refurb.intake.models import Collection, IntakeImport
 from refurb.intake.views.bench import prefix
 from refurb.intake.views.blueprint import bp
+from refurb.jobs.forms import StartJobForm
+from refurb.jobs.views import start_job
 from refurb.table_reader import TableFormat
 from refurb.web import actor_id, attempt, get_or_404, now, translate
 
@@ -49,18 +53,12 @@ def map_csv(collection_id: int, import_id: int):
         if done:
             return redirect(request.path)
     choices = _choices(record, action)
-    validation = None
-    if action == "import":
-        with attempt() as done:
-            outcome = asset_lists.import_upload(collection, record, choices, actor_id=actor_id(),
-                                                now=now(), prefix=prefix())
-        if done:
-            flash(_("%(n)s appareil(s) importé(s) : %(first)s à %(last)s.", n=outcome.imported,
-                    first=outcome.first_tag, last=outcome.last_tag), "success")
-            return redirect(url_for("intake.show_collection", collection_id=collection_id))
-        if isinstance(done.error, asset_lists.ImportRefused):  # the lines, listed
-            validation = done.error.validation
-    return _render_mapping(collection, record, choices, validation)
+    if action == "import":  # checked again and written by a job: a big file holds no worker
+        args = {"collection_id": collection.id, "import_id": record.id}
+        return start_job(IMPORT_KIND, {**args, "choices": choices.to_dict(), "prefix": prefix()},
+                         StartJobForm(), record.id,
+                         back=("intake.map_csv", args, N_("Revenir au fichier")))
+    return _render_mapping(collection, record, choices)
 
 
 def _upload(collection_id: int, import_id: int) -> tuple[Collection, IntakeImport]:
@@ -80,17 +78,18 @@ def _choices(record: IntakeImport, action: str | None) -> asset_lists.ImportChoi
 
 
 def _render_mapping(collection: Collection, record: IntakeImport,
-                    choices: asset_lists.ImportChoices, validation: Validation | None):
+                    choices: asset_lists.ImportChoices):
     with attempt() as read:
         fmt = asset_lists.upload_format(record)
     if not read:
         return redirect(url_for("intake.upload_csv", collection_id=collection.id))
-    if validation is None:
-        with attempt():
-            validation = asset_lists.check_upload(collection, record, choices, fmt)
+    validation = None
+    with attempt():
+        validation = asset_lists.check_upload(collection, record, choices, fmt)
     return render_template(
         "intake/csv_mapping.html", collection=collection, record=record, fmt=fmt,
         mapping=choices.mapping, fields=FIELDS, labels=FIELD_LABELS, form=CsvUploadForm(),
+        job_form=StartJobForm.fresh(),
         columns=column_labels(fmt),
         header_notes=list(dict.fromkeys(translate(n) for n in fmt.column_notes.values())),
         remembered=(record.reading or {}).get("source") == "remembered",

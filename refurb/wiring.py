@@ -203,9 +203,12 @@ def _register_portal() -> None:
 # --------------------------------------------------------------------------------- reports
 
 def _register_reports() -> None:
-    from refurb.reports import outcomes, tallies
+    from refurb.jobs import register_kind
+    from refurb.reports import jobs, outcomes, tallies
 
     points.define_settings(*outcomes.SETTINGS)
+    for kind in jobs.JOB_KINDS:
+        register_kind(*kind)
     points.state_listeners.add(tallies.record_state_changes)  # tallies move with the events
     points.stock_tallies.add(tallies.stock_counts)  # dashboard and list counts read them
 

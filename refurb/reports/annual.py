@@ -10,11 +10,13 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from refurb import database
 from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
 from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES
 from refurb.documents.models import IssuedDocument
 from refurb.documents.pdf import Letterhead
+from refurb.documents.preview import Fact, Preview
 from refurb.documents.services import issue_document
 from refurb.extensions import db
 from refurb.reports import queries
@@ -82,12 +84,30 @@ def _annual_payload(year: int, workshop: Letterhead) -> dict[str, Any]:
     }
 
 
-def issue_annual_report(year: int, *, workshop: Letterhead, actor_id: int | None,
-                        now: datetime):
-    """(document, created). Refused for a year that has not started."""
+def check_year(year: int, now: datetime) -> None:
     if year > now.year or year < 2000:
         raise InvalidInput(N_("Le rapport annuel ne peut porter que sur une année commencée."))
+
+
+def preview(year: int, now: datetime) -> Preview:
+    """The key figures the report will open with, for the page that asks for confirmation."""
+    check_year(year, now)
+    period = Period(date(year, 1, 1), date(year, 12, 31))
+    figures = key_figures(period, reuse_figures(period), with_people=True)
+    return Preview(f"RAPPORT-{year}",
+                   [Fact(f.label, f.value, f.unit, f.digits) for f in figures])
+
+
+def issue_annual_report(year: int, *, workshop: Letterhead, actor_id: int | None,
+                        now: datetime, progress=None):
+    """(document, created). Refused for a year that has not started."""
+    check_year(year, now)
+    if progress:
+        progress(0, 2, N_("Calcul des chiffres de l’année"))
     payload = annual_payload(year, workshop=workshop)
+    if progress:
+        progress(1, 2, N_("Mise en page du rapport"))
+    database.will_write()  # the write lock for the number and the document only
     return issue_document(
         kind=ANNUAL_KIND,
         number=f"RAPPORT-{year}",

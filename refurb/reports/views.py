@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,16 +18,18 @@ from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
 from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES
 from refurb.documents.csv_export import csv_response
-from refurb.documents.pdf import workshop_letterhead
+from refurb.jobs.forms import StartJobForm
+from refurb.jobs.views import start_job
 from refurb.reports import activity as flows
 from refurb.reports import annual as annual_report
 from refurb.reports import exports, outcomes
 from refurb.reports.forms import AnnualForm, PeriodForm
+from refurb.reports.jobs import ANNUAL_KIND
 from refurb.reports.periods import period_label, resolve_period
 from refurb.reports.permissions import can_issue_annual_report, can_see_people_figures
 from refurb.reports.queries import Period
 from refurb.reports.tables import type_label
-from refurb.web import actor_id, attempt, now, translate
+from refurb.web import attempt, now, translate
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -170,24 +172,27 @@ def export(name: str):
 @bp.get("/annual")
 @roles_required(*ADMIN)
 def annual():
-    form = AnnualForm(year=now().year - 1)
-    return render_template("reports/annual.html", form=form,
-                           documents=annual_report.annual_versions())
+    # The current year: last year's report is issued on purpose, not by a careless click.
+    return _annual_page(AnnualForm(year=now().year))
 
 
 @bp.post("/annual")
 @roles_required(*ADMIN)
 def issue_annual():
-    form, done = AnnualForm(), None
-    if form.validate():
-        with attempt() as done:
-            document, created = annual_report.issue_annual_report(
-                form.year.data, workshop=workshop_letterhead(current_app.config),
-                actor_id=actor_id(), now=now())
+    form = AnnualForm()
+    if not form.validate():
+        return _annual_page(form), 400
+    with attempt() as done:
+        preview = annual_report.preview(form.year.data, now())
     if not done:
-        return render_template("reports/annual.html", form=form,
-                               documents=annual_report.annual_versions()), 400
-    flash(_("Rapport %(number)s, version %(version)s %(what)s.", number=document.number,
-            version=document.version, what=_("émise") if created else _("inchangée")),
-          "success")
-    return redirect(url_for("reports.annual"))
+        return _annual_page(form), 400
+    confirmed = StartJobForm()
+    if request.form.get("confirm") and confirmed.validate():
+        return start_job(ANNUAL_KIND, {"year": form.year.data}, confirmed, form.year.data)
+    return _annual_page(form, preview)
+
+
+def _annual_page(form: AnnualForm, preview=None):
+    return render_template("reports/annual.html", form=form, preview=preview,
+                           job_form=StartJobForm.fresh(),
+                           documents=annual_report.annual_versions())

@@ -9,10 +9,11 @@ from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from refurb.devices import services as devices
 from refurb.documents.models import IssuedDocument
+from refurb.jobs.models import Job
 from tests.reports.report_scene import build
 
 
@@ -34,7 +35,7 @@ def _text(document) -> str:
 
 def test_annual_report_figures_equal_the_year(scene, client, login_as, db):
     login_as("admin")
-    response = client.post("/reports/annual", data={"year": "2025"})
+    response = client.post("/reports/annual", data={"year": "2025", "confirm": "1"})
     assert response.status_code == 302
     [document] = _reports(db)
     assert (document.number, document.version, document.filename) == (
@@ -67,7 +68,7 @@ def test_annual_report_figures_equal_the_year(scene, client, login_as, db):
 
 def test_charts_are_vector_drawings(scene, client, login_as, db):
     login_as("admin")
-    client.post("/reports/annual", data={"year": "2025"})
+    client.post("/reports/annual", data={"year": "2025", "confirm": "1"})
     reader = PdfReader(io.BytesIO(_reports(db)[0].content))
     assert all(not page.images for page in reader.pages)
     content = b"".join(page.get_contents().get_data() for page in reader.pages)
@@ -76,14 +77,14 @@ def test_charts_are_vector_drawings(scene, client, login_as, db):
 
 def test_reissue_keeps_the_version_until_the_figures_change(scene, client, login_as, db):
     login_as("admin")
-    client.post("/reports/annual", data={"year": "2025"})
-    response = client.post("/reports/annual", data={"year": "2025"}, follow_redirects=True)
+    client.post("/reports/annual", data={"year": "2025", "confirm": "1"})
+    response = client.post("/reports/annual", data={"year": "2025", "confirm": "1"}, follow_redirects=True)
     assert "inchangée" in response.get_data(as_text=True)
     assert [d.version for d in _reports(db)] == [1]
     devices.transition(scene.devices["D2"], "diagnosis", actor_id=None,
                        now=datetime(2025, 9, 1, 10, 0))
     db.session.commit()
-    client.post("/reports/annual", data={"year": "2025"})
+    client.post("/reports/annual", data={"year": "2025", "confirm": "1"})
     reports = _reports(db)
     assert [d.version for d in reports] == [1, 2]
     assert reports[0].sha256 != reports[1].sha256
@@ -100,5 +101,29 @@ def test_a_year_not_started_is_refused(db, client, login_as):
 
 def test_the_report_is_french_whoever_issues_it(scene, client, login_as, db):
     login_as("admin", locale="en")
-    client.post("/reports/annual", data={"year": "2025"})
+    client.post("/reports/annual", data={"year": "2025", "confirm": "1"})
     assert "Appareils reçus 7" in _text(_reports(db)[0])
+
+
+def test_the_figures_are_shown_before_anything_is_issued(scene, client, login_as, db):
+    login_as("admin")
+    page = client.get("/reports/annual").get_data(as_text=True)
+    this_year = datetime.now().year
+    # The current year, not last year's, by default.
+    assert re.search(r'<input[^>]*name="year"[^>]*value="(\d+)"', page).group(1) == str(this_year)
+    preview = client.post("/reports/annual", data={"year": "2025"})
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and _reports(db) == []
+    assert "À vérifier avant d’émettre RAPPORT-2025" in html
+    assert "<dt>Appareils reçus</dt><dd>7</dd>" in html
+    assert "Tous les chiffres sont à zéro" not in html
+    empty = client.post("/reports/annual", data={"year": "2019"}).get_data(as_text=True)
+    assert "Tous les chiffres sont à zéro" in empty and _reports(db) == []
+    # Confirmed: one job, one document, its link on the job's page.
+    done = client.post("/reports/annual", data={"year": "2025", "confirm": "1",
+                                               "request_key": "k1"}, follow_redirects=True)
+    [document] = _reports(db)
+    assert f"/documents/{document.id}/{document.filename}" in done.get_data(as_text=True)
+    client.post("/reports/annual", data={"year": "2025", "confirm": "1", "request_key": "k1"})
+    assert len(_reports(db)) == 1 and db.session.scalar(
+        select(func.count(Job.id)).where(Job.kind == "reports.annual")) == 1

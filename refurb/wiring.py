@@ -108,7 +108,8 @@ def _register_printing() -> None:
 def _register_wiping() -> None:
     from refurb.core.sanitization import label_fr
     from refurb.demo.wiping import demo_wipe_hook
-    from refurb.wiping import event_words, status
+    from refurb.jobs import register_kind
+    from refurb.wiping import event_words, jobs, status
     from refurb.wiping.views.device_panel import device_panel
     from refurb.wiping.views.drives import drive_tag_url
 
@@ -119,6 +120,8 @@ def _register_wiping() -> None:
     points.template_globals["wipe_label"] = label_fr
     points.device_panels.add(points.Panel("sanitization", "wiping/_device_panel.html",
                                           build=device_panel, order=20))
+    for kind in jobs.JOB_KINDS:
+        register_kind(*kind)
 
 
 # -------------------------------------------------------------------------------- workshop

@@ -264,3 +264,23 @@ def test_large_collection_renders_every_drive(db):
     assert all(serial in text for serial in serials)
     assert text.count("Fabricant, modèle / n° de série") >= 3  # repeated on each table page
     assert "Détail par support" not in text  # beyond 20 drives, the table alone
+
+
+def test_the_collection_certificate_is_previewed_then_issued_by_a_job(scene, client, login_as,
+                                                                      db):
+    save_identity()
+    login_as("technician")
+    url = f"/wiping/collections/{scene['collection'].id}/certificate"
+    preview = client.post(url).get_data(as_text=True)
+    assert db.session.scalar(select(IssuedDocument.id)) is None  # nothing issued yet
+    assert "À vérifier avant d’émettre le certificat d’effacement" in preview
+    assert "<dt>Supports de stockage couverts</dt><dd>2</dd>" in preview
+    assert "<dt>Effacements en attente de validation</dt><dd>0</dd>" in preview
+    done = client.post(url, data={"confirm": "1", "request_key": "once"}, follow_redirects=True)
+    [document] = db.session.scalars(select(IssuedDocument)).all()
+    page = done.get_data(as_text=True)
+    assert f"Certificat {document.number} émis (version 1)." in page
+    assert f"/documents/{document.id}/{document.filename}" in page
+    assert f"/wiping/collections/{scene['collection'].id}" in page  # the way back
+    client.post(url, data={"confirm": "1", "request_key": "once"})  # a double click
+    assert len(db.session.scalars(select(IssuedDocument)).all()) == 1

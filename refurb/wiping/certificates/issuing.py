@@ -15,12 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from refurb import database
 from refurb.core.errors import InvalidInput, Message
 from refurb.core.i18n import N_
 from refurb.core.workshop_identity import Gap, gaps
 from refurb.counters import next_number
 from refurb.devices.models import Device, Drive
 from refurb.documents.models import IssuedDocument
+from refurb.documents.preview import Fact, Preview
 from refurb.documents.services import issue_document, verification_token, verify_url
 from refurb.extensions import db
 from refurb.intake.models import Collection
@@ -54,8 +59,9 @@ def issue_device_certificate(device: Device, *, issuer: Issuer, actor_id: int | 
 
 
 def issue_collection_certificate(collection: Collection, *, issuer: Issuer,
-                                 actor_id: int | None, now: datetime):
+                                 actor_id: int | None, now: datetime, progress=None):
     return _issue(
+        progress=progress,
         subject=f"collection:{collection.id}",
         subject_label=f"Collecte {collection.number}",
         stem=collection.number,
@@ -128,6 +134,25 @@ def collection_readiness(collection: Collection, issuer: Issuer) -> CollectionRe
                                gaps(issuer.identity, STATEMENT_KIND if awaiting else KIND))
 
 
+def collection_preview(collection: Collection, readiness: CollectionReadiness) -> Preview:
+    """What the collection's document will state, before it is issued."""
+    kind = STATEMENT_KIND if readiness.provisional else KIND
+    number = queries.certificate_number_for(f"collection:{collection.id}", kind)
+    awaiting = len(readiness.awaiting)
+    return Preview(number or (_("un relevé provisoire") if readiness.provisional
+                              else _("le certificat d’effacement")), [
+        Fact(_("Document"), _("Relevé provisoire (ce n’est pas un certificat)")
+             if readiness.provisional else _("Certificat d’effacement")),
+        Fact(_("Appareils de la collecte"), db.session.scalar(
+            select(func.count()).select_from(
+                queries.collection_device_ids(collection.id).subquery()))),
+        Fact(_("Supports de stockage couverts"), readiness.drive_count),
+        Fact(_("Effacements validés par une seconde personne"),
+             readiness.drive_count - awaiting),
+        Fact(_("Effacements en attente de validation"), awaiting),
+    ])
+
+
 def collection_blockers(collection: Collection) -> tuple[int, list[str]]:
     """(drives covered, blocking lines) — kept for pages and tools that only need those."""
     drives, records, removals = _covered(queries.collection_device_ids(collection.id))
@@ -166,7 +191,9 @@ def _refuse(blockers: list[str]) -> None:
 
 
 def _issue(*, subject: str, subject_label: str, stem: str, collection: Collection | None,
-           device_ids, issuer: Issuer, actor_id: int | None, now: datetime):
+           device_ids, issuer: Issuer, actor_id: int | None, now: datetime, progress=None):
+    step = progress or (lambda *args: None)
+    step(0, 3, N_("Lecture des supports et de leurs effacements"))
     drives, records, removals = _covered(device_ids)
     if not drives:
         raise InvalidInput(N_("Certificat refusé : aucun support de stockage enregistré."))
@@ -178,6 +205,8 @@ def _issue(*, subject: str, subject_label: str, stem: str, collection: Collectio
     missing = gaps(issuer.identity, kind)
     if missing:
         raise IdentityIncomplete(kind, missing)
+    step(1, 3, N_("Mise en page du certificat"))
+    database.will_write()  # the write lock for the number and the document only
     number = _number_for(subject, kind, now)
     token = verification_token(number)
     payload = payload_for(number=number, issuer=issuer, subject_label=subject_label,

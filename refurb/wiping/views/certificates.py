@@ -5,17 +5,21 @@ refurb.documents (/verify)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import WORKSHOP, roles_required
 from refurb.accounts.permissions import is_admin
+from refurb.core.i18n import N_
 from refurb.devices.models import Device
 from refurb.intake.models import Collection
+from refurb.jobs.forms import StartJobForm
+from refurb.jobs.views import start_job
 from refurb.web import actor_id, attempt, get_or_404, now
 from refurb.wiping import certificates, queries
 from refurb.wiping.forms import EmptyForm
+from refurb.wiping.jobs import CERTIFICATE_KIND
 from refurb.wiping.views.blueprint import bp
 
 
@@ -31,21 +35,34 @@ def device_certificate(device_id: int):
 @bp.get("/wiping/collections/<int:collection_id>")
 @roles_required(*WORKSHOP)
 def collection_status(collection_id: int):
-    collection = get_or_404(Collection, collection_id)
-    return render_template(
-        "wiping/collection.html", collection=collection, form=EmptyForm(),
-        readiness=certificates.collection_readiness(collection, certificates.current_issuer()),
-        versions=queries.certificate_versions(f"collection:{collection.id}"),
-        can_edit_identity=is_admin(current_user))
+    return _collection_page(get_or_404(Collection, collection_id))
 
 
 @bp.post("/wiping/collections/<int:collection_id>/certificate")
 @roles_required(*WORKSHOP)
 def collection_certificate(collection_id: int):
+    """First the figures the document will state, then (confirmed) a job issues it."""
     collection = get_or_404(Collection, collection_id)
-    if EmptyForm().validate_on_submit():
-        _issue(certificates.issue_collection_certificate, collection)
-    return redirect(url_for("wiping.collection_status", collection_id=collection_id))
+    form = StartJobForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("wiping.collection_status", collection_id=collection_id))
+    if request.form.get("confirm"):
+        return start_job(CERTIFICATE_KIND, {"collection_id": collection.id}, form, collection.id,
+                         back=("wiping.collection_status", {"collection_id": collection.id},
+                               N_("Revenir à l’effacement de la collecte")))
+    return _collection_page(collection, confirm=True)
+
+
+def _collection_page(collection: Collection, confirm: bool = False):
+    readiness = certificates.collection_readiness(collection, certificates.current_issuer())
+    preview = None
+    if confirm and readiness.issuable and not readiness.identity_gaps:
+        preview = certificates.collection_preview(collection, readiness)
+    return render_template(
+        "wiping/collection.html", collection=collection, form=StartJobForm.fresh(),
+        readiness=readiness, preview=preview,
+        versions=queries.certificate_versions(f"collection:{collection.id}"),
+        can_edit_identity=is_admin(current_user))
 
 
 def _issue(issue, subject) -> None:

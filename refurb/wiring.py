@@ -148,12 +148,15 @@ def _register_workshop() -> None:
 # ------------------------------------------------------------------------------------ weee
 
 def _register_weee() -> None:
-    from refurb.weee import batch_scan, event_words, permissions, site
+    from refurb.jobs import register_kind
+    from refurb.weee import batch_scan, event_words, jobs, permissions, site
 
     points.define_settings(*site.SETTINGS)
     points.event_words.add(event_words.KINDS, event_words.DETAILS)
     points.template_globals.update(permissions.PREDICATES)
     points.batch_actions[batch_scan.ADD_TO_BATCH.key] = batch_scan.ADD_TO_BATCH
+    for kind in jobs.JOB_KINDS:
+        register_kind(*kind)
 
 
 # --------------------------------------------------------------------------- beneficiaries

@@ -4,6 +4,7 @@ are all empty (a period with nothing in it is most often a wrong period, not a q
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 
@@ -22,4 +23,6 @@ class Preview:
 
     @property
     def empty(self) -> bool:
-        return not any(fact.value for fact in self.facts)
+        """Every figure is zero (text facts, such as the period, do not count)."""
+        figures = [f.value for f in self.facts if isinstance(f.value, int | float | Decimal)]
+        return bool(figures) and not any(figures)

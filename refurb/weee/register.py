@@ -13,8 +13,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from refurb import database
 from refurb.clock import local_date
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType, estimated_weight
 from refurb.core.errors import ConcurrentChange, InvalidInput
@@ -28,6 +32,7 @@ from refurb.core.weee import (
 from refurb.counters import next_number
 from refurb.devices.models import Device
 from refurb.documents.models import IssuedDocument
+from refurb.documents.preview import Fact, Preview
 from refurb.documents.services import issue_document
 from refurb.extensions import db
 from refurb.settings import services as settings
@@ -219,6 +224,21 @@ def correct_line(
     return new
 
 
+def export_preview(direction: str, start: date, end: date, fmt: str) -> Preview:
+    """What an export will hold, for the page that asks for confirmation."""
+    if direction not in trackdechets.FIELDS or fmt not in trackdechets.EXPORTS:
+        raise InvalidInput(N_("Export inconnu."))
+    count = db.session.scalar(select(func.count()).select_from(
+        queries.register_query(direction, start, end).subquery()))
+    return Preview(f"REG-{direction[:3].upper()}-{start.isoformat()}_{end.isoformat()}-{fmt}", [
+        Fact(_("Registre"), _("sortant") if direction == "outgoing" else _("entrant")),
+        Fact(_("Période"), _("du %(start)s au %(end)s", start=format_date(start, "short"),
+                              end=format_date(end, "short"))),
+        Fact(_("Format"), _("CSV (Excel)") if fmt == "csv" else _("JSON lines (Trackdéchets)")),
+        Fact(_("Lignes"), count),
+    ])
+
+
 def issue_register_export(
     direction: str, start: date, end: date, fmt: str, *, actor_id: int | None, now: datetime
 ) -> IssuedDocument:
@@ -232,6 +252,7 @@ def issue_register_export(
     span = f"{start.isoformat()}_{end.isoformat()}"
     payload = {"direction": direction, "start": start.isoformat(), "end": end.isoformat(),
                "lines": [line.fields for line in lines]}
+    database.will_write()  # the write lock for the number and the document only
     document, _created = issue_document(
         kind="waste_register_export", number=f"REG-{direction[:3].upper()}-{span}-{fmt}",
         subject="waste_register", payload=payload, render=render,

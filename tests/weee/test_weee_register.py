@@ -26,6 +26,7 @@ from tests.weee.helpers import (
     WORKSHOP_SIRET,
     closed_batch,
     configure_site,
+    export_register,
     handover,
     make_carrier,
     make_disposable,
@@ -89,15 +90,15 @@ def closed(db):
 
 
 def _jsonl(client, **params) -> list[dict]:
-    response = client.get("/weee/register.jsonl", query_string=params)
+    response = export_register(client, "jsonl", **params)
     assert response.status_code == 200
     assert response.mimetype == "application/x-ndjson"
     return [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
 
 
 def _csv(client, **params) -> list[dict]:
-    response = client.get("/weee/register.csv", query_string=params)
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    response = export_register(client, "csv", **params)
+    assert response.status_code == 200 and ".csv" in response.headers["Content-Disposition"]
     body = response.get_data().decode("utf-8")
     assert body.startswith("\ufeff")
     return list(csv.DictReader(io.StringIO(body[1:]), delimiter=";"))
@@ -147,6 +148,7 @@ def test_unreadable_periods_fall_back_to_the_current_year(client, login_as, clos
     login_as("admin")
     response = client.get("/weee/register.jsonl?start=hier&end=2026-13-45")
     assert response.status_code == 200
+    assert f"du 01/01/{date.today().year} au" in response.get_data(as_text=True)
 
 
 def test_one_line_per_batch_and_waste_code_with_hazard_and_pops(db):
@@ -271,18 +273,19 @@ def test_an_export_is_an_issued_document_with_its_hash(client, login_as, db, clo
     from refurb.documents.models import IssuedDocument
 
     login_as("admin")
-    first = client.get("/weee/register.jsonl?start=2026-01-01&end=2026-12-31")
-    again = client.get("/weee/register.jsonl?start=2026-01-01&end=2026-12-31")
+    year = {"start": "2026-01-01", "end": "2026-12-31"}
+    first = export_register(client, "jsonl", **year)
+    again = export_register(client, "jsonl", **year)
     assert first.data == again.data
-    assert first.headers["X-Content-SHA256"] == hashlib.sha256(first.data).hexdigest()
     [document] = db.session.scalars(select(IssuedDocument).where(
         IssuedDocument.kind == "waste_register_export")).all()  # same lines, same version
+    assert document.sha256 == hashlib.sha256(first.data).hexdigest()
     assert document.version == 1 and document.filename.endswith("-v1.jsonl")
     [original] = db.session.scalars(select(WasteRegisterLine)).all()
     register.correct_line(original, {"wasteDescription": "Écrans et portables"},
                           note="Dénomination", actor_id=None, now=NOW)
     db.session.commit()
-    newer = client.get("/weee/register.jsonl?start=2026-01-01&end=2026-12-31")
-    assert 'filename="registre-dechets-sortant-2026-01-01_2026-12-31-v2.jsonl"' in (
+    newer = export_register(client, "jsonl", **year)
+    assert "registre-dechets-sortant-2026-01-01_2026-12-31-v2.jsonl" in (
         newer.headers["Content-Disposition"])
     assert client.get("/weee/register.xlsx").status_code == 404

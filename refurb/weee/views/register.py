@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import ADMIN, WORKSHOP, roles_required
 from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
-from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
+from refurb.jobs.forms import StartJobForm
+from refurb.jobs.views import start_job
 from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
 from refurb.weee import forms, queries, trackdechets
 from refurb.weee import register as weee_register
+from refurb.weee.jobs import EXPORT_KIND
 from refurb.weee.models import WasteRegisterLine
 from refurb.weee.permissions import can_correct_register, can_record_incoming
 from refurb.weee.views.common import bp, direction, period
@@ -35,17 +37,24 @@ def register_page():
         can_record=can_record_incoming(current_user))
 
 
-@bp.get("/register.<any(csv, jsonl):fmt>")
+@bp.route("/register.<any(csv, jsonl):fmt>", methods=["GET", "POST"])
 @roles_required(*WORKSHOP)
-@writes_on_get
 def register_export(fmt: str):
-    start, end = period()
-    document = weee_register.issue_register_export(direction(), start, end, fmt,
-                                                   actor_id=actor_id(), now=now())
-    response = Response(document.content, mimetype=document.media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response.headers["X-Content-SHA256"] = document.sha256
-    return response
+    """An export is a permanent document: what it will hold first, then (confirmed) a job."""
+    start, end, shown = *period(), direction()
+    form = StartJobForm()
+    if request.method == "POST" and request.form.get("confirm") and form.validate_on_submit():
+        params = {"direction": shown, "fmt": fmt, "start": start.isoformat(),
+                  "end": end.isoformat()}
+        return start_job(EXPORT_KIND, params, form, shown, fmt, start, end,
+                         back=("weee.register_page", {"direction": shown}, N_("Revenir au registre")))
+    with attempt() as done:
+        preview = weee_register.export_preview(shown, start, end, fmt)
+    if not done:
+        return redirect(url_for("weee.register_page"))
+    return render_template("weee/register_export.html", preview=preview,
+                           form=StartJobForm.fresh(), fmt=fmt, direction=shown, start=start,
+                           end=end)
 
 
 @bp.post("/register/incoming")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -134,8 +134,12 @@ def make_synthetic_log(
     start: datetime = datetime(2026, 11, 25, 9, 0, 0),
     seed: int = 0,
     banner: str = "nwipe 0.33",
+    drives_given: Sequence[tuple[str, str, str, int]] = (),
 ) -> str:
     """Return an nwipe log wiping ``n_drives`` drives at once.
+
+    ``drives_given``: (model, bus, serial, size in bytes) of the first drives, for a log that
+    wipes the drives a hardware report described (the others are drawn at random).
 
     ``failed``: indices of drives that report errors (verification errors when a verification
     runs, write errors otherwise) and end ``-FAILED-``. ``aborted``: indices still running when
@@ -157,6 +161,9 @@ def make_synthetic_log(
     nvme_count = 0
     for i in range(n_drives):
         model, bus, size, (lo, hi) = _DRIVES[rng.randrange(len(_DRIVES))]
+        given = drives_given[i] if i < len(drives_given) else None
+        if given is not None:
+            model, bus, size = given[0], given[1], given[3]
         if bus == "NVME":
             device = device_name(nvme_count, nvme=True)
             nvme_count += 1
@@ -166,6 +173,8 @@ def make_synthetic_log(
         serial = prefix + "".join(
             rng.choice("0123456789ABCDEFGHJKLMNPRSTVWXYZ") for _ in range(max(4, 14 - len(prefix)))
         )
+        if given is not None:
+            serial = given[2]
         drives.append(
             _Drive(
                 device,

@@ -20,7 +20,7 @@ threads = int(os.environ.get("REFURB_THREADS", "4"))
 
 # A request still running after 60 s is killed and its worker replaced: nothing legitimate
 # takes that long in a request any more, and a stuck worker must not hold a slot forever.
-# (SQLite's busy timeout is 5 s, PostgreSQL statements are short: 60 s leaves a wide margin.)
+# (SQLite's busy timeout is 30 s, PostgreSQL statements are short: 60 s leaves a margin.)
 timeout = int(os.environ.get("REFURB_WORKER_TIMEOUT", "60"))
 # On restart or stop, workers finish the request in hand for up to 30 s.
 graceful_timeout = 30

@@ -27,7 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": None,  # None: instance/refurb.db
     "SQLALCHEMY_ENGINE_OPTIONS": {},
-    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # A small write waits for a long one (the write step of a 40,000-line import) rather than
+    # failing; the worker timeout (60 s) stays well above it.
+    "SQLITE_BUSY_TIMEOUT_MS": 30000,
     "ASSET_TAG_PREFIX": "RF",
     "WORKSHOP_NAME": "Atelier Refurb",
     "WORKSHOP_ADDRESS": "",

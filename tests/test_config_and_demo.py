@@ -56,7 +56,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(app, db, engin
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
 
 
 def test_no_table_is_created_at_start_up(tmp_path):

@@ -11,12 +11,12 @@ bind = os.environ.get("REFURB_BIND", "127.0.0.1:8000")
 # Worker processes. SQLite: 2-4 (one writer at a time anyway; readers never wait).
 # PostgreSQL: about 2 x CPU cores + 1 per app server. Memory: ~120 MB per worker.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-# Threads in each worker: a request waiting for SQLite's write lock (up to the busy timeout)
+# Threads in each worker (8): a request waiting for SQLite's write lock (up to the busy timeout)
 # sleeps without the GIL, and the worker's other threads keep answering page reads. With
 # one-request-per-worker "sync" workers, a few waiting writers would stall every reader.
 # Long work (imports, certificates, reports, backups) runs in the job consumer, not here.
 worker_class = "gthread"
-threads = int(os.environ.get("REFURB_THREADS", "4"))
+threads = int(os.environ.get("REFURB_THREADS", "8"))
 
 # A request still running after 60 s is killed and its worker replaced: nothing legitimate
 # takes that long in a request any more, and a stuck worker must not hold a slot forever.

@@ -13,12 +13,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
 from refurb.core import collections as rules
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.errors import IllegalTransition
 from refurb.core.i18n import N_
 from refurb.documents.models import IssuedDocument
 from refurb.documents.pdf import Column, DocumentPDF, Letterhead, format_kg
+from refurb.documents.preview import Fact, Preview
 from refurb.documents.services import issue_document
 from refurb.intake import queries
 from refurb.intake.models import Collection
@@ -56,16 +59,31 @@ def _type_label(value: str) -> str:
         return value
 
 
-def issue_receipt(
-    collection: Collection, *, workshop: dict[str, str], actor_id: int | None, now: datetime
-) -> tuple[IssuedDocument, bool]:
-    """(document, created): unchanged facts give back the latest version (invariant 5)."""
+def _checked_payload(collection: Collection, workshop: dict[str, str]) -> dict[str, Any]:
     count = queries.device_count(collection.id)
     verdict = rules.can_issue_receipt(collection.state, count)
     if not verdict.allowed:
         raise IllegalTransition(N_("%(number)s : bon de prise en charge impossible."),
                                 reasons=list(verdict.reasons), number=collection.number)
-    payload = receipt_payload(collection, queries.receipt_lines(collection.id), workshop)
+    return receipt_payload(collection, queries.receipt_lines(collection.id), workshop)
+
+
+def receipt_preview(collection: Collection, workshop: dict[str, str]) -> Preview:
+    """What the receipt will state, for the page that asks for confirmation."""
+    totals = _checked_payload(collection, workshop)["totals"]
+    return Preview(rules.receipt_number(collection.number), [
+        Fact(_("Donateur"), collection.donor.name),
+        Fact(_("Appareils"), totals["count"]),
+        Fact(_("Réemploi / déchet"), f"{totals['reuse']} / {totals['waste']}"),
+        Fact(_("Poids total"), Decimal(totals["kg"]), "kg", 2),
+    ])
+
+
+def issue_receipt(
+    collection: Collection, *, workshop: dict[str, str], actor_id: int | None, now: datetime
+) -> tuple[IssuedDocument, bool]:
+    """(document, created): unchanged facts give back the latest version (invariant 5)."""
+    payload = _checked_payload(collection, workshop)
     return issue_document(
         kind="collection_receipt",
         number=rules.receipt_number(collection.number),

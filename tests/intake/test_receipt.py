@@ -97,9 +97,13 @@ def test_issuing_through_the_page(client, db, login_as):
     collection, _ = stocked_collection(db)
     db.session.commit()
     url = f"/collections/{collection.id}/receipt"
-    first = client.post(url, follow_redirects=True).get_data(as_text=True)
+    preview = client.post(url).get_data(as_text=True)  # its figures first, nothing issued
+    assert "À vérifier avant d’émettre" in preview and "<dt>Appareils</dt><dd>" in preview
+    assert db.session.scalar(select(IssuedDocument)) is None
+    first = client.post(url, data={"confirm": "1"}, follow_redirects=True).get_data(as_text=True)
     assert "émis : version 1" in first
-    second = client.post(url, follow_redirects=True).get_data(as_text=True)
+    second = client.post(url, data={"confirm": "1"}, follow_redirects=True).get_data(
+        as_text=True)
     assert "pas de nouvelle version" in second
     assert len(list(db.session.scalars(select(IssuedDocument)))) == 1
 

@@ -124,8 +124,16 @@ def change_state(collection_id: int):
 @roles_required(*WORKSHOP)
 def issue_receipt(collection_id: int):
     collection = get_or_404(Collection, collection_id)
-    if not CsrfForm().validate_on_submit():
+    form = CsrfForm()
+    if not form.validate_on_submit():
         abort(400)
+    if not request.form.get("confirm"):  # a permanent document: its figures first
+        with attempt() as done:
+            preview = receipts.receipt_preview(collection, _workshop())
+        if done:
+            return render_template("intake/receipt_confirm.html", collection=collection,
+                                   preview=preview, form=form)
+        return redirect(url_for("intake.show_collection", collection_id=collection_id))
     with attempt() as done:
         document, created = receipts.issue_receipt(collection, workshop=_workshop(),
                                                    actor_id=actor_id(), now=now())

@@ -5,8 +5,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from refurb import extension_points
-from refurb.core.errors import InvalidInput, Message
-from refurb.core.errors import DomainError
+from refurb.core.errors import DomainError, InvalidInput, Message
 from refurb.core.i18n import N_
 from refurb.core.numbers import parse_decimal_text
 from refurb.extension_points import Definition

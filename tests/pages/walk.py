@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from refurb.demo import load_demo
 from refurb.extensions import db
 from tests.access import ROLES
-from tests.security import scene
 from tests.factories import make_user
+from tests.security import scene
 from tests.security.crawl import Visit, crawl
 
 

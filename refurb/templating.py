@@ -15,6 +15,7 @@ from markupsafe import Markup
 from refurb.accounts.models import Role
 from refurb.clock import format_local, to_local
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
+from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, State
 from refurb.core.numbers import digits_of
 from refurb.devices.event_words import detail_label, detail_value, event_kind_label
@@ -152,58 +153,58 @@ def nav_items() -> list[tuple[str, str]]:
 
 
 # Menus by task; each role sees the ones its work needs, a single link stays a plain link.
-WORKSHOP_MENU = ("Atelier", [
-    ("devices.dashboard", "Tableau de bord"),
-    ("devices.list_devices", "Appareils"),
-    ("intake.list_collections", "Collectes"),
-    ("donors.list_donors", "Donateurs"),
-    ("workshop.batch_scan", "Scan en série"),
-    ("printing.stocks", "Étiquettes"),
-    ("workshop.profiles", "Profils de préparation"),
+WORKSHOP_MENU = (N_("Atelier"), [
+    ("devices.dashboard", N_("Tableau de bord")),
+    ("devices.list_devices", N_("Appareils")),
+    ("intake.list_collections", N_("Collectes")),
+    ("donors.list_donors", N_("Donateurs")),
+    ("workshop.batch_scan", N_("Scan en série")),
+    ("printing.stocks", N_("Étiquettes")),
+    ("workshop.profiles", N_("Profils de préparation")),
 ])
-WIPING_MENU = ("Effacement", [
-    ("wiping.station", "Poste d’effacement"),
-    ("wiping.list_drives", "Disques"),
-    ("wiping.list_records", "Effacements"),
-    ("wiping.list_logs", "Journaux nwipe"),
+WIPING_MENU = (N_("Effacement"), [
+    ("wiping.station", N_("Poste d’effacement")),
+    ("wiping.list_drives", N_("Disques")),
+    ("wiping.list_records", N_("Effacements")),
+    ("wiping.list_logs", N_("Journaux nwipe")),
 ])
-STOCK_MENU = ("Stock", [
-    ("workshop.stock", "Stock"),
-    ("workshop.parts", "Pièces"),
-    ("workshop.locations", "Emplacements"),
+STOCK_MENU = (N_("Stock"), [
+    ("workshop.stock", N_("Stock")),
+    ("workshop.parts", N_("Pièces")),
+    ("workshop.locations", N_("Emplacements")),
 ])
-WEEE_MENU = ("DEEE", [
-    ("weee.batches", "Lots DEEE"),
-    ("weee.register_page", "Registre des déchets"),
-    ("weee.rates", "Barème"),
+WEEE_MENU = (N_("DEEE"), [
+    ("weee.batches", N_("Lots DEEE")),
+    ("weee.register_page", N_("Registre des déchets")),
+    ("weee.rates", N_("Barème")),
 ])
-BENEFICIARY_MENU = ("Bénéficiaires", [
-    ("beneficiaries.list_files", "Dossiers"),
-    ("beneficiaries.waiting_list", "Liste d’attente"),
-    ("allocations.ready_stock", "Machines disponibles"),
-    ("allocations.reservations", "Réservations"),
-    ("allocations.loans", "Prêts"),
-    ("allocations.programmes", "Écoles"),
-    ("training.programmes", "Formations"),
-    ("training.sessions", "Séances"),
+BENEFICIARY_MENU = (N_("Bénéficiaires"), [
+    ("beneficiaries.list_files", N_("Dossiers")),
+    ("beneficiaries.waiting_list", N_("Liste d’attente")),
+    ("allocations.ready_stock", N_("Machines disponibles")),
+    ("allocations.reservations", N_("Réservations")),
+    ("allocations.loans", N_("Prêts")),
+    ("allocations.programmes", N_("Écoles")),
+    ("training.programmes", N_("Formations")),
+    ("training.sessions", N_("Séances")),
 ])
-REPORTS_MENU = ("Rapports", [
-    ("reports.dashboard", "Rapports"),
-    ("reports.activity", "Activité"),
-    ("reports.reuse", "Réemploi"),
-    ("reports.lead_times", "Délais"),
+REPORTS_MENU = (N_("Rapports"), [
+    ("reports.dashboard", N_("Rapports")),
+    ("reports.activity", N_("Activité")),
+    ("reports.reuse", N_("Réemploi")),
+    ("reports.lead_times", N_("Délais")),
 ])
-ADMIN_MENU = ("Administration", [
-    ("accounts.users", "Utilisateurs"),
-    ("accounts.sign_ins", "Connexions"),
-    ("settings.workshop_identity", "Identité de l’atelier"),
-    ("settings.edit", "Réglages"),
-    ("beneficiaries.edit_policy", "Politique d’éligibilité"),
-    ("workshop.checklist", "Contrôle qualité"),
-    ("weee.partners", "Partenaires DEEE"),
-    ("portal.gift_receipts", "Reçus fiscaux (mécénat)"),
-    ("backups.index", "Sauvegardes"),
-    ("jobs.mine", "Tâches"),
+ADMIN_MENU = (N_("Administration"), [
+    ("accounts.users", N_("Utilisateurs")),
+    ("accounts.sign_ins", N_("Connexions")),
+    ("settings.workshop_identity", N_("Identité de l’atelier")),
+    ("settings.edit", N_("Réglages")),
+    ("beneficiaries.edit_policy", N_("Politique d’éligibilité")),
+    ("workshop.checklist", N_("Contrôle qualité")),
+    ("weee.partners", N_("Partenaires DEEE")),
+    ("portal.gift_receipts", N_("Reçus fiscaux (mécénat)")),
+    ("backups.index", N_("Sauvegardes")),
+    ("jobs.mine", N_("Tâches")),
 ])
 MENU_IDS = {"Atelier": "workshop", "Effacement": "wiping", "Stock": "stock", "DEEE": "weee",
             "Bénéficiaires": "beneficiaries", "Rapports": "reports",
@@ -211,19 +212,21 @@ MENU_IDS = {"Atelier": "workshop", "Effacement": "wiping", "Stock": "stock", "DE
 
 NAV: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
     Role.ADMIN: [WORKSHOP_MENU, WIPING_MENU, STOCK_MENU, WEEE_MENU, BENEFICIARY_MENU,
-                 (REPORTS_MENU[0], [*REPORTS_MENU[1], ("reports.beneficiaries", "Bénéficiaires"),
-                                    ("reports.training", "Formations"),
-                                    ("reports.annual", "Rapport annuel")]),
+                 (REPORTS_MENU[0], [*REPORTS_MENU[1],
+                                    ("reports.beneficiaries", N_("Bénéficiaires")),
+                                    ("reports.training", N_("Formations")),
+                                    ("reports.annual", N_("Rapport annuel"))]),
                  ADMIN_MENU],
     Role.TECHNICIAN: [WORKSHOP_MENU, WIPING_MENU, STOCK_MENU, WEEE_MENU, REPORTS_MENU],
     Role.SOCIAL_WORKER: [
-        ("Atelier", [("devices.dashboard", "Tableau de bord"), ("devices.list_devices", "Appareils"),
-                     ("workshop.stock", "Stock")]),
+        (N_("Atelier"), [("devices.dashboard", N_("Tableau de bord")),
+                         ("devices.list_devices", N_("Appareils")),
+                         ("workshop.stock", N_("Stock"))]),
         BENEFICIARY_MENU,
-        (REPORTS_MENU[0], [*REPORTS_MENU[1], ("reports.beneficiaries", "Bénéficiaires"),
-                           ("reports.training", "Formations")]),
+        (REPORTS_MENU[0], [*REPORTS_MENU[1], ("reports.beneficiaries", N_("Bénéficiaires")),
+                           ("reports.training", N_("Formations"))]),
     ],
-    Role.DONOR: [("Mon espace", [("portal.home", "Mon espace donateur")])],
+    Role.DONOR: [(N_("Mon espace"), [("portal.home", N_("Mon espace donateur"))])],
 }
 
 

@@ -58,6 +58,8 @@ class Definition:
     # Checks a non-empty value and returns it normalised, or raises a DomainError (a SIRET's
     # Luhn key…): the settings page refuses what a document would refuse later.
     validate: Callable[[Any], Any] | None = None
+    # French msgid of the group the settings page shows it in (refurb.settings.services.SECTIONS).
+    section: str = ""
 
 
 @dataclass

@@ -7,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.widgets import HiddenInput
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -27,3 +29,15 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+class _HiddenInputWithoutId(HiddenInput):
+    """The CSRF token of every form on a page has the same name: with an id (the name) it
+    would repeat that id once per form. Nothing points at the token by id."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)  # html_params leaves False attributes out
+        return super().__call__(field, **kwargs)
+
+
+CSRFTokenField.widget = _HiddenInputWithoutId()

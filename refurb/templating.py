@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from babel import dates
-from flask import Flask
+from babel import dates, numbers
+from flask import Flask, has_request_context
 from flask.globals import _cv_app
 from flask_babel import format_decimal, get_locale, get_timezone, get_translations
 from flask_login import current_user
@@ -15,7 +15,9 @@ from markupsafe import Markup
 from refurb.accounts.models import Role
 from refurb.clock import format_local, to_local
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
+from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, State
+from refurb.core.numbers import digits_of
 from refurb.devices.event_words import detail_label, detail_value, event_kind_label
 from refurb.extension_points import event_words
 
@@ -87,79 +89,150 @@ def number(value: Decimal | float | int | None, digits: int = 2) -> str:
     return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0")
 
 
+def _locale():
+    """The reader's locale; French outside a request (a document, a job, the command line)."""
+    if not has_request_context():
+        return "fr"
+    return _request_memo().locale or "fr"
+
+
+def _plain_number(value: Decimal | float | int, pattern: str) -> str:
+    return numbers.format_decimal(value, format=pattern, locale=_locale())
+
+
 def mib(value: int | None) -> str:
     if not value:
         return ""
-    return f"{value / 1024:g} Go" if value >= 1024 else f"{value} Mo"
+    return f"{_plain_number(Decimal(value) / 1024, '0.##')} Go" if value >= 1024 \
+        else f"{value} Mo"
 
 
 def capacity(value: int | None) -> str:
+    """A drive's size in decimal units, with the reader's decimal separator: 1,0 To in French."""
     if not value:
         return ""
     for unit, size in (("To", 10**12), ("Go", 10**9), ("Mo", 10**6)):
         if value >= size:
-            return f"{value / size:.0f} {unit}" if value % size == 0 else f"{value / size:.1f} {unit}"
+            pattern = "0" if value % size == 0 else "0.0"
+            return f"{_plain_number(Decimal(value) / size, pattern)} {unit}"
     return f"{value} o"
 
 
-def nav_items() -> list[tuple[str, str, str]]:
-    """(endpoint, label, role group) — the header shows what the signed-in role may open."""
+def setting_value(value, kind: str) -> str:
+    """A setting as its input shows it: a decimal in the reader's language with the digits it
+    was saved with (fr 0,8 · 700,00; en 0.8), no thousands separator; the page reads both
+    ways back."""
+    if value is None:
+        return ""
+    if kind == "decimal":
+        amount = Decimal(str(value))
+        digits = digits_of(amount)
+        return _plain_number(amount, "0." + "0" * digits if digits else "0")
+    return str(value)
+
+
+def nav_menus() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """[(menu id, label, [(endpoint, label)])] — the menus of the signed-in role, each with the
+    pages that exist in this installation; a menu left empty is not shown."""
     from flask import current_app
     from flask_babel import gettext as _
 
     if not current_user.is_authenticated:
         return []
-    items = NAV.get(current_user.role, [])
-    return [(e, _(label)) for e, label in items if e in current_app.view_functions]
+    menus = []
+    for label, items in NAV.get(current_user.role, []):
+        links = [(e, _(text)) for e, text in items if e in current_app.view_functions]
+        if links:
+            menus.append((MENU_IDS[label], _(label), links))
+    return menus
 
 
-NAV: dict[str, list[tuple[str, str]]] = {
-    Role.ADMIN: [
-        ("devices.dashboard", "Tableau de bord"),
-        ("devices.list_devices", "Appareils"),
-        ("donors.list_donors", "Donateurs"),
-        ("intake.list_collections", "Collectes"),
-        ("wiping.station", "Effacement"),
-        ("workshop.batch_scan", "Scan en série"),
-        ("workshop.stock", "Stock"),
-        ("workshop.parts", "Pièces"),
-        ("weee.batches", "DEEE"),
-        ("printing.stocks", "Étiquettes"),
-        ("beneficiaries.list_files", "Bénéficiaires"),
-        ("beneficiaries.edit_policy", "Politique d’éligibilité"),
-        ("allocations.ready_stock", "Remises"),
-        ("training.programmes", "Formations"),
-        ("reports.dashboard", "Rapports"),
-        ("portal.gift_receipts", "Reçus fiscaux (mécénat)"),
-        ("accounts.users", "Utilisateurs"),
-        ("accounts.sign_ins", "Connexions"),
-        ("settings.workshop_identity", "Identité de l’atelier"),
-        ("settings.edit", "Réglages"),
-        ("backups.index", "Sauvegardes"),
-        ("jobs.mine", "Tâches"),
-    ],
-    Role.TECHNICIAN: [
-        ("devices.dashboard", "Tableau de bord"),
-        ("devices.list_devices", "Appareils"),
-        ("intake.list_collections", "Collectes"),
-        ("wiping.station", "Effacement"),
-        ("workshop.batch_scan", "Scan en série"),
-        ("workshop.stock", "Stock"),
-        ("workshop.parts", "Pièces"),
-        ("weee.batches", "DEEE"),
-        ("printing.stocks", "Étiquettes"),
-        ("reports.dashboard", "Rapports"),
-    ],
+def nav_items() -> list[tuple[str, str]]:
+    """Every (endpoint, label) of the role's menus, in order."""
+    return [link for _id, _label, links in nav_menus() for link in links]
+
+
+# Menus by task; each role sees the ones its work needs, a single link stays a plain link.
+WORKSHOP_MENU = (N_("Atelier"), [
+    ("devices.dashboard", N_("Tableau de bord")),
+    ("devices.list_devices", N_("Appareils")),
+    ("intake.list_collections", N_("Collectes")),
+    ("donors.list_donors", N_("Donateurs")),
+    ("workshop.batch_scan", N_("Scan en série")),
+    ("printing.stocks", N_("Étiquettes")),
+    ("workshop.profiles", N_("Profils de préparation")),
+])
+WIPING_MENU = (N_("Effacement"), [
+    ("wiping.station", N_("Poste d’effacement")),
+    ("wiping.list_drives", N_("Disques")),
+    ("wiping.list_records", N_("Effacements")),
+    ("wiping.list_logs", N_("Journaux nwipe")),
+])
+STOCK_MENU = (N_("Stock"), [
+    ("workshop.stock", N_("Stock")),
+    ("workshop.parts", N_("Pièces")),
+    ("workshop.locations", N_("Emplacements")),
+])
+WEEE_MENU = (N_("DEEE"), [
+    ("weee.batches", N_("Lots DEEE")),
+    ("weee.register_page", N_("Registre des déchets")),
+    ("weee.rates", N_("Barème")),
+])
+BENEFICIARY_MENU = (N_("Bénéficiaires"), [
+    ("beneficiaries.list_files", N_("Dossiers")),
+    ("beneficiaries.waiting_list", N_("Liste d’attente")),
+    ("allocations.ready_stock", N_("Machines disponibles")),
+    ("allocations.reservations", N_("Réservations")),
+    ("allocations.loans", N_("Prêts")),
+    ("allocations.programmes", N_("Écoles")),
+    ("training.programmes", N_("Formations")),
+    ("training.sessions", N_("Séances")),
+])
+REPORTS_MENU = (N_("Rapports"), [
+    ("reports.dashboard", N_("Rapports")),
+    ("reports.activity", N_("Activité")),
+    ("reports.reuse", N_("Réemploi")),
+    ("reports.lead_times", N_("Délais")),
+])
+ADMIN_MENU = (N_("Administration"), [
+    ("accounts.users", N_("Utilisateurs")),
+    ("accounts.sign_ins", N_("Connexions")),
+    ("settings.workshop_identity", N_("Identité de l’atelier")),
+    ("settings.edit", N_("Réglages")),
+    ("beneficiaries.edit_policy", N_("Politique d’éligibilité")),
+    ("workshop.checklist", N_("Contrôle qualité")),
+    ("weee.partners", N_("Partenaires DEEE")),
+    ("portal.gift_receipts", N_("Reçus fiscaux (mécénat)")),
+    ("backups.index", N_("Sauvegardes")),
+    ("jobs.mine", N_("Tâches")),
+])
+MENU_IDS = {"Atelier": "workshop", "Effacement": "wiping", "Stock": "stock", "DEEE": "weee",
+            "Bénéficiaires": "beneficiaries", "Rapports": "reports",
+            "Administration": "admin", "Mon espace": "donor"}
+
+NAV: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
+    Role.ADMIN: [WORKSHOP_MENU, WIPING_MENU, STOCK_MENU, WEEE_MENU, BENEFICIARY_MENU,
+                 (REPORTS_MENU[0], [*REPORTS_MENU[1],
+                                    ("reports.beneficiaries", N_("Bénéficiaires")),
+                                    ("reports.training", N_("Formations")),
+                                    ("reports.annual", N_("Rapport annuel"))]),
+                 ADMIN_MENU],
+    Role.TECHNICIAN: [WORKSHOP_MENU, WIPING_MENU, STOCK_MENU, WEEE_MENU, REPORTS_MENU],
     Role.SOCIAL_WORKER: [
-        ("devices.dashboard", "Tableau de bord"),
-        ("beneficiaries.list_files", "Bénéficiaires"),
-        ("beneficiaries.waiting_list", "Liste d’attente"),
-        ("allocations.ready_stock", "Machines disponibles"),
-        ("training.programmes", "Formations"),
-        ("reports.dashboard", "Rapports"),
+        (N_("Atelier"), [("devices.dashboard", N_("Tableau de bord")),
+                         ("devices.list_devices", N_("Appareils")),
+                         ("workshop.stock", N_("Stock"))]),
+        BENEFICIARY_MENU,
+        (REPORTS_MENU[0], [*REPORTS_MENU[1], ("reports.beneficiaries", N_("Bénéficiaires")),
+                           ("reports.training", N_("Formations"))]),
     ],
-    Role.DONOR: [("portal.home", "Mon espace donateur")],
+    Role.DONOR: [(N_("Mon espace"), [("portal.home", N_("Mon espace donateur"))])],
 }
+
+
+# Pages used standing at a bench, a phone or a tablet in hand: larger controls.
+TOUCH_PAGES = {"intake.bench", "devices.scan", "workshop.batch_scan", "workshop.batch",
+               "weee.batch"}
 
 
 class _Memo:
@@ -207,11 +280,12 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         state_label=state_label, type_label=type_label, when=when, localtime=localtime,
         iso_local=iso_local, number=number, mib=mib,
-        capacity=capacity, event_kind_label=event_kind_label, detail_label=detail_label,
+        capacity=capacity, setting_value=setting_value, event_kind_label=event_kind_label, detail_label=detail_label,
         detail_value=detail_value, state_name=state_name, type_name=type_name,
         event_kind_name=event_kind_name, detail_name=detail_name,
     )
-    app.jinja_env.globals.update(nav_items=nav_items, get_locale=get_locale)
+    app.jinja_env.globals.update(nav_menus=nav_menus, nav_items=nav_items,
+                                  get_locale=get_locale)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _catalogue().ugettext(s),
         ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
@@ -221,10 +295,18 @@ def register(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    @app.get("/favicon.ico", endpoint="favicon")
+    def favicon():
+        # Browsers ask for /favicon.ico on their own, whatever the page links to.
+        return app.send_static_file("img/favicon.ico")
+
     @app.context_processor
     def inject_user_flags():
+        from flask import request
+
         signed_in = current_user.is_authenticated
         return {
+            "touch_page": request.endpoint in TOUCH_PAGES,
             "show_scan_box": signed_in and current_user.role in (Role.ADMIN, Role.TECHNICIAN,
                                                                    Role.SOCIAL_WORKER),
             "workshop_name": app.config["WORKSHOP_NAME"],

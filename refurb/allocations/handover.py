@@ -49,10 +49,12 @@ FEE = "handover.fee"
 LOAN_MONTHS = "loan.default_months"
 FEE_SETTING = Definition(
     FEE, N_("Participation demandée à la remise (EUR)"), "decimal", Decimal("10"),
-    help=N_("Montant proposé par défaut ; exonération possible à la remise."), minimum=0)
+    help=N_("Montant proposé par défaut ; exonération possible à la remise."), minimum=0,
+    section=N_("Remises et réservations"))
 LOAN_MONTHS_SETTING = Definition(
     LOAN_MONTHS, N_("Durée proposée pour un prêt (mois)"), "int", 12,
-    help=N_("Date de retour proposée par défaut hors dispositif scolaire."), minimum=1)
+    help=N_("Date de retour proposée par défaut hors dispositif scolaire."), minimum=1,
+    section=N_("Remises et réservations"))
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ from refurb.settings.services import get as get_setting
 RESERVATION_DAYS = "reservation.days"
 RESERVATION_DAYS_SETTING = Definition(
     RESERVATION_DAYS, N_("Durée d'une réservation (jours)"), "int", 14,
-    help=N_("Au-delà, la réservation expire et la machine redevient disponible."), minimum=1)
+    help=N_("Au-delà, la réservation expire et la machine redevient disponible."), minimum=1,
+    section=N_("Remises et réservations"))
 
 EXPIRED_REASON = "réservation expirée"
 _TAG_SPLIT = re.compile(r"[\s,;]+")

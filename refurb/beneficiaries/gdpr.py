@@ -31,9 +31,10 @@ RETENTION = Definition(
     N_("Conservation des dossiers sans contact (mois)"),
     "int",
     24,
-    help=N_("Au-delà, « flask gdpr purge » anonymise le dossier (CNIL, délibération 2023-095 : "
-            "2 ans après le dernier contact)."),
+    help=N_("Au-delà, le dossier est anonymisé par la purge RGPD automatique de chaque nuit "
+            "(CNIL, délibération 2023-095 : 2 ans après le dernier contact)."),
     minimum=1,
+    section=N_("Bénéficiaires et RGPD"),
 )
 
 

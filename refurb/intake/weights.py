@@ -34,6 +34,7 @@ WEIGHT_SETTINGS = tuple(
         default=DEFAULT_WEIGHTS_KG[kind],
         help=N_("Utilisé à la réception quand l'appareil n'est pas pesé."),
         minimum=Decimal("0"),
+        section=N_("Réception : poids estimés"),
     )
     for kind in DeviceType
 )

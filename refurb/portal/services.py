@@ -37,18 +37,23 @@ PURPOSE = "mecenat.organisation_purpose"
 ORGANISATION_TYPE = "mecenat.organisation_type"
 SIGNATORY = "mecenat.signatory_name"
 SIGNATORY_ROLE = "mecenat.signatory_role"
+GIFT_SECTION = N_("Reçus fiscaux (mécénat)")
 SETTINGS = (
     Definition(PURPOSE, N_("Reçu fiscal (mécénat) : objet de l'organisme bénéficiaire"), "str",
                "Réemploi solidaire de matériel informatique au profit de personnes et de "
                "structures en difficulté, et formation à son usage.",
-               help=N_("Cerfa 16216 : objet de l'organisme qui reçoit le don.")),
+               help=N_("Cerfa 16216 : objet de l'organisme qui reçoit le don."),
+               section=GIFT_SECTION),
     Definition(ORGANISATION_TYPE, N_("Reçu fiscal (mécénat) : qualité de l'organisme bénéficiaire"),
                "str", "Organisme d'intérêt général (article 238 bis du CGI)",
-               help=N_("Cerfa 16216 : type d'organisme (à vérifier avec votre service juridique).")),
+               help=N_("Cerfa 16216 : type d'organisme (à vérifier avec votre service juridique)."),
+               section=GIFT_SECTION),
     Definition(SIGNATORY, N_("Reçu fiscal (mécénat) : nom du signataire"), "str", "",
-               help=N_("Obligatoire pour émettre un reçu fiscal.")),
+               help=N_("Obligatoire pour émettre un reçu fiscal."),
+               section=GIFT_SECTION),
     Definition(SIGNATORY_ROLE, N_("Reçu fiscal (mécénat) : qualité du signataire"), "str", "",
-               help=N_("Par exemple : Président(e) du CCAS, directeur(rice).")),
+               help=N_("Par exemple : Président(e) du CCAS, directeur(rice)."),
+               section=GIFT_SECTION),
 )
 
 NATURE_OF_GOODS = "Matériel informatique et équipements électroniques d'occasion"

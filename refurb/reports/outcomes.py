@@ -44,20 +44,23 @@ from refurb.settings.services import get as get_setting
 CO2E_FACTOR = "impact.co2e_kg_per_year"
 YEARS_OF_USE = "impact.years_of_use"
 PROGRAMME_TEXT = "reports.programme_description"
+REPORTS_SECTION = N_("Rapports et impact")
 SETTINGS = (
     Definition(CO2E_FACTOR,
                N_("Impact : kg CO2e évités par année d'usage d'un ordinateur réemployé"),
-               "decimal", DEFAULT_CO2E_KG_PER_YEAR, help=CO2E_SOURCE, minimum=Decimal("0")),
+               "decimal", DEFAULT_CO2E_KG_PER_YEAR, help=CO2E_SOURCE, minimum=Decimal("0"),
+               section=REPORTS_SECTION),
     Definition(YEARS_OF_USE, N_("Impact : années d'usage supposées d'un ordinateur réemployé"),
                "decimal", DEFAULT_YEARS_OF_USE,
                help=N_("Hypothèse de durée d'usage après reconditionnement, affichée avec les "
                        "chiffres."),
-               minimum=Decimal("0")),
+               minimum=Decimal("0"), section=REPORTS_SECTION),
     Definition(PROGRAMME_TEXT, N_("Rapport annuel : description du programme"), "str",
                "Collecte, reconditionnement et redistribution d'ordinateurs à des foyers, élèves, "
                "écoles et associations, accompagnés d'ateliers de prise en main. Le matériel non "
                "réemployable est orienté vers la filière DEEE.",
-               help=N_("Texte d'introduction du rapport d'activité annuel remis aux financeurs.")),
+               help=N_("Texte d'introduction du rapport d'activité annuel remis aux financeurs."),
+               section=REPORTS_SECTION),
 )
 
 

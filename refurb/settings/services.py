@@ -5,23 +5,32 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from refurb import extension_points
-from refurb.core.errors import InvalidInput, Message
+from refurb.core.errors import DomainError, InvalidInput, Message
 from refurb.core.i18n import N_
+from refurb.core.numbers import parse_decimal_text
 from refurb.extension_points import Definition
 from refurb.extensions import db
 from refurb.settings.models import Setting
 
 REGISTRY = extension_points.settings
 
+# The page's groups, in this order; a definition without a known section comes last.
+SECTIONS = (N_("Réception : poids estimés"), N_("Remises et réservations"),
+            N_("Bénéficiaires et RGPD"), N_("Formation"), N_("Registre des déchets (DEEE)"),
+            N_("Reçus fiscaux (mécénat)"), N_("Rapports et impact"))
+OTHER_SECTION = N_("Autres réglages")
 
 
 def parse(definition: Definition, raw: str) -> Any:
     text = (raw or "").strip()
     try:
         if definition.kind == "int":
-            value: Any = int(text)
+            number = parse_decimal_text(text)
+            if number != number.to_integral_value():
+                raise ValueError(text)
+            value: Any = int(number)
         elif definition.kind == "decimal":
-            value = Decimal(text.replace(",", ".").replace("\u202f", "").replace(" ", ""))
+            value = parse_decimal_text(text)
         elif definition.kind == "bool":
             value = text.lower() in {"1", "true", "on", "oui", "y", "yes"}
         else:
@@ -85,3 +94,24 @@ def set_values(raw_values: dict[str, str], *, actor_id: int | None, now: datetim
 
 def all_values() -> list[tuple[Definition, Any]]:
     return [(d, get(d.key)) for d in sorted(REGISTRY.values(), key=lambda d: d.key)]
+
+
+def refusals(raw_values: dict[str, str]) -> dict[str, DomainError]:
+    """{key: why its value is refused} for every value of the page, so each field can say it."""
+    refused = {}
+    for key, raw in raw_values.items():
+        try:
+            parse(REGISTRY[key], raw)
+        except DomainError as error:
+            refused[key] = error
+    return refused
+
+
+def sections() -> list[tuple[str, list[tuple[Definition, Any]]]]:
+    """[(section msgid, [(definition, value)])] in the page's order, each in registry order."""
+    grouped: dict[str, list[tuple[Definition, Any]]] = {}
+    for definition, value in all_values():
+        section = definition.section if definition.section in SECTIONS else OTHER_SECTION
+        grouped.setdefault(section, []).append((definition, value))
+    order = [*SECTIONS, OTHER_SECTION]
+    return sorted(grouped.items(), key=lambda item: order.index(item[0]))

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from refurb.accounts.access import ADMIN, roles_required
 from refurb.settings import services, workshop
 from refurb.settings.forms import WorkshopIdentityForm
-from refurb.web import actor_id, attempt, now, translate
+from refurb.web import actor_id, attempt, now, translate, translate_error
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
@@ -14,16 +14,22 @@ bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 @roles_required(*ADMIN)
 def edit():
     form = FlaskForm()  # CSRF only: the fields come from the registry
-    typed = {}
+    typed, refused = {}, {}
     if form.validate_on_submit():
         typed = {key: request.form.get(key, "") for key in services.REGISTRY}
-        with attempt() as done:  # all settings or none
-            services.set_values(typed, actor_id=actor_id(), now=now())
-        if done:
-            flash(_("Réglages enregistrés."), "success")
-            return redirect(url_for("settings.edit"))
-    return render_template("settings/edit.html", form=form, rows=services.all_values(),
-                           typed=typed)
+        # Every refused value is named next to its field, and nothing is saved.
+        refused = {key: translate_error(error)[0]
+                   for key, error in services.refusals(typed).items()}
+        if refused:
+            flash(_("Réglages non enregistrés : corrigez les valeurs signalées."), "error")
+        else:
+            with attempt() as done:  # all settings or none
+                services.set_values(typed, actor_id=actor_id(), now=now())
+            if done:
+                flash(_("Réglages enregistrés."), "success")
+                return redirect(url_for("settings.edit"))
+    return render_template("settings/edit.html", form=form, sections=services.sections(),
+                           typed=typed, refused=refused)
 
 
 @bp.route("/workshop", methods=["GET", "POST"])

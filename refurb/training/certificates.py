@@ -26,7 +26,7 @@ SIGNATORY = "training.certificate_signatory"
 SIGNATORY_SETTING = Definition(
     SIGNATORY, N_("Signataire des attestations de formation"), "str", "",
     help=N_("Nom et fonction de la personne qui signe les attestations (vide : le nom de "
-            "l'atelier)."))
+            "l'atelier)."), section=N_("Formation"))
 CERTIFICATE_COUNTER = "training_certificate"
 CERTIFICATE_KIND = "training_certificate"
 

@@ -94,11 +94,15 @@ class AddPartForm(FlaskForm):
     description = StringField(_l("Description"), validators=[Optional(), Length(max=300)])
     quantity = IntegerField(_l("Quantité"), default=1,
                             validators=[InputRequired(), NumberRange(min=1, max=100000)])
-    weight = StringField(_l("Poids total (kg)"), validators=[DataRequired(), Length(max=20)])
+    # Own ids: the device form beside it on the batch page has fields of the same names, and
+    # a label bound to a shared id would tick the other form's box.
+    weight = StringField(_l("Poids total (kg)"), validators=[DataRequired(), Length(max=20)],
+                         id="part-weight")
     weight_measured = BooleanField(_l("Poids pesé (sinon estimé)"))
     category = SelectField(_l("Catégorie DEEE"), choices=category_choices, default="6")
-    waste_code = SelectField(_l("Code déchet"), choices=waste_code_choices, default="16 02 16")
-    contains_pops = BooleanField(_l("Contient des POP"))
+    waste_code = SelectField(_l("Code déchet"), choices=waste_code_choices, default="16 02 16",
+                             id="part-waste_code")
+    contains_pops = BooleanField(_l("Contient des POP"), id="part-contains_pops")
 
 
 class EditItemForm(FlaskForm):

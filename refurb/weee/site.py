@@ -14,21 +14,27 @@ from refurb.settings import workshop
 from refurb.settings.workshop import IdentityIncomplete
 from refurb.weee.trackdechets import Company
 
+WEEE_SECTION = N_("Registre des déchets (DEEE)")
 REPORTING_SIRET = Definition(
     "weee.reporting_siret", N_("Registre des déchets : SIRET du déclarant"), "str", "",
-    help=N_("À défaut, le SIRET de l'identité de l'atelier."), validate=validate_siret)
+    help=N_("À défaut, le SIRET de l'identité de l'atelier."), validate=validate_siret,
+    section=WEEE_SECTION)
 SITE_NAME = Definition(
     "weee.site_name", N_("Registre des déchets : nom du site d'enlèvement"), "str", "",
-    help=N_("À défaut, le nom de l'atelier."))
+    help=N_("À défaut, le nom de l'atelier."), section=WEEE_SECTION)
 SITE_ADDRESS = Definition(
-    "weee.site_address", N_("Registre des déchets : adresse du site (n° et voie)"), "str", "")
+    "weee.site_address", N_("Registre des déchets : adresse du site (n° et voie)"), "str", "",
+    section=WEEE_SECTION)
 SITE_POSTAL_CODE = Definition(
-    "weee.site_postal_code", N_("Registre des déchets : code postal du site"), "str", "")
-SITE_CITY = Definition("weee.site_city", N_("Registre des déchets : commune du site"), "str", "")
+    "weee.site_postal_code", N_("Registre des déchets : code postal du site"), "str", "",
+    section=WEEE_SECTION)
+SITE_CITY = Definition("weee.site_city", N_("Registre des déchets : commune du site"), "str", "",
+                       section=WEEE_SECTION)
 INCOMING_OPERATION_CODE = Definition(
     "weee.incoming_operation_code", N_("Registre entrant : code de traitement à la réception"),
     "str", "R13",
-    help=N_("R13 : stockage avant valorisation (tri, réemploi ou envoi en filière)."))
+    help=N_("R13 : stockage avant valorisation (tri, réemploi ou envoi en filière)."),
+    section=WEEE_SECTION)
 
 SETTINGS = (REPORTING_SIRET, SITE_NAME, SITE_ADDRESS, SITE_POSTAL_CODE, SITE_CITY,
             INCOMING_OPERATION_CODE)

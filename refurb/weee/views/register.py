@@ -15,7 +15,7 @@ from refurb.devices.queries import paginate
 from refurb.jobs.forms import StartJobForm
 from refurb.jobs.views import start_job
 from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
-from refurb.weee import forms, queries, trackdechets
+from refurb.weee import forms, queries, register_columns, trackdechets
 from refurb.weee import register as weee_register
 from refurb.weee.jobs import EXPORT_KIND
 from refurb.weee.models import WasteRegisterLine
@@ -34,7 +34,8 @@ def register_page():
         latest=queries.latest_revisions([line.public_id for line in page.items]),
         pending=queries.count_pending_incoming(), incoming_form=forms.IncomingForm(),
         can_correct=can_correct_register(current_user),
-        can_record=can_record_incoming(current_user))
+        can_record=can_record_incoming(current_user),
+        columns=register_columns.columns(shown))
 
 
 @bp.route("/register.<any(csv, jsonl):fmt>", methods=["GET", "POST"])

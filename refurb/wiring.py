@@ -73,8 +73,10 @@ def _register_accounts() -> None:
 
 def _register_devices() -> None:
     from refurb.devices import event_words
+    from refurb.devices.scan_repeat import REPEAT_WINDOW
 
     points.event_words.add(event_words.KINDS, event_words.DETAILS, event_words.VALUES)
+    points.define_settings(REPEAT_WINDOW)
 
 
 # ---------------------------------------------------------------------------------- intake

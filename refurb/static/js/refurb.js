@@ -53,8 +53,9 @@
 
   function loadCamera() {
     if (window.RefurbCamera) { return Promise.resolve(window.RefurbCamera); }
+    // Without the decoder the camera window still opens and says it cannot read labels.
     var decoder = "BarcodeDetector" in window ? Promise.resolve() :
-      loadScript("vendor/zxing-library/zxing-library.min.js");
+      loadScript("vendor/zxing-library/zxing-library.min.js").catch(function () {});
     return decoder.then(function () { return loadScript("js/camera_scan.js"); })
       .then(function () { return window.RefurbCamera; });
   }

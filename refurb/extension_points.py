@@ -8,6 +8,8 @@ effect of importing a module. This module imports no domain.
                    QA done), from domains later than devices.
 - device_panels, beneficiary_panels, collection_panels
                    named slots on those pages: a template and a function giving its ready data.
+- bench_panels     slots shown at the intake bench under the form, for the machine just saved
+                   (printing puts its label there).
 - settings         admin-editable settings (key → Definition).
 - event_words      words for the device history: event kinds, detail keys and values.
 - batch_actions    what the batch scan page can do tag after tag (key → devices.batch.BatchAction).
@@ -117,6 +119,7 @@ fact_providers: OrderedSet = OrderedSet()
 device_panels = Slots()
 beneficiary_panels = Slots()
 collection_panels = Slots()
+bench_panels = Slots()
 settings: dict[str, Definition] = {}
 event_words = EventWords()
 demo_steps: OrderedSet = OrderedSet()

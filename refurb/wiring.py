@@ -23,6 +23,7 @@ MODEL_MODULES = (
     "refurb.devices.models",
     "refurb.documents.models",
     "refurb.intake.models",
+    "refurb.printing.models",
     "refurb.wiping.models",
     "refurb.workshop.models",
     "refurb.weee.models",
@@ -73,8 +74,10 @@ def _register_accounts() -> None:
 
 def _register_devices() -> None:
     from refurb.devices import event_words
+    from refurb.devices.scan_repeat import REPEAT_WINDOW
 
     points.event_words.add(event_words.KINDS, event_words.DETAILS, event_words.VALUES)
+    points.define_settings(REPEAT_WINDOW)
 
 
 # ---------------------------------------------------------------------------------- intake
@@ -92,8 +95,8 @@ def _register_intake() -> None:
 # -------------------------------------------------------------------------------- printing
 
 def _register_printing() -> None:
-    from refurb.printing import services
-    from refurb.printing.panels import collection_panel, device_panel
+    from refurb.printing import bench, services
+    from refurb.printing.panels import bench_panel, collection_panel, device_panel
 
     points.event_words.add(kinds=services.EVENT_KINDS, details=services.EVENT_DETAILS)
 
@@ -101,6 +104,9 @@ def _register_printing() -> None:
                                           build=device_panel, order=30))
     points.collection_panels.add(points.Panel("labels", "printing/_collection_panel.html",
                                               build=collection_panel))
+    points.bench_panels.add(points.Panel("labels", "printing/_bench_panel.html",
+                                         build=bench_panel))
+    points.define_settings(*bench.SETTINGS)  # the network Zebra printer
 
 
 # ---------------------------------------------------------------------------------- wiping

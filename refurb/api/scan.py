@@ -13,7 +13,7 @@ from refurb.api.auth import operation
 from refurb.api.devices import DeviceSchema
 from refurb.api.drives import DriveSchema, drive_rows
 from refurb.api.schemas import Text
-from refurb.core.asset_tags import parse_tag
+from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.core.errors import NotFound
 from refurb.core.i18n import N_
 from refurb.devices import queries
@@ -59,6 +59,6 @@ def scan(args):
         if url:
             return {**answer, "web_url": url}
     if parse_tag(text) is not None:
-        raise NotFound(N_("Numéro d'inventaire inconnu : %(tag)s"), tag=text)
+        raise NotFound(N_("Numéro d'inventaire inconnu : %(tag)s"), tag=normalise_scan(text))
     found = queries.search_devices(text, 1, MAX_MATCHES)
     return {**answer, "kind": "search", "matches": found.items}

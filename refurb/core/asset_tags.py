@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-TAG_RE = re.compile(r"^([A-Z0-9]{1,6})-(\d{4})-(\d{6,})$")
+from refurb.core.scan_codes import normalise_scan, read_code, tag_parts
+
+__all__ = ["AssetTag", "counter_name", "format_tag", "normalise_scan", "parse_tag"]
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,8 @@ def counter_name(prefix: str, year: int) -> str:
     return f"asset:{prefix}:{year}"
 
 
-def normalise_scan(text: str) -> str:
-    """People typing a tag add spaces or use lower case; scanners add a trailing CR/LF."""
-    return text.strip().upper().replace(" ", "")
-
-
 def parse_tag(text: str) -> AssetTag | None:
-    match = TAG_RE.match(normalise_scan(text))
-    if not match:
-        return None
-    prefix, year, number = match.groups()
-    return AssetTag(prefix, int(year), int(number))
+    """The asset tag however it was scanned or typed (see scan_codes), or None."""
+    code = read_code(text)
+    parts = tag_parts(code) if code else None
+    return AssetTag(*parts) if parts else None

@@ -3,13 +3,13 @@ diagnosis sends a machine, and the codes and amounts technicians type. Pure."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from refurb.core.errors import InvalidInput, Message
 from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, State
+from refurb.core.scan_codes import location_number, read_code
 
 S = State
 # Where a machine physically is in the workshop (a work order or a shelf makes sense).
@@ -38,13 +38,10 @@ def decision_target(decision: str, has_drive: bool) -> State:
     return {"parts": S.PARTS, "dispose": S.TO_DISPOSE}[decision]
 
 
-LOCATION_CODE_RE = re.compile(r"^LOC-?(\d{1,9})$")
-
-
 def parse_location_code(text: str) -> str | None:
-    """Scanners add CR/LF, people type lower case or forget the dash: LOC-0007 either way."""
-    match = LOCATION_CODE_RE.match(text.strip().upper().replace(" ", ""))
-    return f"LOC-{int(match.group(1)):04d}" if match else None
+    """A shelf code however scanned or typed (see scan_codes): LOC-0007 either way."""
+    code = read_code(text)
+    return code if code and location_number(code) is not None else None
 
 
 def parse_ram_gb(value: Any) -> int | None:

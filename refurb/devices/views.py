@@ -12,6 +12,7 @@ from refurb.accounts.access import STAFF, WORKSHOP, roles_required
 from refurb.core.asset_tags import parse_tag
 from refurb.core.device_types import DEVICE_TYPE_LABELS
 from refurb.core.lifecycle import STATE_LABELS, Option
+from refurb.core.scan_codes import normalise_scan, strip_scanner_noise
 from refurb.devices import queries, services
 from refurb.devices.forms import NoteForm, TransitionForm
 from refurb.devices.models import Device
@@ -57,11 +58,11 @@ def _resolve_scan(text: str) -> str | None:
         url = resolver(text)
         if url:
             return url
-    if parse_tag(text) is None:
-        # A scanned serial: one index lookup, and straight to the machine when it is the only one.
-        exact = queries.get_devices_by_exact(text)
-        if len(exact) == 1:
-            return url_for("devices.show", device_id=exact[0].id)
+    # A scanned serial (even one shaped like a tag without hyphens): one index lookup, and
+    # straight to the machine when it is the only one.
+    exact = queries.get_devices_by_exact(strip_scanner_noise(text))
+    if len(exact) == 1:
+        return url_for("devices.show", device_id=exact[0].id)
     return None
 
 
@@ -69,7 +70,7 @@ def _resolve_scan(text: str) -> str | None:
 @roles_required(*STAFF)
 def scan():
     """The scan box. A tag goes to its page; other text searches serials, makes and models."""
-    text = (request.args.get("q") or "").strip()
+    text = strip_scanner_noise(request.args.get("q") or "")
     wants_json = request.args.get("format") == "json"
     if not text:
         message = _("Scannez ou saisissez un numéro d'inventaire.")
@@ -81,7 +82,7 @@ def scan():
     if url:
         return jsonify(found=True, url=url) if wants_json else redirect(url)
     if parse_tag(text) is not None:
-        message = _("Numéro d'inventaire inconnu : %(tag)s", tag=text)
+        message = _("Numéro d'inventaire inconnu : %(tag)s", tag=normalise_scan(text))
         if wants_json:
             return jsonify(found=False, message=message), 404
         return render_template("devices/search.html", query=text, page=None, message=message), 404

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.widgets import HiddenInput
 
 # Every print form posts its fields as "label-…", so the panel on a device or collection page
 # and the full print page read the same names without clashing with other forms of the page.
@@ -59,3 +60,9 @@ class DriveLabelForm(LabelPrintForm):
         validators=[InputRequired(_l("Scannez ou saisissez au moins un numéro d'inventaire.")),
                     Length(max=20000)],
     )
+
+
+class BenchLabelForm(LabelPrintForm):
+    """The bench and the tray print each label once: no copies field to get wrong."""
+
+    copies = WholeNumberField(default=1, widget=HiddenInput())

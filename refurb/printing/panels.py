@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import session, url_for
+from flask import request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.devices.models import Device
 from refurb.intake.models import Collection
-from refurb.printing import renderers_for, services
-from refurb.printing.forms import FORMAT_LABELS, LabelPrintForm
+from refurb.printing import bench, renderers_for, services
+from refurb.printing.forms import FORMAT_LABELS, BenchLabelForm, LabelPrintForm
 from refurb.printing.permissions import can_print_labels
 
 STOCK_KEY = "printing.stock.{}"  # the last stock used per kind: one printer per desk
@@ -59,3 +59,35 @@ def collection_panel(collection: Collection) -> Panel | None:
     form = setup_form(LabelPrintForm(formdata=None), "device")
     return Panel(form, url_for("printing.collection", collection_id=collection.id),
                  _("Imprimer les étiquettes de la collecte"))
+
+
+@dataclass(frozen=True)
+class BenchPanel:
+    form: LabelPrintForm
+    action: str
+    tag: str
+    tray_count: int
+    tray_url: str
+    printer: str | None  # "host:port" of the network Zebra printer, when one is set
+    next_url: str
+
+
+def bench_options_form(user_id: int) -> LabelPrintForm:
+    """Stock, format and first free place as this technician left them."""
+    options = bench.bench_options(user_id)
+    form = setup_form(BenchLabelForm(formdata=None), "device")
+    form.stock.data, form.start.data = options.stock_id, options.start
+    form.format.data = options.format
+    return form
+
+
+def bench_panel(device: Device) -> BenchPanel | None:
+    """After a machine is saved at the bench: its label right there, or into the tray."""
+    if not can_print_labels(current_user):
+        return None
+    printer = bench.network_printer()
+    return BenchPanel(bench_options_form(current_user.id),
+                      url_for("printing.bench_label", device_id=device.id), device.asset_tag,
+                      bench.tray_count(current_user.id), url_for("printing.tray"),
+                      f"{printer.host}:{printer.port}" if printer else None,
+                      request.full_path.rstrip("?"))

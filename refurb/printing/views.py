@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from flask import (
     Blueprint,
     current_app,
+    flash,
+    redirect,
     render_template,
     request,
     send_file,
@@ -17,16 +19,23 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from refurb.accounts.access import WORKSHOP, roles_required
 from refurb.devices.models import Device
 from refurb.intake.models import Collection
-from refurb.printing import LabelStock, list_stocks, queries, renderers_for, services
-from refurb.printing.forms import DriveLabelForm, LabelPrintForm
-from refurb.printing.panels import STOCK_KEY, drives_url, setup_form
+from refurb.printing import LabelStock, bench, list_stocks, queries, renderers_for, services
+from refurb.printing.forms import BenchLabelForm, DriveLabelForm, LabelPrintForm
+from refurb.printing.panels import STOCK_KEY, bench_options_form, drives_url, setup_form
+from refurb.security.redirects import safe_redirect_target
 from refurb.web import actor_id, attempt, get_or_404, int_arg, now, public_base_url
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
+
+
+class CsrfOnly(FlaskForm):
+    """A button that changes something: the token and nothing else."""
 
 
 # ------------------------------------------------------------------------- helpers
@@ -147,3 +156,82 @@ def _stock_row(stock: LabelStock) -> StockRow:
     tests = [(r.name.upper(), url_for("printing.test_print", stock_id=stock.id, fmt=r.name))
              for r in renderers_for(stock)]
     return StockRow(stock, size, layout, printer, tests)
+
+
+# ------------------------------------------------------------------ bench and tray
+
+
+def _back(fallback: str) -> str:
+    return safe_redirect_target(request.form.get("next"), fallback, host_url=request.host_url)
+
+
+def _refused(form: LabelPrintForm) -> None:
+    for errors in form.errors.values():
+        flash(str(errors[0]), "error")
+        return
+
+
+def _sent_or_file(output: services.LabelFile, sent: bool, back: str):
+    if not sent:
+        return _send(output)
+    printer = bench.network_printer()
+    flash(_("%(n)s étiquette(s) envoyée(s) à l'imprimante %(host)s.", n=output.labels,
+            host=printer.host if printer else ""), "success")
+    return redirect(back)
+
+
+@bp.post("/bench/<int:device_id>")
+@roles_required(*WORKSHOP)
+def bench_label(device_id: int):
+    """The label of a machine just saved at the bench: print it, send it, or put it in the
+    tray; the stock, format and next free place are remembered for this technician."""
+    device = get_or_404(Device, device_id)
+    back = _back(url_for("devices.show", device_id=device.id))
+    form = setup_form(BenchLabelForm(), "device")
+    action = request.form.get("action", "print")
+    if action == "tray":
+        with attempt() as done:
+            added = bench.add_to_tray(device, actor_id=actor_id(), now=now())
+        if done:
+            flash(_("%(tag)s ajouté au bac « à imprimer ».", tag=device.asset_tag) if added else
+                  _("%(tag)s est déjà dans le bac « à imprimer ».", tag=device.asset_tag), "success")
+        return redirect(back)
+    if not form.validate():
+        _refused(form)
+        return redirect(back)
+    device_url = services.device_url_builder(current_app)
+    with attempt() as done:
+        output = bench.print_bench_label(device, _options(form), device_url,
+                                         send=action == "send", actor_id=actor_id(), now=now())
+    return _sent_or_file(output, action == "send", back) if done else redirect(back)
+
+
+@bp.route("/tray", methods=["GET", "POST"])
+@roles_required(*WORKSHOP)
+def tray():
+    """The « à imprimer » tray: the machines put aside at the bench, printed as one run from
+    the first free place of the sheet."""
+    form = (setup_form(BenchLabelForm(), "device") if request.method == "POST"
+            else bench_options_form(current_user.id))
+    if form.is_submitted() and form.validate():
+        device_url = services.device_url_builder(current_app)
+        sent = request.form.get("action") == "send"
+        with attempt() as done:
+            output = bench.print_tray(_options(form), device_url, send=sent,
+                                      actor_id=actor_id(), now=now())
+        if done:
+            return _sent_or_file(output, sent, url_for("printing.tray"))
+    printer = bench.network_printer()
+    status = 400 if form.is_submitted() else 200
+    return render_template("printing/tray.html", form=form,
+                           devices=bench.tray_devices(current_user.id),
+                           printer=f"{printer.host}:{printer.port}" if printer else None,
+                           ), status
+
+
+@bp.post("/tray/<int:device_id>/remove")
+@roles_required(*WORKSHOP)
+def tray_remove(device_id: int):
+    if CsrfOnly().validate_on_submit():
+        bench.remove_from_tray(device_id, actor_id=actor_id())
+    return redirect(url_for("printing.tray"))

@@ -20,15 +20,17 @@ from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.core.errors import ConcurrentChange, DomainError, Forbidden, InvalidInput, Message
 from refurb.core.errors import render as render_message
 from refurb.core.i18n import N_
+from refurb.core.scan_codes import is_repeat
 from refurb.core.workshop import parse_location_code
 from refurb.devices.batch import BatchAction
 from refurb.devices.models import Device
 from refurb.devices.queries import get_device_by_tag
+from refurb.devices.scan_repeat import ALREADY_TAKEN, repeat_window
 from refurb.extension_points import batch_actions as BATCH_ACTIONS
 from refurb.extensions import db
 from refurb.workshop.batch_actions import LOCATION_ACTIONS
 from refurb.workshop.models import BatchScanItem, BatchScanSession, StockLocation
-from refurb.workshop.queries.batch import last_undoable
+from refurb.workshop.queries.batch import last_item, last_undoable
 from refurb.workshop.queries.locations import get_location_by_code
 
 MAX_TAGS_PER_POST = 500  # a scanner's memory dump, not a denial of service
@@ -139,6 +141,9 @@ def apply_scan(batch: BatchScanSession, scanned: str, *, actor_id: int | None, n
     scanned = scanned.strip()
     if batch.closed_at is not None:
         raise DomainError(N_("Cette série est terminée : commencez-en une nouvelle."))
+    repeat = _repeated(batch, scanned, now, translate)
+    if repeat is not None:
+        return repeat
     if parse_location_code(scanned):
         return _switch_location(batch, scanned, actor_id=actor_id, now=now, translate=translate)
     device = get_device_by_tag(scanned)
@@ -152,6 +157,20 @@ def apply_scan(batch: BatchScanSession, scanned: str, *, actor_id: int | None, n
     token, message = action.apply(device, batch.parameter, actor_id, now)
     return _item(batch, scanned, ok=True, device=device, undo_token=token,
                  message=render_message(message, translate), actor_id=actor_id, now=now)
+
+
+def _repeated(batch: BatchScanSession, scanned: str, now: datetime,
+               translate: Translate) -> BatchScanItem | None:
+    """The label the batch has just taken, read again within the window: answered, not stored
+    (nothing changed, nothing to undo)."""
+    last = last_item(batch.id)
+    if last is None or not last.ok or last.undone_at is not None or not is_repeat(
+            scanned, last.scanned, last.created_at, now, repeat_window()):
+        return None
+    message = Message(ALREADY_TAKEN, {"code": last.scanned}).render(translate)
+    return BatchScanItem(session_id=batch.id, scanned=last.scanned, ok=True, message=message,
+                         device_id=last.device_id, location_id=last.location_id,
+                         undo_message="", created_at=now)
 
 
 def record_refusal(batch: BatchScanSession, scanned: str, message: str, *,

@@ -56,6 +56,10 @@ def _transition(device: Device, parameter: str | None, actor_id: int | None,
     if not parameter:
         raise DomainError(N_("Choisissez l'état cible de la série."))
     before = device.state
+    if before == parameter:  # scanned again, or already moved on another page
+        return ({"from": before, "to": before},
+                Message(N_("%(tag)s : déjà « %(state)s », déjà fait."),
+                        {"tag": device.asset_tag, "state": state_name(before)}))
     transition(device, parameter, actor_id=actor_id, now=now, details={"via": "batch_scan"})
     return ({"from": before, "to": device.state},
             Message(N_("%(tag)s : %(before)s → %(after)s."),
@@ -68,6 +72,9 @@ def _transition_undo(device: Device, token: dict[str, Any], actor_id: int | None
     if device.state != token.get("to"):
         raise DomainError(N_("%(tag)s a changé d'état depuis : rien n'est annulé."),
                           tag=device.asset_tag)
+    if token["from"] == token["to"]:
+        return Message(N_("%(tag)s : rien n'avait changé, rien à annuler."),
+                       {"tag": device.asset_tag})
     transition(device, token["from"], actor_id=actor_id, now=now,
                reason="Annulation d'un scan en série.", details={"via": "batch_undo"})
     return Message(N_("%(tag)s revenu à « %(state)s »."),

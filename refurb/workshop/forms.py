@@ -116,7 +116,8 @@ class LocationForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     location = StringField(_l("Emplacement (scannez son étiquette)"),
-                           validators=[Optional(), Length(max=40)])
+                           validators=[Optional(), Length(max=40)],
+                           render_kw={"data-scannable": ""})
 
 
 class ProfileForm(FlaskForm):

@@ -12,9 +12,11 @@ from refurb.concurrency import flush_or_conflict
 from refurb.core.errors import DomainError, InvalidInput, Message
 from refurb.core.i18n import N_
 from refurb.core.lifecycle import State
+from refurb.core.scan_codes import is_repeat
 from refurb.core.workshop import IN_WORKSHOP, changed_elsewhere, state_name
 from refurb.counters import next_number
 from refurb.devices.models import Device, DeviceEvent
+from refurb.devices.scan_repeat import repeat_window
 from refurb.devices.services import record_event
 from refurb.extensions import db
 from refurb.printing import LabelData, LabelError, list_stocks, render_pdf
@@ -82,12 +84,16 @@ def move_device(
 
 
 def move_to_scanned(device: Device, text: str, *, actor_id: int | None,
-                    now: datetime) -> DeviceEvent:
-    """The location typed or scanned on the device panel; empty takes it off every shelf."""
+                    now: datetime) -> DeviceEvent | None:
+    """The location typed or scanned on the device panel; empty takes it off every shelf.
+    None when the same label was just read: nothing changes."""
     text = (text or "").strip()
     location = get_location_by_code(text) if text else None
     if text and location is None:
         raise InvalidInput(N_("Emplacement inconnu : %(code)s"), code=text)
+    if location is not None and device.location_id == location.id and is_repeat(
+            location.code, location.code, device.updated_at, now, repeat_window()):
+        return None  # the shelf label read twice: already taken into account
     return move_device(device, location, actor_id=actor_id, now=now)
 
 

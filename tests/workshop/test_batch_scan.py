@@ -10,7 +10,9 @@ from refurb.core.lifecycle import State
 from refurb.devices import services as devices
 from refurb.devices.batch import BatchAction
 from refurb.devices.models import Device, DeviceEvent
+from refurb.devices.scan_repeat import REPEAT_WINDOW
 from refurb.extension_points import batch_actions as BATCH_ACTIONS
+from refurb.settings import services as settings
 from refurb.workshop.models import BatchScanItem, BatchScanSession
 from tests.factories import NOW, make_device, make_user
 from tests.workshop.helpers import make_location
@@ -86,10 +88,48 @@ def test_one_scan_at_a_time_answers_at_once_with_the_summary(client, db, login_a
     assert response["items"][0]["ok"] is True
     assert response["items"][0]["message"].endswith("En diagnostic → En réparation.")
     assert response["summary"] == {"done": 1, "refused": 0, "undone": 0}
-    again = client.post(f"{batch_url}/scan", data={"code": device.asset_tag}, headers=JSON)
-    assert again.get_json()["summary"] == {"done": 1, "refused": 1, "undone": 0}
+    # The scanner beeps twice: one scan, nothing changed, nothing stored.
+    again = client.post(f"{batch_url}/scan", data={"code": device.asset_tag.replace("-", "")},
+                        headers=JSON).get_json()
+    assert again["items"][0]["ok"] is True
+    assert again["items"][0]["message"] == (
+        f"{device.asset_tag} : déjà pris en compte, rien n'a changé.")
+    assert again["summary"] == {"done": 1, "refused": 0, "undone": 0}
     empty = client.post(f"{batch_url}/scan", data={"code": "  "}, headers=JSON)
     assert empty.status_code == 400 and "Scannez" in empty.get_json()["error"]
+
+
+def test_a_device_already_in_the_target_state_is_already_done(client, db, login_as):
+    login_as("technician")
+    settings.set_value(REPEAT_WINDOW.key, "0", actor_id=None, now=NOW)  # every read counts
+    device = in_diagnosis(1)[0]
+    db.session.commit()
+    batch_url = start(client, "apply_transition", "repair")
+    first, second = scan(client, batch_url, device.asset_tag, device.asset_tag)
+    assert first["ok"] and second["ok"]
+    assert second["message"] == f"{device.asset_tag} : déjà « En réparation », déjà fait."
+    assert "impossible" not in second["message"]
+    events = db.session.scalars(select(DeviceEvent).where(
+        DeviceEvent.device_id == device.id, DeviceEvent.to_state == "repair")).all()
+    assert len(events) == 1
+    undone = client.post(f"{batch_url}/undo", headers=JSON).get_json()
+    assert undone["items"][0]["undo_message"] == (
+        f"{device.asset_tag} : rien n'avait changé, rien à annuler.")
+    db.session.expire_all()
+    assert device.state == "repair"
+
+
+def test_a_shelf_label_read_twice_switches_the_target_once(client, db, login_as):
+    login_as("technician")
+    make_location("Étagère A")
+    device = make_device()
+    db.session.commit()
+    batch_url = start(client, "move_to_location")
+    items = scan(client, batch_url, "LOC-0001", "]C0loc)àààà&\r\n", device.asset_tag)
+    assert [i["ok"] for i in items] == [True, True, True]
+    assert items[1]["message"] == "LOC-0001 : déjà pris en compte, rien n'a changé."
+    rows = db.session.scalars(select(BatchScanItem)).all()
+    assert [r.scanned for r in rows] == ["LOC-0001", device.asset_tag]
 
 
 def test_scanning_a_location_label_switches_the_target(client, db, login_as):

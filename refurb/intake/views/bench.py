@@ -11,13 +11,16 @@ from flask_babel import gettext as _
 from refurb.accounts.access import WORKSHOP, roles_required
 from refurb.core import collections as rules
 from refurb.core.hardware import HardwareReport, report_to_json
+from refurb.devices.models import Device
 from refurb.devices.services import NewDevice
+from refurb.extension_points import bench_panels
+from refurb.extensions import db
 from refurb.intake import bench, hardware_reports, queries
 from refurb.intake.forms import IntakeForm, ReportConfirmForm, ReportUploadForm
 from refurb.intake.models import Collection
 from refurb.intake.views.blueprint import bp
 from refurb.intake.views.collections import translated
-from refurb.web import actor_id, attempt, get_or_404, now
+from refurb.web import actor_id, attempt, get_or_404, int_arg, now
 
 STICKY = ("device_type", "make", "model", "legal_status")  # kept from one machine to the next
 
@@ -52,12 +55,23 @@ def bench_form(collection_id: int):
         if done:
             flash(_("%(tag)s enregistré : collez l’étiquette.", tag=device.asset_tag), "success")
             sticky = {k: getattr(form, k).data for k in STICKY if getattr(form, k).data}
-            return redirect(url_for("intake.bench", collection_id=collection_id, **sticky))
+            return redirect(url_for("intake.bench", collection_id=collection_id,
+                                    saved=device.id, **sticky))
+    saved = _saved_here(collection)
     return render_template(
         "intake/bench.html", collection=collection, form=form,
         latest=queries.latest_devices(collection_id), count=queries.device_count(collection_id),
         verdict=translated(rules.check_intake(collection.state)),
+        after_save=bench_panels.render_data(saved) if saved else [],
     )
+
+
+def _saved_here(collection: Collection) -> Device | None:
+    """The machine just saved (its label is offered under the form), if it is of this
+    collection."""
+    device_id = int_arg("saved")
+    device = db.session.get(Device, device_id) if device_id else None
+    return device if device is not None and device.collection_id == collection.id else None
 
 
 @bp.route("/collections/<int:collection_id>/intake/report", methods=["GET", "POST"])

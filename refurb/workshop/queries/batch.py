@@ -23,6 +23,12 @@ def open_batches(actor_id: int | None) -> list[BatchScanSession]:
         .order_by(BatchScanSession.id.desc()).limit(10)))
 
 
+def last_item(batch_id: int) -> BatchScanItem | None:
+    return db.session.scalar(
+        select(BatchScanItem).where(BatchScanItem.session_id == batch_id)
+        .order_by(BatchScanItem.id.desc()).limit(1))
+
+
 def last_undoable(batch_id: int) -> BatchScanItem | None:
     """The latest successful scan not undone yet."""
     return db.session.scalar(

@@ -92,6 +92,9 @@ def _batch_reply(batch: BatchScanSession, items: list[BatchScanItem], error: str
                                 "undone": done.undone}), status
     if error:
         flash(error, "error")
+    for item in items:
+        if item.id is None:  # a repeated read, answered but not stored
+            flash(item.message, "info")
     # No "#scan" fragment: browsers skip autofocus on a URL with a fragment.
     return redirect(url_for("workshop.batch", batch_id=batch.id))
 

@@ -9,9 +9,12 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import WORKSHOP, roles_required
+from refurb.core.errors import Message
+from refurb.core.workshop import parse_location_code
 from refurb.devices.models import Device
 from refurb.devices.queries import paginate
-from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
+from refurb.devices.scan_repeat import ALREADY_TAKEN
+from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
 from refurb.workshop import forms, locations
 from refurb.workshop.models import StockLocation
 from refurb.workshop.queries.locations import (
@@ -95,9 +98,12 @@ def move(device_id: int):
     form = forms.MoveForm()
     if form.validate_on_submit():
         with attempt() as done:
-            locations.move_to_scanned(device, form.location.data, actor_id=actor_id(),
-                                      now=now())
-        if done:
+            moved = locations.move_to_scanned(device, form.location.data, actor_id=actor_id(),
+                                              now=now())
+        if done and moved is None and form.location.data.strip():
+            code = parse_location_code(form.location.data)
+            flash(translate(Message(ALREADY_TAKEN, {"code": code})), "info")
+        elif done:
             flash(_("%(tag)s : emplacement enregistré.", tag=device.asset_tag), "success")
     return redirect(same_site(request.form.get("next"))
                     or url_for("workshop.device", device_id=device_id))

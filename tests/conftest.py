@@ -4,6 +4,7 @@ REFURB_TEST_DATABASE_URL is set), reset before every test, and signed-in clients
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import tempfile
@@ -34,6 +35,20 @@ def _db_location(tmp_path_factory) -> dict:
     path = root / "refurb-test.db"
     return {"uri": f"sqlite:///{path}", "path": path, "template": root / "template.db",
             "instance": root}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _password_hashes_paid_once():
+    """scrypt costs about 0.1 s of CPU and 32 MB per call, by design; the suite's thousands
+    of users share a handful of passwords. Each password is hashed once (a real salted scrypt
+    hash) and each (hash, password) pair checked once: same answers, paid once."""
+    from refurb.accounts import services
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(services, "hash_password", functools.cache(services.hash_password))
+    patch.setattr(services, "check_password_hash", functools.cache(services.check_password_hash))
+    yield
+    patch.undo()
 
 
 class IsolatedClient(FlaskClient):

@@ -4,6 +4,7 @@ REFURB_TEST_DATABASE_URL is set), reset before every test, and signed-in clients
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import tempfile
@@ -34,6 +35,20 @@ def _db_location(tmp_path_factory) -> dict:
     path = root / "refurb-test.db"
     return {"uri": f"sqlite:///{path}", "path": path, "template": root / "template.db",
             "instance": root}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _password_hashes_paid_once():
+    """scrypt costs about 0.1 s of CPU and 32 MB per call, by design; the suite's thousands
+    of users share a handful of passwords. Each password is hashed once (a real salted scrypt
+    hash) and each (hash, password) pair checked once: same answers, paid once."""
+    from refurb.accounts import services
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(services, "hash_password", functools.cache(services.hash_password))
+    patch.setattr(services, "check_password_hash", functools.cache(services.check_password_hash))
+    yield
+    patch.undo()
 
 
 class IsolatedClient(FlaskClient):
@@ -127,15 +142,32 @@ def _restore_seed(conn, seed) -> None:
                 f"(SELECT max(id) FROM {name}))"))
 
 
+def _empty_postgresql(conn, seed) -> None:
+    """TRUNCATE costs a few milliseconds per table even when empty: only the tables a test
+    wrote to (and those the migrations seed) are emptied; every sequence starts again at 1,
+    as in SQLite's fresh copy (a rolled-back insert moves a sequence without leaving a row)."""
+    tables = [t.name for t in _db.metadata.sorted_tables]
+    probe = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables)
+    dirty = {row[0] for row in conn.execute(text(probe))} | {name for name, _rows in seed}
+    if dirty:
+        conn.execute(text(f"TRUNCATE {', '.join(sorted(dirty))} RESTART IDENTITY CASCADE"))
+    sequences = conn.execute(text(
+        "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences "
+        "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).scalars().all()
+    if sequences:
+        conn.execute(text("SELECT " + ", ".join(
+            f"setval('{name}', 1, false)" for name in sequences)))
+
+
 def _reset_database(app, location: dict) -> None:
     """Every test starts from the freshly migrated schema with no rows."""
     _dispose_extra_apps()
     with app.app_context():
         _db.session.remove()
         if PG_URL:
-            tables = [t.name for t in _db.metadata.sorted_tables]
             with _db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                _empty_postgresql(conn, location["seed"])
                 _restore_seed(conn, location["seed"])
         else:
             _db.engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from refurb.beneficiaries.models import Beneficiary
 from refurb.beneficiaries.services import record_contact
@@ -28,9 +28,20 @@ def _check_can_enrol(programme: Programme, beneficiary: Beneficiary) -> None:
                                 pseudonym=beneficiary.pseudonym)
 
 
+def _enrolment_date(enrolled_on: date | None, now: datetime) -> date:
+    """The day the person joined: today, or an earlier day for an enrolment taken on paper."""
+    today = local_date(now)
+    if enrolled_on is None:
+        return today
+    if enrolled_on > today:
+        raise InvalidInput(N_("La date d'inscription ne peut pas être dans le futur."))
+    return enrolled_on
+
+
 def enrol(programme: Programme, beneficiary: Beneficiary, *, group_name: str = "",
-          actor_id: int | None, now: datetime) -> Enrolment:
+          actor_id: int | None, now: datetime, enrolled_on: date | None = None) -> Enrolment:
     _check_can_enrol(programme, beneficiary)
+    joined = _enrolment_date(enrolled_on, now)
     group = " ".join((group_name or "").split())
     enrolment = queries.enrolment_of(programme.id, beneficiary.id)
     if enrolment is not None and enrolment.withdrawn_on is None:
@@ -40,7 +51,7 @@ def enrol(programme: Programme, beneficiary: Beneficiary, *, group_name: str = "
         enrolment = Enrolment(programme_id=programme.id, beneficiary_id=beneficiary.id)
         db.session.add(enrolment)
     enrolment.group_name = group
-    enrolment.enrolled_on = local_date(now)
+    enrolment.enrolled_on = joined
     enrolment.enrolled_by_id = actor_id
     enrolment.withdrawn_on = None
     flush_unique(N_("Ce dossier vient d'être inscrit par quelqu'un d'autre : rechargez la page."))

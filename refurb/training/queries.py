@@ -207,6 +207,17 @@ def enrolment_of(programme_id: int, beneficiary_id: int) -> Enrolment | None:
         Enrolment.programme_id == programme_id, Enrolment.beneficiary_id == beneficiary_id))
 
 
+def current_enrolments(beneficiary_ids: Iterable[int]) -> list[Enrolment]:
+    """Enrolments not withdrawn of these beneficiaries, with their programme."""
+    rows: list[Enrolment] = []
+    for chunk in _chunks(beneficiary_ids):
+        rows.extend(db.session.scalars(
+            select(Enrolment).options(joinedload(Enrolment.programme))
+            .where(Enrolment.beneficiary_id.in_(chunk), Enrolment.withdrawn_on.is_(None))
+            .order_by(Enrolment.enrolled_on, Enrolment.id)))
+    return rows
+
+
 def enrolments_of_beneficiary(beneficiary_id: int) -> list[Enrolment]:
     return list(db.session.scalars(
         select(Enrolment).options(joinedload(Enrolment.programme))

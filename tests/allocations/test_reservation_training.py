@@ -140,6 +140,7 @@ def test_reservation_page_shows_progress_and_waits_for_the_training(db, client, 
     assert "Formation : 2 séance(s) suivie(s) sur 5 exigée(s), il en manque 3." in html
     assert 'disabled aria-describedby="handover-why"' in html
     assert "Remise impossible tant que la formation n’est pas terminée." in html
+    assert "2 / 5 séances" in client.get("/allocations/reservations").get_data(as_text=True)
 
     response = client.post(f"{url}/extend", data={"new_expires_on": "2026-04-14",
                                                   "reason": "Formation jusqu'au 31 mars"})

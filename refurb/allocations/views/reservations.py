@@ -72,7 +72,9 @@ def reserve():
 def list_reservations():
     expire_lazily()
     page = paginate(queries.active_reservations_query(), page_arg(), per_page())
-    return render_template("allocations/reservations.html", page=page, today=local_date(now()))
+    training = training_in_progress(r.beneficiary_id for r in page.items)
+    return render_template("allocations/reservations.html", page=page, today=local_date(now()),
+                           training=training)
 
 
 def _handover_defaults(beneficiary: Beneficiary) -> HandoverForm:

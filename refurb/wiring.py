@@ -193,6 +193,7 @@ def _register_allocations() -> None:
 
     points.define_settings(reservations.RESERVATION_DAYS_SETTING, handover.FEE_SETTING,
                            handover.LOAN_MONTHS_SETTING)
+    points.define_settings(reservations.HOLD_DURING_TRAINING_SETTING)
     points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
     points.template_globals["allocation_labels"] = blueprint.LABELS
     points.beneficiary_panels.add(points.Panel(

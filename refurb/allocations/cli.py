@@ -26,6 +26,9 @@ def expire_command() -> None:
         ) from None
     db.session.commit()
     click.echo(f"{len(report.expired)} réservation(s) expirée(s).")
+    if report.held:
+        numbers = ", ".join(f"n° {n}" for n in report.held)
+        click.echo(f"{len(report.held)} réservation(s) gardée(s), formation en cours : {numbers}.")
     for reservation_id, why in report.skipped:
         click.echo(f"Réservation n° {reservation_id} non expirée : {why}", err=True)
     if report.skipped:

@@ -49,6 +49,13 @@ class CancelForm(FlaskForm):
                          validators=[InputRequired(_l("Indiquez un motif.")), Length(max=300)])
 
 
+class ExtendForm(FlaskForm):
+    new_expires_on = DateField(_l("Nouvelle date de fin (incluse)"),
+                               validators=[InputRequired(_l("Indiquez la nouvelle date."))])
+    reason = StringField(_l("Motif de la prolongation"),
+                         validators=[InputRequired(_l("Indiquez un motif.")), Length(max=300)])
+
+
 class HandoverForm(FlaskForm):
     mode = RadioField(_l("Remise"), choices=[(k.value, v) for k, v in MODE_LABELS.items()],
                       validators=[InputRequired(_l("Choisissez un don ou un prêt."))])

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.append_only import append_only
 from refurb.core.handover import FeeStatus, Mode, PaymentMethod
 from refurb.extensions import db
 
@@ -71,6 +72,32 @@ class Reservation(db.Model):
     @property
     def active_items(self) -> list[ReservationItem]:
         return [item for item in self.items if item.active]
+
+
+class ReservationExtension(db.Model):
+    """A reservation's last day moved later: by someone with a reason, or by the expiry job
+    while the beneficiary's training goes on (actor empty). Append-only: the reservation's
+    history of why it held."""
+
+    __tablename__ = "reservation_extensions"
+    __table_args__ = (
+        CheckConstraint("new_expires_on > previous_expires_on", name="moves_later"),
+        CheckConstraint("reason <> ''", name="has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), index=True)
+    previous_expires_on: Mapped[date] = mapped_column(Date)
+    new_expires_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime]
+
+    actor = relationship("User", lazy="raise_on_sql")
+
+
+append_only(ReservationExtension,
+            message="Une prolongation de réservation ne se modifie pas : prolongez de nouveau.")
 
 
 class ReservationItem(db.Model):

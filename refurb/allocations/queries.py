@@ -14,6 +14,7 @@ from refurb.allocations.models import (
     Allocation,
     ProgrammeSchool,
     Reservation,
+    ReservationExtension,
     ReservationItem,
     SchoolProgramme,
 )
@@ -139,6 +140,14 @@ def active_reservations_query() -> Select:
         .where(Reservation.status == "active")
         .order_by(Reservation.expires_on, Reservation.id)
     )
+
+
+def reservation_extensions(reservation_id: int) -> list[ReservationExtension]:
+    """A reservation's extensions, oldest first, with who made them."""
+    return list(db.session.scalars(
+        select(ReservationExtension).options(joinedload(ReservationExtension.actor))
+        .where(ReservationExtension.reservation_id == reservation_id)
+        .order_by(ReservationExtension.occurred_at, ReservationExtension.id)))
 
 
 def get_allocation_for_reservation(reservation_id: int) -> Allocation | None:

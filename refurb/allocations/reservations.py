@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from refurb.allocations import queries
-from refurb.allocations.models import Reservation, ReservationItem
+from refurb.allocations.models import Reservation, ReservationExtension, ReservationItem
 from refurb.beneficiaries.models import Beneficiary
 from refurb.beneficiaries.services import pseudonym_of, require_approved_and_valid
 from refurb.clock import local_date
@@ -33,12 +33,20 @@ from refurb.devices.services import transition
 from refurb.extension_points import Definition
 from refurb.extensions import db
 from refurb.settings.services import get as get_setting
+from refurb.training.progress import ProgrammeProgress, training_in_progress
 
 RESERVATION_DAYS = "reservation.days"
 RESERVATION_DAYS_SETTING = Definition(
     RESERVATION_DAYS, N_("Durée d'une réservation (jours)"), "int", 14,
     help=N_("Au-delà, la réservation expire et la machine redevient disponible."), minimum=1,
     section=N_("Remises et réservations"))
+
+HOLD_DURING_TRAINING = "reservation.hold_during_training"
+HOLD_DURING_TRAINING_SETTING = Definition(
+    HOLD_DURING_TRAINING, N_("Garder la réservation pendant la formation"), "bool", True,
+    help=N_("Une réservation n'expire pas tant que le bénéficiaire suit une formation non "
+            "terminée : sa date de fin est repoussée et la prolongation notée dans "
+            "l'historique."))
 
 EXPIRED_REASON = "réservation expirée"
 _TAG_SPLIT = re.compile(r"[\s,;]+")
@@ -113,6 +121,65 @@ def _free_devices(reservation: Reservation, status: str, reason: str, *, actor_i
 class ExpiryReport:
     expired: list[int] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (id, why)
+    held: list[int] = field(default_factory=list)  # kept: training in progress
+
+
+def hold_during_training() -> bool:
+    return bool(get_setting(HOLD_DURING_TRAINING))
+
+
+def training_reason(programmes: list[ProgrammeProgress]) -> str:
+    """History words for a hold: "formation en cours : Prise en main 2/5 séances"."""
+    return "formation en cours : " + ", ".join(
+        f"{p.title} {p.attended}/{p.planned_sessions} séances" for p in programmes)
+
+
+def _extend(reservation: Reservation, new_expires_on: date, reason: str, *,
+            actor_id: int | None, now: datetime) -> ReservationExtension:
+    row = ReservationExtension(reservation_id=reservation.id,
+                               previous_expires_on=reservation.expires_on,
+                               new_expires_on=new_expires_on, reason=reason,
+                               actor_id=actor_id, occurred_at=now)
+    db.session.add(row)
+    reservation.expires_on = new_expires_on
+    flush_reservation(reservation)
+    return row
+
+
+def extend_reservation(reservation: Reservation, new_expires_on: date | None, reason: str, *,
+                       actor_id: int | None, now: datetime) -> ReservationExtension:
+    """Move the last day later, e.g. while a training goes on; who, when and why are kept."""
+    if reservation.status != "active":
+        raise IllegalTransition(N_("La réservation n° %(number)s n'est plus en cours."),
+                                number=reservation.id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput(N_("Indiquez pourquoi la réservation est prolongée."))
+    if new_expires_on is None:
+        raise InvalidInput(N_("Indiquez la nouvelle date de fin de la réservation."))
+    today = local_date(now)
+    if new_expires_on <= reservation.expires_on or new_expires_on < today:
+        raise InvalidInput(
+            N_("La nouvelle date de fin doit être après le %(date)s et pas avant aujourd'hui."),
+            date=f"{reservation.expires_on:%d/%m/%Y}")
+    return _extend(reservation, new_expires_on, reason, actor_id=actor_id, now=now)
+
+
+def _hold_for_training(reservations: list[Reservation], today: date, *,
+                       now: datetime) -> set[int]:
+    """Reservations kept because their beneficiary's training goes on: their last day moves
+    to today + the reservation's length, so the machine still waits once training ends."""
+    if not reservations or not hold_during_training():
+        return set()
+    going_on = training_in_progress(r.beneficiary_id for r in reservations)
+    held = set()
+    for reservation in reservations:
+        programmes = going_on.get(reservation.beneficiary_id)
+        if programmes:
+            _extend(reservation, reservation_expires_on(today, reservation_days()),
+                    training_reason(programmes), actor_id=None, now=now)
+            held.add(reservation.id)
+    return held
 
 
 def expire_reservations(*, now: datetime, actor_id: int | None = None,
@@ -126,9 +193,11 @@ def expire_reservations(*, now: datetime, actor_id: int | None = None,
     report = ExpiryReport()
     if reservations is None:
         reservations = db.session.scalars(queries.expired_reservations_query(today)).all()
-    for reservation in reservations:
-        if reservation.status != "active" or not reservation_expired(reservation.expires_on,
-                                                                      today):
+    due = [r for r in reservations
+           if r.status == "active" and reservation_expired(r.expires_on, today)]
+    report.held = sorted(_hold_for_training(due, today, now=now))
+    for reservation in due:
+        if reservation.id in report.held:
             continue
         # Not the context manager: a ConcurrentChange has already rolled the whole session
         # back (see devices.services.transition) and must reach the caller as it is.

@@ -50,7 +50,7 @@ def evaluate_command(policy_path: str | None, today, facts_path: str) -> None:
         raise click.ClickException(error.message) from None
     day = today.date() if today else clock_today()
     decision = evaluate(facts, policy, day)
-    click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(decision.to_record(), ensure_ascii=False, indent=2))
 
 
 @gdpr_cli.command("purge")

@@ -17,7 +17,7 @@ from refurb.extensions import db
 def _snapshot(decision: Decision | None) -> dict[str, Any] | None:
     if decision is None:
         return None
-    return {**decision.to_json(), "quotient_working": list(decision.quotient_working)}
+    return decision.to_record()
 
 
 def record_decision(

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -199,3 +199,53 @@ def format_hours(value: Decimal) -> str:
 
 def format_slot(start: time, end: time) -> str:
     return f"{start:%H:%M} – {end:%H:%M}"
+
+
+# --- a programme's sessions as a weekly series -------------------------------------------
+
+WEEKDAYS = (N_("lundi"), N_("mardi"), N_("mercredi"), N_("jeudi"), N_("vendredi"),
+            N_("samedi"), N_("dimanche"))
+MAX_SERIES = 100
+
+
+def series_dates(first: date, weekday: int, count: int, skip: Iterable[date] = ()) -> list[date]:
+    """``count`` weekly dates on ``weekday`` (0 = Monday) from the first such day on or after
+    ``first``; a date in ``skip`` (a bank holiday, the room taken) is left out and the series
+    goes on one week later. A skipped date that is not one of the series' days is refused: it
+    is most likely a typo, and leaving it unused would hide it."""
+    if first is None:
+        raise InvalidInput(N_("Indiquez la date de la première séance."))
+    if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+        raise InvalidInput(N_("Choisissez le jour de la semaine des séances."))
+    if not isinstance(count, int) or not 1 <= count <= MAX_SERIES:
+        raise InvalidInput(N_("Le nombre de séances doit être compris entre 1 et %(maximum)s."),
+                           maximum=MAX_SERIES)
+    start = first + timedelta(days=(weekday - first.weekday()) % 7)
+    skipped = set(skip)
+    for day in sorted(skipped):
+        if day.weekday() != weekday or day < start:
+            raise InvalidInput(
+                N_("Date à sauter %(date)s : ce n'est pas un des jours de la série (chaque "
+                   "%(weekday)s à partir du %(first)s)."),
+                date=f"{day:%d/%m/%Y}", weekday=Message(WEEKDAYS[weekday]),
+                first=f"{start:%d/%m/%Y}")
+    dates: list[date] = []
+    day = start
+    while len(dates) < count:
+        if day not in skipped:
+            dates.append(day)
+        day += timedelta(weeks=1)
+    return dates
+
+
+def end_after(start: time, hours_: Decimal) -> time:
+    """The end of a session starting at ``start`` and lasting ``hours_`` hours, the same day."""
+    if start is None:
+        raise InvalidInput(N_("Les heures de début et de fin sont obligatoires."))
+    minutes = minutes_of(hours_) if hours_ is not None else 0
+    if minutes <= 0:
+        raise InvalidInput(N_("La durée d'une séance doit être comprise entre 0 et 12 heures."))
+    end = datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=minutes)
+    if end.date() != date(2000, 1, 1) or end.time() == time(0):
+        raise InvalidInput(N_("La séance doit finir le jour même : réduisez sa durée."))
+    return end.time()

@@ -39,7 +39,9 @@ def expire_reservations(params: dict, progress: Progress, *, actor_id: int | Non
     report = reservations.expire_reservations(now=now, actor_id=actor_id)
     progress(1, 1, _("Terminé"))
     return {
-        "summary": [_("%(n)s réservation(s) expirée(s).", n=len(report.expired))],
+        "summary": [_("%(n)s réservation(s) expirée(s).", n=len(report.expired))] + (
+            [_("%(n)s réservation(s) gardée(s) : formation en cours.", n=len(report.held))]
+            if report.held else []),
         "refused": [_("Réservation n° %(id)s non expirée : %(why)s", id=rid, why=why)
                     for rid, why in report.skipped],
     }

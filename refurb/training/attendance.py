@@ -114,6 +114,16 @@ def _apply_row(sheet: _Sheet, row: ParticipantMarks, slot: Slot, worked: set[str
                               "inscrit."))
     days = _parse_marks(slot, row)
     levels = _parse_levels(row, worked)
+    if sheet.session.session_date < enrolment.enrolled_on:
+        # Greyed out on the sheet: a blank line leaves what is there, a mark is refused.
+        if any(days.values()) or any(level is not None for level in levels.values()):
+            raise IllegalTransition(
+                N_("%(name)s s'est inscrit(e) le %(enrolled)s : la séance du %(date)s a eu "
+                   "lieu avant son inscription, aucune présence ne peut y être notée."),
+                name=enrolment.beneficiary.display_name,
+                enrolled=f"{enrolment.enrolled_on:%d/%m/%Y}",
+                date=f"{sheet.session.session_date:%d/%m/%Y}")
+        return None
     came = Presence.PRESENT in days.values()
     if not came and any(level is not None for level in levels.values()):
         raise InvalidInput(N_("%(name)s : une compétence ne se valide qu'en étant présent."),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -23,7 +25,14 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from refurb.core import pix
-from refurb.core.training import HALF_DAY_LABELS, PRESENCE_LABELS, HalfDay, Presence
+from refurb.core.training import (
+    HALF_DAY_LABELS,
+    MAX_SERIES,
+    PRESENCE_LABELS,
+    WEEKDAYS,
+    HalfDay,
+    Presence,
+)
 from refurb.form_fields import FrenchDecimalField, MultiCheckboxField
 
 
@@ -100,6 +109,77 @@ class EnrolForm(FlaskForm):
     def set_choices(self, programmes: Sequence) -> EnrolForm:
         self.programme_id.choices = [("", _l("— choisir —"))] + [(p.id, p.title) for p in programmes]
         return self
+
+
+class DateListField(TextAreaField):
+    """Dates typed one after the other ("25/12/2026, 01/01/2027" or ISO); empty: none."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return ", ".join(f"{d:%d/%m/%Y}" for d in sorted(self.data or ()))
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = frozenset()
+        found = set()
+        for token in re.split(r"[\s,;]+", (valuelist[0] if valuelist else "") or ""):
+            if not token:
+                continue
+            for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+                try:
+                    found.add(datetime.strptime(token, pattern).date())
+                    break
+                except ValueError:
+                    continue
+            else:
+                raise ValueError(_l("Date à sauter invalide : « %(text)s » (jj/mm/aaaa).",
+                                    text=token))
+        self.data = frozenset(found)
+
+
+def weekday_choices():
+    return [(str(n), _l(name)) for n, name in enumerate(WEEKDAYS)]
+
+
+class SeriesForm(FlaskForm):
+    """One form for a programme's N sessions: one a week, same time, place and trainer."""
+
+    first_date = DateField(_l("Date de la première séance"),
+                           validators=[InputRequired(message=_l("Date requise."))])
+    weekday = SelectField(_l("Jour de la semaine"), choices=weekday_choices(),
+                          validators=[InputRequired(message=_l("Jour requis."))])
+    start_time = TimeField(_l("Début"), validators=[InputRequired(message=_l("Heure requise."))])
+    hours = HoursField(_l("Durée d’une séance (heures)"),
+                       validators=[InputRequired(message=_l("Durée requise."))])
+    count = IntegerField(_l("Nombre de séances"), validators=[
+        InputRequired(message=_l("Nombre requis.")), NumberRange(min=1, max=MAX_SERIES)])
+    skip = DateListField(_l("Dates à sauter (jours fériés, vacances…)"),
+                         validators=[Optional()])
+    place = StringField(_l("Lieu"), validators=[Optional(), Length(max=200)])
+    trainer_id = SelectField(_l("Formateur ou formatrice (équipe)"), coerce=_optional_int,
+                             validate_choice=True)
+    trainer_name = StringField(_l("ou nom d’un intervenant extérieur"),
+                               validators=[Optional(), Length(max=120)])
+    group_name = StringField(_l("Groupe"), validators=[Optional(), Length(max=80)])
+
+    def set_choices(self, trainers: Sequence) -> SeriesForm:
+        self.trainer_id.choices = [("", _l("— intervenant extérieur —"))] + [
+            (u.id, u.display_name) for u in trainers]
+        return self
+
+
+class MoveForm(FlaskForm):
+    session_date = DateField(_l("Nouvelle date"),
+                             validators=[InputRequired(message=_l("Date requise."))])
+    start_time = TimeField(_l("Début"), validators=[InputRequired(message=_l("Heure requise."))])
+    end_time = TimeField(_l("Fin"), validators=[InputRequired(message=_l("Heure requise."))])
+
+
+class EnrolManyForm(FlaskForm):
+    beneficiary_ids = MultiCheckboxField(_l("Bénéficiaires"), coerce=int, validators=[
+        InputRequired(message=_l("Cochez au moins un bénéficiaire à inscrire."))])
+    group_name = StringField(_l("Groupe"), validators=[Optional(), Length(max=80)])
+    enrolled_on = DateField(_l("Inscrits le (vide : aujourd’hui)"), validators=[Optional()])
 
 
 class ActionForm(FlaskForm):

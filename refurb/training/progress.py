@@ -6,7 +6,9 @@ For other domains (allocations, reports, the beneficiary page):
 - ``sessions_attended(beneficiary_id) -> int`` — sessions with at least one half-day present
   (what ``Policy.min_training_sessions`` is compared with before a handover);
 - ``training_summary(beneficiary_id) -> TrainingSummary`` — ready data for a beneficiary page;
-- ``hours_delivered_for_beneficiaries(ids) -> Decimal`` — hours attended, for impact figures.
+- ``hours_delivered_for_beneficiaries(ids) -> Decimal`` — hours attended, for impact figures;
+- ``training_in_progress(ids) -> dict[int, list[ProgrammeProgress]]`` — the programmes each
+  beneficiary follows and has not completed yet (a reservation holds while there are some).
 """
 
 from __future__ import annotations
@@ -189,3 +191,22 @@ def _attended_dates(mine: Mapping[int, Mapping[int, SessionRecord]]) -> dict[int
     for pid, by_session in mine.items():
         dates[pid] = sorted(sessions[sid].session_date for sid in by_session if sid in sessions)
     return dates
+
+
+# --- training still going on ---------------------------------------------------------------
+
+
+def training_in_progress(beneficiary_ids: Iterable[int]) -> dict[int, list[ProgrammeProgress]]:
+    """Beneficiary id → the programmes they are enrolled in (not withdrawn) and have not
+    completed; beneficiaries with none are left out. Two queries whatever the number."""
+    ids = set(beneficiary_ids)
+    enrolments = queries.current_enrolments(ids)
+    if not enrolments:
+        return {}
+    tree = records(queries.mark_rows({e.beneficiary_id for e in enrolments}))
+    going_on: dict[int, list[ProgrammeProgress]] = defaultdict(list)
+    for e in enrolments:
+        line = _programme_line(e, tree.get(e.beneficiary_id, {}).get(e.programme_id, {}), [])
+        if not line.complete:
+            going_on[e.beneficiary_id].append(line)
+    return dict(going_on)

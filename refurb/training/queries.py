@@ -202,9 +202,58 @@ def participants(session: TrainingSession) -> list[Enrolment]:
     return sorted(rows, key=_by_name)
 
 
+def session_dates(programme_id: int, group_name: str = "") -> set[date]:
+    """Days the programme already has a session for this group (or for everyone)."""
+    return set(db.session.scalars(
+        select(TrainingSession.session_date).where(
+            TrainingSession.programme_id == programme_id,
+            TrainingSession.group_name.in_({"", " ".join((group_name or "").split())}))))
+
+
+def beneficiaries_by_ids(ids: Iterable[int]) -> dict[int, Beneficiary]:
+    found: dict[int, Beneficiary] = {}
+    for chunk in _chunks(ids):
+        found.update((b.id, b) for b in db.session.scalars(
+            select(Beneficiary).where(Beneficiary.id.in_(chunk))))
+    return found
+
+
+def enrolments_for(programme_id: int, beneficiary_ids: Iterable[int]) -> list[Enrolment]:
+    """The programme's enrolments (withdrawn too) of these beneficiaries."""
+    rows: list[Enrolment] = []
+    for chunk in _chunks(beneficiary_ids):
+        rows.extend(db.session.scalars(select(Enrolment).where(
+            Enrolment.programme_id == programme_id, Enrolment.beneficiary_id.in_(chunk))))
+    return rows
+
+
+def enrolment_candidates(today: date) -> list[Beneficiary]:
+    """Files one may enrol from the page: the waiting list, then files approved and valid."""
+    waiting = select(Beneficiary).where(Beneficiary.status == "waiting",
+                                        Beneficiary.anonymised_at.is_(None))
+    approved = select(Beneficiary).where(
+        Beneficiary.status == "approved", Beneficiary.anonymised_at.is_(None),
+        Beneficiary.approved_until >= today)
+    rows = list(db.session.scalars(waiting.order_by(Beneficiary.priority.desc(),
+                                                    Beneficiary.submitted_on, Beneficiary.id)))
+    rows += db.session.scalars(approved.order_by(Beneficiary.approved_on, Beneficiary.id))
+    return rows
+
+
 def enrolment_of(programme_id: int, beneficiary_id: int) -> Enrolment | None:
     return db.session.scalar(select(Enrolment).where(
         Enrolment.programme_id == programme_id, Enrolment.beneficiary_id == beneficiary_id))
+
+
+def current_enrolments(beneficiary_ids: Iterable[int]) -> list[Enrolment]:
+    """Enrolments not withdrawn of these beneficiaries, with their programme."""
+    rows: list[Enrolment] = []
+    for chunk in _chunks(beneficiary_ids):
+        rows.extend(db.session.scalars(
+            select(Enrolment).options(joinedload(Enrolment.programme))
+            .where(Enrolment.beneficiary_id.in_(chunk), Enrolment.withdrawn_on.is_(None))
+            .order_by(Enrolment.enrolled_on, Enrolment.id)))
+    return rows
 
 
 def enrolments_of_beneficiary(beneficiary_id: int) -> list[Enrolment]:

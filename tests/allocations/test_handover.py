@@ -152,7 +152,7 @@ def attend(family, sessions: int, first_day: date) -> None:
         programmes.ProgrammeValues(title=f"Premiers pas {first_day}", planned_sessions=5,
                                    hours_per_session=Decimal(2)),
         actor_id=None, now=NOW)
-    enrolments.enrol(programme, family, actor_id=None, now=NOW)
+    enrolments.enrol(programme, family, actor_id=None, now=NOW, enrolled_on=first_day)
     for n in range(sessions):
         session = training_sessions.create_session(training_sessions.SessionValues(
             programme_id=programme.id, session_date=first_day + timedelta(days=n),

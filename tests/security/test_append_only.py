@@ -118,6 +118,20 @@ def _more_history() -> None:
                                 override_reason="Journal d'essai rattaché pour le test")
     files.record_access(db.session.scalars(sa.select(Beneficiary)).first(), "view",
                         actor_id=admin.id, now=NOW)
+    from datetime import timedelta
+
+    from refurb.allocations import reservations
+    from refurb.allocations.models import Reservation
+
+    reservation = db.session.scalars(
+        sa.select(Reservation).where(Reservation.status == "active")).first()
+    if reservation is None:
+        from tests.allocations.helpers import approved_file, ready_device
+
+        reservation = reservations.reserve(approved_file(), [ready_device()], actor_id=None,
+                                           now=NOW)
+    reservations.extend_reservation(reservation, reservation.expires_on + timedelta(days=7),
+                                    "Formation en cours", actor_id=admin.id, now=NOW)
     make_device(legal_status="waste")
     weee.record_incoming_lines(actor_id=admin.id, now=NOW)
     settings.set_value(portal.SIGNATORY, "Signataire", actor_id=None, now=NOW)

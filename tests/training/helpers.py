@@ -59,8 +59,14 @@ def make_participant(index: int | None = None, **changes):
     return make_file(**changes)
 
 
-def enrol(programme, beneficiary, group: str = ""):
-    return enrolments.enrol(programme, beneficiary, group_name=group, actor_id=None, now=NOW)
+# Attendance is only taken for sessions on or after the enrolment: by default people joined
+# before the sessions the tests hold (PAST and later).
+ENROLLED_ON = TODAY - timedelta(days=60)
+
+
+def enrol(programme, beneficiary, group: str = "", enrolled_on=ENROLLED_ON):
+    return enrolments.enrol(programme, beneficiary, group_name=group, actor_id=None, now=NOW,
+                            enrolled_on=enrolled_on)
 
 
 def mark(session, beneficiary, levels=None, now: datetime = NOW, **marks):

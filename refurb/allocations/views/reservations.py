@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from refurb.accounts.access import SOCIAL, roles_required
 from refurb.allocations import handover, queries, reservations
-from refurb.allocations.forms import CancelForm, HandoverForm, ReserveForm
+from refurb.allocations.forms import CancelForm, ExtendForm, HandoverForm, ReserveForm
 from refurb.allocations.models import Reservation
 from refurb.allocations.views.blueprint import bp, expire_lazily, form_status, log_view
 from refurb.beneficiaries import queries as beneficiary_queries
@@ -22,6 +22,7 @@ from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
 from refurb.documents.pdf import workshop_letterhead
 from refurb.extensions import db
+from refurb.training.progress import training_in_progress
 from refurb.web import (
     actor_id,
     attempt,
@@ -71,7 +72,9 @@ def reserve():
 def list_reservations():
     expire_lazily()
     page = paginate(queries.active_reservations_query(), page_arg(), per_page())
-    return render_template("allocations/reservations.html", page=page, today=local_date(now()))
+    training = training_in_progress(r.beneficiary_id for r in page.items)
+    return render_template("allocations/reservations.html", page=page, today=local_date(now()),
+                           training=training)
 
 
 def _handover_defaults(beneficiary: Beneficiary) -> HandoverForm:
@@ -86,7 +89,8 @@ def _handover_defaults(beneficiary: Beneficiary) -> HandoverForm:
 
 
 def _reservation_page(reservation: Reservation, form: HandoverForm | None = None,
-                      cancel_form: CancelForm | None = None, status: int = 200):
+                      cancel_form: CancelForm | None = None, status: int = 200,
+                      extend_form: ExtendForm | None = None):
     beneficiary = db.session.get(Beneficiary, reservation.beneficiary_id)
     today = local_date(now())
     form = form or _handover_defaults(beneficiary)
@@ -97,6 +101,10 @@ def _reservation_page(reservation: Reservation, form: HandoverForm | None = None
         "allocations/reservation.html", r=reservation, b=beneficiary, devices=devices,
         configs=queries.device_configs(devices), form=form,
         cancel_form=cancel_form or CancelForm(formdata=None),
+        extend_form=extend_form or ExtendForm(formdata=None),
+        programmes=training_in_progress([beneficiary.id]).get(beneficiary.id, []),
+        hold_during_training=reservations.hold_during_training(),
+        extensions=queries.reservation_extensions(reservation.id),
         expired=reservation_expired(reservation.expires_on, today),
         approval=beneficiaries.display_status(beneficiary, today),
         approved=beneficiaries.is_approved_and_valid(beneficiary, today),
@@ -158,3 +166,21 @@ def cancel_reservation(reservation_id: int):
                                  cancel_form=form, status=done.error.http_status)
     flash(_("Réservation annulée : les machines sont de nouveau disponibles."), "success")
     return redirect(url_for("allocations.reservations"))
+
+
+@bp.post("/reservations/<int:reservation_id>/extend")
+@roles_required(*SOCIAL)
+def extend_reservation(reservation_id: int):
+    reservation = get_or_404(Reservation, reservation_id)
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        return _reservation_page(reservation, extend_form=form, status=400)
+    with attempt() as done:
+        reservations.extend_reservation(reservation, form.new_expires_on.data, form.reason.data,
+                                        actor_id=actor_id(), now=now())
+    if not done:
+        return _reservation_page(db.session.get(Reservation, reservation_id),
+                                 extend_form=form, status=done.error.http_status)
+    flash(_("Réservation prolongée jusqu’au %(d)s.",
+            d=form.new_expires_on.data.strftime("%d/%m/%Y")), "success")
+    return redirect(url_for("allocations.show_reservation", reservation_id=reservation_id))

@@ -10,6 +10,7 @@ re-explained later from the policy version it names.
 - ``rules``       one ``Check`` per rule, with its French reason, passed or failed;
 - ``priority``    the waiting-list score of an eligible household;
 - ``decision``    ``evaluate(facts, policy, today)`` → ``Decision``;
+- ``explanation`` the parts one by one, the income basis and the QF's working line;
 - ``inputs``      the errors (``PolicyError``, ``FactsError``) for malformed input.
 
 The household is eligible when no rule fails. Resources and situations
@@ -30,6 +31,7 @@ household (0 otherwise); see ``priority``.
 from __future__ import annotations
 
 from refurb.core.eligibility.decision import Decision, evaluate
+from refurb.core.eligibility.explanation import Explanation, ShareLine, explain
 from refurb.core.eligibility.facts import HouseholdFacts, household_quotient
 from refurb.core.eligibility.inputs import EligibilityInputError, FactsError, PolicyError
 from refurb.core.eligibility.policy import (
@@ -60,15 +62,18 @@ __all__ = [
     "Check",
     "Decision",
     "EligibilityInputError",
+    "Explanation",
     "FactsError",
     "HouseholdFacts",
     "Policy",
     "PolicyError",
+    "ShareLine",
     "Situation",
     "add_months",
     "approval_expires_on",
     "approval_is_valid",
     "evaluate",
+    "explain",
     "household_quotient",
     "normalize_commune",
 ]

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from refurb.core.eligibility.explanation import Explanation, explain
 from refurb.core.eligibility.facts import HouseholdFacts, household_quotient
 from refurb.core.eligibility.policy import Policy
 from refurb.core.eligibility.priority import priority as priority_of
@@ -29,6 +30,7 @@ class Decision:
     quotient_working: list[str]
     policy_version: int
     checks: tuple[Check, ...] = ()
+    explanation: Explanation | None = None
 
     @property
     def failed_rules(self) -> list[str]:
@@ -46,6 +48,14 @@ class Decision:
             ),
             "policy_version": self.policy_version,
         }
+
+    def to_record(self) -> dict[str, Any]:
+        """What a decision keeps and the CLI prints: ``to_json`` plus the QF's working, the
+        parts with their reasons and the income basis, enough to redo the QF by hand."""
+        record = {**self.to_json(), "quotient_working": list(self.quotient_working)}
+        if self.explanation is not None:
+            record.update(self.explanation.to_json())
+        return record
 
 
 def evaluate(facts: HouseholdFacts, policy: Policy, today: date) -> Decision:
@@ -78,4 +88,5 @@ def evaluate(facts: HouseholdFacts, policy: Policy, today: date) -> Decision:
         quotient_working=[] if quotient is None else list(quotient.working),
         policy_version=policy.version,
         checks=tuple(checks),
+        explanation=explain(facts, policy),
     )

@@ -3,7 +3,13 @@ beneficiaries (invariant 4). One blueprint (`bp`, in `blueprint.py` so the topic
 attach to it without importing this package); importing the topic modules below attaches their
 routes."""
 
-from refurb.training.views import attendance, enrolments, programmes, sessions  # noqa: F401
+from refurb.training.views import (  # noqa: F401
+    attendance,
+    enrolments,
+    programmes,
+    series,
+    sessions,
+)
 from refurb.training.views.blueprint import bp
 
 __all__ = ["bp"]

@@ -90,8 +90,10 @@ def _marks(form, session: TrainingSession) -> list[attendance.ParticipantMarks]:
 def _render_session(session: TrainingSession, form):
     participants = {e.beneficiary_id: e for e in queries.participants(session)}
     rows = [(entry, participants.get(entry.form.beneficiary_id.data)) for entry in form.rows]
+    # Enrolled after this session: the line is greyed out, nothing can be marked on it.
+    late = {bid for bid, e in participants.items() if e.enrolled_on > session.session_date}
     return render_template(
-        "training/session.html", s=session, form=form, rows=rows,
+        "training/session.html", s=session, form=form, rows=rows, late=late,
         number=queries.session_numbers([session]).get(session.id),
         half_days=[(d.value, HALF_DAY_LABELS[d]) for d in session_half_days(session)],
         slot=Slot(session.start_time, session.end_time, session.break_minutes),

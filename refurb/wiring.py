@@ -13,6 +13,7 @@ import importlib
 from flask import Flask
 
 from refurb import extension_points as points
+from refurb.core.i18n import N_
 
 # Models register their tables with SQLAlchemy's metadata when imported: that is all we need.
 MODEL_MODULES = (
@@ -34,6 +35,8 @@ MODEL_MODULES = (
     "refurb.jobs.models",
     "refurb.accounts.api_tokens",
     "refurb.api.models",
+    "refurb.notifications.models",
+    "refurb.aftercare.models",
 )
 
 
@@ -57,6 +60,8 @@ def register_all(app: Flask) -> None:
     _register_portal()
     _register_reports()
     _register_operations()
+    _register_notifications(app)
+    _register_aftercare(app)
     _register_blueprints(app)
     _register_api(app)
     _register_commands(app)
@@ -212,6 +217,29 @@ def _register_operations() -> None:
     from refurb.jobs import builtin
 
     builtin.register_builtin_kinds()
+
+
+# --------------------------------------------------------------------------- notifications
+
+def _register_notifications(app: Flask) -> None:
+    from refurb.jobs import register_kind
+    from refurb.notifications import jobs, views
+    from refurb.notifications.channels import mail
+
+    mail.init_app(app)
+    # Scheduled in refurb.jobs.builtin.SCHEDULE: reminders every morning, delivery every 10 min.
+    register_kind("notifications.reminders", N_("Rappels du jour"), jobs.send_reminders)
+    register_kind("notifications.deliver", N_("Envoi des messages en attente"), jobs.deliver)
+    points.beneficiary_panels.add(points.Panel(
+        "contact", "notifications/_beneficiary_panel.html", build=views.beneficiary_panel,
+        order=40))
+    app.register_blueprint(views.bp)
+
+
+# ------------------------------------------------------------------------------- aftercare
+
+def _register_aftercare(app: Flask) -> None:
+    pass
 
 
 # ------------------------------------------------------------------------------------- api

@@ -25,6 +25,11 @@ SCHEDULE = (
     ("gdpr-purge", {"minute": "30", "hour": "3"}, "gdpr.purge", "gdpr.purge:{:%Y-%m-%d}"),
     ("nightly-backup", {"minute": "30", "hour": "2"}, "backup.nightly",
      "backup.nightly:{:%Y-%m-%d}"),
+    # Kinds registered by refurb.notifications (see refurb.wiring).
+    ("notification-reminders", {"minute": "0", "hour": "8"}, "notifications.reminders",
+     "notifications.reminders:{:%Y-%m-%d}"),
+    ("notification-delivery", {"minute": "*/10"}, "notifications.deliver",
+     "notifications.deliver:{:%Y-%m-%dT%H:%M}"),
 )
 
 

@@ -239,7 +239,16 @@ def _register_notifications(app: Flask) -> None:
 # ------------------------------------------------------------------------------- aftercare
 
 def _register_aftercare(app: Flask) -> None:
-    pass
+    from refurb.aftercare import event_words, views
+    from refurb.allocations import warranty
+
+    points.define_settings(*warranty.SETTINGS)  # printed on agreements, enforced here
+    points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
+    points.device_panels.add(points.Panel("aftercare", "aftercare/_device_panel.html",
+                                          build=views.device_panel, order=40))
+    # No home-page queue slot exists yet: the follow-ups due are
+    # refurb.aftercare.followups.followups_due(today), listed at /aftercare/followups.
+    app.register_blueprint(views.bp)
 
 
 # ------------------------------------------------------------------------------------- api

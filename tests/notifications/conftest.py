@@ -15,7 +15,7 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append({"to": list(envelope.rcpt_tos), "subject": str(message["subject"]),
+        self.messages.append({"to": list(envelope.rcpt_tos), "subject": " ".join(str(message["subject"]).split()),
                               "body": message.get_body(("plain",)).get_content()})
         return "250 Message accepted for delivery"
 

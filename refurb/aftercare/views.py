@@ -46,25 +46,35 @@ def requests():
                            q=request.args.get("q", ""), **_labels())
 
 
+def _find(text: str) -> tuple[support.Found | None, tuple | None]:
+    if not text:
+        return None, None
+    try:
+        return support.find(text), None
+    except DomainError as error:
+        return None, translate_error(error)
+
+
+def _open_form(found: support.Found | None) -> OpenRequestForm:
+    form = OpenRequestForm()
+    if found is None:
+        return form
+    form.device_id.choices = [(d.id, f"{d.asset_tag} — {d.make} {d.model}".strip())
+                              for d in found.devices]
+    if not form.is_submitted():  # a scanned machine, or the only one, comes chosen
+        only = found.devices[0].id if len(found.devices) == 1 else None
+        form.device_id.data = found.device.id if found.device else only
+        form.source.data = request.args.get("source") or ("scan" if found.device else
+                                                          "agreement")
+    return form
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def new_request():
     text = (request.values.get("q") or "").strip()
-    found, problem = None, None
-    if text:
-        try:
-            found = support.find(text)
-        except DomainError as error:
-            problem = translate_error(error)
-    form = OpenRequestForm()
-    if found is not None:
-        form.device_id.choices = [(d.id, f"{d.asset_tag} — {d.make} {d.model}".strip())
-                                  for d in found.devices]
-        if not form.is_submitted():
-            form.device_id.data = found.device.id if found.device else (
-                found.devices[0].id if len(found.devices) == 1 else None)
-            form.source.data = request.args.get("source") or (
-                "scan" if found.device else "agreement")
+    found, problem = _find(text)
+    form = _open_form(found)
     if found is not None and form.validate_on_submit():
         device = next(d for d in found.devices if d.id == form.device_id.data)
         with attempt() as done:
@@ -74,11 +84,11 @@ def new_request():
         if done:
             return redirect(url_for("aftercare.show_request", request_id=opened.id))
     warranty = warranty_of(found.allocation) if found else None
-    return render_template("aftercare/new.html", q=text, found=found, form=form,
-                           problem=problem, warranty=warranty,
-                           covered=warranty.covers(local_date(now())) if warranty else False,
-                           pseudonym=_pseudonyms([found.allocation.beneficiary_id]).get(
-                               found.allocation.beneficiary_id) if found else "")
+    return render_template(
+        "aftercare/new.html", q=text, found=found, form=form, problem=problem,
+        warranty=warranty, covered=bool(warranty and warranty.covers(local_date(now()))),
+        pseudonym=_pseudonyms([found.allocation.beneficiary_id]).get(
+            found.allocation.beneficiary_id) if found else "")
 
 
 @bp.get("/requests/<int:request_id>")

@@ -80,6 +80,13 @@ DEFAULTS: dict[str, Any] = {
     "BACKUP_KEEP_WEEKLY": 4,
     "PG_BIN_DIR": None,  # where pg_dump/pg_restore are when not on PATH (else found by version)
     "HEALTHZ_MIN_FREE_MB": 500,
+    # Reminders and notices (refurb.notifications). E-mail: Flask-Mailman's MAIL_SERVER,
+    # MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD, MAIL_USE_TLS… (its backend is "locmem" in
+    # testing). SMS: "log" (server log), "file" (one JSON line per message in SMS_FILE) or the
+    # dotted path of a gateway class (refurb.notifications.channels.SmsGateway).
+    "MAIL_DEFAULT_SENDER": "atelier@localhost",
+    "SMS_BACKEND": "log",
+    "SMS_FILE": None,  # None: instance/sms-outbox.jsonl
 }
 
 ENV_PREFIX = "REFURB_"
@@ -160,6 +167,8 @@ def _finish(app: Flask) -> None:
         app.config["LOG_FORMAT"] = "plain" if testing else "json"
     if app.config["JOBS_IMMEDIATE"] is None:
         app.config["JOBS_IMMEDIATE"] = testing
+    if not app.config["SMS_FILE"]:
+        app.config["SMS_FILE"] = str(instance / "sms-outbox.jsonl")
     if not app.config["JOBS_QUEUE_FILE"]:
         app.config["JOBS_QUEUE_FILE"] = str(instance / "jobs-queue.db")
     if not app.config["BACKUP_DIR"]:

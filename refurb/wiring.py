@@ -13,6 +13,7 @@ import importlib
 from flask import Flask
 
 from refurb import extension_points as points
+from refurb.core.i18n import N_
 
 # Models register their tables with SQLAlchemy's metadata when imported: that is all we need.
 MODEL_MODULES = (
@@ -35,6 +36,8 @@ MODEL_MODULES = (
     "refurb.jobs.models",
     "refurb.accounts.api_tokens",
     "refurb.api.models",
+    "refurb.notifications.models",
+    "refurb.aftercare.models",
 )
 
 
@@ -58,6 +61,8 @@ def register_all(app: Flask) -> None:
     _register_portal()
     _register_reports()
     _register_operations()
+    _register_notifications(app)
+    _register_aftercare(app)
     _register_blueprints(app)
     _register_api(app)
     _register_commands(app)
@@ -232,6 +237,38 @@ def _register_operations() -> None:
     from refurb.jobs import builtin
 
     builtin.register_builtin_kinds()
+
+
+# --------------------------------------------------------------------------- notifications
+
+def _register_notifications(app: Flask) -> None:
+    from refurb.jobs import register_kind
+    from refurb.notifications import jobs, views
+    from refurb.notifications.channels import mail
+
+    mail.init_app(app)
+    # Scheduled in refurb.jobs.builtin.SCHEDULE: reminders every morning, delivery every 10 min.
+    register_kind("notifications.reminders", N_("Rappels du jour"), jobs.send_reminders)
+    register_kind("notifications.deliver", N_("Envoi des messages en attente"), jobs.deliver)
+    points.beneficiary_panels.add(points.Panel(
+        "contact", "notifications/_beneficiary_panel.html", build=views.beneficiary_panel,
+        order=40))
+    app.register_blueprint(views.bp)
+
+
+# ------------------------------------------------------------------------------- aftercare
+
+def _register_aftercare(app: Flask) -> None:
+    from refurb.aftercare import event_words, views
+    from refurb.allocations import warranty
+
+    points.define_settings(*warranty.SETTINGS)  # printed on agreements, enforced here
+    points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
+    points.device_panels.add(points.Panel("aftercare", "aftercare/_device_panel.html",
+                                          build=views.device_panel, order=40))
+    # No home-page queue slot exists yet: the follow-ups due are
+    # refurb.aftercare.followups.followups_due(today), listed at /aftercare/followups.
+    app.register_blueprint(views.bp)
 
 
 # ------------------------------------------------------------------------------------- api

@@ -77,6 +77,8 @@ def agreement_payload(
     programme: str = "",
     converted_on: date | None = None,
     signed_for_workshop: str = "",
+    warranty_months: int = 0,
+    warranty_until: date | None = None,
 ) -> dict[str, Any]:
     """devices: dicts with tag, type, make_model, serial and config (a list of (label, value))."""
     b = beneficiary
@@ -108,6 +110,7 @@ def agreement_payload(
             "receipt_number": receipt_number or "",
         },
         "signed_for_workshop": signed_for_workshop,
+        "warranty": {"months": warranty_months, "until": _day(warranty_until)},
     }
 
 
@@ -150,6 +153,7 @@ def render_agreement(payload: dict[str, Any], version: int, issued_at: datetime)
     pdf.heading("Assistance")
     contact = ws["contact"] or ws["name"]
     pdf.paragraph(f"En cas de question ou de panne, contactez l'atelier : {contact}.")
+    pdf.paragraph(_warranty_line(payload.get("warranty") or {}))
 
     pdf.ln(2)
     b = payload["beneficiary"]
@@ -158,6 +162,14 @@ def render_agreement(payload: dict[str, Any], version: int, issued_at: datetime)
         ("Le bénéficiaire", b["name"] or b["organisation"]),
     ])
     return pdf.render()
+
+
+def _warranty_line(warranty: dict[str, Any]) -> str:
+    if not warranty.get("until"):
+        return "Le matériel est remis sans garantie de l'atelier."
+    return (f"Garantie de l'atelier : {warranty['months']} mois, jusqu'au {warranty['until']} "
+            "inclus (réparation ou échange sans frais d'une panne survenue en usage normal). "
+            "Au-delà, une réparation peut être proposée à titre payant.")
 
 
 def _parties(pdf: DocumentPDF, ws: dict[str, Any], b: dict[str, Any]) -> None:

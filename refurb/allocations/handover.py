@@ -13,6 +13,7 @@ from typing import Any
 from refurb.allocations import agreements, queries
 from refurb.allocations.models import Allocation, Reservation, SchoolProgramme
 from refurb.allocations.reservations import close, flush_reservation
+from refurb.allocations.warranty import warranty_of
 from refurb.beneficiaries.models import Beneficiary, Kind
 from refurb.beneficiaries.services import (
     KIND_LABELS,
@@ -201,6 +202,7 @@ def issue_agreement(allocation: Allocation, *, actor_id: int | None, now: dateti
     programme = db.session.get(SchoolProgramme, allocation.programme_id) \
         if allocation.programme_id else None
     devices = [item.device for item in allocation.reservation.items if item.active]
+    warranty = warranty_of(allocation)
     payload = agreements.agreement_payload(
         number=allocation.number, workshop=_workshop(workshop), beneficiary=beneficiary,
         kind_label=KIND_LABELS[Kind(beneficiary.kind)], devices=_device_lines(devices),
@@ -211,6 +213,7 @@ def issue_agreement(allocation: Allocation, *, actor_id: int | None, now: dateti
         programme=programme.name if programme else "",
         converted_on=allocation.converted_at.date() if allocation.converted_at else None,
         signed_for_workshop=signed_for_workshop,
+        warranty_months=warranty.months, warranty_until=warranty.until,
     )
     mode = Mode(allocation.mode)
     document, _created = issue_document(

@@ -67,6 +67,7 @@ def anonymise(beneficiary: Beneficiary, *, actor_id: int | None, now: datetime) 
     for name in PERSONAL_TEXT:
         setattr(beneficiary, name, "")
     beneficiary.birth_date = None
+    beneficiary.notify_channel, beneficiary.notify_consent_at = "none", None
     beneficiary.stated_quotient = beneficiary.annual_income = None
     beneficiary.tax_shares = beneficiary.monthly_benefits = None
     for check in queries.get_document_checks(beneficiary.id):

@@ -150,6 +150,10 @@ class Beneficiary(db.Model):
     # Start of the retention period (CNIL: 2 years after the last contact).
     last_contact_at: Mapped[datetime] = mapped_column(index=True)
     anonymised_at: Mapped[datetime | None]
+    # Reminders (refurb.notifications): the channel the person agreed to, "none" without consent.
+    notify_channel: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
+    notify_language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
+    notify_consent_at: Mapped[datetime | None]
     # Optimistic lock: two workers deciding on one file cannot both win.
     version: Mapped[int] = mapped_column(default=1)
 

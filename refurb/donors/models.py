@@ -29,6 +29,10 @@ class DonorOrganisation(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
+    # Notices (certificate, receipt available): the channel the contact agreed to, or "none".
+    notify_channel: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
+    notify_language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
+    notify_consent_at: Mapped[datetime | None]
 
     # Named, not imported: intake comes later in the dependency order than donors.
     collections: Mapped[list[Collection]] = relationship(

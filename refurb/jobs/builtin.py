@@ -27,6 +27,11 @@ SCHEDULE = (
      "backup.nightly:{:%Y-%m-%d}"),
     ("purge-drafts", {"minute": "45"}, "intake.purge_drafts",
      "intake.purge_drafts:{:%Y-%m-%dT%H}"),
+    # Kinds registered by refurb.notifications (see refurb.wiring).
+    ("notification-reminders", {"minute": "0", "hour": "8"}, "notifications.reminders",
+     "notifications.reminders:{:%Y-%m-%d}"),
+    ("notification-delivery", {"minute": "*/10"}, "notifications.deliver",
+     "notifications.deliver:{:%Y-%m-%dT%H:%M}"),
 )
 
 

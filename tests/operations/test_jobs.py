@@ -226,7 +226,10 @@ def test_scheduled_runs_make_one_job_per_period(app, db):
     jobs = db.session.scalars(select(Job).order_by(Job.id)).all()
     assert [(j.kind, j.state, j.requested_by_id) for j in jobs] == [
         ("reservations.expire", "succeeded", None), ("gdpr.purge", "succeeded", None),
-        ("intake.purge_drafts", "succeeded", None)]
+        ("intake.purge_drafts", "succeeded", None),
+        ("notifications.reminders", "succeeded", None),
+        ("notifications.deliver", "succeeded", None)]
     assert jobs[0].result["summary"] == ["0 réservation(s) expirée(s)."]
     assert jobs[1].result["summary"] == ["0 dossier(s) anonymisé(s)."]
+    assert jobs[3].result["summary"] == ["0 message(s) préparé(s).", "0 message(s) envoyé(s)."]
 

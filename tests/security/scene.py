@@ -70,6 +70,7 @@ def build() -> list[str]:
 
     year = report_scene.build()
     pages = _workshop_extras() + _allocation_extras() + _certificate(year.devices["L1"])
+    pages += _aftercare_extras()
     make_file()  # a draft
     submit(make_file())  # waiting for a decision
     db.session.commit()
@@ -122,6 +123,26 @@ def _allocation_extras() -> list[str]:
         name="Collège Jean Moulin — 6e", start_level="6e", cohort_year=2026,
         due_on=date(2027, 6, 30), notes="Prêt pour la scolarité"), actor_id=None, now=NOW)
     reservations.reserve(approved_file(), [ready_device()], actor_id=None, now=NOW)
+    return []
+
+
+def _aftercare_extras() -> list[str]:
+    """A support request, a follow-up call and a logged message on a handover of the year."""
+    from refurb.aftercare import followups, support
+    from refurb.allocations.models import Allocation
+    from refurb.notifications import services as notices
+    from tests.factories import NOW
+
+    allocation = db.session.scalars(sa.select(Allocation).where(Allocation.status == "active")
+                                    .order_by(Allocation.id)).first()
+    device = support.held_devices(allocation)[0]
+    support.open_request(allocation, device, source="call", problem="Écran noir",
+                         actor_id=None, now=NOW)
+    followups.record_call(allocation, outcome="reached", notes="Tout va bien", actor_id=None,
+                          now=NOW)
+    recipient = notices.Recipient("beneficiary", allocation.beneficiary_id, "BEN-X", "email", "fr")
+    notices.schedule("loan_due_7", f"allocation:{allocation.id}", NOW.date(), recipient,
+                     {"number": allocation.number}, now=NOW)
     return []
 
 

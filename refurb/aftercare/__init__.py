@@ -1,0 +1,1 @@
+"""After the handover: support requests, warranty, exchanges and the follow-up call."""

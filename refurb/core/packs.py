@@ -121,6 +121,5 @@ class Progress:
 def progress(pack: Mapping[str, int], members: Sequence[Member], served: int) -> Progress:
     """Machines assigned out of machines needed ("12 / 28"), over the whole cohort."""
     per_member = sum(pack.values())
-    assigned = sum(min(per_member, per_member - sum(missing_types(pack, m.held).values()))
-                   for m in members)
+    assigned = sum(per_member - sum(missing_types(pack, m.held).values()) for m in members)
     return Progress(assigned, per_member * len(members), served, len(members))

@@ -130,8 +130,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("beneficiaries") as batch_op:
-        batch_op.drop_column("qpv")
+    # Not a batch rebuild: the tables pointing at beneficiaries would refuse its DROP TABLE.
+    op.drop_column("beneficiaries", "qpv")
     op.drop_index("ix_funding_lines_year_programme", table_name="funding_lines")
     op.drop_table("funding_lines")
     op.drop_index(op.f("ix_cohort_members_beneficiary_id"), table_name="cohort_members")

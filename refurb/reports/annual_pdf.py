@@ -228,7 +228,7 @@ def _funders_section(pdf: AnnualPDF, funders: dict[str, Any]) -> None:
                   "machine. QPV : quartier prioritaire de la politique de la ville, d'après le "
                   "dossier du bénéficiaire.", size=7)
     for name, widths in (("fees", [70, 40, 30, 40]), ("budget", [14, 38, 22, 50, 30, 26]),
-                         ("cohorts", [70, 34, 22, 28, 26])):
+                         ("cohorts", [64, 34, 22, 30, 30])):
         table = funders[name]
         pdf.ensure_space(30)
         pdf.heading(table["title"])

@@ -91,6 +91,9 @@ def _budget_table(lines: list[FundingLine]) -> Table:
               _("Montant (€)")]
     body = [[str(line.year), line.programme, _(funding.KIND_LABELS[line.kind]), line.label,
              line.source or "—", funding.cents(line.amount)] for line in lines]
+    sums = funding.totals(funding.Line(x.programme, x.kind, x.amount) for x in lines)
+    body += [["", "", "", _("Total des coûts"), "", sums["cost"]],
+             ["", "", "", _("Total des financements"), "", sums["funding"]]]
     return Table("financeurs_budget", _("Coûts et financements des programmes"), header, body,
                  {5}, money={5})
 
@@ -101,6 +104,8 @@ def _cohorts_table(period: Period) -> Table:
               _("Appareils remis")]
     body = [[r.name, _(COHORT_KIND_LABELS.get(r.kind, r.kind)), r.members, r.served, r.devices]
             for r in rows]
+    body.append([_("Total"), "", sum(r.members for r in rows), sum(r.served for r in rows),
+                 sum(r.devices for r in rows)])
     return Table("financeurs_cohortes", _("Appareils remis par cohorte"), header, body,
                  {2, 3, 4})
 

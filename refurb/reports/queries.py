@@ -431,8 +431,8 @@ def households_equipped(period: Period) -> int:
 
 def served_in_qpv(period: Period) -> tuple[int, int]:
     """(beneficiaries served, of whom living in a priority neighbourhood)."""
-    served = (select(distinct(Allocation.beneficiary_id).label("id"))
-              .where(_handed_in(period)).subquery())
+    served = (select(Allocation.beneficiary_id.label("id"))
+              .where(_handed_in(period)).distinct().subquery())
     total, qpv = db.session.execute(
         select(func.count(Beneficiary.id),
                func.coalesce(func.sum(case((Beneficiary.qpv, 1), else_=0)), 0))

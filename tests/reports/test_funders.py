@@ -80,7 +80,8 @@ EXPECTED_ROWS = (
     "Hors dispositif Espèces 3 30,00 €", "Besançon-Clic Carte bancaire 1 15,00 €",
     "Total — 4 45,00 €", "2025 Besançon-Clic Coût Salaires de l'animateur Comptes 2025 30 000,00 €",
     "2025 Besançon-Clic Financement Convention CAF CAF du Doubs 25 000,00 €",
-    "CE2 Jean Macé 2025 Classe d'école 3 2 2",
+    "CE2 Jean Macé 2025 Classe d'école 3 2 2", "— — Total des coûts — 34 500,50 €",
+    "— — Total des financements — 25 000,00 €",
 )
 
 

@@ -204,6 +204,8 @@ def _register_allocations() -> None:
     points.beneficiary_panels.add(points.Panel(
         "allocations", "allocations/_beneficiary_panel.html", build=panel.beneficiary_panel,
         order=10))
+    points.beneficiary_panels.add(points.Panel(
+        "cohorts", "allocations/_cohort_panel.html", build=panel.cohort_panel, order=11))
     # The GDPR purge (beneficiaries) erases agreements with the file and keeps a file holding
     # a machine.
     points.personal_documents.add(purge.agreements_of)

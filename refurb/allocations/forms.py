@@ -102,3 +102,48 @@ class SchoolForm(FlaskForm):
                                                  Length(max=20)])
     name = StringField(_l("Nom de l'école"), validators=[InputRequired(_l("Nom requis.")),
                                                        Length(max=200)])
+
+
+# ------------------------------------------------------------------------- cohorts and packs
+
+class PackForm(FlaskForm):
+    name = StringField(_l("Nom du pack"), validators=[
+        InputRequired(_l("Le nom du pack est obligatoire.")), Length(max=120)])
+    device_types = MultiCheckboxField(_l("Appareils du stock (un de chaque, scannés à la "
+                                         "remise)"), choices=[])
+    accessories = TextAreaField(_l("Accessoires non suivis (un par ligne, quantité en tête : "
+                                   "« 1 Souris », « 1 Sacoche »)"),
+                                validators=[Optional(), Length(max=2000)])
+
+
+class CohortForm(FlaskForm):
+    kind = SelectField(_l("Genre"), choices=[], validators=[InputRequired()])
+    name = StringField(_l("Nom"), validators=[
+        InputRequired(_l("Le nom de la cohorte est obligatoire.")), Length(max=120)])
+    starts_on = DateField(_l("Début de la période"), validators=[
+        InputRequired(_l("Date requise."))])
+    ends_on = DateField(_l("Fin de la période"), validators=[InputRequired(_l("Date requise."))])
+    uai = StringField(_l("Code UAI de l’école (facultatif)"), validators=[Optional(),
+                                                                        Length(max=20)])
+    school_name = StringField(_l("École (facultatif)"), validators=[Optional(), Length(max=200)])
+    pack_template_id = SelectField(_l("Pack remis à chaque membre"), coerce=int, default=0)
+    mode = RadioField(_l("Remise"), choices=[(k.value, v) for k, v in MODE_LABELS.items()],
+                      default="gift", validators=[InputRequired()])
+    school_programme_id = SelectField(_l("Dispositif scolaire (prêt)"), coerce=int, default=0)
+    fee_amount = EuroField(_l("Participation par membre (EUR, 0 : exonérée)"))
+    fee_method = SelectField(_l("Moyen de paiement de la participation"), default="",
+                             choices=[("", "—"), *((k.value, v) for k, v in
+                                                   PAYMENT_LABELS.items())])
+    training_programme_id = SelectField(_l("Atelier des parents"), coerce=int, default=0)
+
+
+class MembersForm(FlaskForm):
+    pseudonyms = TextAreaField(_l("Numéros de dossier (un par ligne, ou séparés par des "
+                                  "espaces)"),
+                               validators=[InputRequired(_l("Indiquez au moins un numéro de "
+                                                            "dossier.")), Length(max=20000)])
+
+
+class ScanForm(FlaskForm):
+    tag = StringField(_l("Étiquette scannée"), validators=[
+        InputRequired(_l("Scannez l'étiquette d'une machine.")), Length(max=64)])

@@ -202,3 +202,110 @@ class Allocation(db.Model):
     @property
     def is_open_loan(self) -> bool:
         return self.mode == Mode.LOAN and self.status == "active"
+
+
+# ------------------------------------------------------------------------- cohorts and packs
+
+COHORT_KINDS = ("school_class", "season", "association_call")
+PACK_LINE_KINDS = ("device", "accessory")
+
+
+class PackTemplate(db.Model):
+    """What one member of a cohort receives: device types from the stock (each a tracked
+    machine scanned at the distribution) and accessories (counted, not tracked)."""
+
+    __tablename__ = "pack_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    lines: Mapped[list[PackTemplateLine]] = relationship(
+        back_populates="template", order_by="PackTemplateLine.id", lazy="selectin",
+        cascade="all, delete-orphan")
+
+    @property
+    def device_lines(self) -> list[PackTemplateLine]:
+        return [line for line in self.lines if line.kind == "device"]
+
+    @property
+    def accessory_lines(self) -> list[PackTemplateLine]:
+        return [line for line in self.lines if line.kind == "accessory"]
+
+
+class PackTemplateLine(db.Model):
+    __tablename__ = "pack_template_lines"
+    __table_args__ = (
+        CheckConstraint(_in("kind", PACK_LINE_KINDS), name="kind_known"),
+        CheckConstraint("quantity >= 1 AND quantity <= 20", name="quantity_range"),
+        CheckConstraint("(kind = 'device') = (device_type IS NOT NULL)", name="device_has_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("pack_templates.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    device_type: Mapped[str | None] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(120), default="")
+    quantity: Mapped[int] = mapped_column(default=1)
+
+    template: Mapped[PackTemplate] = relationship(back_populates="lines")
+
+
+class Cohort(db.Model):
+    """A group handled together: a school class, a season's distribution, an association
+    call. Its handover terms apply to every member at the distribution day."""
+
+    __tablename__ = "cohorts"
+    __table_args__ = (
+        CheckConstraint(_in("kind", COHORT_KINDS), name="kind_known"),
+        CheckConstraint(_in("mode", [m.value for m in Mode]), name="mode_known"),
+        CheckConstraint("ends_on >= starts_on", name="period_ordered"),
+        CheckConstraint("fee_amount >= 0", name="fee_not_negative"),
+        CheckConstraint(
+            "fee_method IS NULL OR " + _in("fee_method", [m.value for m in PaymentMethod]),
+            name="fee_method_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    uai: Mapped[str | None] = mapped_column(String(8))
+    school_name: Mapped[str] = mapped_column(String(200), default="")
+    pack_template_id: Mapped[int | None] = mapped_column(ForeignKey("pack_templates.id"))
+    mode: Mapped[str] = mapped_column(String(8), default="gift")
+    school_programme_id: Mapped[int | None] = mapped_column(ForeignKey("school_programmes.id"))
+    fee_amount: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal("0"))
+    fee_method: Mapped[str | None] = mapped_column(String(16))
+    # The parents' workshop the cohort's families follow.
+    training_programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_programmes.id"))
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    pack_template: Mapped[PackTemplate | None] = relationship(lazy="selectin")
+    school_programme: Mapped[SchoolProgramme | None] = relationship(lazy="selectin")
+    training_programme = relationship("Programme", lazy="selectin")
+    members: Mapped[list[CohortMember]] = relationship(
+        back_populates="cohort", order_by="CohortMember.position", lazy="selectin")
+
+
+class CohortMember(db.Model):
+    __tablename__ = "cohort_members"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "beneficiary_id", name="uq_cohort_members_beneficiary"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
+    position: Mapped[int]
+    added_at: Mapped[datetime]
+    # Set at the distribution day, when the member's pack is handed over.
+    allocation_id: Mapped[int | None] = mapped_column(ForeignKey("allocations.id"), unique=True)
+
+    cohort: Mapped[Cohort] = relationship(back_populates="members")
+    beneficiary = relationship("Beneficiary", lazy="joined", innerjoin=True)
+    allocation: Mapped[Allocation | None] = relationship(lazy="selectin")

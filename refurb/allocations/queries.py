@@ -12,6 +12,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from refurb.allocations.models import (
     Allocation,
+    Cohort,
+    CohortMember,
+    PackTemplate,
     ProgrammeSchool,
     Reservation,
     ReservationExtension,
@@ -381,3 +384,46 @@ def count_loan_outcomes(start: date, end: date) -> dict[str, int]:
         .where(Allocation.returned_at >= begin, Allocation.returned_at < finish,
                _mode_at_handover() == Mode.LOAN.value))
     return {"kept": int(kept or 0), "returned": int(returned or 0)}
+
+
+# ------------------------------------------------------------------------- cohorts and packs
+
+def cohorts_query() -> Select:
+    return select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.name)
+
+
+def get_cohort_by_name(name: str) -> Cohort | None:
+    return db.session.scalar(select(Cohort).where(func.lower(Cohort.name) == name.lower()))
+
+
+def pack_templates() -> list[PackTemplate]:
+    return list(db.session.scalars(select(PackTemplate).order_by(PackTemplate.name)))
+
+
+def get_pack_by_name(name: str) -> PackTemplate | None:
+    return db.session.scalar(select(PackTemplate)
+                             .where(func.lower(PackTemplate.name) == name.lower()))
+
+
+def beneficiaries_by_pseudonym(pseudonyms: Iterable[str]) -> dict[str, Beneficiary]:
+    wanted = [p.upper() for p in pseudonyms]
+    if not wanted:
+        return {}
+    rows = db.session.scalars(select(Beneficiary).where(func.upper(Beneficiary.pseudonym)
+                                                        .in_(wanted)))
+    return {b.pseudonym.upper(): b for b in rows}
+
+
+def active_reservations_of(beneficiary_ids: Iterable[int]) -> dict[int, Reservation]:
+    ids = list(beneficiary_ids)
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(Reservation).where(Reservation.beneficiary_id.in_(ids),
+                                                        Reservation.status == "active"))
+    return {r.beneficiary_id: r for r in rows}
+
+
+def cohorts_of_beneficiary(beneficiary_id: int) -> list[CohortMember]:
+    return list(db.session.scalars(
+        select(CohortMember).join(Cohort).where(CohortMember.beneficiary_id == beneficiary_id)
+        .options(joinedload(CohortMember.cohort)).order_by(Cohort.starts_on.desc())))

@@ -45,6 +45,7 @@ class FileValues:
     non_taxable: bool = False
     situations: frozenset[str] = field(default_factory=frozenset)
     has_computer: bool = False
+    qpv: bool = False
     last_device_received_on: date | None = None
     referred_by: str = ""
     referrer_detail: str = ""
@@ -102,6 +103,7 @@ def clean(values: FileValues, kind: Kind) -> dict[str, Any]:
         tax_shares=values.tax_shares if basis == "rfr" else None,
         monthly_benefits=values.monthly_benefits if basis == "rfr" else None,
         has_computer=values.has_computer,
+        qpv=bool(values.qpv),
         last_device_received_on=values.last_device_received_on,
         referred_by=values.referred_by or "",
         situations=situations,

@@ -92,6 +92,7 @@ class FileForm(FlaskForm):
     non_taxable = BooleanField(_l("Foyer non imposable"))
     situations = MultiCheckboxField(_l("Situations"), choices=situation_choices)
     has_computer = BooleanField(_l("Le foyer a déjà un ordinateur"))
+    qpv = BooleanField(_l("Adresse en quartier prioritaire de la politique de la ville (QPV)"))
     last_device_received_on = DateField(
         _l("Dernier équipement reçu d’un dispositif le"), validators=[Optional()])
     referred_by = SelectField(_l("Orienté par"), choices=REFERRER_CHOICES, default="")

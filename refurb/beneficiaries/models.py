@@ -20,6 +20,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -132,6 +133,8 @@ class Beneficiary(db.Model):
     qf_band: Mapped[str] = mapped_column(String(16), default="unknown", index=True)
 
     has_computer: Mapped[bool] = mapped_column(default=False)
+    # Lives in a quartier prioritaire de la politique de la ville (funders' figures).
+    qpv: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     last_device_received_on: Mapped[date | None]
     referred_by: Mapped[str] = mapped_column(String(24), default="")
     referrer_detail: Mapped[str] = mapped_column(String(200), default="")

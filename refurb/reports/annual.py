@@ -3,6 +3,7 @@ document (number RAPPORT-YYYY, new version when the figures change)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,7 @@ from refurb.documents.pdf import Letterhead
 from refurb.documents.preview import Fact, Preview
 from refurb.documents.services import issue_document
 from refurb.extensions import db
-from refurb.reports import queries
+from refurb.reports import funders, queries
 from refurb.reports.activity import lead_time_table, throughput_tables
 from refurb.reports.annual_pdf import render_annual_report
 from refurb.reports.outcomes import (
@@ -77,11 +78,20 @@ def _annual_payload(year: int, workshop: Letterhead) -> dict[str, Any]:
         "lead_times": _table_payload(lead_time_table(period)),
         "served": [_table_payload(t) for t in served],
         "training": _table_payload(training_table(period)),
+        "funders": _funders_payload(period),
         "co2": {"kg_per_year": str(reuse.assumptions.kg_per_year),
                 "years": str(reuse.assumptions.years_of_use),
                 "computers": reuse.reused_computers, "source": CO2E_SOURCE,
                 "types": sorted(type_label(t) for t in COMPUTER_TYPES)},
     }
+
+
+def _funders_payload(period: Period) -> dict[str, Any]:
+    """Amounts already as French money text ("1 234,50 €"), as the funders read them."""
+    figures = funders.funder_figures(period)
+    return {name: _table_payload(replace(table, rows=funders.display_rows(table)))
+            for name, table in (("key", figures.key), ("fees", figures.fees),
+                                ("budget", figures.budget), ("cohorts", figures.cohorts))}
 
 
 def check_year(year: int, now: datetime) -> None:

@@ -212,4 +212,24 @@ def render_annual_report(payload: dict[str, Any], version: int, now: datetime) -
     pdf.paragraph("Particip. : participants présents au moins une demi-journée ; ½ j. : "
                   "demi-journées ; Parcours : inscriptions suivies dans l'année ; Terminés : "
                   "parcours dont toutes les séances prévues ont été suivies.", size=7)
+    if payload.get("funders"):
+        _funders_section(pdf, payload["funders"])
     return pdf.render()
+
+
+def _funders_section(pdf: AnnualPDF, funders: dict[str, Any]) -> None:
+    pdf.add_page()
+    key = funders["key"]
+    pdf.heading(key["title"])
+    pdf.key_values([(label, f"{cell_text(value)} {unit}".strip())
+                    for label, value, unit in key["rows"]], key_width=80)
+    pdf.paragraph("Coûts et financements : saisis d'après la comptabilité de l'année. Coût par "
+                  "foyer équipé : coûts de l'année divisés par les foyers ayant reçu une "
+                  "machine. QPV : quartier prioritaire de la politique de la ville, d'après le "
+                  "dossier du bénéficiaire.", size=7)
+    for name, widths in (("fees", [70, 40, 30, 40]), ("budget", [14, 38, 22, 50, 30, 26]),
+                         ("cohorts", [64, 34, 22, 30, 30])):
+        table = funders[name]
+        pdf.ensure_space(30)
+        pdf.heading(table["title"])
+        pdf.grid(table, widths)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from refurb.reports import funders
 from refurb.reports.activity import lead_time_table, stock_table, throughput_tables
 from refurb.reports.outcomes import key_figures_table, reuse_figures, served_tables, training_table
 from refurb.reports.queries import Period
@@ -22,6 +23,10 @@ EXPORTS: dict[str, tuple[bool, Callable[[Period], Table]]] = {
     "beneficiaires_commune": (True, lambda p: served_tables(p)[1]),
     "beneficiaires_situation": (True, lambda p: served_tables(p)[2]),
     "formation": (True, training_table),
+    "financeurs_chiffres": (True, lambda p: funders.funder_figures(p).key),
+    "financeurs_participations": (True, lambda p: funders.funder_figures(p).fees),
+    "financeurs_budget": (True, lambda p: funders.funder_figures(p).budget),
+    "financeurs_cohortes": (True, lambda p: funders.funder_figures(p).cohorts),
 }
 
 

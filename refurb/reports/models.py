@@ -11,8 +11,9 @@ Backdated events can make a stay negative: it is counted as 0.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refurb.extensions import db
@@ -108,3 +109,29 @@ class Reentry(db.Model):
     grams: Mapped[int] = mapped_column(BigInteger)
     day: Mapped[date]
     previous_day: Mapped[date]
+
+
+FUNDING_KINDS = ("cost", "funding")
+
+
+class FundingLine(db.Model):
+    """A programme's cost or funding for one year, as the accounts give it (the one amount
+    typed in: it is a record from the books, not a figure the workshop's data could yield)."""
+
+    __tablename__ = "funding_lines"
+    __table_args__ = (
+        CheckConstraint("kind IN ('cost', 'funding')", name="kind_known"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("year >= 2000 AND year <= 2100", name="year_range"),
+        Index("ix_funding_lines_year_programme", "year", "programme"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    programme: Mapped[str] = mapped_column(String(120))
+    label: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    kind: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

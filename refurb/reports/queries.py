@@ -16,14 +16,20 @@ from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, distinct, func, select
 
-from refurb.allocations.models import Allocation, ReservationItem
-from refurb.beneficiaries.models import Beneficiary, BeneficiarySituation
+from refurb.allocations.models import (
+    Allocation,
+    Cohort,
+    CohortMember,
+    ReservationItem,
+    SchoolProgramme,
+)
+from refurb.beneficiaries.models import HOUSEHOLD_KINDS, Beneficiary, BeneficiarySituation
 from refurb.core.lifecycle import State
 from refurb.core.training import Presence, Slot
 from refurb.devices.models import DeviceEvent
 from refurb.extensions import db
 from refurb.reports import tallies
-from refurb.reports.models import DepartureDay, DeviceStay, Reentry, TransitionDay
+from refurb.reports.models import DepartureDay, DeviceStay, FundingLine, Reentry, TransitionDay
 from refurb.reports.tallies import handed_over_items
 from refurb.training.models import Attendance, Enrolment, Programme, TrainingSession
 from refurb.weee.models import WasteItem, WeeeBatch
@@ -374,3 +380,112 @@ def equipped_by_kind(device_ids: Select) -> dict[str, int]:
 def recipients_of(device_ids: Select) -> Select:
     items = handed_over_items().where(ReservationItem.device_id.in_(device_ids)).subquery()
     return select(items.c.beneficiary_id).distinct()
+
+
+# --- funders ------------------------------------------------------------------------------
+
+
+def _handed_in(period: Period):
+    return and_(Allocation.handed_over_at >= period.begin,
+                Allocation.handed_over_at < period.finish)
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    programme: str  # "" outside any school programme
+    method: str
+    handovers: int
+    amount: Decimal
+
+
+def fees_by_programme_and_method(period: Period) -> list[FeeRow]:
+    """Fees paid at the handovers of the period, by school programme and payment method."""
+    programme = func.coalesce(SchoolProgramme.name, "")
+    rows = db.session.execute(
+        select(programme, Allocation.fee_method, func.count(Allocation.id),
+               func.sum(Allocation.fee_amount))
+        .outerjoin(SchoolProgramme, SchoolProgramme.id == Allocation.programme_id)
+        .where(_handed_in(period), Allocation.fee_status == "paid")
+        .group_by(programme, Allocation.fee_method)
+        .order_by(programme, Allocation.fee_method)
+    )
+    return [FeeRow(name, method, int(n), Decimal(total or 0).quantize(Decimal("0.01")))
+            for name, method, n, total in rows]
+
+
+def funding_lines(first_year: int, last_year: int) -> list[FundingLine]:
+    return list(db.session.scalars(
+        select(FundingLine).where(FundingLine.year >= first_year, FundingLine.year <= last_year)
+        .order_by(FundingLine.year, FundingLine.programme, FundingLine.kind,
+                  FundingLine.label, FundingLine.id)))
+
+
+def households_equipped(period: Period) -> int:
+    """Distinct households (families and pupils' families) who received a machine."""
+    return int(db.session.scalar(
+        select(func.count(distinct(Allocation.beneficiary_id)))
+        .join(Beneficiary, Beneficiary.id == Allocation.beneficiary_id)
+        .where(_handed_in(period), Beneficiary.kind.in_([k.value for k in HOUSEHOLD_KINDS]))
+    ) or 0)
+
+
+def served_in_qpv(period: Period) -> tuple[int, int]:
+    """(beneficiaries served, of whom living in a priority neighbourhood)."""
+    served = (select(Allocation.beneficiary_id.label("id"))
+              .where(_handed_in(period)).distinct().subquery())
+    total, qpv = db.session.execute(
+        select(func.count(Beneficiary.id),
+               func.coalesce(func.sum(case((Beneficiary.qpv, 1), else_=0)), 0))
+        .join(served, served.c.id == Beneficiary.id)
+    ).one()
+    return int(total or 0), int(qpv or 0)
+
+
+def people_trained(period: Period) -> int:
+    """Distinct people present at least one half-day of a session of the period."""
+    return int(db.session.scalar(
+        select(func.count(distinct(Attendance.beneficiary_id)))
+        .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+        .where(Attendance.presence == Presence.PRESENT.value,
+               TrainingSession.session_date >= period.start,
+               TrainingSession.session_date <= period.end)
+    ) or 0)
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    name: str
+    kind: str
+    members: int
+    served: int
+    devices: int
+
+
+def devices_by_cohort(period: Period) -> list[CohortRow]:
+    """Cohorts with a handover in the period: members, members served in the period, and the
+    devices handed over to them."""
+    handed = (
+        select(CohortMember.cohort_id.label("cohort_id"),
+               func.count(distinct(Allocation.id)).label("served"),
+               func.count(ReservationItem.id).label("devices"))
+        .join(Allocation, Allocation.id == CohortMember.allocation_id)
+        # The items still held at the handover (as tallies.handed_over_items counts them).
+        .join(ReservationItem, and_(
+            ReservationItem.reservation_id == Allocation.reservation_id,
+            (ReservationItem.released_at.is_(None))
+            | (ReservationItem.released_at >= Allocation.handed_over_at)))
+        .where(_handed_in(period))
+        .group_by(CohortMember.cohort_id)
+        .subquery()
+    )
+    members = (select(CohortMember.cohort_id.label("cohort_id"),
+                      func.count(CohortMember.id).label("n"))
+               .group_by(CohortMember.cohort_id).subquery())
+    rows = db.session.execute(
+        select(Cohort.name, Cohort.kind, members.c.n, handed.c.served, handed.c.devices)
+        .join(handed, handed.c.cohort_id == Cohort.id)
+        .join(members, members.c.cohort_id == Cohort.id)
+        .order_by(Cohort.name)
+    )
+    return [CohortRow(name, kind, int(n), int(served), int(devices))
+            for name, kind, n, served, devices in rows]

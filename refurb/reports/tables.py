@@ -56,6 +56,8 @@ class Table:
     numeric: set[int] = field(default_factory=set)
     chart: Any = None
     wide: bool = False  # a chart over time: full width above its table
+    money: set[int] = field(default_factory=set)  # columns of amounts in euros
+    money_rows: set[int] = field(default_factory=set)  # rows whose value (column 1) is euros
 
     @property
     def csv_filename(self) -> str:

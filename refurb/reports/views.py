@@ -4,10 +4,11 @@ the annual activity report. Workshop figures for every staff role; figures about
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,14 +23,15 @@ from refurb.jobs.forms import StartJobForm
 from refurb.jobs.views import start_job
 from refurb.reports import activity as flows
 from refurb.reports import annual as annual_report
-from refurb.reports import exports, outcomes
-from refurb.reports.forms import AnnualForm, PeriodForm
+from refurb.reports import exports, funders, outcomes
+from refurb.reports.forms import AnnualForm, ConfirmForm, FundingLineForm, PeriodForm
 from refurb.reports.jobs import ANNUAL_KIND
+from refurb.reports.models import FundingLine
 from refurb.reports.periods import period_label, resolve_period
 from refurb.reports.permissions import can_issue_annual_report, can_see_people_figures
 from refurb.reports.queries import Period
 from refurb.reports.tables import type_label
-from refurb.web import attempt, now, translate
+from refurb.web import actor_id, attempt, get_or_404, int_arg, now, translate
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -40,6 +42,7 @@ TABS = (
     ("reports.reuse", "Réemploi et DEEE", False),
     ("reports.beneficiaries", "Bénéficiaires", True),
     ("reports.training", "Formation", True),
+    ("reports.funders_page", "Financeurs", True),
 )
 
 
@@ -80,6 +83,7 @@ def _period() -> tuple[Period, PeriodForm]:
 
 
 ADMIN_LINKS = (("reports.annual", "Rapport d’activité annuel"),
+               ("reports.funding_lines", "Coûts et financements"),
                ("portal.gift_receipts", "Reçus fiscaux (mécénat)"))
 
 
@@ -155,6 +159,56 @@ def training():
                  tables=[outcomes.training_table(period)],
                  note=_("Séances tenues dans la période ; un parcours est terminé quand le "
                         "nombre de séances suivies atteint le nombre prévu."))
+
+
+@bp.get("/funders")
+@roles_required(*SOCIAL)
+def funders_page():
+    period, form = _period()
+    figures = funders.funder_figures(period)
+    return _page("reports/tables.html", period, form, heading=_("Financeurs"),
+                 tables=[replace(t, rows=funders.display_rows(t)) for t in figures.tables],
+                 note=_("Participations et remises de la période ; coûts et financements "
+                        "saisis pour les années qu’elle couvre ; QPV : quartier prioritaire "
+                        "de la politique de la ville, d’après le dossier."))
+
+
+def _funding_page(form: FundingLineForm, year: int, status: int = 200):
+    lines = funders.queries.funding_lines(year, year)
+    return render_template("reports/funding.html", form=form, year=year, lines=lines,
+                           eur=funders.funding.format_eur, kinds=funders.funding.KIND_LABELS,
+                           delete_form=ConfirmForm(formdata=None)), status
+
+
+@bp.route("/funding", methods=["GET", "POST"])
+@roles_required(*ADMIN)
+def funding_lines():
+    year = int_arg("year") or now().year
+    form, done = FundingLineForm(), None
+    if request.method == "GET":
+        form.year.data = year
+    if form.validate_on_submit():
+        with attempt() as done:
+            line = funders.add_line(funders.FundingValues(
+                year=form.year.data, programme=form.programme.data, label=form.label.data,
+                amount=form.amount.data, kind=form.kind.data, source=form.source.data or ""),
+                actor_id=actor_id(), now=now())
+        if done:
+            flash(_("Ligne enregistrée."), "success")
+            return redirect(url_for("reports.funding_lines", year=line.year))
+    status = 200 if not form.is_submitted() else (done.error.http_status if done else 400)
+    return _funding_page(form, form.year.data or year, status)
+
+
+@bp.post("/funding/<int:line_id>/delete")
+@roles_required(*ADMIN)
+def delete_funding_line(line_id: int):
+    line = get_or_404(FundingLine, line_id)
+    year = line.year
+    if ConfirmForm().validate_on_submit():
+        funders.delete_line(line)
+        flash(_("Ligne supprimée."), "success")
+    return redirect(url_for("reports.funding_lines", year=year))
 
 
 @bp.get("/export/<name>.csv")

@@ -3,7 +3,13 @@ technicians are refused, invariant 4). One blueprint (`bp`, in `blueprint.py` so
 modules can attach to it without importing this package); importing the topic modules below
 attaches their routes."""
 
-from refurb.allocations.views import handovers, reservations, schools, stock  # noqa: F401
+from refurb.allocations.views import (  # noqa: F401
+    cohorts,
+    handovers,
+    reservations,
+    schools,
+    stock,
+)
 from refurb.allocations.views.blueprint import bp
 
 __all__ = ["bp"]

@@ -22,9 +22,11 @@ from refurb.core.handover import Mode, loan_due_status, month_bounds, reservatio
 from refurb.core.lifecycle import State
 from refurb.core.profiles import OPERATING_SYSTEMS
 from refurb.core.qa import GRADE_LABELS
+from refurb.core.training import Presence
 from refurb.devices.models import Device
 from refurb.extensions import db
 from refurb.templating import capacity, mib
+from refurb.training.models import Attendance
 from refurb.workshop.queries.software import latest_software_by_device
 
 # ------------------------------------------------------------------------- configuration
@@ -132,13 +134,46 @@ def expired_reservations_query(today: date) -> Select:
     )
 
 
-def active_reservations_query() -> Select:
-    return (
+def active_reservations_query(expiring_by: date | None = None,
+                              training_below: int | None = None) -> Select:
+    """Reservations in progress; `expiring_by`: only those ending that day or before;
+    `training_below`: only those whose beneficiary attended fewer sessions (the handover
+    waits for the training the policy requires)."""
+    query = (
         select(Reservation)
         .options(joinedload(Reservation.beneficiary))
         .where(Reservation.status == "active")
         .order_by(Reservation.expires_on, Reservation.id)
     )
+    if expiring_by is not None:
+        query = query.where(Reservation.expires_on <= expiring_by)
+    if training_below:
+        query = query.where(sessions_attended_sql() < training_below)
+    return query
+
+
+def sessions_attended_sql():
+    """Sessions the reservation's beneficiary attended, as a correlated count (as
+    training.progress.sessions_attended counts them)."""
+    return (select(func.count(func.distinct(Attendance.session_id)))
+            .where(Attendance.beneficiary_id == Reservation.beneficiary_id,
+                   Attendance.presence == Presence.PRESENT.value)
+            .correlate(Reservation).scalar_subquery())
+
+
+def count_reservations(expiring_by: date | None = None, training_below: int | None = None
+                       ) -> int:
+    query = active_reservations_query(expiring_by, training_below).options()
+    return db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).subquery())) or 0
+
+
+def training_shortfalls(required: int, limit: int) -> list[tuple[Reservation, int]]:
+    """(reservation, sessions attended) of handovers waiting for training, soonest first."""
+    attended = sessions_attended_sql().label("attended")
+    rows = db.session.execute(
+        active_reservations_query(training_below=required).add_columns(attended).limit(limit))
+    return [(reservation, count) for reservation, count in rows]
 
 
 def get_allocation_for_reservation(reservation_id: int) -> Allocation | None:
@@ -168,6 +203,11 @@ def loans_query(today: date, scope: str = "due", programme_id: int | None = None
     if programme_id:
         query = query.where(Allocation.programme_id == programme_id)
     return query.order_by(Allocation.due_on, Allocation.id)
+
+
+def count_loans(today: date, scope: str = "due") -> int:
+    query = loans_query(today, scope).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def allocations_query(beneficiary_id: int | None = None) -> Select:

@@ -39,6 +39,13 @@ RESERVATION_DAYS_SETTING = Definition(
     RESERVATION_DAYS, N_("Durée d'une réservation (jours)"), "int", 14,
     help=N_("Au-delà, la réservation expire et la machine redevient disponible."), minimum=1)
 
+# How many days ahead the home page warns of a reservation about to end.
+EXPIRY_WARNING_DAYS = "reservation.expiry_warning_days"
+EXPIRY_WARNING_SETTING = Definition(
+    EXPIRY_WARNING_DAYS, N_("Alerte avant la fin d'une réservation (jours)"), "int", 3,
+    help=N_("La page d'accueil des travailleurs sociaux signale les réservations qui se "
+            "terminent dans ce délai."), minimum=0)
+
 EXPIRED_REASON = "réservation expirée"
 _TAG_SPLIT = re.compile(r"[\s,;]+")
 
@@ -53,6 +60,10 @@ class _Lowercase(Message):
 
 def reservation_days() -> int:
     return int(get_setting(RESERVATION_DAYS))
+
+
+def expiry_warning_days() -> int:
+    return int(get_setting(EXPIRY_WARNING_DAYS))
 
 
 def flush_reservation(reservation: Reservation) -> None:

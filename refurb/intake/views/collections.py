@@ -43,9 +43,11 @@ def translated(verdict: rules.Verdict) -> rules.Verdict:
 @roles_required(*WORKSHOP)
 def list_collections():
     state = request.args.get("state") or None
-    page = paginate(queries.list_collections_query(state), page_arg(), per_page())
+    receipt_missing = request.args.get("receipt") == "missing"  # the admin's home queue
+    page = paginate(queries.list_collections_query(state, receipt_missing), page_arg(),
+                    per_page())
     return render_template("intake/collections.html", page=page, state=state,
-                           states=rules.STATE_LABELS)
+                           states=rules.STATE_LABELS, receipt_missing=receipt_missing)
 
 
 @bp.route("/collections/new", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from flask import url_for
 
 from refurb.allocations import handover, queries, reservations
 from refurb.beneficiaries import queries as beneficiary_queries
+from refurb.beneficiaries.models import Beneficiary
 from refurb.core.errors import Message
 from refurb.core.i18n import N_
 from refurb.core.lifecycle import State
@@ -22,9 +23,11 @@ PREVIEW = 5
 
 def _waiting_preview(reader) -> list[Message]:
     ready = count_devices(State.READY.value)
-    files = db.session.scalars(beneficiary_queries.waiting_list_query().limit(PREVIEW))
+    files = db.session.execute(beneficiary_queries.waiting_list_query().with_only_columns(
+        Beneficiary.pseudonym, Beneficiary.priority).limit(PREVIEW))
     return [Message(N_("%(file)s (priorité %(priority)s) : %(n)s machine(s) prête(s)"),
-                    {"file": b.pseudonym, "priority": b.priority, "n": ready}) for b in files]
+                    {"file": pseudonym, "priority": priority, "n": ready})
+            for pseudonym, priority in files]
 
 
 WAITING_LIST = HomeQueue(
@@ -39,11 +42,10 @@ def _expiring_by(reader):
 
 
 def _expiring_preview(reader) -> list[Message]:
-    rows = db.session.scalars(
-        queries.active_reservations_query(expiring_by=_expiring_by(reader)).limit(PREVIEW))
+    rows = queries.reservation_lines(PREVIEW, expiring_by=_expiring_by(reader))
     return [Message(N_("Réservation n° %(number)s (%(file)s) : jusqu’au %(date)s"),
-                    {"number": r.id, "file": r.beneficiary.pseudonym,
-                     "date": when(r.expires_on)}) for r in rows]
+                    {"number": r.id, "file": r.pseudonym, "date": when(r.expires_on)})
+            for r in rows]
 
 
 EXPIRING = HomeQueue(
@@ -63,9 +65,9 @@ def _training_count(reader) -> int:
 def _training_preview(reader) -> list[Message]:
     required = handover.required_sessions()
     return [Message(N_("Réservation n° %(number)s (%(file)s) : %(done)s séance(s) sur "
-                       "%(required)s"), {"number": r.id, "file": r.beneficiary.pseudonym,
-                                         "done": attended, "required": required})
-            for r, attended in queries.training_shortfalls(required, PREVIEW)]
+                       "%(required)s"), {"number": r.id, "file": r.pseudonym,
+                                         "done": r.attended, "required": required})
+            for r in queries.reservation_lines(PREVIEW, training_below=required)]
 
 
 TRAINING_BLOCKED = HomeQueue(

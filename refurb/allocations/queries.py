@@ -168,12 +168,24 @@ def count_reservations(expiring_by: date | None = None, training_below: int | No
         query.order_by(None).subquery())) or 0
 
 
-def training_shortfalls(required: int, limit: int) -> list[tuple[Reservation, int]]:
-    """(reservation, sessions attended) of handovers waiting for training, soonest first."""
-    attended = sessions_attended_sql().label("attended")
-    rows = db.session.execute(
-        active_reservations_query(training_below=required).add_columns(attended).limit(limit))
-    return [(reservation, count) for reservation, count in rows]
+@dataclass(frozen=True)
+class ReservationLine:
+    """A reservation in a few words, for the home page (no object graph loaded)."""
+
+    id: int
+    pseudonym: str
+    expires_on: date
+    attended: int
+
+
+def reservation_lines(limit: int, expiring_by: date | None = None,
+                      training_below: int | None = None) -> list[ReservationLine]:
+    query = (active_reservations_query(expiring_by, training_below)
+             .with_only_columns(Reservation.id, Beneficiary.pseudonym, Reservation.expires_on,
+                                sessions_attended_sql())
+             .join(Beneficiary, Beneficiary.id == Reservation.beneficiary_id)
+             .limit(limit))
+    return [ReservationLine(*row) for row in db.session.execute(query)]
 
 
 def get_allocation_for_reservation(reservation_id: int) -> Allocation | None:

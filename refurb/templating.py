@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from babel import dates
+from babel import dates, numbers
 from flask import Flask
 from flask.globals import _cv_app
 from flask_babel import format_decimal, get_locale, get_timezone, get_translations
@@ -14,7 +14,9 @@ from markupsafe import Markup
 
 from refurb.accounts.models import Role
 from refurb.clock import format_local, to_local
+from refurb.core import machine_words
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
+from refurb.core.errors import Message
 from refurb.core.lifecycle import STATE_LABELS, State
 from refurb.devices.event_words import detail_label, detail_value, event_kind_label
 from refurb.extension_points import event_words
@@ -87,19 +89,33 @@ def number(value: Decimal | float | int | None, digits: int = 2) -> str:
     return format_decimal(value, format=f"#,##0.{'0' * digits}" if digits else "#,##0")
 
 
-def mib(value: int | None) -> str:
-    if not value:
+def decimal_mark() -> str:
+    """"," in French, "." in English: the reader's decimal mark for core's formatters."""
+    return numbers.get_decimal_symbol(_request_memo().locale)
+
+
+def words(message: Message | str | None) -> str:
+    """A core Message (or msgid) in the reader's language, as plain text (escaped)."""
+    if message is None:
         return ""
-    return f"{value / 1024:g} Go" if value >= 1024 else f"{value} Mo"
+    if isinstance(message, Message):
+        return message.render(lambda msgid: str(_catalogue().ugettext(msgid)) if msgid else "")
+    return str(_catalogue().ugettext(message))
+
+
+def mib(value: int | None) -> str:
+    """Memory: "8 Go" / "8 GB" (one formatter for every page: refurb.core.machine_words)."""
+    return words(machine_words.memory(value, decimal_mark()))
 
 
 def capacity(value: int | None) -> str:
-    if not value:
-        return ""
-    for unit, size in (("To", 10**12), ("Go", 10**9), ("Mo", 10**6)):
-        if value >= size:
-            return f"{value / size:.0f} {unit}" if value % size == 0 else f"{value / size:.1f} {unit}"
-    return f"{value} o"
+    """A drive's size: "1,5 To" / "1.5 TB"."""
+    return words(machine_words.capacity(value, decimal_mark()))
+
+
+def describe(facts: machine_words.MachineFacts | None) -> str:
+    """"Portable 15,6 pouces, 8 Go de mémoire, SSD 256 Go, Linux Mint" in the reader's words."""
+    return words(machine_words.describe_machine(facts, decimal_mark())) if facts else ""
 
 
 def nav_items() -> list[tuple[str, str, str]]:
@@ -206,7 +222,7 @@ def translated(msgid: str) -> Markup:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         state_label=state_label, type_label=type_label, when=when, localtime=localtime,
-        iso_local=iso_local, number=number, mib=mib,
+        iso_local=iso_local, number=number, mib=mib, words=words, describe=describe,
         capacity=capacity, event_kind_label=event_kind_label, detail_label=detail_label,
         detail_value=detail_value, state_name=state_name, type_name=type_name,
         event_kind_name=event_kind_name, detail_name=detail_name,

@@ -20,12 +20,12 @@ from refurb.allocations.models import (
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.handover import Mode, loan_due_status, month_bounds, reservation_expired
 from refurb.core.lifecycle import State
-from refurb.core.profiles import OPERATING_SYSTEMS
+from refurb.core.machine_words import MachineFacts, capacity, french, memory
+from refurb.core.profiles import DRIVE_KIND_LABELS, OPERATING_SYSTEMS
 from refurb.core.qa import GRADE_LABELS
 from refurb.core.training import Presence
 from refurb.devices.models import Device
 from refurb.extensions import db
-from refurb.templating import capacity, mib
 from refurb.training.models import Attendance
 from refurb.workshop.queries.software import latest_software_by_device
 
@@ -33,13 +33,20 @@ from refurb.workshop.queries.software import latest_software_by_device
 
 @dataclass(frozen=True)
 class DeviceConfig:
-    """What a beneficiary is told about a machine: processor, memory, storage, system."""
+    """What a beneficiary is told about a machine: processor, memory, storage, system (French,
+    as the agreement prints it), and its facts for a plain description in the reader's words."""
 
     cpu: str = ""
     ram: str = ""
     storage: str = ""
     os: str = ""
     grade: str = ""
+    facts: MachineFacts | None = None
+
+    @property
+    def grade_label(self) -> str:
+        """The grade's msgid ("A — comme neuf"), to translate; "" when not graded."""
+        return GRADE_LABELS.get(self.grade, self.grade)
 
     def lines(self) -> list[tuple[str, str]]:
         grade = GRADE_LABELS.get(self.grade, self.grade)
@@ -67,16 +74,23 @@ def device_configs(devices: Iterable[Device]) -> dict[int, DeviceConfig]:
     configs = {}
     for d in devices:
         drives = ", ".join(
-            f"{drive.kind.upper()} {capacity(drive.capacity_bytes)}".strip()
+            f"{DRIVE_KIND_LABELS.get(drive.kind, drive.kind)} "
+            f"{french(capacity(drive.capacity_bytes))}".strip()
             for drive in d.drives
         )
         os_name, os_version = software.get(d.id, ("", ""))
+        system = f"{os_name} {os_version}".strip()
         configs[d.id] = DeviceConfig(
             cpu=d.cpu or "",
-            ram=mib(d.ram_mib),
+            ram=french(memory(d.ram_mib)),
             storage=drives,
-            os=f"{os_name} {os_version}".strip(),
+            os=system,
             grade=d.grade or "",
+            facts=MachineFacts(
+                device_type=d.device_type, ram_mib=d.ram_mib,
+                screen_inches=d.screen_inches,
+                drives=tuple((drive.kind, drive.capacity_bytes) for drive in d.drives),
+                system=os_name),
         )
     return configs
 

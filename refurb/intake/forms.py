@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from refurb.core.device_types import DEVICE_TYPE_LABELS
-from refurb.form_fields import siret_check
+from refurb.form_fields import FrenchDecimalField, siret_check
 from refurb.intake.collections import MAX_MEASURED_WEIGHT_KG
 from refurb.intake.csv_rows import MAX_WEIGHT_KG, WeightRefused, parse_weight
 from refurb.table_reader import ACCEPT
@@ -63,8 +63,34 @@ class DeviceFieldsMixin:
         return getattr(self.weight_kg, "parsed", None)
 
 
+class MemoryField(FrenchDecimalField):
+    """RAM typed as sold, in Go ("8", "1,5", "8 Go")."""
+
+    units = ("go", "gb")
+    invalid_message = _l("Mémoire : indiquez un nombre de Go (ex. 8).")
+    range_message = _l("Mémoire : indiquez un nombre de Go entre 0 et 4096.")
+    minimum = Decimal(0)
+    maximum = Decimal(4097)
+
+
+class ScreenField(FrenchDecimalField):
+    units = ('"', "pouces", "pouce", "in")
+    invalid_message = _l("Écran : indiquez sa diagonale en pouces (ex. 15,6).")
+    range_message = invalid_message
+    minimum = Decimal(0)
+    maximum = Decimal(100)
+
+
 class IntakeForm(DeviceFieldsMixin, FlaskForm):
-    pass
+    # What a social worker's description needs and the eye reads at the bench; the hardware
+    # report fills them for machines that boot.
+    ram_gb = MemoryField(_l("Mémoire (Go)"), render_kw={"inputmode": "decimal",
+                                                        "autocomplete": "off"})
+    screen_inches = ScreenField(_l("Écran (pouces)"), render_kw={"inputmode": "decimal",
+                                                                 "autocomplete": "off"})
+
+    def ram_mib(self) -> int | None:
+        return int(self.ram_gb.data * 1024) if self.ram_gb.data else None
 
 
 class ReportUploadForm(FlaskForm):

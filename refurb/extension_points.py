@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -112,7 +112,7 @@ class HomeReader:
     user_id: int
     role: str
     now: datetime  # naive UTC
-    today: Any  # the workshop's local date
+    today: date  # the workshop's local date
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def test_memory_and_screen_are_recorded_and_shown(client, db, login_as):
     device = db.session.scalar(select(Device).where(Device.serial == "PF0ABC"))
     assert device.ram_mib == 8192 and device.screen_inches == Decimal("15.6")
     page = client.get(f"/devices/{device.id}").get_data(as_text=True)
-    assert "8 Go" in page
+    assert "8 Go" in page and "15,6 pouces" in page
 
     assert bench(client, collection, serial="PF0ABD", ram_gb="1,5").status_code == 302
     half = db.session.scalar(select(Device).where(Device.serial == "PF0ABD"))

@@ -29,13 +29,15 @@ effect of importing a module. This module imports no domain.
 - stock_tallies    () → [(state, device_type, devices)] for the whole stock, from a projection
                    kept in step with the events: the devices dashboard and list counts read
                    the first one instead of counting every device.
+- home_queues      role → ordered work queues of its home page at `/` (what waits for the
+                   reader): a label, a count, a link to the filtered list, optional preview rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -107,6 +109,44 @@ class StateChange:
     occurred_at: datetime
 
 
+@dataclass(frozen=True)
+class HomeReader:
+    """Who opens the home page and when: what a queue's functions may depend on."""
+
+    user_id: int
+    role: str
+    now: datetime  # naive UTC
+    today: date  # the workshop's local date
+
+
+@dataclass(frozen=True)
+class HomeQueue:
+    """One line of a home page: `count(reader)` → int (one query), `link(reader)` → the URL of
+    the list filtered to these items (called in a request), `preview(reader)` → a few rows
+    (text or core Messages, one query), shown when the count is not zero."""
+
+    key: str
+    label: str  # French msgid
+    count: Callable[[HomeReader], int]
+    link: Callable[[HomeReader], str]
+    preview: Callable[[HomeReader], list[Any]] | None = None
+    hint: str = ""  # French msgid: what to do with these items
+    order: int = 50
+
+
+class HomeQueues:
+    """role → queues in order; adding a key twice for a role replaces it."""
+
+    def __init__(self) -> None:
+        self._by_role: dict[str, dict[str, HomeQueue]] = {}
+
+    def add(self, role: str, queue: HomeQueue) -> None:
+        self._by_role.setdefault(str(role), {})[queue.key] = queue
+
+    def for_role(self, role: str) -> list[HomeQueue]:
+        return sorted(self._by_role.get(str(role), {}).values(), key=lambda q: q.order)
+
+
 class OrderedSet(list):
     def add(self, item: Any) -> Any:
         if item not in self:
@@ -131,6 +171,7 @@ personal_documents: OrderedSet = OrderedSet()
 error_renderers: OrderedSet = OrderedSet()
 state_listeners: OrderedSet = OrderedSet()
 stock_tallies: OrderedSet = OrderedSet()
+home_queues = HomeQueues()
 
 
 def define_settings(*definitions: Definition) -> None:

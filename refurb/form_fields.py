@@ -1,4 +1,5 @@
-"""Form fields shared by every domain: numbers typed the French way and checkbox lists."""
+"""Form fields shared by every domain: numbers typed the French way, checkbox lists, the SIRET
+check."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, SelectMultipleField
+from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from refurb.core.siret import InvalidIdentifier, validate_siret
+from refurb.web import translate_error
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -57,3 +61,12 @@ class FrenchDecimalField(Field):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def siret_check(form, field) -> None:
+    """The core's sentence in the reader's language, shown under the field (14 digits, Luhn)."""
+    if field.data and field.data.strip():
+        try:
+            validate_siret(field.data)
+        except InvalidIdentifier as error:
+            raise ValidationError(translate_error(error)[0]) from None

@@ -14,7 +14,9 @@ from markupsafe import Markup
 
 from refurb.accounts.models import Role
 from refurb.clock import format_local, to_local
+from refurb.core import machine_words
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
+from refurb.core.errors import Message
 from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, State
 from refurb.core.numbers import digits_of
@@ -100,22 +102,33 @@ def _plain_number(value: Decimal | float | int, pattern: str) -> str:
     return numbers.format_decimal(value, format=pattern, locale=_locale())
 
 
-def mib(value: int | None) -> str:
-    if not value:
+def decimal_mark() -> str:
+    """"," in French, "." in English: the reader's decimal mark for core's formatters."""
+    return numbers.get_decimal_symbol(_locale())
+
+
+def words(message: Message | str | None) -> str:
+    """A core Message (or msgid) in the reader's language, as plain text (escaped)."""
+    if message is None:
         return ""
-    return f"{_plain_number(Decimal(value) / 1024, '0.##')} Go" if value >= 1024 \
-        else f"{value} Mo"
+    if isinstance(message, Message):
+        return message.render(lambda msgid: str(_catalogue().ugettext(msgid)) if msgid else "")
+    return str(_catalogue().ugettext(message))
+
+
+def mib(value: int | None) -> str:
+    """Memory: "8 Go" / "8 GB" (one formatter for every page: refurb.core.machine_words)."""
+    return words(machine_words.memory(value, decimal_mark()))
 
 
 def capacity(value: int | None) -> str:
-    """A drive's size in decimal units, with the reader's decimal separator: 1,0 To in French."""
-    if not value:
-        return ""
-    for unit, size in (("To", 10**12), ("Go", 10**9), ("Mo", 10**6)):
-        if value >= size:
-            pattern = "0" if value % size == 0 else "0.0"
-            return f"{_plain_number(Decimal(value) / size, pattern)} {unit}"
-    return f"{value} o"
+    """A drive's size: "1,5 To" / "1.5 TB"."""
+    return words(machine_words.capacity(value, decimal_mark()))
+
+
+def describe(facts: machine_words.MachineFacts | None) -> str:
+    """"Portable 15,6 pouces, 8 Go de mémoire, SSD 256 Go, Linux Mint" in the reader's words."""
+    return words(machine_words.describe_machine(facts, decimal_mark())) if facts else ""
 
 
 def setting_value(value, kind: str) -> str:
@@ -279,8 +292,9 @@ def translated(msgid: str) -> Markup:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         state_label=state_label, type_label=type_label, when=when, localtime=localtime,
-        iso_local=iso_local, number=number, mib=mib,
-        capacity=capacity, setting_value=setting_value, event_kind_label=event_kind_label, detail_label=detail_label,
+        iso_local=iso_local, number=number, mib=mib, words=words, describe=describe,
+        capacity=capacity, setting_value=setting_value, event_kind_label=event_kind_label,
+        detail_label=detail_label,
         detail_value=detail_value, state_name=state_name, type_name=type_name,
         event_kind_name=event_kind_name, detail_name=detail_name,
     )

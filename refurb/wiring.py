@@ -63,6 +63,7 @@ def register_all(app: Flask) -> None:
     _register_operations()
     _register_notifications(app)
     _register_aftercare(app)
+    _register_home(app)
     _register_blueprints(app)
     _register_api(app)
     _register_commands(app)
@@ -197,8 +198,8 @@ def _register_allocations() -> None:
     from refurb.allocations.views import blueprint, panel
 
     points.define_settings(reservations.RESERVATION_DAYS_SETTING, handover.FEE_SETTING,
-                           handover.LOAN_MONTHS_SETTING)
-    points.define_settings(reservations.HOLD_DURING_TRAINING_SETTING)
+                           handover.LOAN_MONTHS_SETTING, reservations.EXPIRY_WARNING_SETTING,
+                           reservations.HOLD_DURING_TRAINING_SETTING)
     points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
     points.template_globals["allocation_labels"] = blueprint.LABELS
     points.beneficiary_panels.add(points.Panel(
@@ -271,6 +272,36 @@ def _register_aftercare(app: Flask) -> None:
     # No home-page queue slot exists yet: the follow-ups due are
     # refurb.aftercare.followups.followups_due(today), listed at /aftercare/followups.
     app.register_blueprint(views.bp)
+
+
+# ------------------------------------------------------------------------------------ home
+
+def _register_home(app: Flask) -> None:
+    """`/`: each role's work queues, from the domains that own the items. Another domain adds
+    its line with `points.home_queues.add(role, HomeQueue(...))` (order: 10, 20… per role;
+    the social workers' follow-ups belong at 70)."""
+    from dataclasses import replace
+
+    from refurb.accounts.models import Role
+    from refurb.allocations import home_queues as allocations
+    from refurb.beneficiaries import home_queues as beneficiaries
+    from refurb.devices import home_queues as devices
+    from refurb.home.views import bp
+    from refurb.intake import home_queues as intake
+    from refurb.settings import home_queues as settings
+    from refurb.weee import home_queues as weee
+    from refurb.wiping import home_queues as wiping
+
+    for queue in (devices.RECEIVED, wiping.DRIVES_TO_WIPE, wiping.TO_VALIDATE,
+                  devices.QA_PENDING, weee.OPEN_BATCHES):
+        points.home_queues.add(Role.TECHNICIAN, queue)
+    for order, queue in enumerate((wiping.TO_VALIDATE, beneficiaries.TO_DECIDE,
+                                   intake.RECEIPTS_TO_ISSUE, settings.IDENTITY_GAPS), start=1):
+        points.home_queues.add(Role.ADMIN, replace(queue, order=order * 10))
+    for queue in (beneficiaries.DRAFTS, beneficiaries.TO_DECIDE, allocations.WAITING_LIST,
+                  allocations.EXPIRING, allocations.TRAINING_BLOCKED, allocations.LOANS_DUE):
+        points.home_queues.add(Role.SOCIAL_WORKER, queue)
+    app.register_blueprint(bp)
 
 
 # ------------------------------------------------------------------------------------- api

@@ -53,7 +53,7 @@ def _backoff_policy() -> BackoffPolicy:
 def home_for(user: User) -> str:
     if is_donor(user):
         return url_for("portal.home")
-    return url_for("devices.dashboard")
+    return url_for("home.index")
 
 
 def _keep_refused_attempt() -> None:

@@ -77,6 +77,11 @@ def loan_default_months() -> int:
     return int(get_setting(LOAN_MONTHS))
 
 
+def required_sessions() -> int:
+    """Training sessions the current policy asks before a handover (0: none)."""
+    return max(0, get_current_policy().min_training_sessions)
+
+
 def training_status(beneficiary_id: int) -> Training:
     """Sessions the current policy still requires before a handover, and those attended."""
     required = get_current_policy().min_training_sessions

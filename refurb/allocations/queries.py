@@ -24,24 +24,33 @@ from refurb.allocations.models import (
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.handover import Mode, loan_due_status, month_bounds, reservation_expired
 from refurb.core.lifecycle import State
-from refurb.core.profiles import OPERATING_SYSTEMS
+from refurb.core.machine_words import MachineFacts, capacity, french, memory
+from refurb.core.profiles import DRIVE_KIND_LABELS, OPERATING_SYSTEMS
 from refurb.core.qa import GRADE_LABELS
+from refurb.core.training import Presence
 from refurb.devices.models import Device
 from refurb.extensions import db
-from refurb.templating import capacity, mib
+from refurb.training.models import Attendance
 from refurb.workshop.queries.software import latest_software_by_device
 
 # ------------------------------------------------------------------------- configuration
 
 @dataclass(frozen=True)
 class DeviceConfig:
-    """What a beneficiary is told about a machine: processor, memory, storage, system."""
+    """What a beneficiary is told about a machine: processor, memory, storage, system (French,
+    as the agreement prints it), and its facts for a plain description in the reader's words."""
 
     cpu: str = ""
     ram: str = ""
     storage: str = ""
     os: str = ""
     grade: str = ""
+    facts: MachineFacts | None = None
+
+    @property
+    def grade_label(self) -> str:
+        """The grade's msgid ("A — comme neuf"), to translate; "" when not graded."""
+        return GRADE_LABELS.get(self.grade, self.grade)
 
     def lines(self) -> list[tuple[str, str]]:
         grade = GRADE_LABELS.get(self.grade, self.grade)
@@ -69,16 +78,23 @@ def device_configs(devices: Iterable[Device]) -> dict[int, DeviceConfig]:
     configs = {}
     for d in devices:
         drives = ", ".join(
-            f"{drive.kind.upper()} {capacity(drive.capacity_bytes)}".strip()
+            f"{DRIVE_KIND_LABELS.get(drive.kind, drive.kind)} "
+            f"{french(capacity(drive.capacity_bytes))}".strip()
             for drive in d.drives
         )
         os_name, os_version = software.get(d.id, ("", ""))
+        system = f"{os_name} {os_version}".strip()
         configs[d.id] = DeviceConfig(
             cpu=d.cpu or "",
-            ram=mib(d.ram_mib),
+            ram=french(memory(d.ram_mib)),
             storage=drives,
-            os=f"{os_name} {os_version}".strip(),
+            os=system,
             grade=d.grade or "",
+            facts=MachineFacts(
+                device_type=d.device_type, ram_mib=d.ram_mib,
+                screen_inches=d.screen_inches,
+                drives=tuple((drive.kind, drive.capacity_bytes) for drive in d.drives),
+                system=os_name),
         )
     return configs
 
@@ -136,13 +152,58 @@ def expired_reservations_query(today: date) -> Select:
     )
 
 
-def active_reservations_query() -> Select:
-    return (
+def active_reservations_query(expiring_by: date | None = None,
+                              training_below: int | None = None) -> Select:
+    """Reservations in progress; `expiring_by`: only those ending that day or before;
+    `training_below`: only those whose beneficiary attended fewer sessions (the handover
+    waits for the training the policy requires)."""
+    query = (
         select(Reservation)
         .options(joinedload(Reservation.beneficiary))
         .where(Reservation.status == "active")
         .order_by(Reservation.expires_on, Reservation.id)
     )
+    if expiring_by is not None:
+        query = query.where(Reservation.expires_on <= expiring_by)
+    if training_below:
+        query = query.where(sessions_attended_sql() < training_below)
+    return query
+
+
+def sessions_attended_sql():
+    """Sessions the reservation's beneficiary attended, as a correlated count (as
+    training.progress.sessions_attended counts them)."""
+    return (select(func.count(func.distinct(Attendance.session_id)))
+            .where(Attendance.beneficiary_id == Reservation.beneficiary_id,
+                   Attendance.presence == Presence.PRESENT.value)
+            .correlate(Reservation).scalar_subquery())
+
+
+def count_reservations(expiring_by: date | None = None, training_below: int | None = None
+                       ) -> int:
+    query = active_reservations_query(expiring_by, training_below).options()
+    return db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).subquery())) or 0
+
+
+@dataclass(frozen=True)
+class ReservationLine:
+    """A reservation in a few words, for the home page (no object graph loaded)."""
+
+    id: int
+    pseudonym: str
+    expires_on: date
+    attended: int
+
+
+def reservation_lines(limit: int, expiring_by: date | None = None,
+                      training_below: int | None = None) -> list[ReservationLine]:
+    query = (active_reservations_query(expiring_by, training_below)
+             .with_only_columns(Reservation.id, Beneficiary.pseudonym, Reservation.expires_on,
+                                sessions_attended_sql())
+             .join(Beneficiary, Beneficiary.id == Reservation.beneficiary_id)
+             .limit(limit))
+    return [ReservationLine(*row) for row in db.session.execute(query)]
 
 
 def reservation_extensions(reservation_id: int) -> list[ReservationExtension]:
@@ -180,6 +241,11 @@ def loans_query(today: date, scope: str = "due", programme_id: int | None = None
     if programme_id:
         query = query.where(Allocation.programme_id == programme_id)
     return query.order_by(Allocation.due_on, Allocation.id)
+
+
+def count_loans(today: date, scope: str = "due") -> int:
+    query = loans_query(today, scope).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def allocations_query(beneficiary_id: int | None = None) -> Select:

@@ -48,6 +48,13 @@ HOLD_DURING_TRAINING_SETTING = Definition(
             "terminée : sa date de fin est repoussée et la prolongation notée dans "
             "l'historique."))
 
+# How many days ahead the home page warns of a reservation about to end.
+EXPIRY_WARNING_DAYS = "reservation.expiry_warning_days"
+EXPIRY_WARNING_SETTING = Definition(
+    EXPIRY_WARNING_DAYS, N_("Alerte avant la fin d'une réservation (jours)"), "int", 3,
+    help=N_("La page d'accueil des travailleurs sociaux signale les réservations qui se "
+            "terminent dans ce délai."), minimum=0)
+
 EXPIRED_REASON = "réservation expirée"
 _TAG_SPLIT = re.compile(r"[\s,;]+")
 
@@ -62,6 +69,10 @@ class _Lowercase(Message):
 
 def reservation_days() -> int:
     return int(get_setting(RESERVATION_DAYS))
+
+
+def expiry_warning_days() -> int:
+    return int(get_setting(EXPIRY_WARNING_DAYS))
 
 
 def flush_reservation(reservation: Reservation) -> None:

@@ -19,10 +19,24 @@ from refurb.core.applications import Status
 from refurb.extensions import db
 
 
+def awaiting_decision(query: Select, reader_id: int, four_eyes: bool) -> Select:
+    """Submitted files the reader may decide on: with four eyes, not the ones they created."""
+    query = query.where(Beneficiary.status == Status.SUBMITTED.value,
+                        Beneficiary.anonymised_at.is_(None))
+    if four_eyes:
+        query = query.where(or_(Beneficiary.created_by_id.is_(None),
+                                Beneficiary.created_by_id != reader_id))
+    return query
+
+
 def list_files_query(
-    status: str | None = None, kind: str | None = None, text: str | None = None
+    status: str | None = None, kind: str | None = None, text: str | None = None,
+    decidable_by: tuple[int, bool] | None = None,
 ) -> Select:
+    """`decidable_by`: (reader id, four eyes) for the submitted files that reader may decide."""
     query = select(Beneficiary).order_by(Beneficiary.id.desc())
+    if decidable_by is not None:
+        query = awaiting_decision(query, *decidable_by)
     if status:
         query = query.where(Beneficiary.status == status)
     if kind:
@@ -50,6 +64,19 @@ def waiting_list_query() -> Select:
             Beneficiary.priority.desc(), Beneficiary.submitted_on.asc(), Beneficiary.id.asc()
         )
     )
+
+
+def count_files(status: str | None = None, decidable_by: tuple[int, bool] | None = None
+                ) -> int:
+    query = list_files_query(status, decidable_by=decidable_by).order_by(None)
+    if status:
+        query = query.where(Beneficiary.anonymised_at.is_(None))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def count_waiting() -> int:
+    return db.session.scalar(select(func.count()).select_from(
+        waiting_list_query().order_by(None).subquery())) or 0
 
 
 def approved_and_valid_query(today: date) -> Select:

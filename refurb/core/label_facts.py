@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from refurb.core.device_types import DEVICE_TYPE_LABELS, DeviceType
 from refurb.core.hardware.placeholders import clean
+from refurb.core.machine_words import capacity, french, memory
 
 __all__ = [
     "SEPARATOR",
@@ -62,21 +63,12 @@ def _decimal(value: float | Decimal, digits: int = 1) -> str:
 
 def format_ram(ram_mib: int | None) -> str:
     """Memory in binary units, as sold: 8192 MiB → '8 Go', 512 → '512 Mo'."""
-    if not ram_mib or ram_mib <= 0:
-        return ""
-    if ram_mib < 1024:
-        return f"{ram_mib} Mo"
-    return f"{_decimal(ram_mib / 1024)} Go"
+    return french(memory(ram_mib))
 
 
 def format_capacity(capacity_bytes: int | None) -> str:
     """Drive capacity in decimal units, as printed on the drive: 10**12 → '1 To'."""
-    if not capacity_bytes or capacity_bytes <= 0:
-        return ""
-    for unit, size in (("To", 10**12), ("Go", 10**9), ("Mo", 10**6)):
-        if capacity_bytes >= size:
-            return f"{_decimal(capacity_bytes / size)} {unit}"
-    return f"{capacity_bytes} o"
+    return french(capacity(capacity_bytes))
 
 
 def format_screen(inches: float | Decimal | None) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from refurb.core.device_types import DEVICE_TYPE_LABELS
+from refurb.core.machine_words import capacity, french, memory
 
 # Free software first (DOMAIN.md §1: the FERIS workshops encourage it); Windows only with a
 # refurbisher licence key.
@@ -78,15 +79,11 @@ class ProfileMatch:
 
 
 def format_ram(mib: int) -> str:
-    return f"{mib / 1024:g} Go" if mib >= 1024 else f"{mib} Mo"
+    return french(memory(mib))
 
 
 def format_capacity(capacity_bytes: int | None) -> str:
-    if not capacity_bytes:
-        return "capacité inconnue"
-    if capacity_bytes >= 1000 * GB:
-        return f"{capacity_bytes / (1000 * GB):.1f} To".replace(".0 To", " To").replace(".", ",")
-    return f"{round(capacity_bytes / GB)} Go"
+    return french(capacity(capacity_bytes)) or "capacité inconnue"
 
 
 def _labels(keys: Iterable[str], table: dict) -> str:

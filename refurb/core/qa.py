@@ -12,9 +12,9 @@ from refurb.core.i18n import N_
 
 GRADES = ("A", "B", "C")
 GRADE_LABELS = {
-    "A": "A — comme neuf",
-    "B": "B — traces d'usage légères",
-    "C": "C — usure visible, fonctionnel",
+    "A": N_("A — comme neuf"),
+    "B": N_("B — traces d'usage légères"),
+    "C": N_("C — usure visible, fonctionnel"),
 }
 
 PASS_FAIL = "pass_fail"

@@ -51,6 +51,7 @@ class Device(db.Model):
     cpu: Mapped[str] = mapped_column(String(200), default="")
     ram_mib: Mapped[int | None]
     ram_slots_used: Mapped[int | None]
+    screen_inches: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))  # laptops, screens
     chassis: Mapped[str] = mapped_column(String(60), default="")
     condition_notes: Mapped[str] = mapped_column(Text, default="")
     # Set by the workshop domain (migration 0004): shelf or bin, and cosmetic grade A/B/C.

@@ -71,6 +71,7 @@ class NewDevice:
     ram_slots_used: int | None = None
     chassis: str = ""
     donor_inventory_number: str | None = None  # the donor's own number for this machine
+    screen_inches: Decimal | None = None
 
 
 def _check(values: NewDevice) -> None:
@@ -81,6 +82,8 @@ def _check(values: NewDevice) -> None:
                            type=values.device_type) from None
     if values.legal_status not in {"reuse", "waste"}:
         raise InvalidInput(N_("Statut : « réemploi » ou « déchet »."))
+    if values.screen_inches is not None and not 0 < values.screen_inches < 100:
+        raise InvalidInput(N_("Écran : indiquez sa diagonale en pouces (ex. 15,6)."))
 
 
 def _device_columns(
@@ -104,6 +107,7 @@ def _device_columns(
         "cpu": values.cpu,
         "ram_mib": values.ram_mib,
         "ram_slots_used": values.ram_slots_used,
+        "screen_inches": values.screen_inches,
         "chassis": values.chassis,
         "collection_id": collection_id,
         "state": State.RECEIVED.value,

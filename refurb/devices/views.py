@@ -25,9 +25,10 @@ bp = Blueprint("devices", __name__)
 
 
 
-@bp.get("/")
+@bp.get("/devices/dashboard")
 @roles_required(*STAFF)
 def dashboard():
+    """Devices by state: the stock at a glance (the home page at `/` lists what waits)."""
     counts = queries.count_by_state()
     rows = [(state, label, counts.get(state.value, 0)) for state, label in STATE_LABELS.items()]
     return render_template("devices/dashboard.html", rows=rows, total=sum(counts.values()))

@@ -1,22 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from refurb.core.siret import InvalidIdentifier, validate_siret
-from refurb.web import translate_error
+from refurb.form_fields import siret_check
 
 # Shape only, as for staff accounts: internal addresses must pass.
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Adresse e-mail invalide."))
-
-
-def siret_check(form, field) -> None:
-    """The core's sentence in the reader's language, shown under the field (14 digits, Luhn)."""
-    if field.data and field.data.strip():
-        try:
-            validate_siret(field.data)
-        except InvalidIdentifier as error:
-            raise ValidationError(translate_error(error)[0]) from None
 
 
 class OrganisationForm(FlaskForm):

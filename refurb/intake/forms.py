@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from refurb.core.device_types import DEVICE_TYPE_LABELS
+from refurb.form_fields import FrenchDecimalField, siret_check
 from refurb.intake.collections import MAX_MEASURED_WEIGHT_KG
 from refurb.intake.csv_rows import MAX_WEIGHT_KG, WeightRefused, parse_weight
 from refurb.table_reader import ACCEPT
@@ -62,8 +63,34 @@ class DeviceFieldsMixin:
         return getattr(self.weight_kg, "parsed", None)
 
 
+class MemoryField(FrenchDecimalField):
+    """RAM typed as sold, in Go ("8", "1,5", "8 Go")."""
+
+    units = ("go", "gb")
+    invalid_message = _l("Mémoire : indiquez un nombre de Go (ex. 8).")
+    range_message = _l("Mémoire : indiquez un nombre de Go entre 0 et 4096.")
+    minimum = Decimal(0)
+    maximum = Decimal(4097)
+
+
+class ScreenField(FrenchDecimalField):
+    units = ('"', "pouces", "pouce", "in")
+    invalid_message = _l("Écran : indiquez sa diagonale en pouces (ex. 15,6).")
+    range_message = invalid_message
+    minimum = Decimal(0)
+    maximum = Decimal(100)
+
+
 class IntakeForm(DeviceFieldsMixin, FlaskForm):
-    pass
+    # What a social worker's description needs and the eye reads at the bench; the hardware
+    # report fills them for machines that boot.
+    ram_gb = MemoryField(_l("Mémoire (Go)"), render_kw={"inputmode": "decimal",
+                                                        "autocomplete": "off"})
+    screen_inches = ScreenField(_l("Écran (pouces)"), render_kw={"inputmode": "decimal",
+                                                                 "autocomplete": "off"})
+
+    def ram_mib(self) -> int | None:
+        return int(self.ram_gb.data * 1024) if self.ram_gb.data else None
 
 
 class ReportUploadForm(FlaskForm):
@@ -101,6 +128,27 @@ class CollectionForm(FlaskForm):
 
     def measured_weight(self):
         return getattr(self.measured_weight_kg, "parsed", None)
+
+
+class NewDonorForm(FlaskForm):
+    """The donor typed in on the collection form (prefix "new_donor"): the collection form's
+    own token covers it. Admins complete and correct the organisation later."""
+
+    class Meta:
+        csrf = False
+
+    name = StringField(_l("Nom de l’organisation"), validators=[DataRequired(), Length(max=200)])
+    siret = StringField(_l("SIRET"), validators=[Optional(), Length(max=30), siret_check],
+                        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    address = StringField(_l("Adresse"), validators=[Optional(), Length(max=300)])
+    postal_code = StringField(_l("Code postal"), validators=[Optional(), Length(max=10)])
+    city = StringField(_l("Ville"), validators=[Optional(), Length(max=120)])
+    contact_name = StringField(_l("Contact"), validators=[Optional(), Length(max=120)])
+    contact_phone = StringField(_l("Téléphone du contact"), validators=[Optional(), Length(max=40)])
+
+    def values(self) -> dict[str, str]:
+        return {name: (getattr(self, name).data or "") for name in (
+            "name", "siret", "address", "postal_code", "city", "contact_name", "contact_phone")}
 
 
 class CsrfForm(FlaskForm):

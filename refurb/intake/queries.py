@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, literal, select
 
 from refurb.core.device_types import DeviceType
 from refurb.devices.models import Device
+from refurb.documents.models import IssuedDocument
 from refurb.extensions import db
 from refurb.intake.models import Collection, IntakeImport
+
+RECEIPT_KIND = "collection_receipt"  # as intake.receipts issues it
 
 ZERO = Decimal("0")
 
@@ -21,11 +24,26 @@ def get_collection_by_number(number: str) -> Collection | None:
     return db.session.scalar(select(Collection).where(Collection.number == number.strip().upper()))
 
 
-def list_collections_query(state: str | None = None) -> Select:
+def without_receipt(query: Select) -> Select:
+    """Collections received (or closed) whose pick-up receipt was never issued."""
+    subject = literal("collection:").op("||")(cast(Collection.id, String))
+    return query.where(
+        Collection.state.in_(("received", "closed")),
+        ~select(IssuedDocument.id).where(IssuedDocument.kind == RECEIPT_KIND,
+                                         IssuedDocument.subject == subject).exists())
+
+
+def list_collections_query(state: str | None = None, receipt_missing: bool = False) -> Select:
     query = select(Collection)  # the donor comes joined (Collection.donor is lazy="joined")
     if state:
         query = query.where(Collection.state == state)
+    if receipt_missing:
+        query = without_receipt(query)
     return query.order_by(Collection.id.desc())
+
+
+def count_without_receipt() -> int:
+    return db.session.scalar(without_receipt(select(func.count()).select_from(Collection))) or 0
 
 
 def collection_devices_query(collection_id: int) -> Select:

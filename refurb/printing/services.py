@@ -146,6 +146,7 @@ def _render(job: LabelJob, options: PrintOptions, stock: LabelStock) -> LabelFil
 def device_label(device: Device, collection_number: str | None,
                  device_url: DeviceUrl) -> LabelData:
     facts = device_facts_line(device.device_type, cpu=device.cpu, ram_mib=device.ram_mib,
+                              screen_inches=device.screen_inches,
                               collection_number=collection_number)
     # The stock decides whether the QR code is drawn (layout ignores it when disabled).
     return LabelData(device.asset_tag, facts, device_url(device.id), "device")

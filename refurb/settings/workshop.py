@@ -22,6 +22,7 @@ from refurb.core.workshop_identity import (
     DOCUMENT_NAMES,
     KEYS,
     LABELS,
+    REQUIRED,
     Gap,
     WorkshopIdentity,
     clean,
@@ -111,6 +112,16 @@ def logo() -> Logo | None:
 
 def missing_for(purpose: str) -> list[Gap]:
     return gaps(current(), purpose)
+
+
+def all_gaps() -> list[Gap]:
+    """What some document still needs, each field once, in the order of the documents."""
+    identity = current()
+    found: dict[str, Gap] = {}
+    for purpose in REQUIRED:
+        for gap in gaps(identity, purpose):
+            found.setdefault(gap.key, gap)
+    return list(found.values())
 
 
 def require(purpose: str) -> WorkshopIdentity:

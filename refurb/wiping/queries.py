@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from refurb.accounts.models import User
+from refurb.core.lifecycle import State
+from refurb.core.sanitization.vocabulary import Result
 from refurb.devices.models import Device, Drive
 from refurb.documents.models import IssuedDocument
 from refurb.extensions import db
@@ -32,13 +34,46 @@ def chronological(query: Select) -> Select:
     return query.order_by(WipeRecord.drive_id, WipeRecord.finished_at, WipeRecord.id)
 
 
-def list_records_query(result: str | None = None, source: str | None = None) -> Select:
+def awaiting_validation(query: Select, reader_id: int | None) -> Select:
+    """Passed erasures nobody has validated yet, but those the reader ran: the second person
+    of a validation is never the operator."""
+    query = query.where(
+        WipeRecord.result == Result.PASSED.value, WipeRecord.outcome.is_not(None),
+        ~select(WipeValidation.id).where(WipeValidation.record_id == WipeRecord.id).exists())
+    if reader_id is not None:
+        query = query.where(or_(WipeRecord.operator_id.is_(None),
+                                WipeRecord.operator_id != reader_id))
+    return query
+
+
+def list_records_query(result: str | None = None, source: str | None = None,
+                       awaiting_for: int | None = None) -> Select:
+    """`awaiting_for`: a user id, only the records waiting for that user's validation."""
     query = _with_people(select(WipeRecord)).options(joinedload(WipeRecord.drive))
     if result:
         query = query.where(WipeRecord.result == result)
     if source:
         query = query.where(WipeRecord.source == source)
+    if awaiting_for is not None:
+        query = awaiting_validation(query, awaiting_for)
     return query.order_by(WipeRecord.id.desc())
+
+
+def count_awaiting_validation(reader_id: int) -> int:
+    return db.session.scalar(awaiting_validation(
+        select(func.count()).select_from(WipeRecord), reader_id)) or 0
+
+
+def to_wipe(query: Select) -> Select:
+    """Drives still in a machine that is at the wiping step, without a passed erasure."""
+    return query.join(Device, Device.id == Drive.device_id).where(
+        Device.state == State.WIPING.value,
+        ~select(WipeRecord.id).where(WipeRecord.drive_id == Drive.id,
+                                     WipeRecord.result == Result.PASSED.value).exists())
+
+
+def count_drives_to_wipe() -> int:
+    return db.session.scalar(to_wipe(select(func.count()).select_from(Drive))) or 0
 
 
 def get_record(record_id: int) -> WipeRecord | None:
@@ -74,12 +109,14 @@ def records_of_drive_subquery(drive_ids: Select) -> dict[int, list]:
 
 
 def list_drives_query(where: str | None = None) -> Select:
-    """where: None (all), "removed" (out of their host) or "installed"."""
+    """where: None (all), "removed" (out of their host), "installed" or "to_wipe"."""
     query = select(Drive).options(joinedload(Drive.device))
     if where == "removed":
         query = query.where(Drive.device_id.is_(None))
     elif where == "installed":
         query = query.where(Drive.device_id.is_not(None))
+    elif where == "to_wipe":
+        query = to_wipe(query)
     return query.order_by(Drive.id.desc())
 
 

@@ -124,8 +124,9 @@ def test_search_by_name_siret_or_city(client, db, login_as):
 @pytest.mark.parametrize(("path", "allowed", "method"), [
     ("/donors/", {"admin", "technician"}, "GET"),
     ("/donors/{id}", {"admin", "technician"}, "GET"),
-    ("/donors/new", {"admin"}, "GET"),
-    ("/donors/new", {"admin"}, "POST"),
+    # Technicians add a donor met at a pick-up; they do not edit donors (admins do).
+    ("/donors/new", {"admin", "technician"}, "GET"),
+    ("/donors/new", {"admin", "technician"}, "POST"),
     ("/donors/{id}/edit", {"admin"}, "GET"),
     ("/donors/{id}/users/new", {"admin"}, "GET"),
     ("/donors/{id}/users/new", {"admin"}, "POST"),

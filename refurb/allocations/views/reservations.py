@@ -3,6 +3,8 @@ reservation with its two forms (hand over, cancel)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -71,9 +73,18 @@ def reserve():
 @writes_on_get
 def list_reservations():
     expire_lazily()
-    page = paginate(queries.active_reservations_query(), page_arg(), per_page())
+    today = local_date(now())
+    # The home page's queues: ?expiring=1 (ending within the warning days), ?training=short.
+    expiring = request.args.get("expiring") == "1"
+    short_of_training = request.args.get("training") == "short"
+    query = queries.active_reservations_query(
+        expiring_by=today + timedelta(days=reservations.expiry_warning_days()) if expiring
+        else None,
+        training_below=handover.required_sessions() if short_of_training else None)
+    page = paginate(query, page_arg(), per_page())
     training = training_in_progress(r.beneficiary_id for r in page.items)
-    return render_template("allocations/reservations.html", page=page, today=local_date(now()),
+    return render_template("allocations/reservations.html", page=page, today=today,
+                           expiring=expiring, short_of_training=short_of_training,
                            training=training)
 
 

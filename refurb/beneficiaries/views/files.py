@@ -32,10 +32,14 @@ def list_files():
     status = request.args.get("status") or None
     kind = request.args.get("kind") or None
     text = (request.args.get("q") or "").strip()
-    page = paginate(queries.list_files_query(status, kind, text), page_arg(), per_page())
+    # ?decide=1: the home page's queue, submitted files this reader may decide on.
+    decide = request.args.get("decide") == "1"
+    decidable_by = (current_user.id, get_current_policy().four_eyes) if decide else None
+    page = paginate(queries.list_files_query(status, kind, text, decidable_by), page_arg(),
+                    per_page())
     return render_template(
         "beneficiaries/list.html", page=page, rows=_rows(page.items), status=status, kind=kind,
-        q=text, statuses=STATUS_LABELS, kinds=KIND_LABELS,
+        q=text, statuses=STATUS_LABELS, kinds=KIND_LABELS, decide=decide,
     )
 
 

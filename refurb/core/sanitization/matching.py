@@ -20,6 +20,7 @@ from fractions import Fraction
 
 from refurb.core.errors import Message
 from refurb.core.i18n import N_
+from refurb.core.machine_words import capacity, french
 
 CAPACITY_TOLERANCE = Fraction(1, 100)
 MIN_OVERRIDE_REASON = 10  # characters: a sentence, not "ok"
@@ -78,11 +79,7 @@ def capacity_differs(logged: int, tracked: int) -> bool:
 
 def format_bytes(value: int) -> str:
     """Decimal units, as drive makers and nwipe count: 16,8 Mo, 1 To, 500,1 Go."""
-    for unit, size in (("To", 10**12), ("Go", 10**9), ("Mo", 10**6), ("ko", 10**3)):
-        if value >= size:
-            text = f"{value / size:.1f}".replace(".", ",").removesuffix(",0")
-            return f"{text} {unit}"
-    return f"{value} o"
+    return french(capacity(value)) or f"{value} o"
 
 
 def compare(logged: LoggedDrive, tracked: TrackedDrive) -> MatchCheck:

@@ -40,6 +40,8 @@ def _new_device(form: IntakeForm | ReportConfirmForm) -> NewDevice:
     if isinstance(form, ReportConfirmForm):
         values = replace(values, cpu=form.cpu.data or "", ram_mib=form.ram_mib.data,
                          ram_slots_used=form.ram_slots_used.data, chassis=form.chassis.data or "")
+    else:
+        values = replace(values, ram_mib=form.ram_mib(), screen_inches=form.screen_inches.data)
     return values
 
 

@@ -11,10 +11,12 @@ from refurb.accounts.access import WORKSHOP, roles_required
 from refurb.core import collections as rules
 from refurb.devices.queries import paginate
 from refurb.documents.services import list_versions
+from refurb.donors import services as donors
+from refurb.donors.permissions import can_create_donors
 from refurb.donors.queries import organisation_choices
 from refurb.extension_points import collection_panels
 from refurb.intake import collections, queries, receipts
-from refurb.intake.forms import CollectionForm, CsrfForm, StateForm
+from refurb.intake.forms import CollectionForm, CsrfForm, NewDonorForm, StateForm
 from refurb.intake.models import Collection
 from refurb.intake.permissions import can_open_donor_view
 from refurb.intake.views.blueprint import bp
@@ -43,9 +45,11 @@ def translated(verdict: rules.Verdict) -> rules.Verdict:
 @roles_required(*WORKSHOP)
 def list_collections():
     state = request.args.get("state") or None
-    page = paginate(queries.list_collections_query(state), page_arg(), per_page())
+    receipt_missing = request.args.get("receipt") == "missing"  # the admin's home queue
+    page = paginate(queries.list_collections_query(state, receipt_missing), page_arg(),
+                    per_page())
     return render_template("intake/collections.html", page=page, state=state,
-                           states=rules.STATE_LABELS)
+                           states=rules.STATE_LABELS, receipt_missing=receipt_missing)
 
 
 @bp.route("/collections/new", methods=["GET", "POST"])
@@ -53,14 +57,34 @@ def list_collections():
 def new_collection():
     form = CollectionForm(donor_id=int_arg("donor_id"))
     form.donor_id.choices = [(0, "—")] + organisation_choices()
-    if form.validate_on_submit():
+    donor_form = NewDonorForm(prefix="new_donor") if can_create_donors(current_user) else None
+    if donor_form and request.form.get("action") == "create_donor":
+        _add_donor(form, donor_form)
+    elif form.validate_on_submit():
         with attempt() as done:
             collection = collections.plan_collection(form.donor_id.data,
                                                      _collection_values(form), now=now())
         if done:
             flash(_("Collecte %(number)s planifiée.", number=collection.number), "success")
             return redirect(url_for("intake.show_collection", collection_id=collection.id))
-    return render_template("intake/collection_form.html", form=form, collection=None)
+    return render_template("intake/collection_form.html", form=form, collection=None,
+                           donor_form=donor_form)
+
+
+def _add_donor(form: CollectionForm, donor_form: NewDonorForm) -> None:
+    """The donor typed in below the collection form: created, then selected, with what was
+    typed for the collection kept as it is (the page renders again from the same post)."""
+    if not donor_form.validate():
+        return
+    with attempt() as done:
+        organisation = donors.create_organisation(
+            donors.OrganisationValues(**donor_form.values()), now=now())
+    if done:
+        flash(_("Donateur « %(name)s » créé et choisi pour cette collecte.",
+                name=organisation.name), "success")
+        form.donor_id.choices = [(0, "—")] + organisation_choices()
+        form.donor_id.data = organisation.id
+        donor_form.process(formdata=None)  # empty again: the donor is in the list now
 
 
 @bp.route("/collections/<int:collection_id>/edit", methods=["GET", "POST"])

@@ -38,8 +38,8 @@ def drive_tag_url(text: str) -> str | None:
 @bp.get("/wiping/drives")
 @roles_required(*STAFF)
 def list_drives():
-    where = request.args.get("where") if request.args.get("where") in ("removed",
-                                                                        "installed") else None
+    where = request.args.get("where")
+    where = where if where in ("removed", "installed", "to_wipe") else None
     page = paginate(queries.list_drives_query(where), page_arg(), per_page())
     return render_template("wiping/drives.html", page=page, where=where,
                            statuses=status.statuses(page.items))

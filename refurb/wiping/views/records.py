@@ -20,8 +20,12 @@ from refurb.wiping.views.blueprint import bp
 def list_records():
     result = request.args.get("result") or None
     source = request.args.get("source") or None
-    page = paginate(queries.list_records_query(result, source), page_arg(), per_page())
-    return render_template("wiping/records.html", page=page, result=result, source=source)
+    awaiting = request.args.get("awaiting") == "1"  # the home page's "to validate" queue
+    page = paginate(queries.list_records_query(result, source,
+                                               current_user.id if awaiting else None),
+                    page_arg(), per_page())
+    return render_template("wiping/records.html", page=page, result=result, source=source,
+                           awaiting=awaiting)
 
 
 @bp.get("/wiping/records/<int:record_id>")

@@ -269,8 +269,6 @@ def _register_aftercare(app: Flask) -> None:
     points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
     points.device_panels.add(points.Panel("aftercare", "aftercare/_device_panel.html",
                                           build=views.device_panel, order=40))
-    # No home-page queue slot exists yet: the follow-ups due are
-    # refurb.aftercare.followups.followups_due(today), listed at /aftercare/followups.
     app.register_blueprint(views.bp)
 
 
@@ -283,6 +281,7 @@ def _register_home(app: Flask) -> None:
     from dataclasses import replace
 
     from refurb.accounts.models import Role
+    from refurb.aftercare import home_queues as aftercare
     from refurb.allocations import home_queues as allocations
     from refurb.beneficiaries import home_queues as beneficiaries
     from refurb.devices import home_queues as devices
@@ -299,7 +298,8 @@ def _register_home(app: Flask) -> None:
                                    intake.RECEIPTS_TO_ISSUE, settings.IDENTITY_GAPS), start=1):
         points.home_queues.add(Role.ADMIN, replace(queue, order=order * 10))
     for queue in (beneficiaries.DRAFTS, beneficiaries.TO_DECIDE, allocations.WAITING_LIST,
-                  allocations.EXPIRING, allocations.TRAINING_BLOCKED, allocations.LOANS_DUE):
+                  allocations.EXPIRING, allocations.TRAINING_BLOCKED, allocations.LOANS_DUE,
+                  aftercare.FOLLOWUPS_DUE):
         points.home_queues.add(Role.SOCIAL_WORKER, queue)
     app.register_blueprint(bp)
 

@@ -6,31 +6,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from refurb.core.asset_tags import normalise_scan
 from refurb.core.errors import InvalidInput, Message
 from refurb.core.i18n import N_
 from refurb.devices import queries as device_queries
 from refurb.devices.scan_repeat import ALREADY_TAKEN, repeat_window
-from refurb.extensions import db
 from refurb.wiping.claims import WipeInput
 from refurb.wiping.models import WipeRecord
 from refurb.wiping.records import AlreadyRecorded, record_wipe
 from refurb.wiping.status import unsanitized_lines_for_drives
 
 
-def _just_recorded(drives: list, now: datetime) -> bool:
-    """Every drive behind the tag got its station record within the repeat window: the same
-    label read twice, whatever the method chosen in between."""
-    window = repeat_window()
-    if window <= 0:
-        return False
-    since = now - timedelta(seconds=window)
-    recent = db.session.scalars(select(WipeRecord.drive_id).where(
-        WipeRecord.drive_id.in_([d.id for d in drives]), WipeRecord.source == "station",
-        WipeRecord.created_at >= since, WipeRecord.created_at <= now)).all()
-    return set(recent) >= {d.id for d in drives}
+def _just_read(repeats: list[WipeRecord], now: datetime) -> bool:
+    window = timedelta(seconds=repeat_window())
+    return all(timedelta(0) <= now - r.created_at <= window for r in repeats)
 
 
 def station_record(
@@ -50,8 +39,6 @@ def station_record(
         if drive is None:
             raise InvalidInput(N_("Numéro d'inventaire inconnu : %(tag)s"), tag=normalise_scan(tag)[:40])
         drives, name = [drive], drive.asset_tag
-    if _just_recorded(drives, now):
-        return [], Message(ALREADY_TAKEN, {"code": name})
     records, repeats = [], []
     for drive in drives:
         try:
@@ -60,6 +47,8 @@ def station_record(
         except AlreadyRecorded as repeat:
             repeats.append(repeat.record)
     if not records:
+        if _just_read(repeats, now):  # the scanner beeped twice
+            return [], Message(ALREADY_TAKEN, {"code": name})
         return [], Message(N_("%(tag)s : déjà enregistré (même méthode, même demi-journée), "
                               "rien n'a changé."), {"tag": name})
     blocked = unsanitized_lines_for_drives(drives)

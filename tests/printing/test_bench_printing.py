@@ -196,3 +196,14 @@ def test_only_the_workshop_prints_at_the_bench(app, db):
     assert_only(app, f"/printing/bench/{device.id}", {"admin", "technician"}, method="POST")
     assert_only(app, f"/printing/tray/{device.id}/remove", {"admin", "technician"},
                 method="POST")
+
+
+def test_the_hardware_report_page_offers_the_label_of_its_own_machines_only(client, db, bench):
+    _tech, collection = bench
+    device, _after = save_at_bench(client, collection, "5CG00061")
+    other = make_device()
+    db.session.commit()
+    url = f"/collections/{collection.id}/intake/report"
+    assert f"Étiquette de {device.asset_tag}" in html_text(client.get(f"{url}?saved={device.id}"))
+    for page in (f"{url}?saved={other.id}", f"/collections/{collection.id}/intake?saved={other.id}"):
+        assert "bench-label-h" not in client.get(page).get_data(as_text=True)

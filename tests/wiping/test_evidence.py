@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from refurb.core.errors import Forbidden, InvalidInput
 from refurb.devices.models import DeviceEvent
+from refurb.devices.scan_repeat import REPEAT_WINDOW
 from refurb.documents.csv_export import french_cell
+from refurb.settings import services as settings
 from refurb.wiping import certificates, log_import, records, status
 from refurb.wiping.log_matching import Actor, MatchRefused
 from refurb.wiping.models import WipeLog, WipeRecord
@@ -178,7 +180,14 @@ def test_a_second_scan_changes_nothing(client, login_as, db):
     events = count(db, DeviceEvent)
     again = client.post("/wiping/station", data={**METHOD, "tag": device.asset_tag},
                         headers=JSON).get_json()
-    assert again["ok"] and again["count"] == 0 and "déjà enregistré" in again["message"]
+    # Read twice within seconds: the scanner's double beep.
+    assert again["ok"] and again["count"] == 0 and "déjà pris en compte" in again["message"]
+    assert count(db) == 2 and count(db, DeviceEvent) == events
+    settings.set_value(REPEAT_WINDOW.key, "0", actor_id=None, now=NOW)  # a deliberate rescan
+    db.session.commit()
+    later = client.post("/wiping/station", data={**METHOD, "tag": device.asset_tag},
+                        headers=JSON).get_json()
+    assert later["ok"] and later["count"] == 0 and "déjà enregistré" in later["message"]
     assert count(db) == 2 and count(db, DeviceEvent) == events
     # Without JavaScript too.
     page = client.post("/wiping/station", data={**METHOD, "tag": device.asset_tag},

@@ -90,7 +90,9 @@ def report(collection_id: int):
             confirm = ReportConfirmForm(formdata=None, data=_report_fields(found))
             return _render_preview(collection, confirm)
         flash(_("Collez un rapport ou choisissez au moins un fichier."), "error")
-    return render_template("intake/report.html", collection=collection, form=form)
+    saved = _saved_here(collection)
+    return render_template("intake/report.html", collection=collection, form=form,
+                           after_save=bench_panels.render_data(saved) if saved else [])
 
 
 def _report_fields(found: HardwareReport) -> dict:
@@ -128,5 +130,6 @@ def confirm_report(collection_id: int):
         if done:
             flash(_("%(tag)s enregistré avec %(n)s support(s) de stockage.",
                     tag=device.asset_tag, n=len(device.drives)), "success")
-            return redirect(url_for("intake.report", collection_id=collection_id))
+            return redirect(url_for("intake.report", collection_id=collection_id,
+                                    saved=device.id))
     return _render_preview(collection, form)

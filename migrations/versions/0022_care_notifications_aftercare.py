@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_care"
-down_revision = "0011_scale"
+down_revision = "0019_train"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_cohorts"
-down_revision = "0011_scale"
+down_revision = "0019_care"
 branch_labels = None
 depends_on = None
 

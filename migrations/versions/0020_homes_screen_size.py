@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_homes"
-down_revision = "0011_scale"
+down_revision = "0019_bench"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_train"
-down_revision = "0011_scale"
+down_revision = "0019_homes"
 branch_labels = None
 depends_on = None
 

@@ -309,10 +309,10 @@ def register(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    @app.get("/favicon.ico", endpoint="favicon")
-    def favicon():
-        # Browsers ask for /favicon.ico on their own, whatever the page links to.
-        return app.send_static_file("img/favicon.ico")
+    # Browsers ask for /favicon.ico on their own, whatever the page links to: one more address
+    # of the static files.
+    app.add_url_rule("/favicon.ico", endpoint="static", view_func=app.view_functions["static"],
+                     defaults={"filename": "img/favicon.ico"})
 
     @app.context_processor
     def inject_user_flags():

@@ -11,7 +11,7 @@ from tests.factories import make_device
 # Pages anyone may open, on purpose.
 PUBLIC = {"static", "accounts.login", "accounts.set_language", "accounts.logout",
           "accounts.change_password", "verification.verify", "health.healthz",
-          "api_docs.docs", "api_docs.openapi_json", "favicon"}
+          "api_docs.docs", "api_docs.openapi_json"}
 
 
 def _endpoints(app):

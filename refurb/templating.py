@@ -167,13 +167,16 @@ def nav_items() -> list[tuple[str, str]]:
 
 # Menus by task; each role sees the ones its work needs, a single link stays a plain link.
 WORKSHOP_MENU = (N_("Atelier"), [
-    ("devices.dashboard", N_("Tableau de bord")),
+    ("home.index", N_("Accueil")),
+    ("devices.dashboard", N_("Appareils par état")),
     ("devices.list_devices", N_("Appareils")),
     ("intake.list_collections", N_("Collectes")),
     ("donors.list_donors", N_("Donateurs")),
     ("workshop.batch_scan", N_("Scan en série")),
     ("printing.stocks", N_("Étiquettes")),
+    ("printing.tray", N_("Bac « à imprimer »")),
     ("workshop.profiles", N_("Profils de préparation")),
+    ("aftercare.requests", N_("Après la remise")),
 ])
 WIPING_MENU = (N_("Effacement"), [
     ("wiping.station", N_("Poste d’effacement")),
@@ -198,8 +201,10 @@ BENEFICIARY_MENU = (N_("Bénéficiaires"), [
     ("allocations.reservations", N_("Réservations")),
     ("allocations.loans", N_("Prêts")),
     ("allocations.programmes", N_("Écoles")),
+    ("allocations.cohorts_list", N_("Cohortes")),
     ("training.programmes", N_("Formations")),
     ("training.sessions", N_("Séances")),
+    ("aftercare.followups_list", N_("Appels de suivi")),
 ])
 REPORTS_MENU = (N_("Rapports"), [
     ("reports.dashboard", N_("Rapports")),
@@ -216,6 +221,7 @@ ADMIN_MENU = (N_("Administration"), [
     ("workshop.checklist", N_("Contrôle qualité")),
     ("weee.partners", N_("Partenaires DEEE")),
     ("portal.gift_receipts", N_("Reçus fiscaux (mécénat)")),
+    ("notifications.log", N_("Messages envoyés")),
     ("backups.index", N_("Sauvegardes")),
     ("jobs.mine", N_("Tâches")),
 ])
@@ -228,13 +234,16 @@ NAV: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {
                  (REPORTS_MENU[0], [*REPORTS_MENU[1],
                                     ("reports.beneficiaries", N_("Bénéficiaires")),
                                     ("reports.training", N_("Formations")),
-                                    ("reports.annual", N_("Rapport annuel"))]),
+                                    ("reports.annual", N_("Rapport annuel")),
+                                    ("reports.funding_lines", N_("Coûts et financements"))]),
                  ADMIN_MENU],
     Role.TECHNICIAN: [WORKSHOP_MENU, WIPING_MENU, STOCK_MENU, WEEE_MENU, REPORTS_MENU],
     Role.SOCIAL_WORKER: [
-        (N_("Atelier"), [("devices.dashboard", N_("Tableau de bord")),
+        (N_("Atelier"), [("home.index", N_("Accueil")),
+                         ("devices.dashboard", N_("Appareils par état")),
                          ("devices.list_devices", N_("Appareils")),
-                         ("workshop.stock", N_("Stock"))]),
+                         ("workshop.stock", N_("Stock")),
+                         ("aftercare.requests", N_("Après la remise"))]),
         BENEFICIARY_MENU,
         (REPORTS_MENU[0], [*REPORTS_MENU[1], ("reports.beneficiaries", N_("Bénéficiaires")),
                            ("reports.training", N_("Formations"))]),

@@ -145,8 +145,8 @@ def downgrade():
     op.drop_table("followup_calls")
     op.drop_table("support_requests")
     op.drop_table("notifications")
+    # Plain DROP COLUMN (SQLite 3.35+): a batch rebuild of beneficiaries would drop a table
+    # other tables point to.
     for table in CONTACT_TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("notify_consent_at")
-            batch.drop_column("notify_language")
-            batch.drop_column("notify_channel")
+        for column in ("notify_consent_at", "notify_language", "notify_channel"):
+            op.drop_column(table, column)

@@ -52,7 +52,11 @@ def capacity(capacity_bytes: int | None, mark: str = ",") -> Message | None:
         return None
     for size, msgid in DECIMAL_UNITS:
         if capacity_bytes >= size:
-            return Message(msgid, {"size": decimal_text(capacity_bytes / size, mark)})
+            # Exact sizes as printed on the drive ("1 To"); others keep their rounding visible
+            # ("1,0 To" for 1,000,204,886,016 bytes).
+            text = (str(capacity_bytes // size) if capacity_bytes % size == 0
+                    else f"{capacity_bytes / size:.1f}".replace(".", mark))
+            return Message(msgid, {"size": text})
     return Message(BYTES, {"size": str(capacity_bytes)})
 
 

@@ -142,7 +142,7 @@ def test_social_worker_queues(client, db, login_as, clock):
     page = home(client)
     assert counts(page) == {"files_incomplete": 1, "files_to_decide": 1, "waiting_list": 1,
                             "reservations_expiring": 1, "handover_training": 2,
-                            "loans_due": 1}
+                            "loans_due": 1, "followups_due": 0}
     # Preview rows: the reservation about to end and what each handover still needs.
     assert f"Réservation n° {soon.id} ({soon_file}) : jusqu’au" in page
     assert f"Réservation n° {later.id} ({later_file}) : 0 séance(s) sur 2" \
@@ -198,7 +198,8 @@ def test_admin_queues(client, db, login_as):
         page = home(client)
     assert counts(page)["identity_gaps"] == 0
     assert len(statements) <= 14
-    assert client.post(f"/collections/{collection.id}/receipt").status_code == 302
+    assert client.post(f"/collections/{collection.id}/receipt",
+                       data={"confirm": "1"}).status_code == 302
     assert counts(home(client))["receipts_to_issue"] == 0
 
 

@@ -86,7 +86,7 @@ EXPECTED_ROWS = (
 
 
 def test_funders_figures_in_the_annual_pdf(funded, client, db):
-    assert client.post("/reports/annual", data={"year": "2025"}).status_code == 302
+    assert client.post("/reports/annual", data={"year": "2025", "confirm": "1"}).status_code == 302
     document = db.session.scalar(select(IssuedDocument).where(
         IssuedDocument.kind == "annual_report"))
     reader = PdfReader(io.BytesIO(document.content))

@@ -71,7 +71,7 @@ def test_capacities_and_sizes_use_the_decimal_comma(app):
     from refurb.templating import capacity, mib
 
     with app.test_request_context("/", headers={"Accept-Language": "fr"}):
-        assert capacity(1_000_204_886_016) == "1.0 TB" and capacity(10**12) == "1 To"
+        assert capacity(1_000_204_886_016) == "1,0 To" and capacity(10**12) == "1 To"
         assert mib(1536) == "1,5 Go"
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert capacity(1_000_204_886_016) == "1.0 TB"

@@ -16,6 +16,7 @@ from refurb import extension_points as points
 
 # Models register their tables with SQLAlchemy's metadata when imported: that is all we need.
 MODEL_MODULES = (
+    "refurb.workshops.models",
     "refurb.accounts.models",
     "refurb.settings.models",
     "refurb.counters",
@@ -44,6 +45,7 @@ def register_models() -> None:
 
 
 def register_all(app: Flask) -> None:
+    _register_workshops(app)
     _register_accounts()
     _register_devices()
     _register_intake()
@@ -61,6 +63,15 @@ def register_all(app: Flask) -> None:
     _register_api(app)
     _register_commands(app)
     app.jinja_env.globals.update(points.template_globals)
+
+
+# ------------------------------------------------------------------------------- workshops
+
+def _register_workshops(app: Flask) -> None:
+    from refurb.workshops import context, row_security
+
+    app.before_request(context.resolve_request_scope)
+    row_security.install(app)
 
 
 # ------------------------------------------------------------------------ accounts, devices

@@ -16,6 +16,8 @@ from refurb.accounts.models import Role, SignInAttempt, User
 from refurb.core.errors import InvalidInput, LoginThrottled
 from refurb.core.sign_in_backoff import BackoffPolicy, network_wait, pair_wait
 from refurb.extensions import db
+from refurb.workshops import memberships
+from refurb.workshops.context import require_workshop_id
 
 MIN_PASSWORD_LENGTH = 10
 # A fixed hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
@@ -50,7 +52,9 @@ def create_user(
     display_name: str = "",
     donor_organisation_id: int | None = None,
     locale: str = "fr",
+    workshop_id: int | None = None,
 ) -> User:
+    """A staff account gets its role in `workshop_id` (default: the current workshop)."""
     email = normalise_email(email)
     if role not in {r.value for r in Role}:
         raise InvalidInput(f"Rôle inconnu : {role}.")
@@ -73,6 +77,8 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    if role != Role.DONOR:
+        memberships.add_member(user, role, workshop_id or require_workshop_id(), now=now)
     return user
 
 
@@ -208,6 +214,7 @@ def update_user(
         raise InvalidInput("Il doit rester au moins un administrateur actif.")
     rights_change = role != user.role or active != user.active
     user.role = role
+    memberships.set_role(user, role)
     user.active = active
     user.display_name = display_name.strip() or user.display_name
     user.donor_organisation_id = donor_organisation_id if role == Role.DONOR else None

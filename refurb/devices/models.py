@@ -19,11 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.append_only import append_only
 from refurb.core.lifecycle import State
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 STATE_CHECK = "state IN (" + ", ".join(f"'{s.value}'" for s in State) + ")"
 
 
-class Device(db.Model):
+class Device(TenantScoped, db.Model):
     __tablename__ = "devices"
     __table_args__ = (
         CheckConstraint(STATE_CHECK, name="state_known"),

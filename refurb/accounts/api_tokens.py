@@ -21,6 +21,7 @@ from refurb.accounts.models import STAFF_ROLES, User
 from refurb.core.errors import Forbidden, InvalidInput, NotFound
 from refurb.core.i18n import N_
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 PREFIX = "rfb_"
 SCOPES = ("station", "read", "write", "admin")
@@ -42,7 +43,7 @@ MAX_ACTIVE_TOKENS = 20
 LAST_USE_PRECISION = timedelta(minutes=1)  # one write a minute per token, not one per request
 
 
-class ApiToken(db.Model):
+class ApiToken(TenantScoped, db.Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from refurb.core.handover import FeeStatus, Mode, PaymentMethod
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
 def _in(column: str, values) -> str:
@@ -38,7 +39,7 @@ ACTIVE_WHERE = text("active")
 ACTIVE_RESERVATION_WHERE = text("status = 'active'")
 
 
-class Reservation(db.Model):
+class Reservation(TenantScoped, db.Model):
     __tablename__ = "reservations"
     __table_args__ = (
         CheckConstraint(_in("status", RESERVATION_STATUSES), name="status_known"),
@@ -73,7 +74,7 @@ class Reservation(db.Model):
         return [item for item in self.items if item.active]
 
 
-class ReservationItem(db.Model):
+class ReservationItem(TenantScoped, db.Model):
     __tablename__ = "reservation_items"
     __table_args__ = (
         CheckConstraint("active = (released_at IS NULL)", name="released_when_inactive"),
@@ -94,13 +95,14 @@ class ReservationItem(db.Model):
     device = relationship("Device", lazy="joined", innerjoin=True)
 
 
-class SchoolProgramme(db.Model):
+class SchoolProgramme(TenantScoped, db.Model):
     """A school loan programme for one cohort (e.g. CE2 pupils of 2026-2027 until 6e)."""
 
     __tablename__ = "school_programmes"
+    __table_args__ = (UniqueConstraint("workshop_id", "name", name="uq_school_programmes_workshop_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
     start_level: Mapped[str] = mapped_column(String(8))
     cohort_year: Mapped[int]
     due_on: Mapped[date] = mapped_column(Date)
@@ -114,7 +116,7 @@ class SchoolProgramme(db.Model):
     )
 
 
-class ProgrammeSchool(db.Model):
+class ProgrammeSchool(TenantScoped, db.Model):
     __tablename__ = "programme_schools"
     __table_args__ = (UniqueConstraint("programme_id", "uai", name="uq_programme_schools_uai"),)
 
@@ -126,7 +128,7 @@ class ProgrammeSchool(db.Model):
     programme: Mapped[SchoolProgramme] = relationship(back_populates="schools")
 
 
-class Allocation(db.Model):
+class Allocation(TenantScoped, db.Model):
     """A handover (remise): what was given or lent, on which terms, for which fee."""
 
     __tablename__ = "allocations"
@@ -143,10 +145,11 @@ class Allocation(db.Model):
         # A loan has a due date; a converted loan keeps it (when it was due).
         CheckConstraint("mode <> 'loan' OR due_on IS NOT NULL", name="loan_has_due_date"),
         Index("ix_allocations_mode_status_due_on", "mode", "status", "due_on"),
+        UniqueConstraint("workshop_id", "number", name="uq_allocations_workshop_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(24), unique=True)  # the agreement's number
+    number: Mapped[str] = mapped_column(String(24))  # the agreement's number
     reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), unique=True)
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
     mode: Mapped[str] = mapped_column(String(8))

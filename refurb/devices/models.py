@@ -70,7 +70,7 @@ class Device(TenantScoped, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Drive(db.Model):
+class Drive(TenantScoped, db.Model):
     """A storage medium, tracked on its own: it may leave its host and get its own tag."""
 
     __tablename__ = "drives"
@@ -92,7 +92,7 @@ class Drive(db.Model):
     device: Mapped[Device | None] = relationship(back_populates="drives")
 
 
-class DeviceEvent(db.Model):
+class DeviceEvent(TenantScoped, db.Model):
     """Append-only history. Triggers in the database refuse UPDATE and DELETE."""
 
     __tablename__ = "device_events"

@@ -52,6 +52,17 @@ class SharedReference:
                              default=current_workshop_id)
 
 
+def in_scope(obj: object) -> bool:
+    """Whether a loaded row belongs to the current scope (for rows the ORM did not query)."""
+    if not isinstance(obj, TenantScoped | SharedReference):
+        return True
+    scope = current_scope()
+    if scope == NETWORK:
+        return True
+    owner = obj.workshop_id
+    return owner == scope or (owner is None and isinstance(obj, SharedReference))
+
+
 def tenant_tables() -> list[str]:
     """Every table of tenant data, from the mixin's subclasses (the one list)."""
     from refurb.extensions import db

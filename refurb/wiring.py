@@ -68,10 +68,14 @@ def register_all(app: Flask) -> None:
 # ------------------------------------------------------------------------------- workshops
 
 def _register_workshops(app: Flask) -> None:
-    from refurb.workshops import context, row_security
+    from refurb.workshops import cli, context, row_security, views
 
     app.before_request(context.resolve_request_scope)
     row_security.install(app)
+    cli.register(app)
+    app.register_blueprint(views.bp)
+    # The header's switcher (templates/workshops/_switcher.html) reads its data from here.
+    points.template_globals["workshop_switcher"] = views.switcher
 
 
 # ------------------------------------------------------------------------ accounts, devices

@@ -202,7 +202,23 @@ def _triggers_suspended():
         op.execute(f"DROP TRIGGER {name}")
     yield
     for _name, sql in triggers:
+        for old, new in NO_REPLACE_PER_WORKSHOP:
+            sql = sql.replace(old, new)
         op.execute(sql)
+
+
+# SQLite's no-replace triggers (0015) look for an existing row by the unique key: now per
+# workshop.
+NO_REPLACE_PER_WORKSHOP = (
+    ("FROM wipe_logs WHERE sha256 = NEW.sha256",
+     "FROM wipe_logs WHERE workshop_id IS NEW.workshop_id AND sha256 = NEW.sha256"),
+    ("FROM waste_register_lines WHERE public_id = NEW.public_id",
+     "FROM waste_register_lines WHERE workshop_id IS NEW.workshop_id "
+     "AND public_id = NEW.public_id"),
+    ("FROM eligibility_policies WHERE version = NEW.version",
+     "FROM eligibility_policies WHERE workshop_id IS NEW.workshop_id "
+     "AND version = NEW.version"),
+)
 
 
 def _per_workshop_counters(conn) -> None:

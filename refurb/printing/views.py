@@ -25,6 +25,7 @@ from refurb.printing import LabelStock, list_stocks, queries, renderers_for, ser
 from refurb.printing.forms import DriveLabelForm, LabelPrintForm
 from refurb.printing.panels import STOCK_KEY, drives_url, setup_form
 from refurb.web import actor_id, attempt, get_or_404, int_arg, now, public_base_url
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
 
@@ -111,7 +112,7 @@ def stocks():
 def test_print(stock_id: str, fmt: str):
     with attempt() as done:  # unknown stock or format in a hand-typed URL
         output = services.sample_print(stock_id, fmt,
-                                       prefix=current_app.config["ASSET_TAG_PREFIX"],
+                                       prefix=workshop_label_prefix(),
                                        base_url=public_base_url())
     if not done:
         return render_template("printing/stocks.html",

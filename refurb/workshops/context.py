@@ -138,8 +138,11 @@ def memberships(user) -> list[Membership]:  # noqa: ANN001
 
 
 def _resolve_for_request() -> int | str:
+    from flask import request
     from flask_login import current_user
 
+    if request.path.startswith("/api/"):
+        return NOBODY  # an API call acts for its token's workshop (bound once authenticated)
     user = current_user
     if not user or not user.is_authenticated:
         return default_workshop_id()
@@ -163,14 +166,25 @@ def _resolve_for_request() -> int | str:
 
 
 def resolve_request_scope() -> None:
-    """before_request: settle the scope once the user is known."""
-    current_scope()
+    """before_request: settle the scope once the user is known (API calls: at their token)."""
+    from flask import request
+
+    if not request.path.startswith("/api/"):
+        current_scope()
 
 
 # ------------------------------------------------------------------ row-level security
 
 def setting_value(scope: int | str) -> str:
     return str(scope)
+
+
+def network_lookup(connection) -> None:  # noqa: ANN001
+    """On a side connection's transaction: the next reads are network-wide (a lookup by an
+    unguessable secret, e.g. an API token)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT set_config(:name, :value, true)"),
+                           {"name": SETTING, "value": NETWORK})
 
 
 def refresh_setting() -> None:

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, true, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from refurb.accounts.models import Role, SignInAttempt, User
@@ -17,7 +17,8 @@ from refurb.core.errors import InvalidInput, LoginThrottled
 from refurb.core.sign_in_backoff import BackoffPolicy, network_wait, pair_wait
 from refurb.extensions import db
 from refurb.workshops import memberships
-from refurb.workshops.context import require_workshop_id
+from refurb.workshops.context import current_workshop_id, require_workshop_id
+from refurb.workshops.models import Membership
 
 MIN_PASSWORD_LENGTH = 10
 # A fixed hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
@@ -237,5 +238,19 @@ def _active_admins() -> int:
     ) or 0
 
 
+def _of_current_workshop():
+    """Accounts an admin of the current workshop manages: its members, and donors (they
+    belong to the network); a network-wide admin sees every account."""
+    workshop_id = current_workshop_id()
+    if workshop_id is None:
+        return true()
+    return or_(User.role == Role.DONOR, User.id.in_(
+        select(Membership.user_id).where(Membership.workshop_id == workshop_id)))
+
+
 def list_users_query():
-    return select(User).order_by(User.role, User.email)
+    return select(User).where(_of_current_workshop()).order_by(User.role, User.email)
+
+
+def get_workshop_user(user_id: int) -> User | None:
+    return db.session.scalar(select(User).where(User.id == user_id, _of_current_workshop()))

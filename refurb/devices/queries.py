@@ -148,7 +148,8 @@ def substring_statement(text: str, limit: int) -> tuple[TextClause, dict]:
         # A quoted FTS5 phrase of trigrams: the text anywhere, case folded by the tokenizer.
         statement = sa_text(
             "SELECT s.rowid FROM devices_search s "
-            + ("" if workshop_id is None else "JOIN devices d ON d.id = s.rowid ")
+            # CROSS JOIN keeps the index outside: each match then looks its device up by id.
+            + ("" if workshop_id is None else "CROSS JOIN devices d ON d.id = s.rowid ")
             + "WHERE devices_search MATCH :phrase "
             + ("" if workshop_id is None else "AND d.workshop_id = :workshop_id ")
             + "ORDER BY s.rowid DESC LIMIT :limit")

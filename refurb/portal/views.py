@@ -59,6 +59,8 @@ def home():
     return render_template(
         "portal/home.html", organisation=current_user.donor_organisation, page=page,
         fates_by_collection=queries.fates_by_collection(c.id for c in page.items),
+        workshop_of=queries.workshop_names(c.id for c in page.items),
+        by_workshop=queries.fates_by_workshop(donor_id),
         impact=services.impact_for_donor(donor_id), co2_source=CO2E_SOURCE,
         co2_types=sorted(type_label(t) for t in COMPUTER_TYPES), **_common())
 

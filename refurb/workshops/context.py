@@ -131,7 +131,7 @@ def memberships(user) -> list[Membership]:  # noqa: ANN001
         rows = db.session.scalars(
             select(Membership).join(Workshop).where(Membership.user_id == user.id,
                                                     Workshop.active.is_(True))
-            .order_by(Workshop.name, Workshop.id)).all()
+            .order_by(Workshop.id)).all()
         cached = (user.id, list(rows))
         setattr(g, _MEMBERSHIPS, cached)
     return cached[1]

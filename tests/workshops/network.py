@@ -70,6 +70,11 @@ def build() -> Network:
                     .order_by(table.c.id)))
             network.b_texts |= _texts(model, b)
             a_texts |= _texts(model, 1)
+    from refurb.workshops.models import Membership
+
+    network.b_ids["users"] = list(db.session.scalars(
+        sa.select(Membership.user_id).where(Membership.workshop_id == b)
+        .order_by(Membership.user_id)))
     # Only what B alone has, and that cannot be a word of the interface: identifiers (with a
     # digit) and names of several words.
     network.b_texts = {t for t in network.b_texts - a_texts

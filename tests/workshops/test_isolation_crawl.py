@@ -32,6 +32,7 @@ TABLES_OF = {
     "programme_id": ("training_programmes", "school_programmes"),
     "record_id": ("wipe_records",), "reservation_id": ("reservations",),
     "session_id": ("training_sessions", "batch_scan_sessions"), "token_id": ("api_tokens",),
+    "user_id": ("users",),
 }
 PLAIN = {"index": 0, "version": 1}
 
@@ -64,6 +65,8 @@ def _urls_with_b_ids(app, network, api: bool) -> list[tuple[str, str]]:
             continue
         if hasattr(app.view_functions[rule.endpoint], "token_scopes") != api:
             continue
+        if rule.defaults:
+            continue  # the same view without its id (a "new" form): no row to ask for
         choices = {}
         for arg in rule.arguments:
             if arg in TABLES_OF:
@@ -115,8 +118,8 @@ def test_b_ids_answer_404_or_403_to_a_tokens(app, network):
     failures = []
     for role, user in _a_users().items():
         with use_workshop(1):
-            _token, secret = api_tokens.create_token(user, role, list(api_tokens.SCOPES),
-                                                     now=NOW)
+            scopes = [s for s in api_tokens.SCOPES if role == "admin" or s != "admin"]
+            _token, secret = api_tokens.create_token(user, role, scopes, now=NOW)
         db.session.commit()
         client = app.test_client()
         for endpoint, url in urls:

@@ -147,12 +147,13 @@ def substring_statement(text: str, limit: int) -> tuple[TextClause, dict]:
     else:
         # A quoted FTS5 phrase of trigrams: the text anywhere, case folded by the tokenizer.
         statement = sa_text(
-            "SELECT s.rowid FROM devices_search s "
+            "SELECT devices_search.rowid FROM devices_search "
             # CROSS JOIN keeps the index outside: each match then looks its device up by id.
-            + ("" if workshop_id is None else "CROSS JOIN devices d ON d.id = s.rowid ")
+            + ("" if workshop_id is None
+               else "CROSS JOIN devices ON devices.id = devices_search.rowid ")
             + "WHERE devices_search MATCH :phrase "
-            + ("" if workshop_id is None else "AND d.workshop_id = :workshop_id ")
-            + "ORDER BY s.rowid DESC LIMIT :limit")
+            + ("" if workshop_id is None else "AND devices.workshop_id = :workshop_id ")
+            + "ORDER BY devices_search.rowid DESC LIMIT :limit")
         params = {"phrase": '"' + text.replace('"', '""') + '"', "limit": limit}
     if workshop_id is not None:
         params["workshop_id"] = workshop_id

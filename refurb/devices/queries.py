@@ -140,7 +140,9 @@ def substring_statement(text: str, limit: int) -> tuple[TextClause, dict]:
         # table backwards for a rare serial instead of asking the trigram index.
         statement = sa_text(
             f"SELECT id FROM devices WHERE lower({SEARCH_TEXT_SQL}) LIKE :pattern ESCAPE '\\' "
-            + ("" if workshop_id is None else "AND workshop_id = :workshop_id ")
+            # "+ 0": the text is the selective part; the workshop is checked on each match,
+            # never through its own index (the planner may not know a workshop is the stock).
+            + ("" if workshop_id is None else "AND workshop_id + 0 = :workshop_id ")
             + "ORDER BY id DESC LIMIT :limit"
         ).bindparams(bindparam("pattern", type_=String, literal_execute=True))
         params = {"pattern": f"%{_escape_like(text.lower())}%", "limit": limit}

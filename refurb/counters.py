@@ -1,4 +1,5 @@
-"""Named counters in the database (asset tags, collection and document numbers).
+"""Named counters in the database (asset tags, collection and document numbers), one series
+per workshop (each workshop numbers its own documents).
 
 One atomic INSERT … ON CONFLICT DO UPDATE … RETURNING per number: the row lock (PostgreSQL) or
 the write lock (SQLite) makes concurrent requests take distinct values, across workers too.
@@ -6,29 +7,34 @@ the write lock (SQLite) makes concurrent requests take distinct values, across w
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, String, text
+from sqlalchemy import BigInteger, PrimaryKeyConstraint, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refurb.extensions import db
+from refurb.workshops.context import require_workshop_id
+from refurb.workshops.scoping import TenantScoped
 
 
-class Counter(db.Model):
+class Counter(TenantScoped, db.Model):
     __tablename__ = "counters"
+    __table_args__ = (PrimaryKeyConstraint("workshop_id", "name", name="pk_counters"),)
 
-    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 _NEXT = text(
-    "INSERT INTO counters (name, value) VALUES (:name, :step) "
-    "ON CONFLICT (name) DO UPDATE SET value = counters.value + :step "
+    "INSERT INTO counters (workshop_id, name, value) VALUES (:workshop_id, :name, :step) "
+    "ON CONFLICT (workshop_id, name) DO UPDATE SET value = counters.value + :step "
     "RETURNING value"
 )
 
 
 def take_numbers(name: str, count: int = 1) -> range:
-    """Reserve `count` consecutive numbers in one statement (bulk imports take thousands)."""
-    last = db.session.execute(_NEXT, {"name": name, "step": count}).scalar_one()
+    """Reserve `count` consecutive numbers of the current workshop's series in one statement
+    (bulk imports take thousands)."""
+    last = db.session.execute(_NEXT, {"workshop_id": require_workshop_id(), "name": name,
+                                      "step": count}).scalar_one()
     return range(last - count + 1, last + 1)
 
 

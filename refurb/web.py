@@ -32,13 +32,15 @@ from refurb.clock import utcnow
 from refurb.core.errors import DomainError, Message
 from refurb.extensions import db
 from refurb.security.integers import MAX_ID, MAX_PAGE, read_integer
+from refurb.workshops.scoping import in_scope
 
 T = TypeVar("T")
 
 
 def get_or_404(model: type[T], ident: Any) -> T:
     obj = db.session.get(model, ident)
-    if obj is None:
+    # A row already in the session's identity map skips the scoped query: checked here too.
+    if obj is None or not in_scope(obj):
         abort(404)
     return obj
 

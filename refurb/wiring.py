@@ -17,6 +17,7 @@ from refurb.core.i18n import N_
 
 # Models register their tables with SQLAlchemy's metadata when imported: that is all we need.
 MODEL_MODULES = (
+    "refurb.workshops.models",
     "refurb.accounts.models",
     "refurb.settings.models",
     "refurb.counters",
@@ -48,6 +49,7 @@ def register_models() -> None:
 
 
 def register_all(app: Flask) -> None:
+    _register_workshops(app)
     _register_accounts()
     _register_devices()
     _register_intake()
@@ -68,6 +70,19 @@ def register_all(app: Flask) -> None:
     _register_api(app)
     _register_commands(app)
     app.jinja_env.globals.update(points.template_globals)
+
+
+# ------------------------------------------------------------------------------- workshops
+
+def _register_workshops(app: Flask) -> None:
+    from refurb.workshops import cli, context, row_security, views
+
+    app.before_request(context.resolve_request_scope)
+    row_security.install(app)
+    cli.register(app)
+    app.register_blueprint(views.bp)
+    # The header's switcher (templates/workshops/_switcher.html) reads its data from here.
+    points.template_globals["workshop_switcher"] = views.switcher
 
 
 # ------------------------------------------------------------------------ accounts, devices

@@ -10,6 +10,7 @@ from refurb.devices import services as devices
 from refurb.donors.models import DonorOrganisation
 from refurb.extensions import db
 from refurb.intake.models import Collection
+from refurb.workshops.services import label_prefix
 
 _seq = itertools.count(1)
 NOW = datetime(2026, 3, 2, 9, 30)
@@ -70,7 +71,7 @@ def make_device(device_type: str = "laptop", actor_id: int | None = None, **kwar
         values,
         actor_id=actor_id,
         now=now,
-        prefix="RF",
+        prefix=label_prefix(),  # the current workshop's ("RF" for the first)
         collection_id=collection.id if collection else None,
         collection_number=collection.number if collection else None,
     )

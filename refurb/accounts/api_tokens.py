@@ -21,6 +21,9 @@ from refurb.accounts.models import STAFF_ROLES, User
 from refurb.core.errors import Forbidden, InvalidInput, NotFound
 from refurb.core.i18n import N_
 from refurb.extensions import db
+from refurb.workshops.context import network_lookup
+from refurb.workshops.models import Membership
+from refurb.workshops.scoping import TenantScoped
 
 PREFIX = "rfb_"
 SCOPES = ("station", "read", "write", "admin")
@@ -42,7 +45,7 @@ MAX_ACTIVE_TOKENS = 20
 LAST_USE_PRECISION = timedelta(minutes=1)  # one write a minute per token, not one per request
 
 
-class ApiToken(db.Model):
+class ApiToken(TenantScoped, db.Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,6 +139,7 @@ class Holder:
     role: str
     scopes: tuple[str, ...]
     last_used_at: datetime | None
+    workshop_id: int = 0
     is_authenticated = True
 
     @property
@@ -151,17 +155,26 @@ def find_holder(secret: str, connection: Connection) -> Holder | None:
     """The active token with this secret, owned by an active staff account, else None."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    tokens, users = ApiToken.__table__, User.__table__
+    tokens, users, members = ApiToken.__table__, User.__table__, Membership.__table__
+    # Found by its secret across the network; the call then acts for the token's workshop
+    # with its owner's role there (row-level security: this one lookup is network-wide).
+    network_lookup(connection)
     row = connection.execute(
         select(tokens.c.id, tokens.c.user_id, tokens.c.scopes, tokens.c.last_used_at,
-               tokens.c.revoked_at, users.c.role, users.c.active)
+               tokens.c.revoked_at, tokens.c.workshop_id, users.c.active,
+               users.c.network_admin, members.c.role)
         .join(users, users.c.id == tokens.c.user_id)
+        .outerjoin(members, (members.c.user_id == tokens.c.user_id)
+                   & (members.c.workshop_id == tokens.c.workshop_id))
         .where(tokens.c.token_hash == hash_secret(secret))
     ).first()
-    if row is None or row.revoked_at is not None or not row.active \
-            or row.role not in STAFF_ROLES:
+    if row is None or row.revoked_at is not None or not row.active:
         return None
-    return Holder(row.id, row.user_id, row.role, tuple(row.scopes.split()), row.last_used_at)
+    role = "admin" if row.network_admin else row.role
+    if role not in STAFF_ROLES:
+        return None
+    return Holder(row.id, row.user_id, role, tuple(row.scopes.split()), row.last_used_at,
+                  row.workshop_id)
 
 
 def note_use(holder: Holder, now: datetime, connection: Connection) -> None:

@@ -52,6 +52,8 @@ class User(UserMixin, db.Model):
     )
     # Copied into the session at sign-in; bumping it ends every session of the account
     # (logout, password change, role change, deactivation).
+    # Sees and administers every workshop of the network (refurb.workshops).
+    network_admin: Mapped[bool] = mapped_column(default=False, server_default="0")
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -9,13 +9,16 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, true, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from refurb.accounts.models import Role, SignInAttempt, User
 from refurb.core.errors import InvalidInput, LoginThrottled
 from refurb.core.sign_in_backoff import BackoffPolicy, network_wait, pair_wait
 from refurb.extensions import db
+from refurb.workshops import memberships
+from refurb.workshops.context import current_workshop_id, require_workshop_id
+from refurb.workshops.models import Membership
 
 MIN_PASSWORD_LENGTH = 10
 # A fixed hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
@@ -50,7 +53,9 @@ def create_user(
     display_name: str = "",
     donor_organisation_id: int | None = None,
     locale: str = "fr",
+    workshop_id: int | None = None,
 ) -> User:
+    """A staff account gets its role in `workshop_id` (default: the current workshop)."""
     email = normalise_email(email)
     if role not in {r.value for r in Role}:
         raise InvalidInput(f"Rôle inconnu : {role}.")
@@ -73,6 +78,8 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    if role != Role.DONOR:
+        memberships.add_member(user, role, workshop_id or require_workshop_id(), now=now)
     return user
 
 
@@ -208,6 +215,7 @@ def update_user(
         raise InvalidInput("Il doit rester au moins un administrateur actif.")
     rights_change = role != user.role or active != user.active
     user.role = role
+    memberships.set_role(user, role)
     user.active = active
     user.display_name = display_name.strip() or user.display_name
     user.donor_organisation_id = donor_organisation_id if role == Role.DONOR else None
@@ -230,5 +238,19 @@ def _active_admins() -> int:
     ) or 0
 
 
+def _of_current_workshop():
+    """Accounts an admin of the current workshop manages: its members, and donors (they
+    belong to the network); a network-wide admin sees every account."""
+    workshop_id = current_workshop_id()
+    if workshop_id is None:
+        return true()
+    return or_(User.role == Role.DONOR, User.id.in_(
+        select(Membership.user_id).where(Membership.workshop_id == workshop_id)))
+
+
 def list_users_query():
-    return select(User).order_by(User.role, User.email)
+    return select(User).where(_of_current_workshop()).order_by(User.role, User.email)
+
+
+def get_workshop_user(user_id: int) -> User | None:
+    return db.session.scalar(select(User).where(User.id == user_id, _of_current_workshop()))

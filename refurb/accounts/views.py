@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     make_response,
@@ -34,7 +35,7 @@ from refurb.devices.queries import paginate
 from refurb.donors.queries import organisation_choices
 from refurb.extensions import db
 from refurb.security.redirects import safe_redirect_target
-from refurb.web import attempt, get_or_404, now, page_arg, per_page, translate_error
+from refurb.web import attempt, now, page_arg, per_page, translate_error
 
 bp = Blueprint("accounts", __name__)
 
@@ -183,7 +184,9 @@ def user_new():
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @roles_required(*ADMIN)
 def user_edit(user_id: int):
-    user = get_or_404(User, user_id)
+    user = services.get_workshop_user(user_id)
+    if user is None:
+        abort(404)
     form = UserEditForm(obj=user)
     _fill_org_choices(form)
     if request.method == "GET":

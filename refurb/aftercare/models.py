@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from refurb.append_only import append_only
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
-class SupportRequest(db.Model):
+class SupportRequest(TenantScoped, db.Model):
     __tablename__ = "support_requests"
     __table_args__ = (
         CheckConstraint("status IN ('open', 'in_repair', 'closed')", name="status_known"),
@@ -50,7 +51,7 @@ class SupportRequest(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class FollowUpCall(db.Model):
+class FollowUpCall(TenantScoped, db.Model):
     """One call attempt; the list of follow-ups due is computed from handovers and these."""
 
     __tablename__ = "followup_calls"

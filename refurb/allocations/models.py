@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.append_only import append_only
 from refurb.core.handover import FeeStatus, Mode, PaymentMethod
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
 def _in(column: str, values) -> str:
@@ -39,7 +40,7 @@ ACTIVE_WHERE = text("active")
 ACTIVE_RESERVATION_WHERE = text("status = 'active'")
 
 
-class Reservation(db.Model):
+class Reservation(TenantScoped, db.Model):
     __tablename__ = "reservations"
     __table_args__ = (
         CheckConstraint(_in("status", RESERVATION_STATUSES), name="status_known"),
@@ -74,7 +75,7 @@ class Reservation(db.Model):
         return [item for item in self.items if item.active]
 
 
-class ReservationExtension(db.Model):
+class ReservationExtension(TenantScoped, db.Model):
     """A reservation's last day moved later: by someone with a reason, or by the expiry job
     while the beneficiary's training goes on (actor empty). Append-only: the reservation's
     history of why it held."""
@@ -100,7 +101,7 @@ append_only(ReservationExtension,
             message="Une prolongation de réservation ne se modifie pas : prolongez de nouveau.")
 
 
-class ReservationItem(db.Model):
+class ReservationItem(TenantScoped, db.Model):
     __tablename__ = "reservation_items"
     __table_args__ = (
         CheckConstraint("active = (released_at IS NULL)", name="released_when_inactive"),
@@ -121,13 +122,14 @@ class ReservationItem(db.Model):
     device = relationship("Device", lazy="joined", innerjoin=True)
 
 
-class SchoolProgramme(db.Model):
+class SchoolProgramme(TenantScoped, db.Model):
     """A school loan programme for one cohort (e.g. CE2 pupils of 2026-2027 until 6e)."""
 
     __tablename__ = "school_programmes"
+    __table_args__ = (UniqueConstraint("workshop_id", "name", name="uq_school_programmes_workshop_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
     start_level: Mapped[str] = mapped_column(String(8))
     cohort_year: Mapped[int]
     due_on: Mapped[date] = mapped_column(Date)
@@ -141,7 +143,7 @@ class SchoolProgramme(db.Model):
     )
 
 
-class ProgrammeSchool(db.Model):
+class ProgrammeSchool(TenantScoped, db.Model):
     __tablename__ = "programme_schools"
     __table_args__ = (UniqueConstraint("programme_id", "uai", name="uq_programme_schools_uai"),)
 
@@ -153,7 +155,7 @@ class ProgrammeSchool(db.Model):
     programme: Mapped[SchoolProgramme] = relationship(back_populates="schools")
 
 
-class Allocation(db.Model):
+class Allocation(TenantScoped, db.Model):
     """A handover (remise): what was given or lent, on which terms, for which fee."""
 
     __tablename__ = "allocations"
@@ -170,10 +172,11 @@ class Allocation(db.Model):
         # A loan has a due date; a converted loan keeps it (when it was due).
         CheckConstraint("mode <> 'loan' OR due_on IS NOT NULL", name="loan_has_due_date"),
         Index("ix_allocations_mode_status_due_on", "mode", "status", "due_on"),
+        UniqueConstraint("workshop_id", "number", name="uq_allocations_workshop_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(24), unique=True)  # the agreement's number
+    number: Mapped[str] = mapped_column(String(24))  # the agreement's number
     reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), unique=True)
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), index=True)
     mode: Mapped[str] = mapped_column(String(8))
@@ -210,14 +213,16 @@ COHORT_KINDS = ("school_class", "season", "association_call")
 PACK_LINE_KINDS = ("device", "accessory")
 
 
-class PackTemplate(db.Model):
+class PackTemplate(TenantScoped, db.Model):
     """What one member of a cohort receives: device types from the stock (each a tracked
     machine scanned at the distribution) and accessories (counted, not tracked)."""
 
     __tablename__ = "pack_templates"
+    __table_args__ = (UniqueConstraint("workshop_id", "name",
+                                       name="uq_pack_templates_workshop_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -234,7 +239,7 @@ class PackTemplate(db.Model):
         return [line for line in self.lines if line.kind == "accessory"]
 
 
-class PackTemplateLine(db.Model):
+class PackTemplateLine(TenantScoped, db.Model):
     __tablename__ = "pack_template_lines"
     __table_args__ = (
         CheckConstraint(_in("kind", PACK_LINE_KINDS), name="kind_known"),
@@ -252,7 +257,7 @@ class PackTemplateLine(db.Model):
     template: Mapped[PackTemplate] = relationship(back_populates="lines")
 
 
-class Cohort(db.Model):
+class Cohort(TenantScoped, db.Model):
     """A group handled together: a school class, a season's distribution, an association
     call. Its handover terms apply to every member at the distribution day."""
 
@@ -265,11 +270,12 @@ class Cohort(db.Model):
         CheckConstraint(
             "fee_method IS NULL OR " + _in("fee_method", [m.value for m in PaymentMethod]),
             name="fee_method_known"),
+        UniqueConstraint("workshop_id", "name", name="uq_cohorts_workshop_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
     uai: Mapped[str | None] = mapped_column(String(8))
@@ -292,7 +298,7 @@ class Cohort(db.Model):
         back_populates="cohort", order_by="CohortMember.position", lazy="selectin")
 
 
-class CohortMember(db.Model):
+class CohortMember(TenantScoped, db.Model):
     __tablename__ = "cohort_members"
     __table_args__ = (
         UniqueConstraint("cohort_id", "beneficiary_id", name="uq_cohort_members_beneficiary"),

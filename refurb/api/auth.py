@@ -22,6 +22,7 @@ from refurb.api.problems import ApiProblem
 from refurb.api.side_connection import side_connection
 from refurb.core.i18n import N_
 from refurb.web import now
+from refurb.workshops import context as workshop_context
 
 SCHEME = "bearerAuth"
 REALM = 'Bearer realm="refurb"'
@@ -69,6 +70,7 @@ def authenticate(scopes: Iterable[str], roles: Iterable[str]) -> Holder:
         raise ApiProblem(403, N_("Le rôle du titulaire de ce jeton ne permet pas cette action."),
                          code="role_forbidden")
     g.api_token = token
+    workshop_context.bind(token.workshop_id)
     return token
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app, url_for
+from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import validate
 
@@ -23,6 +23,7 @@ from refurb.intake.collections import (
 )
 from refurb.intake.models import Collection
 from refurb.web import get_or_404, now, translate
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 blp = Blueprint("api_collections", __name__, description="Collectes (enlèvements de dons)")
 
@@ -145,5 +146,5 @@ def create_device(values, collection_id: int):
         NewDevice(device_type=values["device_type"], make=values["make"], model=values["model"],
                   serial=values["serial"] or None, legal_status=values["legal_status"],
                   weight_kg=values["weight_kg"], condition_notes=values["condition_notes"]),
-        actor_id=caller_id(), now=now(), prefix=current_app.config["ASSET_TAG_PREFIX"])
+        actor_id=caller_id(), now=now(), prefix=workshop_label_prefix())
     return device, 201, device_headers(device)

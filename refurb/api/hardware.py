@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 
 import marshmallow as ma
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import validate
 
@@ -34,6 +33,7 @@ from refurb.intake import bench, hardware_reports
 from refurb.intake.models import Collection
 from refurb.web import get_or_404, now, translate
 from refurb.wiping.drives import NewDrive, add_drive
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 blp = Blueprint("api_hardware", __name__, description="Rapports matériels (dmidecode, lshw, "
                                                        "smartctl)")
@@ -133,7 +133,7 @@ def report_new_device(values, collection_id: int):
     collection = get_or_404(Collection, collection_id)
     device = bench.register_device(
         collection, _new_device(found, values), actor_id=caller_id(), now=now(),
-        prefix=current_app.config["ASSET_TAG_PREFIX"], drives=drives,
+        prefix=workshop_label_prefix(), drives=drives,
         report=hardware_reports.report_details(carried))
     answer = _answer(device, added=len(drives), refused=[], new=True,
                      warnings=hardware_reports.warnings_from_json(carried))

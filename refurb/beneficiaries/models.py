@@ -16,10 +16,12 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +30,7 @@ from refurb.append_only import append_only
 from refurb.core.applications import Status
 from refurb.core.eligibility import Situation
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
 class Kind(StrEnum):
@@ -67,7 +70,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
-class Beneficiary(db.Model):
+class Beneficiary(TenantScoped, db.Model):
     """One file (dossier): a household, a pupil's family, a school or an association."""
 
     __tablename__ = "beneficiaries"
@@ -90,10 +93,11 @@ class Beneficiary(db.Model):
             name="approval_dated",
         ),
         Index("ix_beneficiaries_waiting", "status", "priority", "submitted_on"),
+        UniqueConstraint("workshop_id", "pseudonym", name="uq_beneficiaries_workshop_pseudonym"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pseudonym: Mapped[str] = mapped_column(String(16), unique=True)
+    pseudonym: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(12), index=True)
     status: Mapped[str] = mapped_column(String(12), default=Status.DRAFT.value)
 
@@ -189,7 +193,7 @@ class Beneficiary(db.Model):
         return person or self.pseudonym
 
 
-class BeneficiarySituation(db.Model):
+class BeneficiarySituation(TenantScoped, db.Model):
     """One situation per row, so reports count households by situation in plain SQL."""
 
     __tablename__ = "beneficiary_situations"
@@ -201,7 +205,7 @@ class BeneficiarySituation(db.Model):
     beneficiary: Mapped[Beneficiary] = relationship(back_populates="situation_rows")
 
 
-class DocumentCheck(db.Model):
+class DocumentCheck(TenantScoped, db.Model):
     """That a document was seen, when and by whom. The scan itself is never stored."""
 
     __tablename__ = "document_checks"
@@ -218,13 +222,14 @@ class DocumentCheck(db.Model):
     checked_by = relationship("User", lazy="raise_on_sql")
 
 
-class PolicyVersion(db.Model):
+class PolicyVersion(TenantScoped, db.Model):
     """One version of the local eligibility policy. Append-only: a change is a new version."""
 
     __tablename__ = "eligibility_policies"
+    __table_args__ = (UniqueConstraint("workshop_id", "version", name="uq_eligibility_policies_workshop_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(unique=True)
+    version: Mapped[int]
     rules: Mapped[dict[str, Any]] = mapped_column(JSON)  # Policy.to_dict()
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
@@ -233,7 +238,7 @@ class PolicyVersion(db.Model):
     created_by = relationship("User", lazy="raise_on_sql")
 
 
-class ApplicationDecision(db.Model):
+class ApplicationDecision(TenantScoped, db.Model):
     """One status change of a file, with the policy version and the evaluation it relied on.
     Append-only."""
 
@@ -241,6 +246,10 @@ class ApplicationDecision(db.Model):
     __table_args__ = (
         CheckConstraint(_in("to_status", Status), name="to_status_known"),
         Index("ix_decisions_beneficiary_time", "beneficiary_id", "occurred_at"),
+        # Policy versions are numbered per workshop.
+        ForeignKeyConstraint(["workshop_id", "policy_version"],
+                             ["eligibility_policies.workshop_id", "eligibility_policies.version"],
+                             name="fk_decisions_workshop_policy_eligibility_policies"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -250,7 +259,7 @@ class ApplicationDecision(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     occurred_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(Text, default="")
-    policy_version: Mapped[int] = mapped_column(ForeignKey("eligibility_policies.version"))
+    policy_version: Mapped[int]
     # eligible, reasons, priority, quotient_familial (+ working lines); None for organisations.
     evaluation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     override: Mapped[bool] = mapped_column(default=False)
@@ -258,7 +267,7 @@ class ApplicationDecision(db.Model):
     actor = relationship("User", lazy="raise_on_sql")
 
 
-class AccessLogEntry(db.Model):
+class AccessLogEntry(TenantScoped, db.Model):
     """Who opened which file, when, to do what. Append-only."""
 
     __tablename__ = "access_log"

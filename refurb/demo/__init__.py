@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import or_, select
 
@@ -21,6 +21,10 @@ from refurb.extension_points import demo_steps
 from refurb.extensions import db
 from refurb.intake.models import Collection
 from refurb.settings import workshop as workshop_identity
+from refurb.workshops import context as workshop_context
+from refurb.workshops import services as workshop_services
+from refurb.workshops.context import default_workshop_id
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 
@@ -78,12 +82,31 @@ DEMO_IDENTITY = {
 def load_demo_identity(now) -> None:
     """The demo workshop's identity, unless an admin already saved one."""
     if not workshop_identity.is_saved():
-        workshop_identity.save(DEMO_IDENTITY, actor_id=None, now=now)
+        identity = dict(DEMO_IDENTITY)
+        workshop = workshop_services.current_workshop()
+        if workshop is not None and workshop.id != default_workshop_id():
+            identity["name"] = f"{workshop.name} (démonstration)"
+            identity["email"] = f"{workshop.code.lower()}@demo.refurb.test"
+        workshop_identity.save(identity, actor_id=None, now=now)
+
+
+def demo_users() -> tuple[tuple[str, str, str], ...]:
+    """The demo accounts of the current workshop: the first workshop's keep their addresses,
+    another's carry its code; the donor's account is the network's (one donor, many sites)."""
+    workshop = workshop_services.current_workshop()
+    if workshop is None or workshop.id == default_workshop_id():
+        return DEMO_USERS
+    suffix = workshop.code.lower()
+    return tuple((email if role == "donor" else email.replace("@", f"+{suffix}@"), role,
+                  name if role == "donor" else f"{name} ({workshop.code})")
+                 for email, role, name in DEMO_USERS)
 
 
 def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
-    """Create the demo workshop once; return (email, role) of the demo accounts."""
+    """Create the current workshop's demo data once; return (email, role) of its accounts.
+    Another seed gives other serial numbers (a second workshop's demo)."""
     now = utcnow()
+    users = demo_users()
     load_demo_identity(now)
     org = db.session.scalar(
         select(DonorOrganisation).where(or_(DonorOrganisation.siret == DEMO_DONOR_SIRET,
@@ -103,7 +126,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
         )
         db.session.add(org)
         db.session.flush()
-    for email, role, name in DEMO_USERS:
+    for email, role, name in users:
         if accounts.get_user_by_email(email) is None:
             accounts.create_user(
                 email=email,
@@ -114,9 +137,9 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
                 now=now,
             )
     if db.session.scalar(select(Collection).where(Collection.number == "COL-DEMO-0001")):
-        return [(email, role) for email, role, _ in DEMO_USERS]
+        return [(email, role) for email, role, _ in users]
 
-    tech = accounts.get_user_by_email("technicien@demo.refurb.test")
+    tech = accounts.get_user_by_email(next(e for e, r, _ in users if r == "technician"))
     collection = Collection(
         number="COL-DEMO-0001",
         donor_id=org.id,
@@ -131,7 +154,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
     db.session.add(collection)
     db.session.flush()
     rng = random.Random(seed)
-    prefix = current_app.config["ASSET_TAG_PREFIX"]
+    prefix = workshop_label_prefix()
     for index in range(30):
         kind, make, model, cpu, ram, drive_kind, drive_gb = MODELS[index % len(MODELS)]
         start = now - timedelta(days=27, hours=rng.randint(0, 12))
@@ -173,13 +196,21 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
             devices.transition(device, target, actor_id=tech.id, now=when)
     load_demo_beneficiaries(now)
     db.session.flush()
-    return [(email, role) for email, role, _ in DEMO_USERS]
+    return [(email, role) for email, role, _ in users]
 
 
 @demo_cli.command("load")
-def load_command() -> None:
+@click.option("--workshop", "workshop_code", default=None,
+              help="Code de l'atelier (par défaut : le premier ; voir flask workshops list).")
+@click.option("--seed", default=2026, show_default=True)
+def load_command(workshop_code: str | None, seed: int) -> None:
     """Charger les données de démonstration (sans effet si elles existent déjà)."""
-    accounts_created = load_demo()
+    if workshop_code:
+        workshop = workshop_services.get_by_code(workshop_code)
+        if workshop is None:
+            raise click.ClickException(f"Atelier inconnu : {workshop_code}.")
+        workshop_context.bind(workshop.id)
+    accounts_created = load_demo(seed)
     db.session.commit()
     count = db.session.scalar(select(db.func.count()).select_from(Device))
     click.echo(f"Données de démonstration prêtes : {count} appareils.")

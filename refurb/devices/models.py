@@ -19,11 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.append_only import append_only
 from refurb.core.lifecycle import State
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 STATE_CHECK = "state IN (" + ", ".join(f"'{s.value}'" for s in State) + ")"
 
 
-class Device(db.Model):
+class Device(TenantScoped, db.Model):
     __tablename__ = "devices"
     __table_args__ = (
         CheckConstraint(STATE_CHECK, name="state_known"),
@@ -70,7 +71,7 @@ class Device(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Drive(db.Model):
+class Drive(TenantScoped, db.Model):
     """A storage medium, tracked on its own: it may leave its host and get its own tag."""
 
     __tablename__ = "drives"
@@ -92,7 +93,7 @@ class Drive(db.Model):
     device: Mapped[Device | None] = relationship(back_populates="drives")
 
 
-class DeviceEvent(db.Model):
+class DeviceEvent(TenantScoped, db.Model):
     """Append-only history. Triggers in the database refuse UPDATE and DELETE."""
 
     __tablename__ = "device_events"

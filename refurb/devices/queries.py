@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, String, TextClause, bindparam, func, or_, select, union
+from sqlalchemy import Select, String, TextClause, bindparam, func, or_, select, true, union
 from sqlalchemy import text as sa_text
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
@@ -13,6 +13,7 @@ from refurb.core.asset_tags import normalise_scan, parse_tag
 from refurb.devices.models import Device, DeviceEvent, Drive
 from refurb.extension_points import stock_tallies
 from refurb.extensions import db
+from refurb.workshops.context import current_workshop_id
 
 
 class PageNotFound(NotFound):
@@ -130,21 +131,34 @@ def _escape_like(text: str) -> str:
 
 def substring_statement(text: str, limit: int) -> tuple[TextClause, dict]:
     """The ids of devices whose search text contains `text`, newest first, from the index."""
+    # Raw SQL escapes the ORM's workshop scoping: the workshop is filtered here, explicitly
+    # (and by row-level security on PostgreSQL).
+    workshop_id = current_workshop_id()
     if db.session.get_bind().dialect.name == "postgresql":
         # The pattern goes in as a (quoted) literal: a prepared statement reused with a
         # parameter gets a generic plan that cannot weigh the pattern, and walks the whole
         # table backwards for a rare serial instead of asking the trigram index.
         statement = sa_text(
             f"SELECT id FROM devices WHERE lower({SEARCH_TEXT_SQL}) LIKE :pattern ESCAPE '\\' "
-            "ORDER BY id DESC LIMIT :limit"
+            # "+ 0": the text is the selective part; the workshop is checked on each match,
+            # never through its own index (the planner may not know a workshop is the stock).
+            + ("" if workshop_id is None else "AND workshop_id + 0 = :workshop_id ")
+            + "ORDER BY id DESC LIMIT :limit"
         ).bindparams(bindparam("pattern", type_=String, literal_execute=True))
         params = {"pattern": f"%{_escape_like(text.lower())}%", "limit": limit}
     else:
         # A quoted FTS5 phrase of trigrams: the text anywhere, case folded by the tokenizer.
         statement = sa_text(
-            "SELECT rowid FROM devices_search WHERE devices_search MATCH :phrase "
-            "ORDER BY rowid DESC LIMIT :limit")
+            "SELECT devices_search.rowid FROM devices_search "
+            # CROSS JOIN keeps the index outside: each match then looks its device up by id.
+            + ("" if workshop_id is None
+               else "CROSS JOIN devices ON devices.id = devices_search.rowid ")
+            + "WHERE devices_search MATCH :phrase "
+            + ("" if workshop_id is None else "AND devices.workshop_id = :workshop_id ")
+            + "ORDER BY devices_search.rowid DESC LIMIT :limit")
         params = {"phrase": '"' + text.replace('"', '""') + '"', "limit": limit}
+    if workshop_id is not None:
+        params["workshop_id"] = workshop_id
     return statement, params
 
 
@@ -153,7 +167,9 @@ def _short_ids(text: str, limit: int) -> list[int]:
     any case ("HP"), each through its own index, newest first."""
     variants = _case_variants(text)
     table = Device.__table__
-    parts = [select(table.c.id).where(table.c[name] == v).order_by(table.c.id.desc())
+    workshop_id = current_workshop_id()
+    mine = true() if workshop_id is None else table.c.workshop_id == workshop_id
+    parts = [select(table.c.id).where(table.c[name] == v, mine).order_by(table.c.id.desc())
              .limit(limit).subquery().select() for name in SHORT_COLUMNS for v in variants]
     ids = db.session.scalars(union(*parts).order_by(None))
     return sorted(set(ids), reverse=True)[:limit]

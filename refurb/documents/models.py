@@ -6,13 +6,15 @@ from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
-class IssuedDocument(db.Model):
+class IssuedDocument(TenantScoped, db.Model):
     """Invariant 5: the bytes issued are kept with their SHA-256; re-issuing adds a version."""
 
     __tablename__ = "issued_documents"
-    __table_args__ = (UniqueConstraint("number", "version", name="uq_issued_documents_number_version"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "number", "version",
+                                       name="uq_issued_documents_workshop_number_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)

@@ -14,6 +14,8 @@ from refurb.documents.forms import VerifyForm
 from refurb.documents.models import IssuedDocument
 from refurb.documents.permissions import can_read_document
 from refurb.extensions import db
+from refurb.workshops import context as workshop_context
+from refurb.workshops.scoping import in_scope
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 public_bp = Blueprint("verification", __name__)
@@ -24,7 +26,8 @@ public_bp = Blueprint("verification", __name__)
 def download(document_id: int, filename: str):
     document = db.session.get(IssuedDocument, document_id)
     # Another donor's document answers exactly like a missing one: ids reveal nothing.
-    if (document is None or not can_read_document(current_user, document)
+    if (document is None or not in_scope(document)
+            or not can_read_document(current_user, document)
             or filename != document.filename):
         abort(404)
     if document.content_erased_at is not None:
@@ -38,6 +41,9 @@ def download(document_id: int, filename: str):
 def verify(link: str = ""):
     """Public: is this document genuine? `link` is the token of a printed link; anything else
     (a bare number, a typo) answers exactly like no link at all."""
+    # A document of any workshop of the network is verified here (by its unguessable link or
+    # its content's hash).
+    workshop_context.bind(workshop_context.NETWORK)
     expected = verification.document_for_token(link)
     form = VerifyForm()
     verdict = None

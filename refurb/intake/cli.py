@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 from refurb import table_reader
@@ -23,6 +23,7 @@ from refurb.intake import asset_lists, bench, drafts, hardware_reports
 from refurb.intake.csv_columns import parse_mapping_spec
 from refurb.intake.queries import get_collection_by_number
 from refurb.table_reader import ENCODINGS
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 intake_cli = AppGroup("intake", help="Réception du matériel.")
 
@@ -58,7 +59,7 @@ def parse_report_command(files: tuple[str, ...], collection_number: str | None,
     try:
         device = bench.register_device(
             collection, values, actor_id=None, now=utcnow(),
-            prefix=current_app.config["ASSET_TAG_PREFIX"], drives=report.drives,
+            prefix=workshop_label_prefix(), drives=report.drives,
             report=hardware_reports.report_details(json.dumps(data)),
         )
     except DomainError as error:
@@ -154,7 +155,7 @@ def _import(collection, stream, choices, actor_id: int | None, path: str):
     try:
         plan = asset_lists.plan_import(
             collection, stream, choices, actor_id=actor_id, now=utcnow(),
-            prefix=current_app.config["ASSET_TAG_PREFIX"], filename=Path(path).name,
+            prefix=workshop_label_prefix(), filename=Path(path).name,
             progress=progress)
         return asset_lists.run_import(plan, progress)
     finally:

@@ -42,7 +42,7 @@ def remember_mapping(donor_id: int, header: Sequence[str], mapping: Mapping, *,
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(DonorColumnMapping.__table__).values(**values)
     db.session.execute(statement.on_conflict_do_update(
-        index_elements=["donor_id", "header_signature"],
+        index_elements=["workshop_id", "donor_id", "header_signature"],
         set_={"header": statement.excluded.header, "mapping": statement.excluded.mapping,
               "used_at": statement.excluded.used_at,
               "used_by_id": statement.excluded.used_by_id}))

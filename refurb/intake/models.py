@@ -21,9 +21,10 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from refurb.donors.models import DonorOrganisation
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
-class Collection(db.Model):
+class Collection(TenantScoped, db.Model):
     """A pickup (enlèvement) of donated equipment at one donor site."""
 
     __tablename__ = "collections"
@@ -31,10 +32,11 @@ class Collection(db.Model):
         CheckConstraint(
             "state IN ('planned', 'collected', 'received', 'closed')", name="state_known"
         ),
+        UniqueConstraint("workshop_id", "number", name="uq_collections_workshop_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(20), unique=True)
+    number: Mapped[str] = mapped_column(String(20))
     donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"), index=True)
     pickup_site: Mapped[str] = mapped_column(String(300), default="")
     pickup_contact: Mapped[str] = mapped_column(String(200), default="")
@@ -50,7 +52,7 @@ class Collection(db.Model):
     donor: Mapped[DonorOrganisation] = relationship(back_populates="collections", lazy="joined")
 
 
-class IntakeImport(db.Model):
+class IntakeImport(TenantScoped, db.Model):
     """One donor asset list brought in: the upload kept between the mapping and the confirm
     steps (several workers share nothing but the database), then the record of the import.
 
@@ -86,12 +88,13 @@ class IntakeImport(db.Model):
     imported_at: Mapped[datetime | None]
 
 
-class DonorColumnMapping(db.Model):
+class DonorColumnMapping(TenantScoped, db.Model):
     """The columns a donor's file was imported with, by header: its next file with the same
     header maps itself."""
 
     __tablename__ = "donor_column_mappings"
-    __table_args__ = (UniqueConstraint("donor_id", "header_signature"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "donor_id", "header_signature",
+                                       name="uq_donor_column_mappings_workshop_donor"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"))

@@ -47,13 +47,16 @@ class JobKind:
     name: str
     label: str  # French, marked with N_ and translated where shown
     work: Work
+    # A network task (a backup of the whole database) runs across every workshop; any other
+    # job runs under the workshop that asked for it.
+    network: bool = False
 
 
 KINDS = extension_points.job_kinds  # filled in refurb.wiring
 
 
-def register_kind(name: str, label: str, work: Work) -> None:
-    KINDS[name] = JobKind(name, label, work)
+def register_kind(name: str, label: str, work: Work, *, network: bool = False) -> None:
+    KINDS[name] = JobKind(name, label, work, network)
 
 
 def enqueue(

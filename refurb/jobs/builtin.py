@@ -16,7 +16,7 @@ from refurb import database
 from refurb.clock import utcnow
 from refurb.core.i18n import N_
 from refurb.extensions import db
-from refurb.jobs import Progress, enqueue, register_kind
+from refurb.jobs import KINDS, Progress, enqueue, register_kind
 
 # (schedule name, crontab fields in the server's local time, kind, idempotency key format)
 SCHEDULE = (
@@ -89,14 +89,22 @@ def nightly_backup(params: dict, progress: Progress, **kwargs) -> dict[str, Any]
 def register_builtin_kinds() -> None:
     register_kind("reservations.expire", N_("Expiration des réservations"), expire_reservations)
     register_kind("gdpr.purge", N_("Purge RGPD des dossiers inactifs"), gdpr_purge)
-    register_kind("backup", N_("Sauvegarde"), backup)
-    register_kind("backup.nightly", N_("Sauvegarde de la nuit"), nightly_backup)
+    register_kind("backup", N_("Sauvegarde"), backup, network=True)
+    register_kind("backup.nightly", N_("Sauvegarde de la nuit"), nightly_backup, network=True)
 
 
 def enqueue_scheduled(app: Flask, kind: str, key_format: str) -> None:
     """A scheduled run: one job per period even with several consumers running the scheduler."""
+    from refurb.workshops.context import default_workshop_id, use_workshop
+    from refurb.workshops.services import active_workshop_ids
+
     with app.app_context():
         now = utcnow()
-        enqueue(kind, {}, idempotency_key=key_format.format(now), actor_id=None, now=now)
+        # Workshop tasks: one job per workshop, run under it; a network task once.
+        owners = [default_workshop_id()] if KINDS[kind].network else active_workshop_ids()
+        for workshop_id in owners:
+            with use_workshop(workshop_id):
+                enqueue(kind, {}, idempotency_key=key_format.format(now), actor_id=None,
+                        now=now)
         db.session.commit()
         db.session.remove()

@@ -5,27 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 STATES = ("queued", "running", "succeeded", "failed")
 FINISHED = ("succeeded", "failed")
 
 
-class Job(db.Model):
+class Job(TenantScoped, db.Model):
     __tablename__ = "jobs"
     __table_args__ = (
         CheckConstraint("state IN ('queued', 'running', 'succeeded', 'failed')", name="state_known"),
         CheckConstraint("done >= 0 AND total >= 0", name="progress_positive"),
+        UniqueConstraint("workshop_id", "idempotency_key", name="uq_jobs_workshop_idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60), index=True)
     params: Mapped[dict[str, Any]] = mapped_column(db.JSON, default=dict)
     # The same request sent twice (double click, retried POST, two schedulers) gives one job.
-    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     done: Mapped[int] = mapped_column(default=0)

@@ -115,8 +115,9 @@ def _requeue_running(app: Flask, job_id: int) -> None:
 def recover(app: Flask) -> list[int]:
     """Send again the jobs that look lost: run by a dead consumer, or never handed over."""
     from refurb import database
+    from refurb.workshops.context import network_wide
 
-    with app.app_context():
+    with app.app_context(), network_wide():
         database.reading()
         now, stale = utcnow(), timedelta(seconds=int(app.config["JOBS_STALE_SECONDS"]))
         ids = runner.stalled_jobs(now, stale)

@@ -24,6 +24,7 @@ from refurb.extensions import db
 from refurb.jobs import KINDS
 from refurb.jobs.models import Job
 from refurb.logs import job_request_id
+from refurb.workshops import context as workshop_context
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +94,16 @@ def execute(app: Flask, job_id: int) -> str:
     """Run the job if it is still queued. Returns what happened (for logs and tests)."""
     with app.app_context(), job_request_id(job_id):
         database.reading()
+        workshop_context.bind(workshop_context.NETWORK)  # found by id, whoever asked
         claim = _claim(job_id)
         if claim is None:
             log.info("job %s not run: already taken or finished", job_id)
             return "skipped"
         job = db.session.get(Job, job_id)
         kind = KINDS.get(job.kind)
+        # The job runs under the workshop that asked for it (a network task across all).
+        workshop_context.bind(workshop_context.NETWORK if kind is not None and kind.network
+                              else job.workshop_id)
         reporter = Reporter(db.engine, job_id, claim, db.session())
         heartbeat = Heartbeat(reporter, float(app.config["JOBS_HEARTBEAT_SECONDS"]))
         heartbeat.start()

@@ -12,11 +12,12 @@ from sqlalchemy import CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 RECIPIENT_KINDS = ("beneficiary", "donor", "user")
 
 
-class Notification(db.Model):
+class Notification(TenantScoped, db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         CheckConstraint("channel IN ('email', 'sms')", name="channel_known"),

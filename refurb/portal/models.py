@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from refurb.append_only import append_only
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
-class GiftValuation(db.Model):
+class GiftValuation(TenantScoped, db.Model):
     __tablename__ = "gift_valuations"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),

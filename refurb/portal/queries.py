@@ -201,3 +201,33 @@ def device_counts(collection_ids: Iterable[int]) -> dict[int, int]:
     return {cid: int(n) for cid, n in db.session.execute(
         select(Device.collection_id, func.count()).where(Device.collection_id.in_(ids))
         .group_by(Device.collection_id))}
+
+
+def workshop_names(collection_ids: Iterable[int]) -> dict[int, str]:
+    """{collection_id: name of the workshop that handled it} (a donor gives to several)."""
+    from refurb.workshops.models import Workshop
+
+    ids = list(collection_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Collection.id, Workshop.name).join(Workshop, Workshop.id == Collection.workshop_id)
+        .where(Collection.id.in_(ids))).all())
+
+
+def fates_by_workshop(donor_id: int) -> tuple[list[tuple[str, dict[Fate, int]]], dict[Fate, int]]:
+    """The donor's machines by fate in each workshop that handled its collections (from the
+    collections' tallies), and the total over the network."""
+    from refurb.workshops.models import Workshop
+
+    rows = db.session.execute(
+        select(Collection.id, Workshop.name).join(Workshop, Workshop.id == Collection.workshop_id)
+        .where(Collection.donor_id == donor_id).order_by(Workshop.name, Workshop.id)).all()
+    counts = tallies.collection_state_counts([cid for cid, _name in rows])
+    by_workshop: dict[str, dict[Fate, int]] = {}
+    for cid, name in rows:
+        totals = by_workshop.setdefault(name, {fate: 0 for fate in Fate})
+        for fate, n in fate_counts(counts.get(cid, {})).items():
+            totals[fate] += n
+    total = {fate: sum(row[fate] for row in by_workshop.values()) for fate in Fate}
+    return list(by_workshop.items()), total

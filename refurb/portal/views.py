@@ -20,6 +20,7 @@ from refurb.portal import queries, services
 from refurb.portal.forms import GiftValueForm
 from refurb.templating import type_label
 from refurb.web import actor_id, attempt, int_arg, now, page_arg, per_page
+from refurb.workshops import context as workshop_context
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -39,6 +40,9 @@ def _collection(collection_id: int):
     collection = queries.get_collection(collection_id, _scope())
     if collection is None:
         abort(404)
+    # A donor's pages are network-wide; a collection's page acts for the workshop that
+    # handled it (its letterhead, its documents, its number series).
+    workshop_context.bind(collection.workshop_id)
     return collection
 
 
@@ -55,6 +59,8 @@ def home():
     return render_template(
         "portal/home.html", organisation=current_user.donor_organisation, page=page,
         fates_by_collection=queries.fates_by_collection(c.id for c in page.items),
+        workshop_of=queries.workshop_names(c.id for c in page.items),
+        by_workshop=queries.fates_by_workshop(donor_id),
         impact=services.impact_for_donor(donor_id), co2_source=CO2E_SOURCE,
         co2_types=sorted(type_label(t) for t in COMPUTER_TYPES), **_common())
 
@@ -113,7 +119,7 @@ def collection_csv(collection_id: int):
 @roles_required(*DONOR, *ADMIN)
 def device(device_id: int):
     found = queries.get_device(device_id, _scope())
-    if found is None:
+    if found is None or found.collection_id is None:
         abort(404)
     collection = _collection(found.collection_id)
     return render_template(

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
 class LabelPreference(db.Model):
@@ -21,7 +22,7 @@ class LabelPreference(db.Model):
     updated_at: Mapped[datetime]
 
 
-class LabelTrayItem(db.Model):
+class LabelTrayItem(TenantScoped, db.Model):
     __tablename__ = "label_tray_items"
     __table_args__ = (UniqueConstraint("user_id", "device_id",
                                        name="uq_label_tray_items_user_device"),)

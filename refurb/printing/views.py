@@ -30,6 +30,7 @@ from refurb.printing.forms import BenchLabelForm, DriveLabelForm, LabelPrintForm
 from refurb.printing.panels import STOCK_KEY, bench_options_form, drives_url, setup_form
 from refurb.security.redirects import safe_redirect_target
 from refurb.web import actor_id, attempt, get_or_404, int_arg, now, public_base_url
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 bp = Blueprint("printing", __name__, url_prefix="/printing")
 
@@ -120,7 +121,7 @@ def stocks():
 def test_print(stock_id: str, fmt: str):
     with attempt() as done:  # unknown stock or format in a hand-typed URL
         output = services.sample_print(stock_id, fmt,
-                                       prefix=current_app.config["ASSET_TAG_PREFIX"],
+                                       prefix=workshop_label_prefix(),
                                        base_url=public_base_url())
     if not done:
         return render_template("printing/stocks.html",

@@ -17,6 +17,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
 class DeviceStay(db.Model):
@@ -114,7 +115,7 @@ class Reentry(db.Model):
 FUNDING_KINDS = ("cost", "funding")
 
 
-class FundingLine(db.Model):
+class FundingLine(TenantScoped, db.Model):
     """A programme's cost or funding for one year, as the accounts give it (the one amount
     typed in: it is a record from the books, not a figure the workshop's data could yield)."""
 

@@ -10,7 +10,8 @@ from refurb.core.i18n import N_
 from refurb.core.numbers import parse_decimal_text
 from refurb.extension_points import Definition
 from refurb.extensions import db
-from refurb.settings.models import Setting
+from refurb.settings import store
+from refurb.workshops.context import current_scope
 
 REGISTRY = extension_points.settings
 
@@ -56,9 +57,10 @@ def _stored() -> dict[str, Any]:
     session = db.session()
     transaction = session.get_transaction()
     memo = session.info.get(_MEMO)
-    if memo is None or transaction is None or memo[0] is not transaction:
-        values = dict(session.execute(db.select(Setting.key, Setting.value)).all())
-        memo = (session.get_transaction(), values)
+    scope = current_scope()
+    if memo is None or transaction is None or memo[0] is not transaction or memo[2] != scope:
+        values = store.stored()
+        memo = (session.get_transaction(), values, scope)
         session.info[_MEMO] = memo
     return memo[1]
 
@@ -76,11 +78,7 @@ def set_value(key: str, raw: str, *, actor_id: int | None, now: datetime) -> Any
     definition = REGISTRY[key]
     value = parse(definition, raw)
     stored = str(value) if definition.kind == "decimal" else value
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=stored, updated_at=now, updated_by_id=actor_id))
-    else:
-        row.value, row.updated_at, row.updated_by_id = stored, now, actor_id
+    store.put(key, stored, actor_id=actor_id, now=now)
     db.session.flush()
     db.session.info.pop(_MEMO, None)
     return value

@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
 from refurb.core.errors import InvalidInput, Message
 from refurb.core.i18n import N_
 from refurb.core.workshop_identity import (
@@ -29,7 +27,9 @@ from refurb.core.workshop_identity import (
     gaps,
 )
 from refurb.extensions import db
-from refurb.settings.models import Setting
+from refurb.settings import store
+from refurb.workshops.context import current_workshop_id, default_workshop_id
+from refurb.workshops.models import Workshop
 
 PREFIX = "workshop."
 LOGO_KEY = "workshop.logo"
@@ -59,14 +59,18 @@ class IdentityIncomplete(InvalidInput):
 
 
 def _stored() -> dict[str, object]:
-    rows = db.session.execute(select(Setting.key, Setting.value)
-                              .where(Setting.key.startswith(PREFIX)))
-    return {key: value for key, value in rows}
+    return store.stored(PREFIX)
 
 
 def _from_config() -> WorkshopIdentity:
     from flask import current_app, has_app_context
 
+    workshop_id = current_workshop_id()
+    if workshop_id is not None and workshop_id != default_workshop_id():
+        # The start-up configuration is the first workshop's; another starts from its name.
+        workshop = db.session.get(Workshop, workshop_id)
+        return WorkshopIdentity(**{key: "" for key in KEYS}
+                                | {"name": workshop.name if workshop else ""})
     config = current_app.config if has_app_context() else {}
     address, postal_code, city = _split_address(str(config.get("WORKSHOP_ADDRESS") or ""))
     contact = str(config.get("WORKSHOP_CONTACT") or "")
@@ -104,10 +108,10 @@ def is_saved() -> bool:
 
 
 def logo() -> Logo | None:
-    row = db.session.get(Setting, LOGO_KEY)
-    if row is None or not row.value:
+    value = store.stored(LOGO_KEY).get(LOGO_KEY)
+    if not value:
         return None
-    return Logo(row.value["media_type"], base64.b64decode(row.value["data"]))
+    return Logo(value["media_type"], base64.b64decode(value["data"]))
 
 
 def missing_for(purpose: str) -> list[Gap]:
@@ -174,11 +178,7 @@ def save(values: dict[str, str], *, logo_upload: bytes | None = None, remove_log
 
 
 def _put(key: str, value, *, actor_id: int | None, now: datetime) -> None:
-    row = db.session.get(Setting, key)
-    if row is None:
-        db.session.add(Setting(key=key, value=value, updated_at=now, updated_by_id=actor_id))
-    elif row.value != value:
-        row.value, row.updated_at, row.updated_by_id = value, now, actor_id
+    store.put(key, value, actor_id=actor_id, now=now)
 
 
 def check_logo(data: bytes) -> Logo:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.core.pix import CODES, MAX_LEVEL, MIN_LEVEL
 from refurb.core.training import HalfDay, Presence
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 PIX_CODES_SQL = ", ".join(f"'{c}'" for c in CODES)
 
@@ -32,7 +33,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN (" + ", ".join(f"'{v.value}'" for v in values) + ")"
 
 
-class Programme(db.Model):
+class Programme(TenantScoped, db.Model):
     """A training offer, e.g. "Prise en main — 5 séances de 2 h"."""
 
     __tablename__ = "training_programmes"
@@ -41,10 +42,11 @@ class Programme(db.Model):
                         name="planned_sessions_range"),
         CheckConstraint("hours_per_session > 0 AND hours_per_session <= 12",
                         name="hours_per_session_range"),
+        UniqueConstraint("workshop_id", "title", name="uq_training_programmes_workshop_title"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     planned_sessions: Mapped[int]
     hours_per_session: Mapped[Decimal] = mapped_column(Numeric(4, 2))
@@ -63,7 +65,7 @@ class Programme(db.Model):
         return sort_codes(row.code for row in self.competence_rows)
 
 
-class ProgrammeCompetence(db.Model):
+class ProgrammeCompetence(TenantScoped, db.Model):
     """A Pix competence the programme aims at."""
 
     __tablename__ = "training_programme_competences"
@@ -75,7 +77,7 @@ class ProgrammeCompetence(db.Model):
     code: Mapped[str] = mapped_column(String(3), primary_key=True)
 
 
-class TrainingSession(db.Model):
+class TrainingSession(TenantScoped, db.Model):
     """One séance: a programme's date, times, place, trainer and modules."""
 
     __tablename__ = "training_sessions"
@@ -114,7 +116,7 @@ class TrainingSession(db.Model):
         return sort_codes(row.code for row in self.competence_rows)
 
 
-class SessionCompetence(db.Model):
+class SessionCompetence(TenantScoped, db.Model):
     """A Pix competence worked during the session (by everyone present)."""
 
     __tablename__ = "training_session_competences"
@@ -124,13 +126,15 @@ class SessionCompetence(db.Model):
     code: Mapped[str] = mapped_column(String(3), primary_key=True)
 
 
-class Enrolment(db.Model):
+class Enrolment(TenantScoped, db.Model):
     """A beneficiary enrolled in a programme, optionally in one of its groups."""
 
     __tablename__ = "training_enrolments"
     __table_args__ = (
         UniqueConstraint("programme_id", "beneficiary_id",
                          name="uq_training_enrolments_programme_beneficiary"),
+        UniqueConstraint("workshop_id", "certificate_number",
+                         name="uq_training_enrolments_workshop_certificate_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,13 +145,13 @@ class Enrolment(db.Model):
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     withdrawn_on: Mapped[date | None]
     # Taken from a counter at the first certificate; every later version keeps it.
-    certificate_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    certificate_number: Mapped[str | None] = mapped_column(String(20))
 
     programme: Mapped[Programme] = relationship(lazy="raise_on_sql")
     beneficiary = relationship("Beneficiary", lazy="raise_on_sql")
 
 
-class Attendance(db.Model):
+class Attendance(TenantScoped, db.Model):
     """Presence of one participant at one half-day of one session."""
 
     __tablename__ = "training_attendance"
@@ -168,7 +172,7 @@ class Attendance(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Validation(db.Model):
+class Validation(TenantScoped, db.Model):
     """A Pix competence validated by a participant at a session, with the level reached."""
 
     __tablename__ = "training_validations"

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.append_only import append_only
 from refurb.core.weee import WASTE_CODES, OperationMode, PartKind, TransportMode
 from refurb.extensions import db
+from refurb.workshops.scoping import SharedReference, TenantScoped
 
 
 def _in(column: str, values) -> str:
@@ -38,7 +39,7 @@ TRANSPORT_CHECK = _in("transport_mode", [m.value for m in TransportMode])
 MODE_CHECK = "operation_mode IS NULL OR " + _in("operation_mode", [m.value for m in OperationMode])
 
 
-class TreatmentOperator(db.Model):
+class TreatmentOperator(SharedReference, db.Model):
     """Prestataire de traitement: where a batch goes (the register's destination company)."""
 
     __tablename__ = "weee_operators"
@@ -58,7 +59,7 @@ class TreatmentOperator(db.Model):
     created_at: Mapped[datetime]
 
 
-class Carrier(db.Model):
+class Carrier(SharedReference, db.Model):
     """Transporteur, with its receipt (récépissé) number and transport mode."""
 
     __tablename__ = "weee_carriers"
@@ -78,7 +79,7 @@ class Carrier(db.Model):
     created_at: Mapped[datetime]
 
 
-class WeeeBatch(db.Model):
+class WeeeBatch(TenantScoped, db.Model):
     """A lot DEEE (pallet, container): open while it fills, frozen once handed over."""
 
     __tablename__ = "weee_batches"
@@ -95,10 +96,11 @@ class WeeeBatch(db.Model):
             "AND total_weight_kg IS NOT NULL)",
             name="closed_is_complete",
         ),
+        UniqueConstraint("workshop_id", "number", name="uq_weee_batches_workshop_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(20), unique=True)
+    number: Mapped[str] = mapped_column(String(20))
     state: Mapped[str] = mapped_column(String(8), default="open", index=True)
     container: Mapped[str] = mapped_column(String(10), default="pallet")
     label: Mapped[str] = mapped_column(String(120), default="")
@@ -130,7 +132,7 @@ class WeeeBatch(db.Model):
         return self.state == "open"
 
 
-class BatchCarrier(db.Model):
+class BatchCarrier(TenantScoped, db.Model):
     """The carriers of a batch in the order they carried it (register slots 1 to 5)."""
 
     __tablename__ = "weee_batch_carriers"
@@ -148,7 +150,7 @@ class BatchCarrier(db.Model):
     carrier: Mapped[Carrier] = relationship(lazy="joined")
 
 
-class WasteItem(db.Model):
+class WasteItem(TenantScoped, db.Model):
     """Something leaving as waste in a batch: a whole device, or counted / weighed parts
     (a destroyed drive, batteries, cables, screens)."""
 
@@ -187,7 +189,7 @@ class WasteItem(db.Model):
     drive = relationship("Drive", lazy="raise_on_sql")
 
 
-class WasteRegisterLine(db.Model):
+class WasteRegisterLine(TenantScoped, db.Model):
     """One line of the waste register, with the Trackdéchets fields as they are submitted.
 
     Append-only (invariant 3): a correction is a new row with the same `public_id`, the next
@@ -197,7 +199,8 @@ class WasteRegisterLine(db.Model):
 
     __tablename__ = "waste_register_lines"
     __table_args__ = (
-        UniqueConstraint("public_id", "revision", name="uq_waste_register_lines_public_revision"),
+        UniqueConstraint("workshop_id", "public_id", "revision",
+                         name="uq_waste_register_lines_workshop_public_revision"),
         CheckConstraint("direction IN ('outgoing', 'incoming')", name="direction_known"),
         CheckConstraint("reason IS NULL OR reason IN ('EDIT', 'CANCEL')", name="reason_known"),
         CheckConstraint("(revision = 1) = (reason IS NULL)", name="first_is_not_a_correction"),
@@ -224,7 +227,7 @@ class WasteRegisterLine(db.Model):
     created_by = relationship("User", lazy="raise_on_sql")
 
 
-class IncomingWasteDevice(db.Model):
+class IncomingWasteDevice(TenantScoped, db.Model):
     """Which incoming register line recorded a device received as waste (once per device)."""
 
     __tablename__ = "waste_register_incoming_devices"

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.append_only import append_only
 from refurb.core.sanitization import MediaKind, Outcome, Result, Technique, Verification
 from refurb.extensions import db
+from refurb.workshops.scoping import TenantScoped
 
 
 def _in(column: str, values) -> str:
@@ -31,13 +32,14 @@ def _in(column: str, values) -> str:
 SOURCES = ("manual", "nwipe", "station")
 
 
-class WipeLog(db.Model):
+class WipeLog(TenantScoped, db.Model):
     """An uploaded nwipe/ShredOS log, kept verbatim; its SHA-256 makes re-imports no-ops."""
 
     __tablename__ = "wipe_logs"
+    __table_args__ = (UniqueConstraint("workshop_id", "sha256", name="uq_wipe_logs_workshop_sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(255))
     size_bytes: Mapped[int]
     text: Mapped[str] = mapped_column(Text, deferred=True)
@@ -51,7 +53,7 @@ class WipeLog(db.Model):
     uploaded_by = relationship("User", lazy="raise_on_sql")
 
 
-class WipeRecord(db.Model):
+class WipeRecord(TenantScoped, db.Model):
     """One sanitization attempt on one drive, as it happened (passing or not)."""
 
     __tablename__ = "wipe_records"
@@ -121,7 +123,7 @@ class WipeRecord(db.Model):
         return self.pass_errors + self.verify_errors + self.fsync_errors
 
 
-class WipeValidation(db.Model):
+class WipeValidation(TenantScoped, db.Model):
     """NIST Rev.2 validation: a second person accepts the outcome of one record."""
 
     __tablename__ = "wipe_validations"
@@ -136,7 +138,7 @@ class WipeValidation(db.Model):
     validator = relationship("User", lazy="raise_on_sql")
 
 
-class DriveRemoval(db.Model):
+class DriveRemoval(TenantScoped, db.Model):
     """A drive taken out of its host: it keeps its own tag and travels on under the same rule."""
 
     __tablename__ = "drive_removals"

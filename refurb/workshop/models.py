@@ -22,6 +22,7 @@ from refurb.core.qa import CHECK_KINDS, GRADES
 from refurb.devices.models import Device
 from refurb.extensions import db
 from refurb.secret_box import EncryptedString
+from refurb.workshops.scoping import SharedReference, TenantScoped
 
 
 def _in(column: str, values) -> str:
@@ -39,12 +40,15 @@ LOCATION_KINDS = {
 }
 
 
-class StockLocation(db.Model):
+class StockLocation(TenantScoped, db.Model):
     __tablename__ = "stock_locations"
-    __table_args__ = (CheckConstraint(_in("kind", LOCATION_KINDS), name="kind_known"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", LOCATION_KINDS), name="kind_known"),
+        UniqueConstraint("workshop_id", "code", name="uq_stock_locations_workshop_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)  # LOC-0001, printed on its label
+    code: Mapped[str] = mapped_column(String(20))  # LOC-0001, printed on its label
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(10), default="shelf")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -83,7 +87,7 @@ DECISIONS = {
 }
 
 
-class Diagnosis(db.Model):
+class Diagnosis(TenantScoped, db.Model):
     """What the technician found on arrival and decided; corrections are new diagnoses."""
 
     __tablename__ = "diagnoses"
@@ -123,12 +127,12 @@ MOVEMENT_KINDS = {
 }
 
 
-class SparePart(db.Model):
+class SparePart(TenantScoped, db.Model):
     __tablename__ = "parts"
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="quantity_not_negative"),
         CheckConstraint(_in("category", SPARE_PART_CATEGORIES), name="category_known"),
-        UniqueConstraint("category", "name", name="uq_parts_category_name"),
+        UniqueConstraint("workshop_id", "category", "name", name="uq_parts_workshop_category_name"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,7 +145,7 @@ class SparePart(db.Model):
     updated_at: Mapped[datetime]
 
 
-class SparePartMovement(db.Model):
+class SparePartMovement(TenantScoped, db.Model):
     """Append-only stock ledger (database triggers refuse UPDATE/DELETE): the sum of deltas
     of a part is its quantity, and each row says where the parts came from or went."""
 
@@ -171,7 +175,7 @@ class SparePartMovement(db.Model):
     actor = relationship("User", lazy="raise_on_sql")
 
 
-class WorkOrder(db.Model):
+class WorkOrder(TenantScoped, db.Model):
     __tablename__ = "work_orders"
     __table_args__ = (CheckConstraint("minutes >= 0", name="minutes_not_negative"),)
 
@@ -189,7 +193,7 @@ class WorkOrder(db.Model):
     )
 
 
-class SoftwareInstall(db.Model):
+class SoftwareInstall(TenantScoped, db.Model):
     """One installation; the latest per device is what the machine runs."""
 
     __tablename__ = "software_installs"
@@ -220,7 +224,7 @@ class SoftwareInstall(db.Model):
         return "•••••-•••••-•••••-•••••-" + self.licence_key[-5:]
 
 
-class BuildProfile(db.Model):
+class BuildProfile(SharedReference, db.Model):
     __tablename__ = "build_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -237,7 +241,7 @@ class BuildProfile(db.Model):
     updated_at: Mapped[datetime]
 
 
-class QACheck(db.Model):
+class QACheck(SharedReference, db.Model):
     __tablename__ = "qa_checks"
     __table_args__ = (
         CheckConstraint(_in("kind", CHECK_KINDS), name="kind_known"),
@@ -259,7 +263,7 @@ class QACheck(db.Model):
     )
 
 
-class QACheckRule(db.Model):
+class QACheckRule(SharedReference, db.Model):
     """A check applies to a device type, mandatory or not; no row: not applicable."""
 
     __tablename__ = "qa_check_rules"
@@ -275,7 +279,7 @@ class QACheckRule(db.Model):
     check: Mapped[QACheck] = relationship(back_populates="rules")
 
 
-class QARun(db.Model):
+class QARun(TenantScoped, db.Model):
     """One pass through the checklist with the cosmetic grade; the latest run counts."""
 
     __tablename__ = "qa_runs"
@@ -295,7 +299,7 @@ class QARun(db.Model):
     actor = relationship("User", lazy="raise_on_sql")
 
 
-class QAResult(db.Model):
+class QAResult(TenantScoped, db.Model):
     __tablename__ = "qa_results"
     __table_args__ = (UniqueConstraint("run_id", "check_id", name="uq_qa_results_run_check"),)
 
@@ -308,7 +312,7 @@ class QAResult(db.Model):
     check: Mapped[QACheck] = relationship(lazy="joined")
 
 
-class BatchScanSession(db.Model):
+class BatchScanSession(TenantScoped, db.Model):
     """A batch scan in progress, in the database so it survives reloads and worker changes."""
 
     __tablename__ = "batch_scan_sessions"
@@ -321,7 +325,7 @@ class BatchScanSession(db.Model):
     closed_at: Mapped[datetime | None]
 
 
-class BatchScanItem(db.Model):
+class BatchScanItem(TenantScoped, db.Model):
     __tablename__ = "batch_scan_items"
     __table_args__ = (Index("ix_batch_scan_items_session_id_id", "session_id", "id"),)
 

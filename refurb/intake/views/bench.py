@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import WORKSHOP, roles_required
@@ -21,12 +21,13 @@ from refurb.intake.models import Collection
 from refurb.intake.views.blueprint import bp
 from refurb.intake.views.collections import translated
 from refurb.web import actor_id, attempt, get_or_404, int_arg, now
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 STICKY = ("device_type", "make", "model", "legal_status")  # kept from one machine to the next
 
 
 def prefix() -> str:
-    return current_app.config["ASSET_TAG_PREFIX"]
+    return workshop_label_prefix()
 
 
 def _new_device(form: IntakeForm | ReportConfirmForm) -> NewDevice:

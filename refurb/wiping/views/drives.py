@@ -7,7 +7,6 @@ import io
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -27,6 +26,7 @@ from refurb.wiping import drives, overview, queries, records, status
 from refurb.wiping.forms import DriveForm, RemoveDriveForm, WipeRecordForm
 from refurb.wiping.permissions import can_work_on_drives
 from refurb.wiping.views.blueprint import bp
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 
 def drive_tag_url(text: str) -> str | None:
@@ -82,7 +82,7 @@ def remove_drive(drive_id: int):
     if form.validate_on_submit():
         with attempt() as done:
             removal = drives.remove_drive(
-                drive, prefix=current_app.config["ASSET_TAG_PREFIX"],
+                drive, prefix=workshop_label_prefix(),
                 destination=form.destination.data or "", actor_id=actor_id(), now=now())
         if done:
             flash(_("Support retiré : étiquette %(tag)s.", tag=removal.asset_tag), "success")

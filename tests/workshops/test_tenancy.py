@@ -15,7 +15,7 @@ from refurb.workshops.scoping import shared_tables, tenant_tables
 from refurb.workshops.services import create_workshop
 from tests.factories import NOW, make_collection, make_device, make_donor, make_user
 
-MIGRATION = Path(__file__).parents[2] / "migrations/versions/0019_tenancy_workshops.py"
+MIGRATION = Path(__file__).parents[2] / "migrations/versions/0024_tenancy_workshops.py"
 
 
 def _migration():

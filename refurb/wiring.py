@@ -35,6 +35,7 @@ MODEL_MODULES = (
     "refurb.jobs.models",
     "refurb.accounts.api_tokens",
     "refurb.api.models",
+    "refurb.network.models",
 )
 
 
@@ -59,6 +60,7 @@ def register_all(app: Flask) -> None:
     _register_portal()
     _register_reports()
     _register_operations()
+    _register_network(app)
     _register_blueprints(app)
     _register_api(app)
     _register_commands(app)
@@ -238,6 +240,16 @@ def _register_api(app: Flask) -> None:
     points.event_words.add(kinds=hardware.EVENT_KINDS)
     app.register_blueprint(tokens)
     init_api(app)
+
+
+# --------------------------------------------------------------------------------- network
+
+def _register_network(app: Flask) -> None:
+    from refurb.network import event_words
+    from refurb.network.views import bp
+
+    points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
+    app.register_blueprint(bp)
 
 
 # ------------------------------------------------------------------------ blueprints, CLI

@@ -14,6 +14,7 @@ from refurb.documents.forms import VerifyForm
 from refurb.documents.models import IssuedDocument
 from refurb.documents.permissions import can_read_document
 from refurb.extensions import db
+from refurb.workshops.context import network_wide
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 public_bp = Blueprint("verification", __name__)
@@ -37,7 +38,13 @@ def download(document_id: int, filename: str):
 @public_bp.route("/verify/<link>", methods=["GET", "POST"])
 def verify(link: str = ""):
     """Public: is this document genuine? `link` is the token of a printed link; anything else
-    (a bare number, a typo) answers exactly like no link at all."""
+    (a bare number, a typo) answers exactly like no link at all. Network-wide: a document
+    stays verifiable whichever workshop of the network issued it."""
+    with network_wide():
+        return _verify(link)
+
+
+def _verify(link: str):
     expected = verification.document_for_token(link)
     form = VerifyForm()
     verdict = None

@@ -20,13 +20,13 @@ def staff(workshop: Workshop, role: str = "technician"):
     return make_user(role, workshop_id=workshop.id)
 
 
-def stock(workshop: Workshop, count: int, device_type: str = "laptop", **values):
+def stock(workshop: Workshop, count: int, device_type: str = "laptop", now=NOW, **values):
     """`count` devices received at `workshop` (tags with its own prefix)."""
     with use_workshop(workshop.id):
         return [devices.create_device(
             devices.NewDevice(device_type=device_type, make="Lenovo", model="ThinkPad T480",
                               serial=f"{workshop.code}-SN{n:04d}", **values),
-            actor_id=None, now=NOW, prefix=workshop.label_prefix) for n in range(count)]
+            actor_id=None, now=now, prefix=workshop.label_prefix) for n in range(count)]
 
 
 def sign_in(app, user):

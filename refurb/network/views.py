@@ -122,9 +122,9 @@ def transfer_pdf(note_id: int):
 
 # --- figures ------------------------------------------------------------------------------
 
-HEADER = ("Atelier", "Appareils collectés", "Réemployés", "Réemployés (kg)", "Recyclés",
-          "Recyclés (kg)", "DEEE remis (kg)", "Foyers équipés", "Heures de formation",
-          "Participations (€)")
+HEADER = (N_("Atelier"), N_("Appareils collectés"), N_("Réemployés"), N_("Réemployés (kg)"),
+          N_("Recyclés"), N_("Recyclés (kg)"), N_("DEEE remis (kg)"), N_("Foyers équipés"),
+          N_("Heures de formation"), N_("Participations (€)"))
 
 
 def _period():

@@ -6,7 +6,8 @@ Create Date: 2026-12-06 10:10:00
 
 A transfer note belongs to two workshops (sender and receiver): its tables carry no
 `workshop_id` and no row-level security policy; the application names both workshops in
-every query (refurb.network.transfers).
+every query (refurb.network.transfers). An index on device_events serves the network
+figures (one grouped query per figure).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -78,8 +79,14 @@ def upgrade():
     op.create_index(op.f("ix_transfer_items_transfer_id"), "transfer_items", ["transfer_id"])
     op.create_index(op.f("ix_transfer_items_device_id"), "transfer_items", ["device_id"])
     op.create_index(op.f("ix_transfer_items_outcome"), "transfer_items", ["outcome"])
+    # Network figures: each workshop's transitions of a period, read from the index alone.
+    op.create_index("ix_device_events_transitions_workshop", "device_events",
+                    ["to_state", "occurred_at", "workshop_id", "device_id"],
+                    sqlite_where=sa.text("kind = 'transition'"),
+                    postgresql_where=sa.text("kind = 'transition'"))
 
 
 def downgrade():
+    op.drop_index("ix_device_events_transitions_workshop", table_name="device_events")
     op.drop_table("transfer_items")
     op.drop_table("transfer_notes")

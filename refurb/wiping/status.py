@@ -19,6 +19,7 @@ from refurb.core.sanitization import (
 from refurb.devices.models import Device, Drive
 from refurb.wiping import queries
 from refurb.wiping.models import WipeRecord
+from refurb.workshops.context import network_wide
 
 
 def record_facts(record: WipeRecord) -> RecordFacts:
@@ -40,7 +41,10 @@ def status_of(records: Iterable[WipeRecord]) -> DriveSanitizationStatus:
 def statuses(drives: Iterable[Drive]) -> dict[int, DriveSanitizationStatus]:
     """Sanitization status of each drive, in one query."""
     drives = list(drives)
-    grouped = queries.records_by_drive(d.id for d in drives)
+    # The drives were reached through the current workshop; their erasure records follow
+    # them from a workshop that transferred them (records stay with their writer).
+    with network_wide():
+        grouped = queries.records_by_drive(d.id for d in drives)
     return {d.id: status_of(grouped.get(d.id, ())) for d in drives}
 
 

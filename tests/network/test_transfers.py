@@ -205,3 +205,30 @@ def test_transfer_keeps_later_events_apart(app, db):
         event = devices.transition(moved, "diagnosis", actor_id=bruno.id,
                                    now=NOW + timedelta(days=1))
         assert event.workshop_id == receiver.id
+
+
+def test_a_wiped_device_received_ready_can_leave_from_its_new_workshop(app, db):
+    """Its erasure records stay with the sender, and still count for the receiver's guard;
+    its certificate's verification does not depend on where it went."""
+    from refurb.demo.workshop import demo_qa_hook
+    from refurb.network import transfers
+    from tests.wiping.helpers import make_drive, wipe
+
+    sender, receiver = _network()
+    device = stock(sender, 1)[0]
+    with use_workshop(sender.id):
+        drive = make_drive(device, kind="hdd")
+        for target in ("diagnosis", "wiping"):
+            devices.transition(device, target, actor_id=None, now=NOW)
+        wipe(drive, when=NOW + timedelta(minutes=5))
+        demo_qa_hook(device, "ready", None, NOW + timedelta(minutes=10))
+        devices.transition(device, "ready", actor_id=None, now=NOW + timedelta(minutes=11))
+        assert devices.gather_facts(device).unsanitized_drives == ()
+        note = transfers.sign_out([device.asset_tag], receiver.id, note="", actor_id=None,
+                                  now=NOW + timedelta(hours=1))
+    with use_workshop(receiver.id):
+        transfers.receive(note, {}, actor_id=None, now=NOW + timedelta(hours=2))
+        moved = db.session.get(Device, device.id)
+        assert moved.workshop_id == receiver.id and moved.state == "ready"
+        assert [d.id for d in moved.drives] == [drive.id]
+        assert devices.gather_facts(moved).unsanitized_drives == ()

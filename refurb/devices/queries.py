@@ -200,6 +200,7 @@ def get_history(device_id: int) -> list[DeviceEvent]:
     device through the current workshop's scope."""
     from refurb.workshops.context import network_wide
 
+    db.session.flush()  # pending rows take the current workshop before the scope widens
     with network_wide():
         return list(
             db.session.scalars(

@@ -28,6 +28,7 @@ def move_devices(device_ids: list[int], *, from_workshop_id: int, to_workshop_id
     fail instead of landing on a device that has left. Returns the devices moved."""
     if not device_ids:
         return 0
+    db.session.flush()  # pending rows take the current workshop before the scope widens
     with network_wide():
         moved = db.session.execute(
             update(Device)

@@ -64,6 +64,7 @@ def other_workshops(workshop_id: int) -> list[Workshop]:
 def note_document(note: TransferNote) -> IssuedDocument | None:
     """The note's latest PDF (issued in the sender's records; read across workshops by the
     two parties only, who reached the note through get_note)."""
+    db.session.flush()
     with network_wide():
         return db.session.scalar(
             select(IssuedDocument).where(IssuedDocument.workshop_id == note.from_workshop_id,

@@ -17,6 +17,7 @@ from refurb.core.sanitization import (
     label_fr,
 )
 from refurb.devices.models import Device, Drive
+from refurb.extensions import db
 from refurb.wiping import queries
 from refurb.wiping.models import WipeRecord
 from refurb.workshops.context import network_wide
@@ -43,6 +44,7 @@ def statuses(drives: Iterable[Drive]) -> dict[int, DriveSanitizationStatus]:
     drives = list(drives)
     # The drives were reached through the current workshop; their erasure records follow
     # them from a workshop that transferred them (records stay with their writer).
+    db.session.flush()  # pending rows take the current workshop before the scope widens
     with network_wide():
         grouped = queries.records_by_drive(d.id for d in drives)
     return {d.id: status_of(grouped.get(d.id, ())) for d in drives}

@@ -39,13 +39,17 @@ def status_of(records: Iterable[WipeRecord]) -> DriveSanitizationStatus:
     return drive_status(record_facts(r) for r in records)
 
 
-def statuses(drives: Iterable[Drive]) -> dict[int, DriveSanitizationStatus]:
-    """Sanitization status of each drive, in one query."""
+def statuses(drives: Iterable[Drive], *, across_workshops: bool = False
+             ) -> dict[int, DriveSanitizationStatus]:
+    """Sanitization status of each drive, in one query. `across_workshops`: for the guards,
+    count the records written at a workshop that transferred the drive here (records stay
+    with their writer); the drives were reached through the current workshop."""
     drives = list(drives)
-    # The drives were reached through the current workshop; their erasure records follow
-    # them from a workshop that transferred them (records stay with their writer).
-    db.session.flush()  # pending rows take the current workshop before the scope widens
-    with network_wide():
+    if across_workshops:
+        db.session.flush()  # pending rows take the current workshop before the scope widens
+        with network_wide():
+            grouped = queries.records_by_drive(d.id for d in drives)
+    else:
         grouped = queries.records_by_drive(d.id for d in drives)
     return {d.id: status_of(grouped.get(d.id, ())) for d in drives}
 
@@ -67,7 +71,7 @@ def unsanitized_lines_for_drives(drives: Iterable[Drive]) -> tuple[str, ...]:
     drives = list(drives)
     if not drives:
         return ()
-    by_drive = statuses(drives)
+    by_drive = statuses(drives, across_workshops=True)
     return tuple(blocking_line(d, by_drive[d.id]) for d in drives if not by_drive[d.id].passing)
 
 
@@ -78,7 +82,7 @@ def unsanitized_drive_lines(device: Device) -> tuple[str, ...]:
 
 def drive_is_sanitized(drive: Drive) -> bool:
     """For other domains (WEEE): a removed drive leaves only with a passing record too."""
-    return statuses([drive])[drive.id].passing
+    return statuses([drive], across_workshops=True)[drive.id].passing
 
 
 def sanitization_facts(device: Device) -> dict:

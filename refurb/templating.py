@@ -177,6 +177,7 @@ WORKSHOP_MENU = (N_("Atelier"), [
     ("printing.tray", N_("Bac « à imprimer »")),
     ("workshop.profiles", N_("Profils de préparation")),
     ("aftercare.requests", N_("Après la remise")),
+    ("network.transfer_list", N_("Transferts entre ateliers")),
 ])
 WIPING_MENU = (N_("Effacement"), [
     ("wiping.station", N_("Poste d’effacement")),
@@ -222,6 +223,7 @@ ADMIN_MENU = (N_("Administration"), [
     ("weee.partners", N_("Partenaires DEEE")),
     ("portal.gift_receipts", N_("Reçus fiscaux (mécénat)")),
     ("notifications.log", N_("Messages envoyés")),
+    ("network.figures", N_("Chiffres du réseau")),
     ("backups.index", N_("Sauvegardes")),
     ("jobs.mine", N_("Tâches")),
 ])

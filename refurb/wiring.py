@@ -39,6 +39,7 @@ MODEL_MODULES = (
     "refurb.api.models",
     "refurb.notifications.models",
     "refurb.aftercare.models",
+    "refurb.network.models",
 )
 
 
@@ -66,6 +67,7 @@ def register_all(app: Flask) -> None:
     _register_notifications(app)
     _register_aftercare(app)
     _register_home(app)
+    _register_network(app)
     _register_blueprints(app)
     _register_api(app)
     _register_commands(app)
@@ -332,6 +334,16 @@ def _register_api(app: Flask) -> None:
     points.event_words.add(kinds=hardware.EVENT_KINDS)
     app.register_blueprint(tokens)
     init_api(app)
+
+
+# --------------------------------------------------------------------------------- network
+
+def _register_network(app: Flask) -> None:
+    from refurb.network import event_words
+    from refurb.network.views import bp
+
+    points.event_words.add(kinds=event_words.KINDS, details=event_words.DETAILS)
+    app.register_blueprint(bp)
 
 
 # ------------------------------------------------------------------------ blueprints, CLI

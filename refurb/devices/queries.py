@@ -211,14 +211,21 @@ def list_devices_query(state: str | None = None, device_type: str | None = None)
 
 
 def get_history(device_id: int) -> list[DeviceEvent]:
-    return list(
-        db.session.scalars(
-            select(DeviceEvent)
-            .options(joinedload(DeviceEvent.actor))
-            .where(DeviceEvent.device_id == device_id)
-            .order_by(DeviceEvent.occurred_at.desc(), DeviceEvent.id.desc())
+    """The device's whole history, including what happened in the workshops it was
+    transferred from (events stay with the workshop that wrote them): callers reached the
+    device through the current workshop's scope."""
+    from refurb.workshops.context import network_wide
+
+    db.session.flush()  # pending rows take the current workshop before the scope widens
+    with network_wide():
+        return list(
+            db.session.scalars(
+                select(DeviceEvent)
+                .options(joinedload(DeviceEvent.actor))
+                .where(DeviceEvent.device_id == device_id)
+                .order_by(DeviceEvent.occurred_at.desc(), DeviceEvent.id.desc())
+            )
         )
-    )
 
 
 def stock_counts() -> list[tuple[str, str, int]]:

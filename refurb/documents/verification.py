@@ -26,6 +26,7 @@ from refurb.core.i18n import N_
 from refurb.documents.models import IssuedDocument
 from refurb.documents.services import latest_version
 from refurb.extensions import db
+from refurb.workshops.context import use_workshop
 
 KIND_LABELS = {
     "erasure_certificate": N_("Certificat d’effacement"),
@@ -98,7 +99,9 @@ def verify(*, data: bytes | None = None, digest: str | None = None,
     if found is None:
         return Verdict("altered" if expected is not None else "unknown",
                        number=expected.number if expected is not None else "")
-    latest = latest_version(found.number)
+    # Numbers are per workshop: the versions of the issuer's number only.
+    with use_workshop(found.workshop_id):
+        latest = latest_version(found.number)
     summary = found.summary or {}
     common = {"kind": found.kind, "number": found.number, "version": found.version,
               "issued_at": found.issued_at,

@@ -17,8 +17,10 @@ from refurb.core.sanitization import (
     label_fr,
 )
 from refurb.devices.models import Device, Drive
+from refurb.extensions import db
 from refurb.wiping import queries
 from refurb.wiping.models import WipeRecord
+from refurb.workshops.context import network_wide
 
 
 def record_facts(record: WipeRecord) -> RecordFacts:
@@ -37,10 +39,18 @@ def status_of(records: Iterable[WipeRecord]) -> DriveSanitizationStatus:
     return drive_status(record_facts(r) for r in records)
 
 
-def statuses(drives: Iterable[Drive]) -> dict[int, DriveSanitizationStatus]:
-    """Sanitization status of each drive, in one query."""
+def statuses(drives: Iterable[Drive], *, across_workshops: bool = False
+             ) -> dict[int, DriveSanitizationStatus]:
+    """Sanitization status of each drive, in one query. `across_workshops`: for the guards,
+    count the records written at a workshop that transferred the drive here (records stay
+    with their writer); the drives were reached through the current workshop."""
     drives = list(drives)
-    grouped = queries.records_by_drive(d.id for d in drives)
+    if across_workshops:
+        db.session.flush()  # pending rows take the current workshop before the scope widens
+        with network_wide():
+            grouped = queries.records_by_drive(d.id for d in drives)
+    else:
+        grouped = queries.records_by_drive(d.id for d in drives)
     return {d.id: status_of(grouped.get(d.id, ())) for d in drives}
 
 
@@ -61,7 +71,7 @@ def unsanitized_lines_for_drives(drives: Iterable[Drive]) -> tuple[str, ...]:
     drives = list(drives)
     if not drives:
         return ()
-    by_drive = statuses(drives)
+    by_drive = statuses(drives, across_workshops=True)
     return tuple(blocking_line(d, by_drive[d.id]) for d in drives if not by_drive[d.id].passing)
 
 
@@ -72,7 +82,7 @@ def unsanitized_drive_lines(device: Device) -> tuple[str, ...]:
 
 def drive_is_sanitized(drive: Drive) -> bool:
     """For other domains (WEEE): a removed drive leaves only with a passing record too."""
-    return statuses([drive])[drive.id].passing
+    return statuses([drive], across_workshops=True)[drive.id].passing
 
 
 def sanitization_facts(device: Device) -> dict:

@@ -31,19 +31,27 @@ def _rewrite(change) -> None:
                          .values(licence_key=new))
 
 
-def upgrade():
+def encrypt_clear_keys() -> None:
     from refurb import secret_box
 
-    with op.batch_alter_table("software_installs") as batch:
-        batch.alter_column("licence_key", type_=sa.String(length=255),
-                           existing_type=sa.String(length=64), existing_nullable=True)
     _rewrite(lambda v: v if secret_box.is_token(v) else secret_box.encrypt(v))
 
 
-def downgrade():
+def decrypt_keys() -> None:
     from refurb import secret_box
 
     _rewrite(lambda v: secret_box.decrypt(v) if secret_box.is_token(v) else v)
+
+
+def upgrade():
+    with op.batch_alter_table("software_installs") as batch:
+        batch.alter_column("licence_key", type_=sa.String(length=255),
+                           existing_type=sa.String(length=64), existing_nullable=True)
+    encrypt_clear_keys()
+
+
+def downgrade():
+    decrypt_keys()
     with op.batch_alter_table("software_installs") as batch:
         batch.alter_column("licence_key", type_=sa.String(length=64),
                            existing_type=sa.String(length=255), existing_nullable=True)

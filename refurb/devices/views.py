@@ -76,7 +76,7 @@ def scan():
     if not text:
         message = _("Scannez ou saisissez un numéro d'inventaire.")
         return (jsonify(found=False, message=message), 400) if wants_json else redirect(
-            safe_redirect_target(request.referrer, url_for("devices.dashboard"),
+            safe_redirect_target(request.referrer, url_for("home.index"),
                                  host_url=request.host_url)
         )
     url = _resolve_scan(text)

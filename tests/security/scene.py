@@ -70,7 +70,7 @@ def build() -> list[str]:
 
     year = report_scene.build()
     pages = _workshop_extras() + _allocation_extras() + _certificate(year.devices["L1"])
-    pages += _aftercare_extras()
+    pages += _aftercare_extras() + _cohort_extras() + _transfer_extras()
     make_file()  # a draft
     submit(make_file())  # waiting for a decision
     db.session.commit()
@@ -143,6 +143,39 @@ def _aftercare_extras() -> list[str]:
     recipient = notices.Recipient("beneficiary", allocation.beneficiary_id, "BEN-X", "email", "fr")
     notices.schedule("loan_due_7", f"allocation:{allocation.id}", NOW.date(), recipient,
                      {"number": allocation.number}, now=NOW)
+    return []
+
+
+def _cohort_extras() -> list[str]:
+    """A cohort with a pack and a member: its page, its edit form and its distribution day."""
+    from datetime import date
+
+    from refurb.allocations import cohorts
+    from tests.allocations.helpers import approved_file
+    from tests.factories import NOW
+
+    pack = cohorts.create_pack(cohorts.PackValues(name=f"Pack {PAYLOAD}",
+                                                  device_types={"laptop": 1},
+                                                  accessories=f"1 sac {PAYLOAD}"),
+                               actor_id=None, now=NOW)
+    cohort = cohorts.create_cohort(cohorts.CohortValues(
+        kind="school_class", name=f"CE2 {PAYLOAD}", starts_on=date(2026, 9, 1),
+        ends_on=date(2027, 6, 30), school_name=f"École {PAYLOAD}", pack_template_id=pack.id),
+        actor_id=None, now=NOW)
+    cohorts.add_members(cohort, approved_file().pseudonym, now=NOW)
+    return []
+
+
+def _transfer_extras() -> list[str]:
+    """A transfer note to a second workshop of the network, with a hostile note."""
+    from refurb.network import transfers
+    from tests.factories import NOW, make_device
+    from tests.network.helpers import make_workshop
+
+    other = make_workshop("B9", f"Atelier {PAYLOAD}", "BX")
+    device = make_device()
+    transfers.sign_out([device.asset_tag], other.id, note=f"Envoi {PAYLOAD}", actor_id=None,
+                       now=NOW)
     return []
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from refurb.settings import services
 from refurb.settings.models import Setting
 from tests.intake.formhtml import form_values
@@ -57,7 +59,7 @@ def test_a_refused_value_is_named_at_its_field_and_nothing_is_saved(client, logi
     assert "corrigez les valeurs signalées" in html
     assert 'aria-invalid="true"' in html and "valeur « beaucoup » invalide" in html
     assert 'value="beaucoup"' in html and 'value="2,5"' in html  # what was typed stays
-    assert db.session.get(Setting, "weight.laptop") is None
+    assert db.session.scalar(select(Setting).where(Setting.key == "weight.laptop")) is None
 
 
 def test_register_page_names_the_file_columns_in_french(client, login_as, db):

@@ -100,7 +100,7 @@ def test_the_settings_page_refuses_an_invalid_register_siret(client, login_as, d
     response = client.post("/admin/settings/",
                            data={**typed, "weee.reporting_siret": "21590001500012"})
     assert response.status_code == 200 and "clé de contrôle" in response.get_data(as_text=True)
-    assert db.session.get(Setting, "weee.reporting_siret") is None
+    assert db.session.scalar(select(Setting).where(Setting.key == "weee.reporting_siret")) is None
     assert "Identité de l’atelier" in client.get("/admin/settings/").get_data(as_text=True)
 
 

@@ -24,7 +24,7 @@ def index():
     return render_template("backups/index.html", form=form,
                            backups=services.list_backups(current_app.config["BACKUP_DIR"]),
                            folder=current_app.config["BACKUP_DIR"],
-                           jobs=[job_view(job) for job in recent])
+                           jobs=[job_view(job, links=False) for job in recent])
 
 
 @bp.post("/")

@@ -33,8 +33,9 @@ def _visible_job(job_id: int) -> Job:
     return job
 
 
-def job_view(job: Job) -> dict:
-    """What the page and the JSON endpoint show, ready to display."""
+def job_view(job: Job, links: bool = True) -> dict:
+    """What the page and the JSON endpoint show, ready to display. Lists pass links=False:
+    the issued document's link costs a query per job."""
     kind = KINDS.get(job.kind)
     end = job.finished_at or utcnow()
     elapsed = int((end - job.started_at).total_seconds()) if job.started_at else 0
@@ -54,8 +55,8 @@ def job_view(job: Job) -> dict:
         "elapsed": f"{elapsed // 60} min {elapsed % 60:02d} s",
         "summary": result.get("summary", []) if job.finished else [],
         "refused": result.get("refused", []) if job.finished else [],
-        "url": _result_url(result) if job.finished else None,
-        "link": _result_link(result) if job.finished else None,
+        "url": _result_url(result) if links and job.finished else None,
+        "link": _result_link(result) if links and job.finished else None,
         # Set by the page that started the job: where to go back to (correct a file…).
         "back": _result_link({"link": job.params.get("back")}),
         "error": job.error if job.state == "failed" else None,
@@ -106,7 +107,7 @@ def mine():
     query = select(Job).order_by(Job.id.desc()).limit(50)
     if current_user.role != Role.ADMIN:
         query = query.where(Job.requested_by_id == current_user.id)
-    jobs = [job_view(job) for job in db.session.scalars(query)]
+    jobs = [job_view(job, links=False) for job in db.session.scalars(query)]
     return render_template("jobs/list.html", jobs=jobs, everyone=current_user.role in ADMIN)
 
 

@@ -307,9 +307,10 @@ def _register_home(app: Flask) -> None:
     from refurb.settings import home_queues as settings
     from refurb.weee import home_queues as weee
     from refurb.wiping import home_queues as wiping
+    from refurb.workshop import home_queues as workshop
 
     for queue in (devices.RECEIVED, wiping.DRIVES_TO_WIPE, wiping.TO_VALIDATE,
-                  devices.QA_PENDING, weee.OPEN_BATCHES):
+                  devices.QA_PENDING, workshop.WAITING_FOR_PARTS, weee.OPEN_BATCHES):
         points.home_queues.add(Role.TECHNICIAN, queue)
     for order, queue in enumerate((wiping.TO_VALIDATE, beneficiaries.TO_DECIDE,
                                    intake.RECEIPTS_TO_ISSUE, settings.IDENTITY_GAPS), start=1):

@@ -9,6 +9,10 @@ KINDS = {
     "software_installed": "Installation des logiciels",
     "licence_key_revealed": "Clé de licence affichée",
     "qa_recorded": "Contrôle qualité",
+    "part_needed": "Pièce à attendre",
+    "part_ordered": "Pièce commandée",
+    "part_need_fitted": "Pièce attendue reçue et posée",
+    "part_need_cancelled": "Pièce plus attendue",
 }
 DETAILS = {
     "from_location": "Ancien emplacement",
@@ -35,5 +39,7 @@ DETAILS = {
     "results": "Résultats",
     "grade": "Grade esthétique",
     "missing": "Manque",
+    "part_need_id": "Pièce attendue n°",
+    "ordered_on": "Commandée le",
 }
 VALUES = {"batch_scan": "scan en série", "batch_undo": "annulation d'un scan en série"}

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     FieldList,
     Form,
@@ -94,6 +95,27 @@ class HarvestForm(FlaskForm):
                             validators=[InputRequired(), NumberRange(min=1, max=99)])
     note = StringField(_l("Note (état, référence lue sur la pièce)"),
                        validators=[Optional(), Length(max=500)])
+
+
+class PartNeedForm(FlaskForm):
+    part_id = SelectField(_l("Pièce du stock"), coerce=int, choices=[], validate_choice=False)
+    category = SelectField(_l("Type de pièce (si elle n'est pas dans le stock)"),
+                           choices=_choices(SPARE_PART_CATEGORIES))
+    description = StringField(_l("Description (si elle n'est pas dans le stock)"),
+                              validators=[Optional(), Length(max=200)])
+    quantity = IntegerField(_l("Quantité"), default=1,
+                            validators=[InputRequired(), NumberRange(min=1, max=99)])
+    ordered_on = DateField(_l("Commandée le"), validators=[Optional()])
+
+
+class PartOrderedForm(FlaskForm):
+    ordered_on = DateField(_l("Commandée le"),
+                           validators=[InputRequired(_l("Indiquez la date de commande."))])
+
+
+class PartNeedCancelForm(FlaskForm):
+    reason = StringField(_l("Raison"), validators=[DataRequired(_l("Indiquez la raison.")),
+                                                   Length(max=500)])
 
 
 class SoftwareForm(FlaskForm):

@@ -3,7 +3,7 @@ profiles, QA checklist and results, stock locations, batch scan sessions."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from refurb.core.part_needs import STATUSES as PART_NEED_STATUSES
 from refurb.core.profiles import OPERATING_SYSTEMS
 from refurb.core.qa import CHECK_KINDS, GRADES
 from refurb.devices.models import Device
@@ -191,6 +192,47 @@ class WorkOrder(TenantScoped, db.Model):
     spare_parts_used: Mapped[list[SparePartMovement]] = relationship(
         order_by=SparePartMovement.id, lazy="raise_on_sql", viewonly=True
     )
+
+
+class PartNeed(TenantScoped, db.Model):
+    """A part a machine waits for, from the moment a technician records it until it is fitted
+    or no longer wanted; the device's history tells each step (refurb.workshop.part_needs)."""
+
+    __tablename__ = "part_needs"
+    __table_args__ = (
+        CheckConstraint("quantity >= 1", name="quantity_positive"),
+        CheckConstraint(_in("status", PART_NEED_STATUSES), name="status_known"),
+        CheckConstraint(_in("category", SPARE_PART_CATEGORIES), name="category_known"),
+        CheckConstraint("part_id IS NOT NULL OR description <> ''", name="part_described"),
+        CheckConstraint("status <> 'cancelled' OR close_note <> ''", name="cancel_explained"),
+        # The waiting list and the home count read the open needs only.
+        Index("ix_part_needs_status_device_id", "status", "device_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), index=True)
+    part_id: Mapped[int | None] = mapped_column(ForeignKey("parts.id"), index=True)
+    category: Mapped[str] = mapped_column(String(12))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    quantity: Mapped[int] = mapped_column(default=1)
+    ordered_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"))
+
+    part: Mapped[SparePart | None] = relationship(lazy="raise_on_sql")
+    device = relationship(Device, lazy="raise_on_sql")
+
+    @property
+    def label(self) -> str:
+        """The part as the technician named it: the stock reference, else the description."""
+        if self.part_id is not None and self.part is not None:
+            return self.part.name
+        return self.description
 
 
 class SoftwareInstall(TenantScoped, db.Model):

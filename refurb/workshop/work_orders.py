@@ -17,6 +17,7 @@ from refurb.devices.models import Device
 from refurb.devices.services import record_event
 from refurb.extensions import db
 from refurb.workshop.models import SparePart, WorkOrder
+from refurb.workshop.part_needs import fitted_by_work_order
 from refurb.workshop.spare_parts import record_movement
 
 
@@ -94,4 +95,5 @@ def record_work_order(
         device.updated_at = now
         flush_or_conflict(changed_elsewhere(device.asset_tag))
     record_event(device, "work_order", actor_id=actor_id, now=now, details=details)
+    fitted_by_work_order(device, order, wanted, actor_id=actor_id, now=now)
     return order

@@ -59,9 +59,28 @@ def test_signing_in_opens_the_home_and_the_state_table_stays_reachable(client, d
     assert "Appareils par état" in table and 'href="/devices?state=received"' in table
 
 
+def waiting_for_parts_scene():
+    """Two machines in diagnosis waiting for a part: one in stock, one described."""
+    from refurb.core.lifecycle import State
+    from refurb.devices import services as devices
+    from refurb.workshop.part_needs import record_part_need
+    from tests.workshop.helpers import make_part
+
+    screen, ram = make_device(), make_device()
+    for device in (screen, ram):
+        devices.transition(device, State.DIAGNOSIS, actor_id=None, now=NOW)
+    record_part_need(screen, part_id=None, category="screen", description="Dalle 15,6",
+                     quantity=1, ordered_on=None, actor_id=None, now=NOW)
+    part = make_part(f"DDR3 {ram.asset_tag}", quantity=1)
+    record_part_need(ram, part_id=part.id, category=None, description="", quantity=1,
+                     ordered_on=None, actor_id=None, now=NOW)
+    return screen, ram
+
+
 def technician_scene(me, colleague):
     make_device()
     make_device()
+    waiting_for_parts_scene()
     host = device_in_wiping()
     untouched = make_drive(host)
     validated_by_nobody = make_drive(host)
@@ -79,9 +98,9 @@ def test_technician_queues_count_and_link_to_their_items(client, db, login_as):
 
     page = home(client)
     assert list(counts(page)) == ["received", "drives_to_wipe", "wipes_to_validate",
-                                  "qa_pending", "weee_open"]
+                                  "qa_pending", "waiting_for_parts", "weee_open"]
     assert counts(page) == {"received": 2, "drives_to_wipe": 1, "wipes_to_validate": 1,
-                            "qa_pending": 0, "weee_open": 0}
+                            "qa_pending": 0, "waiting_for_parts": 2, "weee_open": 0}
     targets = links(page)
     drives = client.get(targets["drives_to_wipe"]).get_data(as_text=True)
     assert untouched.serial in drives
@@ -90,6 +109,9 @@ def test_technician_queues_count_and_link_to_their_items(client, db, login_as):
     assert awaiting.serial in records and own.serial not in records
     received = client.get(targets["received"]).get_data(as_text=True)
     assert received.count('href="/devices/') - received.count('href="/devices/dashboard"') >= 2
+    waiting = client.get(targets["waiting_for_parts"]).get_data(as_text=True)
+    assert waiting.count("data-device=") == 2 and "Dalle 15,6" in waiting
+    assert "pièce disponible" in waiting  # the DDR3 awaited is in stock
 
 
 def test_technician_home_reads_a_fixed_number_of_times(client, db, login_as):
@@ -106,6 +128,7 @@ def test_technician_home_reads_a_fixed_number_of_times(client, db, login_as):
     with count_queries() as many:
         page = home(client)
     assert counts(page)["wipes_to_validate"] == 5
+    assert counts(page)["waiting_for_parts"] == 10
     assert len(many) == len(few) <= 12
 
 

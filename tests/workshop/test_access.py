@@ -7,6 +7,7 @@ from refurb.accounts.access import ADMIN, STAFF, WORKSHOP
 from refurb.core.lifecycle import State
 from refurb.devices import services as devices
 from refurb.workshop.batch import start_batch
+from refurb.workshop.part_needs import record_part_need
 from refurb.workshop.profiles import ProfileValues, save_profile
 from refurb.workshop.software import record_software
 from tests.access import assert_only, status_for_roles
@@ -29,9 +30,11 @@ def things(db):
     owner = make_user("technician")
     batch = start_batch("apply_transition", "repair", role="technician", actor_id=owner.id,
                         now=NOW)
+    need = record_part_need(device, part_id=None, category="fan", description="Ventilateur",
+                            quantity=1, ordered_on=None, actor_id=None, now=NOW)
     values = dict(device=device.id, parts_device=parts_device.id, install=install.id,
                   part=make_part().id, location=make_location().id, profile=profile.id,
-                  batch=batch.id)
+                  batch=batch.id, need=need.id)
     db.session.commit()
     return values
 
@@ -57,6 +60,8 @@ PAGES = [
     ("/workshop/profiles/{profile}", A),
     ("/workshop/qa/checklist", A),
     ("/workshop/batch", W),
+    ("/workshop/devices/{device}/part-needs/new", W),
+    ("/workshop/waiting-for-parts", W),
 ]
 
 
@@ -70,6 +75,9 @@ POSTS = [
     ("/workshop/devices/{device}/diagnosis/start", W),
     ("/workshop/software/{install}/reveal", W),
     ("/workshop/qa/checks", A),
+    ("/workshop/part-needs/{need}/ordered", W),
+    ("/workshop/part-needs/{need}/fitted", W),
+    ("/workshop/part-needs/{need}/cancel", W),
 ]
 
 

@@ -20,6 +20,7 @@ from refurb.workshop.models import (
     StockLocation,
     WorkOrder,
 )
+from refurb.workshop.queries.part_needs import NeedLine, open_needs_of
 from refurb.workshop.queries.profiles import profile_matches
 from refurb.workshop.queries.qa import checklist_for, current_qa_run, run_results
 from refurb.workshop.queries.software import latest_software
@@ -47,6 +48,7 @@ class DevicePanel:
     qa_missing: tuple[str, ...] = ()
     profiles: list[ProfileMatch] = field(default_factory=list)
     harvested: list[SparePartMovement] = field(default_factory=list)
+    part_needs: list[NeedLine] = field(default_factory=list)
     can_diagnose: bool = False
     can_repair: bool = False
     can_harvest: bool = False
@@ -78,6 +80,7 @@ def device_panel(device: Device, can_edit: bool) -> DevicePanel:
         qa_missing=missing_checks([r.item for r in rows], results),
         profiles=profile_matches(device, software),
         harvested=harvested_from(device.id),
+        part_needs=open_needs_of(device.id),
         can_diagnose=can_edit and state in DIAGNOSABLE,
         can_repair=can_edit and state in REPAIRABLE,
         can_harvest=can_edit and state == State.PARTS,

@@ -10,6 +10,7 @@ from refurb.workshop.views import (  # noqa: F401
     device,
     diagnosis,
     locations,
+    part_needs,
     profiles,
     qa,
     software,

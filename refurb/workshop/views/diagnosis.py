@@ -6,6 +6,8 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from refurb.accounts.access import WORKSHOP, roles_required
+from refurb.core.lifecycle import State
+from refurb.core.workshop import REPAIRABLE
 from refurb.devices.models import Device
 from refurb.web import actor_id, attempt, get_or_404, now
 from refurb.workshop import diagnosis, forms
@@ -38,4 +40,5 @@ def diagnose(device_id: int):
         if done:
             flash(_("%(tag)s : diagnostic enregistré.", tag=device.asset_tag), "success")
             return to_device(device_id)
-    return form_page("workshop/diagnosis.html", device, form)
+    return form_page("workshop/diagnosis.html", device, form,
+                     can_need_part=State(device.state) in REPAIRABLE)

@@ -54,6 +54,7 @@ def test_every_wiping_endpoint_is_covered(app):
     ("/wiping/logs/{log}", READ),
     ("/wiping/logs/{log}/download", WORK),
     ("/wiping/collections/{collection}", WORK),
+    ("/wiping/devices/{device}/certificate", WORK),
 ])
 def test_pages(app, things, url, allowed):
     ids = {k: v.id for k, v in things.items()}

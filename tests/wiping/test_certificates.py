@@ -132,13 +132,72 @@ def test_issue_from_the_web_and_download(scene, client, login_as, db):
     save_identity()
     login_as("technician")
     laptop = scene["laptop"]
-    response = client.post(f"/wiping/devices/{laptop.id}/certificate", follow_redirects=True)
+    response = client.post(f"/wiping/devices/{laptop.id}/certificate", data={"confirm": "1"},
+                           follow_redirects=True)
     assert "Certificat CERT-" in response.get_data(as_text=True)
     document = db.session.scalar(select(IssuedDocument))
     pdf = client.get(f"/documents/{document.id}/{document.filename}")
     assert pdf.status_code == 200 and pdf.data == document.content
     page = client.get(f"/wiping/collections/{scene['collection'].id}").get_data(as_text=True)
     assert "Émettre le certificat" in page
+
+
+def documents(db) -> list[tuple[str, int]]:
+    return [(d.number, d.version) for d in db.session.scalars(select(IssuedDocument))]
+
+
+def test_the_device_certificate_shows_its_figures_before_it_is_issued(scene, client, login_as,
+                                                                      db):
+    save_identity()
+    login_as("technician")
+    url = f"/wiping/devices/{scene['desktop'].id}/certificate"
+    device_page = client.get(f"/devices/{scene['desktop'].id}").get_data(as_text=True)
+    assert f'href="{url}"' in device_page  # a link to the figures, not a one-click button
+
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    for fact in ("Supports de stockage couverts", "Broyage (Destruction) × 1", "Dominique Valideur",
+                 "Effacements en attente de validation", 'name="confirm"'):
+        assert fact in text, fact
+    # Neither looking nor a POST without the confirmation issues anything.
+    assert client.post(url).status_code == 200
+    assert documents(db) == []
+
+    response = client.post(url, data={"confirm": "1"}, follow_redirects=True)
+    assert "Certificat CERT-" in response.get_data(as_text=True)
+    [(number, version)] = documents(db)
+    assert version == 1 and number.startswith("CERT-")
+
+
+def test_a_double_submit_issues_one_certificate(scene, client, login_as, db):
+    save_identity()
+    login_as("technician")
+    url = f"/wiping/devices/{scene['laptop'].id}/certificate"
+    form = client.get(url).get_data(as_text=True)
+    key = re.search(r'name="request_key"[^>]*value="([0-9a-f]+)"', form).group(1)
+    for _twice in range(2):
+        assert client.post(url, data={"confirm": "1", "request_key": key}).status_code == 302
+    assert len(documents(db)) == 1
+
+
+def test_the_confirmation_lists_what_is_missing(scene, client, login_as, db):
+    save_identity()
+    tech = login_as("technician")
+    waiting = make_device()
+    wipe(make_drive(waiting, serial="WAIT-1"), operator_id=tech.id)
+    blocked = make_device()
+    make_drive(blocked, serial="NEVER-WIPED")
+    db.session.commit()
+
+    text = client.get(f"/wiping/devices/{waiting.id}/certificate").get_data(as_text=True)
+    assert "WAIT-1" in text and "à valider par une autre personne" in text
+    assert "Émettre le relevé provisoire" in text and "Émettre le certificat<" not in text
+    text = client.get(f"/wiping/devices/{blocked.id}/certificate").get_data(as_text=True)
+    assert "Certificat impossible" in text and "NEVER-WIPED" in text
+    assert 'name="confirm"' not in text
+    client.post(f"/wiping/devices/{blocked.id}/certificate", data={"confirm": "1"})
+    assert documents(db) == []
 
 
 def test_donor_downloads_only_its_own_certificates(scene, app, db):

@@ -36,7 +36,8 @@ def test_a_document_issued_from_a_fresh_demo_carries_the_workshop_identity(app, 
     with client.session_transaction() as session:
         session["_user_id"] = str(admin.id)
         session["_fresh"] = True
-    response = client.post(f"/wiping/devices/{device.id}/certificate", follow_redirects=True)
+    response = client.post(f"/wiping/devices/{device.id}/certificate", data={"confirm": "1"},
+                           follow_redirects=True)
     assert "Certificat CERT-" in response.get_data(as_text=True)
     document = db.session.scalar(select(IssuedDocument).where(
         IssuedDocument.kind == "erasure_certificate"))

@@ -288,7 +288,8 @@ def test_without_public_base_url_links_use_the_host_the_request_came_in_on(app, 
     with client.session_transaction(base_url="http://atelier.example:8443") as session:
         session["_user_id"] = str(admin.id)
         session["_fresh"] = True
-    client.post(f"/wiping/devices/{laptop.id}/certificate", base_url="http://atelier.example:8443")
+    client.post(f"/wiping/devices/{laptop.id}/certificate", data={"confirm": "1"},
+                base_url="http://atelier.example:8443")
     document = db.session.scalar(select(certificates.issuing.IssuedDocument))
     text = pdf_text(document.content)
     assert f"http://atelier.example:8443/verify/{document.verify_token}" in text

@@ -20,6 +20,7 @@ from refurb.wiping.certificates.issuing import (
     collection_blockers,
     collection_preview,
     collection_readiness,
+    device_check,
     issue_collection_certificate,
     issue_device_certificate,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "collection_blockers",
     "collection_readiness",
     "current_issuer",
+    "device_check",
     "drive_entries",
     "format_capacity",
     "guess_maker",

@@ -153,6 +153,52 @@ def collection_preview(collection: Collection, readiness: CollectionReadiness) -
     ])
 
 
+@dataclass
+class DeviceCertificateCheck:
+    """What the device's erasure document would state, and what it still waits for."""
+
+    preview: Preview
+    missing: list[str]  # French lines: drives without a passing record, validations awaited
+    identity_gaps: list[Gap]
+    issuable: bool  # every drive has a passing record (a statement while any awaits validation)
+    provisional: bool
+
+
+def _methods(entries: list[dict]) -> str:
+    counted: dict[str, int] = {}
+    for entry in entries:
+        method = f"{entry['technique']} ({entry['outcome']})"
+        counted[method] = counted.get(method, 0) + 1
+    return " ; ".join(f"{method} × {n}" for method, n in counted.items())
+
+
+def device_check(device: Device, issuer: Issuer) -> DeviceCertificateCheck:
+    """Before the device's certificate is issued: its key figures, read only."""
+    drives, records, removals = _covered(queries.one_device_ids(device.id))
+    entries, blockers = drive_entries(drives, records, removals)
+    awaiting = [e for e in entries if not e["validated"]]
+    missing = list(blockers) or ([] if drives else
+                                 ["aucun support de stockage enregistré sur cet appareil"])
+    missing += [f"{e['model']} {e['serial']} : effacement n° {e['record']} à valider par une "
+                f"autre personne que l'opérateur".strip() for e in awaiting]
+    provisional = bool(awaiting)
+    kind = STATEMENT_KIND if provisional else KIND
+    number = queries.certificate_number_for(f"device:{device.id}", kind)
+    validators = sorted({e["validator"]["name"] for e in entries if e["validator"]})
+    preview = Preview(number or (_("un relevé provisoire") if provisional
+                                 else _("le certificat d’effacement")), [
+        Fact(_("Document"), _("Relevé provisoire (ce n’est pas un certificat)")
+             if provisional else _("Certificat d’effacement")),
+        Fact(_("Appareil"), f"{device.asset_tag} — {device.make} {device.model}".strip()),
+        Fact(_("Supports de stockage couverts"), len(drives)),
+        Fact(_("Méthodes"), _methods(entries) or None),
+        Fact(_("Validé par"), ", ".join(validators) or None),
+        Fact(_("Effacements en attente de validation"), len(awaiting)),
+    ])
+    return DeviceCertificateCheck(preview, missing, gaps(issuer.identity, kind),
+                                  bool(drives) and not blockers, provisional)
+
+
 def collection_blockers(collection: Collection) -> tuple[int, list[str]]:
     """(drives covered, blocking lines) — kept for pages and tools that only need those."""
     drives, records, removals = _covered(queries.collection_device_ids(collection.id))

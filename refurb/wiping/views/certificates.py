@@ -18,18 +18,25 @@ from refurb.jobs.forms import StartJobForm
 from refurb.jobs.views import start_job
 from refurb.web import actor_id, attempt, get_or_404, now
 from refurb.wiping import certificates, queries
-from refurb.wiping.forms import EmptyForm
 from refurb.wiping.jobs import CERTIFICATE_KIND
 from refurb.wiping.views.blueprint import bp
 
 
-@bp.post("/wiping/devices/<int:device_id>/certificate")
+@bp.route("/wiping/devices/<int:device_id>/certificate", methods=["GET", "POST"])
 @roles_required(*WORKSHOP)
 def device_certificate(device_id: int):
+    """A permanent document: its figures first (GET, or a POST not confirmed), then one
+    explicit confirmation issues it; the same content again gives back the same version."""
     device = get_or_404(Device, device_id)
-    if EmptyForm().validate_on_submit():
-        _issue(certificates.issue_device_certificate, device)
-    return redirect(url_for("devices.show", device_id=device_id))
+    form = StartJobForm()
+    if request.method == "POST" and request.form.get("confirm"):
+        if form.validate_on_submit():
+            _issue(certificates.issue_device_certificate, device)
+        return redirect(url_for("devices.show", device_id=device_id))
+    return render_template(
+        "wiping/device_certificate.html", device=device, form=StartJobForm.fresh(),
+        check=certificates.device_check(device, certificates.current_issuer()),
+        can_edit_identity=is_admin(current_user))
 
 
 @bp.get("/wiping/collections/<int:collection_id>")

@@ -304,6 +304,8 @@ def _register_home(app: Flask) -> None:
     from refurb.devices import home_queues as devices
     from refurb.home.views import bp
     from refurb.intake import home_queues as intake
+    from refurb.network import home_queues as network
+    from refurb.reports import home_queues as reports
     from refurb.settings import home_queues as settings
     from refurb.weee import home_queues as weee
     from refurb.wiping import home_queues as wiping
@@ -312,8 +314,12 @@ def _register_home(app: Flask) -> None:
     for queue in (devices.RECEIVED, wiping.DRIVES_TO_WIPE, wiping.TO_VALIDATE,
                   devices.QA_PENDING, workshop.WAITING_FOR_PARTS, weee.OPEN_BATCHES):
         points.home_queues.add(Role.TECHNICIAN, queue)
+    # Documents to issue: receipts, collection certificates, last year's report, transfer
+    # notes to countersign.
     for order, queue in enumerate((wiping.TO_VALIDATE, beneficiaries.TO_DECIDE,
-                                   intake.RECEIPTS_TO_ISSUE, settings.IDENTITY_GAPS), start=1):
+                                   intake.RECEIPTS_TO_ISSUE, wiping.CERTIFICATES_TO_ISSUE,
+                                   reports.ANNUAL_REPORT_DUE, network.TRANSFERS_TO_RECEIVE,
+                                   settings.IDENTITY_GAPS), start=1):
         points.home_queues.add(Role.ADMIN, replace(queue, order=order * 10))
     for queue in (beneficiaries.DRAFTS, beneficiaries.TO_DECIDE, allocations.WAITING_LIST,
                   allocations.EXPIRING, allocations.TRAINING_BLOCKED, allocations.LOANS_DUE,

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from refurb.accounts.models import User
 from refurb.core import transfers as rules
@@ -46,6 +46,19 @@ def visible_query(workshop_id: int):
             .where(or_(TransferNote.from_workshop_id == workshop_id,
                        TransferNote.to_workshop_id == workshop_id))
             .order_by(TransferNote.signed_out_at.desc(), TransferNote.id.desc()))
+
+
+def to_receive(query, workshop_id: int):
+    """Notes sent to the workshop that it has not countersigned yet (its reception)."""
+    return query.where(TransferNote.to_workshop_id == workshop_id,
+                       TransferNote.state == "signed_out")
+
+
+def count_to_receive(workshop_id: int | None) -> int:
+    if workshop_id is None:
+        return 0
+    return db.session.scalar(to_receive(select(func.count()).select_from(TransferNote),
+                                        workshop_id)) or 0
 
 
 def get_note(note_id: int, workshop_id: int) -> TransferNote:

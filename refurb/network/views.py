@@ -50,9 +50,13 @@ def _transfer_form() -> TransferForm:
 
 def _list(form: TransferForm, status: int = 200):
     workshop_id = _workshop_id()
-    page = paginate(transfers.visible_query(workshop_id), page_arg(), 50)
+    incoming = request.args.get("incoming") == "1"  # the admin's home: notes to countersign
+    query = transfers.visible_query(workshop_id)
+    if incoming:
+        query = transfers.to_receive(query, workshop_id)
+    page = paginate(query, page_arg(), 50)
     return render_template("network/transfers.html", page=page, form=form,
-                           workshop_id=workshop_id), status
+                           workshop_id=workshop_id, incoming=incoming), status
 
 
 @bp.get("/transfers")

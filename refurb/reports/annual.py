@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 
 from refurb import database
 from refurb.core.errors import InvalidInput
 from refurb.core.i18n import N_
 from refurb.core.impact import CO2E_SOURCE, COMPUTER_TYPES
+from refurb.devices.models import DeviceEvent
 from refurb.documents.models import IssuedDocument
 from refurb.documents.pdf import Letterhead
 from refurb.documents.preview import Fact, Preview
@@ -92,6 +93,18 @@ def _funders_payload(period: Period) -> dict[str, Any]:
     return {name: _table_payload(replace(table, rows=funders.display_rows(table)))
             for name, table in (("key", figures.key), ("fees", figures.fees),
                                 ("budget", figures.budget), ("cohorts", figures.cohorts))}
+
+
+def annual_report_due(year: int) -> int:
+    """1 when `year` saw activity (a device event) and its report was never issued, else 0:
+    the admin's home lists it from 1 January. One query."""
+    start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    active = select(DeviceEvent.id).where(DeviceEvent.occurred_at >= start,
+                                          DeviceEvent.occurred_at < end)
+    issued = select(IssuedDocument.id).where(IssuedDocument.kind == ANNUAL_KIND,
+                                             IssuedDocument.number == f"RAPPORT-{year}")
+    return int(db.session.scalar(select(case((and_(active.exists(), ~issued.exists()), 1),
+                                             else_=0))) or 0)
 
 
 def check_year(year: int, now: datetime) -> None:

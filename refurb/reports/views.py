@@ -226,8 +226,11 @@ def export(name: str):
 @bp.get("/annual")
 @roles_required(*ADMIN)
 def annual():
-    # The current year: last year's report is issued on purpose, not by a careless click.
-    return _annual_page(AnnualForm(year=now().year))
+    # The current year: last year's report is issued on purpose, not by a careless click
+    # (the admin's home links here with the year due; issuing still asks for confirmation).
+    year = int_arg("year")
+    return _annual_page(AnnualForm(year=year if year and 2000 <= year <= now().year
+                                   else now().year))
 
 
 @bp.post("/annual")

@@ -20,3 +20,11 @@ TO_VALIDATE = HomeQueue(
     link=lambda reader: url_for("wiping.list_records", awaiting="1"),
     hint=N_("Un second technicien, autre que l’opérateur, valide chaque effacement."),
     order=30)
+
+CERTIFICATES_TO_ISSUE = HomeQueue(
+    "certificates_to_issue", N_("certificats d’effacement de collecte à émettre"),
+    count=lambda reader: queries.count_certificates_due(),
+    link=lambda reader: url_for("wiping.certificates_due"),
+    hint=N_("Chaque support de la collecte a un effacement validé : le donateur attend son "
+            "certificat."),
+    order=40)

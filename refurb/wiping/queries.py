@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, String, cast, func, literal, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from refurb.accounts.models import User
 from refurb.core.lifecycle import State
@@ -14,6 +14,7 @@ from refurb.core.sanitization.vocabulary import Result
 from refurb.devices.models import Device, Drive
 from refurb.documents.models import IssuedDocument
 from refurb.extensions import db
+from refurb.intake.models import Collection
 from refurb.wiping.models import DriveRemoval, WipeLog, WipeRecord, WipeValidation
 
 CERTIFICATE_KIND = "erasure_certificate"
@@ -232,3 +233,42 @@ def possible_validators() -> list[User]:
 
 def validation_of(record_id: int) -> WipeValidation | None:
     return db.session.scalar(select(WipeValidation).where(WipeValidation.record_id == record_id))
+
+
+# --- collection certificates due (the admin's home) ---------------------------------------
+
+def _collection_drive_ids() -> Select:
+    """Drive ids a collection's certificate covers, correlated to the enclosing Collection."""
+    covered = aliased(Drive)
+    devices = (select(Device.id).where(Device.collection_id == Collection.id)
+               .correlate(Collection))
+    removed = select(DriveRemoval.drive_id).where(DriveRemoval.device_id.in_(devices))
+    return select(covered.id).where(or_(covered.device_id.in_(devices), covered.id.in_(removed)))
+
+
+def certificate_due(query: Select) -> Select:
+    """Collections whose every drive has a validated erasure and whose certificate was not
+    issued since the last validation (a drive validated later makes it due again). The
+    certificate itself applies every rule (refurb.wiping.certificates): this is what to look at."""
+    drive_ids = _collection_drive_ids()
+    validated = (select(WipeRecord.id)
+                 .join(WipeValidation, WipeValidation.record_id == WipeRecord.id)
+                 .where(WipeRecord.drive_id == Drive.id, WipeRecord.result == Result.PASSED.value,
+                        WipeRecord.outcome.is_not(None)))
+    unvalidated = select(Drive.id).where(Drive.id.in_(drive_ids), ~validated.exists())
+    last_validation = (select(func.max(WipeValidation.validated_at))
+                       .join(WipeRecord, WipeRecord.id == WipeValidation.record_id)
+                       .where(WipeRecord.drive_id.in_(drive_ids)).scalar_subquery())
+    subject = literal("collection:").op("||")(cast(Collection.id, String))
+    certified = select(IssuedDocument.id).where(
+        IssuedDocument.kind == CERTIFICATE_KIND, IssuedDocument.subject == subject,
+        IssuedDocument.issued_at >= last_validation)
+    return query.where(drive_ids.exists(), ~unvalidated.exists(), ~certified.exists())
+
+
+def collections_due_query() -> Select:
+    return certificate_due(select(Collection)).order_by(Collection.id)
+
+
+def count_certificates_due() -> int:
+    return db.session.scalar(certificate_due(select(func.count()).select_from(Collection))) or 0

@@ -3,6 +3,7 @@ those items, and the page reads the database a fixed number of times whatever it
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, timedelta
 
@@ -209,7 +210,8 @@ def test_admin_queues(client, db, login_as):
     db.session.commit()
     page = home(client)
     assert list(counts(page)) == ["wipes_to_validate", "files_to_decide", "receipts_to_issue",
-                                  "identity_gaps"]
+                                  "certificates_to_issue", "annual_report_due",
+                                  "transfers_to_receive", "identity_gaps"]
     assert counts(page)["receipts_to_issue"] == 1
     assert counts(page)["identity_gaps"] > 0 and "Code postal" in page
     listed = client.get(links(page)["receipts_to_issue"]).get_data(as_text=True)
@@ -230,3 +232,82 @@ def test_home_in_english(client, db, login_as):
     login_as("technician")
     client.post("/language", data={"locale": "en"})
     assert "received" in counts(home(client))
+
+
+_workshops = itertools.count(1)
+
+
+def documents_scene(n: int = 1):
+    """`n` collections whose drives are all validated, a device event last year, `n` transfer
+    notes sent to this workshop by another one."""
+    from refurb.network import transfers
+    from refurb.wiping import records
+    from refurb.workshops.context import use_workshop
+    from tests.network.helpers import make_workshop, stock
+
+    validator = make_user("admin")
+    collections = []
+    for _ in range(n):
+        collection = make_collection()
+        record = wipe(make_drive(make_device(collection=collection)))
+        records.validate_record(record, actor_id=validator.id, now=NOW)
+        collections.append(collection)
+    make_device(now=NOW.replace(year=NOW.year - 1))
+    k = next(_workshops)
+    sender = make_workshop(f"LI{k}", f"Atelier de Lille {k}", f"L{k}")
+    with use_workshop(sender.id):
+        notes = [transfers.sign_out([device.asset_tag], 1, note="", actor_id=None, now=NOW)
+                 for device in stock(sender, n)]
+    return collections, notes
+
+
+def test_admin_documents_to_issue(client, db, login_as, clock):
+    from flask import current_app
+
+    from refurb.documents.pdf import workshop_letterhead
+    from refurb.reports import annual
+    from refurb.wiping import certificates
+
+    login_as("admin")
+    save_identity()
+    (collection,), (note,) = documents_scene()
+    db.session.commit()
+    page = home(client)
+    assert {key: counts(page)[key] for key in ("certificates_to_issue", "annual_report_due",
+                                               "transfers_to_receive")} == {
+        "certificates_to_issue": 1, "annual_report_due": 1, "transfers_to_receive": 1}
+    targets = links(page)
+    due = client.get(targets["certificates_to_issue"]).get_data(as_text=True)
+    assert f'href="/wiping/collections/{collection.id}"' in due
+    report = client.get(targets["annual_report_due"]).get_data(as_text=True)
+    assert f'value="{NOW.year - 1}"' in report
+    incoming = client.get(targets["transfers_to_receive"]).get_data(as_text=True)
+    assert note.number in incoming
+
+    certificates.issue_collection_certificate(collection, issuer=certificates.current_issuer(),
+                                              actor_id=None, now=TODAY)
+    annual.issue_annual_report(NOW.year - 1, workshop=workshop_letterhead(current_app.config),
+                               actor_id=None, now=TODAY)
+    db.session.commit()
+    assert client.post(f"/network/transfers/{note.id}/receive").status_code == 302
+    page = home(client)
+    assert counts(page)["certificates_to_issue"] == 0
+    assert counts(page)["annual_report_due"] == 0
+    assert counts(page)["transfers_to_receive"] == 0
+
+
+def test_admin_home_reads_a_fixed_number_of_times(client, db, login_as, clock):
+    login_as("admin")
+    save_identity()
+    documents_scene()
+    db.session.commit()
+    home(client)
+    with count_queries() as few:
+        home(client)
+    documents_scene(3)
+    db.session.commit()
+    with count_queries() as many:
+        page = home(client)
+    assert counts(page)["certificates_to_issue"] == 4
+    assert counts(page)["transfers_to_receive"] == 4
+    assert len(many) == len(few)

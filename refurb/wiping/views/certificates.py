@@ -16,7 +16,8 @@ from refurb.devices.models import Device
 from refurb.intake.models import Collection
 from refurb.jobs.forms import StartJobForm
 from refurb.jobs.views import start_job
-from refurb.web import actor_id, attempt, get_or_404, now
+from refurb.devices.queries import paginate
+from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
 from refurb.wiping import certificates, queries
 from refurb.wiping.jobs import CERTIFICATE_KIND
 from refurb.wiping.views.blueprint import bp
@@ -88,3 +89,11 @@ def _issue(issue, subject) -> None:
     else:
         flash(_("Certificat %(number)s émis (version %(v)s).", number=document.number,
                 v=document.version), "success")
+
+
+@bp.get("/wiping/certificates/due")
+@roles_required(*WORKSHOP)
+def certificates_due():
+    """Collections whose erasure certificate can be issued now (the admin's home queue)."""
+    page = paginate(queries.collections_due_query(), page_arg(), per_page())
+    return render_template("wiping/certificates_due.html", page=page)

@@ -13,10 +13,10 @@ from refurb.accounts.access import WORKSHOP, roles_required
 from refurb.accounts.permissions import is_admin
 from refurb.core.i18n import N_
 from refurb.devices.models import Device
+from refurb.devices.queries import paginate
 from refurb.intake.models import Collection
 from refurb.jobs.forms import StartJobForm
 from refurb.jobs.views import start_job
-from refurb.devices.queries import paginate
 from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page
 from refurb.wiping import certificates, queries
 from refurb.wiping.jobs import CERTIFICATE_KIND

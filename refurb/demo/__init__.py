@@ -14,6 +14,7 @@ from refurb.accounts import services as accounts
 from refurb.clock import local_today, utcnow
 from refurb.core.lifecycle import State
 from refurb.demo.beneficiaries import load_demo_beneficiaries
+from refurb.demo.workshop import load_demo_part_needs
 from refurb.devices import services as devices
 from refurb.devices.models import Device, Drive
 from refurb.donors.models import DonorOrganisation
@@ -194,6 +195,7 @@ def load_demo(seed: int = 2026) -> list[tuple[str, str]]:
                 hook(device, target, tech.id, when)
             # Demo history goes through the same service, guards included.
             devices.transition(device, target, actor_id=tech.id, now=when)
+    load_demo_part_needs(tech.id, now)
     load_demo_beneficiaries(now)
     db.session.flush()
     return [(email, role) for email, role, _ in users]

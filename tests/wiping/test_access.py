@@ -34,7 +34,7 @@ def test_every_wiping_endpoint_is_covered(app):
               "list_drives", "show_drive", "record_manual", "remove_drive", "drive_label",
               "add_drive", "list_logs", "import_logs", "show_log", "download_log",
               "attach_log_drive", "device_certificate", "collection_status",
-              "collection_certificate"}
+              "collection_certificate", "certificates_due"}
     assert rules == {f"wiping.{name}" for name in tested}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("wiping."):
@@ -55,6 +55,7 @@ def test_every_wiping_endpoint_is_covered(app):
     ("/wiping/logs/{log}/download", WORK),
     ("/wiping/collections/{collection}", WORK),
     ("/wiping/devices/{device}/certificate", WORK),
+    ("/wiping/certificates/due", WORK),
 ])
 def test_pages(app, things, url, allowed):
     ids = {k: v.id for k, v in things.items()}

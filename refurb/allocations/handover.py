@@ -13,7 +13,7 @@ from typing import Any
 from refurb.allocations import agreements, queries
 from refurb.allocations.models import Allocation, Reservation, SchoolProgramme
 from refurb.allocations.reservations import close, flush_reservation
-from refurb.allocations.warranty import warranty_of
+from refurb.allocations.warranty import months_for, warranty_of
 from refurb.beneficiaries.models import Beneficiary, Kind
 from refurb.beneficiaries.services import (
     KIND_LABELS,
@@ -176,6 +176,7 @@ def _allocate(reservation: Reservation, beneficiary: Beneficiary, mode: Mode, fe
         fee_amount=(fee.amount or Decimal(0)).quantize(Decimal("0.01")),
         fee_status=fee.status, fee_method=fee.method if paid else None,
         receipt_number=fee.receipt_number if paid else "",
+        warranty_months=months_for(programme),
     )
     db.session.add(allocation)
     close(reservation, "handed_over", f"remise {number}", now)

@@ -145,3 +145,22 @@ def test_home_queue_line_gives_each_file_its_fitting_machines(db, client, login_
     page = client.get("/").get_data(as_text=True)
     assert (f"{remote_school.pseudonym} (priorité {remote_school.priority}) : 3 machine(s) "
             "prête(s) adaptée(s) à ses besoins") in page
+
+
+def test_needs_are_in_the_subject_access_export_and_the_free_text_goes_with_the_purge(
+        db, client, login_as):
+    from refurb.beneficiaries import gdpr
+
+    login_as("social_worker")
+    file = make_file(need_kind="desktop", need_min_ram_gib=8,
+                     need_notes="Clavier adapté (malvoyance)")
+    db.session.commit()
+    exported = client.get(f"/beneficiaries/{file.id}/export.json").get_json()
+    assert exported["file"]["needs"] == {"kind": "desktop", "min_ram_mib": 8192,
+                                         "webcam": False, "notes": "Clavier adapté (malvoyance)"}
+    gdpr.anonymise(file, actor_id=None, now=NOW + timedelta(days=800))
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.get(Beneficiary, file.id)
+    # What a machine must be stays for the statistics; what it said about the person goes.
+    assert (kept.need_kind, kept.need_min_ram_mib, kept.need_notes) == ("desktop", 8192, "")

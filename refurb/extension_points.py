@@ -29,6 +29,8 @@ effect of importing a module. This module imports no domain.
 - stock_tallies    () → [(state, device_type, devices)] for the whole stock, from a projection
                    kept in step with the events: the devices dashboard and list counts read
                    the first one instead of counting every device.
+- stock_fits       [beneficiary files] → {file id: StockFit}: the ready machines fitting each
+                   file's needs and the link to them (the waiting list; allocations owns it).
 - home_queues      role → ordered work queues of its home page at `/` (what waits for the
                    reader): a label, a count, a link to the filtered list, optional preview rows.
 """
@@ -147,6 +149,13 @@ class HomeQueues:
         return sorted(self._by_role.get(str(role), {}).values(), key=lambda q: q.order)
 
 
+@dataclass(frozen=True)
+class StockFit:
+    count: int  # ready machines fitting the file's needs
+    noted: bool  # the file says what it needs (otherwise any computer counts)
+    url: str  # the ready stock filtered to those machines
+
+
 class OrderedSet(list):
     def add(self, item: Any) -> Any:
         if item not in self:
@@ -172,6 +181,7 @@ error_renderers: OrderedSet = OrderedSet()
 state_listeners: OrderedSet = OrderedSet()
 stock_tallies: OrderedSet = OrderedSet()
 home_queues = HomeQueues()
+stock_fits: OrderedSet = OrderedSet()
 
 
 def define_settings(*definitions: Definition) -> None:

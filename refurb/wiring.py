@@ -212,7 +212,7 @@ def _register_training() -> None:
 
 def _register_allocations() -> None:
     from refurb.allocations import event_words, handover, purge, reservations
-    from refurb.allocations.views import blueprint, panel
+    from refurb.allocations.views import blueprint, panel, stock
 
     points.define_settings(reservations.RESERVATION_DAYS_SETTING, handover.FEE_SETTING,
                            handover.LOAN_MONTHS_SETTING, reservations.EXPIRY_WARNING_SETTING,
@@ -228,6 +228,7 @@ def _register_allocations() -> None:
     # a machine.
     points.personal_documents.add(purge.agreements_of)
     points.purge_blockers.add(purge.keep_while_holding)
+    points.stock_fits.add(stock.waiting_list_fits)  # the waiting list's "machines that fit"
 
 
 # ---------------------------------------------------------------------------------- portal

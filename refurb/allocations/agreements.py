@@ -79,10 +79,11 @@ def agreement_payload(
     signed_for_workshop: str = "",
     warranty_months: int = 0,
     warranty_until: date | None = None,
+    pack: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """devices: dicts with tag, type, make_model, serial and config (a list of (label, value))."""
     b = beneficiary
-    return {
+    payload = {
         "number": number,
         "workshop": {"name": workshop.name, "address": workshop.address,
                      "siret": workshop.siret, "contact": workshop.contact},
@@ -112,6 +113,10 @@ def agreement_payload(
         "signed_for_workshop": signed_for_workshop,
         "warranty": {"months": warranty_months, "until": _day(warranty_until)},
     }
+    if pack:  # only then: the agreements of handovers without a pack keep their bytes
+        payload["pack"] = {"name": pack["name"],
+                           "accessories": [list(a) for a in pack.get("accessories", [])]}
+    return payload
 
 
 def _fee_line(fee: dict[str, Any]) -> str:
@@ -146,6 +151,9 @@ def render_agreement(payload: dict[str, Any], version: int, issued_at: datetime)
         for d in payload["devices"]
     ])
 
+    if payload.get("pack"):
+        pdf.paragraph(_pack_line(payload["pack"]))
+
     pdf.heading("Participation")
     pdf.paragraph(f"Participation aux frais de reconditionnement : {_fee_line(payload['fee'])}.")
     _conditions(pdf, payload, mode)
@@ -162,6 +170,12 @@ def render_agreement(payload: dict[str, Any], version: int, issued_at: datetime)
         ("Le bénéficiaire", b["name"] or b["organisation"]),
     ])
     return pdf.render()
+
+
+def _pack_line(pack: dict[str, Any]) -> str:
+    accessories = ", ".join(f"{quantity} × {label}" for label, quantity in pack["accessories"])
+    return (f"Pack « {pack['name']} »" + (f", avec : {accessories}." if accessories
+                                          else "."))
 
 
 def _warranty_line(warranty: dict[str, Any]) -> str:

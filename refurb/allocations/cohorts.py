@@ -67,20 +67,57 @@ class PackValues:
     accessories: str = ""
 
 
-def create_pack(values: PackValues, *, actor_id: int | None, now: datetime) -> PackTemplate:
-    name = _name(values.name, N_("Le nom du pack est obligatoire."))
-    if queries.get_pack_by_name(name) is not None:
-        raise InvalidInput(N_("Un pack « %(name)s » existe déjà."), name=name)
+def _pack_lines(values: PackValues) -> list[PackTemplateLine]:
     check_device_types(values.device_types)
     accessories = parse_accessories(values.accessories)
+    return [*(PackTemplateLine(kind="device", device_type=t, label="", quantity=n)
+              for t, n in values.device_types.items()),
+            *(PackTemplateLine(kind="accessory", device_type=None, label=label, quantity=n)
+              for label, n in accessories)]
+
+
+def _pack_name(values: PackValues, pack_id: int | None) -> str:
+    name = _name(values.name, N_("Le nom du pack est obligatoire."))
+    same = queries.get_pack_by_name(name)
+    if same is not None and same.id != pack_id:
+        raise InvalidInput(N_("Un pack « %(name)s » existe déjà."), name=name)
+    return name
+
+
+def create_pack(values: PackValues, *, actor_id: int | None, now: datetime) -> PackTemplate:
+    name = _pack_name(values, None)
     pack = PackTemplate(name=name, created_at=now, created_by_id=actor_id)
-    pack.lines = [PackTemplateLine(kind="device", device_type=t, label="", quantity=n)
-                  for t, n in values.device_types.items()]
-    pack.lines += [PackTemplateLine(kind="accessory", device_type=None, label=label,
-                                    quantity=n) for label, n in accessories]
+    pack.lines = _pack_lines(values)
     db.session.add(pack)
     _flush_unique(N_("Un pack « %(name)s » vient d'être créé."), name=name)
     return pack
+
+
+def update_pack(pack: PackTemplate, values: PackValues) -> PackTemplate:
+    """New name and contents for the next handovers; those already made keep the pack they
+    received (Allocation.pack) and their agreements."""
+    name = _pack_name(values, pack.id)
+    lines = _pack_lines(values)
+    pack.name = name
+    pack.lines = lines  # the old lines go (delete-orphan): nothing else points to them
+    _flush_unique(N_("Un pack « %(name)s » vient d'être créé."), name=name)
+    return pack
+
+
+def retire_pack(pack: PackTemplate, *, now: datetime) -> PackTemplate:
+    """No longer offered to new cohorts; a cohort already using it keeps it."""
+    if pack.retired_at is not None:
+        raise InvalidInput(N_("Le pack « %(name)s » est déjà retiré."), name=pack.name)
+    pack.retired_at = now
+    db.session.flush()
+    return pack
+
+
+def pack_contents(pack: PackTemplate) -> dict:
+    """The pack as handed over, kept on the allocation."""
+    return {"name": pack.name,
+            "devices": [[line.device_type, line.quantity] for line in pack.device_lines],
+            "accessories": [[line.label, line.quantity] for line in pack.accessory_lines]}
 
 
 def pack_types(pack: PackTemplate) -> dict[str, int]:
@@ -132,6 +169,13 @@ def _clean(values: CohortValues, cohort_id: int | None) -> dict:
     ):
         if key and db.session.get(model, key) is None:
             raise InvalidInput(message)
+    pack = db.session.get(PackTemplate, values.pack_template_id) \
+        if values.pack_template_id else None
+    current = db.session.get(Cohort, cohort_id) if cohort_id else None
+    if pack is not None and pack.retired_at is not None and (
+            current is None or current.pack_template_id != pack.id):
+        raise InvalidInput(N_("Le pack « %(name)s » est retiré : choisissez-en un autre."),
+                           name=pack.name)
     if values.school_programme_id and values.mode != Mode.LOAN:
         raise InvalidInput(N_("Un dispositif scolaire prête les machines : choisissez « prêt »."))
     return {

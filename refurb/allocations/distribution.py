@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from refurb.allocations import handover, queries
-from refurb.allocations.cohorts import pack_types
+from refurb.allocations.cohorts import pack_contents, pack_types
 from refurb.allocations.models import Allocation, Cohort, CohortMember, Reservation
 from refurb.allocations.reservations import reserve
 from refurb.core import packs
@@ -47,8 +47,12 @@ class DayState:
     expected: list[str]
 
 
-def _rules_view(states: list[MemberState]) -> list[packs.Member]:
-    return [packs.Member(s.member.id, s.waiting, tuple(d.device_type for d in s.devices))
+def _rules_view(states: list[MemberState], pack: dict[str, int]) -> list[packs.Member]:
+    """Served members count as complete: the pack may have been edited since their handover
+    (they keep what they received)."""
+    whole = tuple(t for t, n in pack.items() for _ in range(n))
+    return [packs.Member(s.member.id, s.waiting,
+                         tuple(d.device_type for d in s.devices) if s.waiting else whole)
             for s in states]
 
 
@@ -65,7 +69,7 @@ def day_state(cohort: Cohort) -> DayState:
             reservation = open_.get(member.beneficiary_id)
             held = [i.device for i in reservation.active_items] if reservation else []
             states.append(MemberState(member, reservation, held))
-    rules = _rules_view(states)
+    rules = _rules_view(states, pack)
     served = sum(1 for s in states if not s.waiting)
     following = packs.next_member(pack, rules) if pack else None
     next_state = next((s for s in states if following and s.member.id == following.key), None)
@@ -129,7 +133,8 @@ def scan(cohort: Cohort, text: str, *, actor_id: int | None, now: datetime,
     device = _device(text)
     state = day_state(cohort)
     _already_given(state, device)
-    chosen = packs.assign(state.pack, _rules_view(state.members), device.device_type)
+    chosen = packs.assign(state.pack, _rules_view(state.members, state.pack),
+                          device.device_type)
     member_state = next(s for s in state.members if s.member.id == chosen.key)
     member = member_state.member
     reservation = reserve(member.beneficiary, [device], actor_id=actor_id, now=now)
@@ -138,7 +143,8 @@ def scan(cohort: Cohort, text: str, *, actor_id: int | None, now: datetime,
         return ScanResult(member, device, None, None)
     allocation, document = handover.hand_over(
         reservation, handover_values(cohort, member), actor_id=actor_id, now=now,
-        workshop=workshop, signed_for_workshop=signed_for_workshop)
+        workshop=workshop, signed_for_workshop=signed_for_workshop,
+        pack=pack_contents(cohort.pack_template))
     member.allocation_id = allocation.id
     member.allocation = allocation
     db.session.flush()

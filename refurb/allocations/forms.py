@@ -84,6 +84,10 @@ class ConfirmForm(FlaskForm):
     """A button with its CSRF token."""
 
 
+WARRANTY_LABEL = _l("Garantie sur les machines prêtées (mois ; vide : réglage de l’atelier)")
+WARRANTY_CHECKS = [Optional(), NumberRange(0, 120, message=_l("Entre 0 et 120 mois."))]
+
+
 class ProgrammeForm(FlaskForm):
     name = StringField(_l("Nom du dispositif"),
                        validators=[InputRequired(_l("Nom requis.")), Length(max=120)])
@@ -95,6 +99,11 @@ class ProgrammeForm(FlaskForm):
     due_on = DateField(_l("Date de fin des prêts (vide : 1er septembre de l'entrée en 6e)"),
                        validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=2000)])
+    warranty_months = IntegerField(WARRANTY_LABEL, validators=WARRANTY_CHECKS)
+
+
+class WarrantyForm(FlaskForm):
+    warranty_months = IntegerField(WARRANTY_LABEL, validators=WARRANTY_CHECKS)
 
 
 class SchoolForm(FlaskForm):

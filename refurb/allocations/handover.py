@@ -13,7 +13,7 @@ from typing import Any
 from refurb.allocations import agreements, queries
 from refurb.allocations.models import Allocation, Reservation, SchoolProgramme
 from refurb.allocations.reservations import close, flush_reservation
-from refurb.allocations.warranty import warranty_of
+from refurb.allocations.warranty import months_for, warranty_of
 from refurb.beneficiaries.models import Beneficiary, Kind
 from refurb.beneficiaries.services import (
     KIND_LABELS,
@@ -133,9 +133,12 @@ def _check_terms(reservation: Reservation, beneficiary: Beneficiary, values: Han
 
 def hand_over(reservation: Reservation, values: HandoverValues, *, actor_id: int | None,
               now: datetime, workshop: Letterhead | None = None,
-              signed_for_workshop: str = "") -> tuple[Allocation, IssuedDocument]:
+              signed_for_workshop: str = "", pack: dict[str, Any] | None = None,
+              ) -> tuple[Allocation, IssuedDocument]:
     """Give or lend the reserved devices: devices `allocated` (events name the pseudonym),
-    file marked served, agreement issued. Refused with every reason at once."""
+    file marked served, agreement issued. Refused with every reason at once. `pack`: the
+    cohort's pack as handed over (refurb.allocations.cohorts.pack_contents), kept and
+    printed."""
     today = local_date(now)
     _check_still_open(reservation, today)
     beneficiary = db.session.get(Beneficiary, reservation.beneficiary_id)
@@ -152,6 +155,7 @@ def hand_over(reservation: Reservation, values: HandoverValues, *, actor_id: int
     allocation = _allocate(reservation, beneficiary, mode, fee,
                            due_on=due_on if mode == Mode.LOAN else None, programme=programme,
                            actor_id=actor_id, now=now)
+    allocation.pack = pack
     mark_served(beneficiary, actor_id, now)
     document = issue_agreement(allocation, beneficiary=beneficiary, actor_id=actor_id, now=now,
                                workshop=workshop, signed_for_workshop=signed_for_workshop)
@@ -176,6 +180,7 @@ def _allocate(reservation: Reservation, beneficiary: Beneficiary, mode: Mode, fe
         fee_amount=(fee.amount or Decimal(0)).quantize(Decimal("0.01")),
         fee_status=fee.status, fee_method=fee.method if paid else None,
         receipt_number=fee.receipt_number if paid else "",
+        warranty_months=months_for(programme),
     )
     db.session.add(allocation)
     close(reservation, "handed_over", f"remise {number}", now)
@@ -219,6 +224,7 @@ def issue_agreement(allocation: Allocation, *, actor_id: int | None, now: dateti
         converted_on=allocation.converted_at.date() if allocation.converted_at else None,
         signed_for_workshop=signed_for_workshop,
         warranty_months=warranty.months, warranty_until=warranty.until,
+        pack=allocation.pack,
     )
     mode = Mode(allocation.mode)
     document, _created = issue_document(

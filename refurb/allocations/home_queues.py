@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import url_for
+from sqlalchemy.orm import lazyload
 
-from refurb.allocations import handover, queries, reservations
+from refurb.allocations import handover, matching, queries, reservations
 from refurb.beneficiaries import queries as beneficiary_queries
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.errors import Message
 from refurb.core.i18n import N_
-from refurb.core.lifecycle import State
-from refurb.devices.queries import count_devices
 from refurb.extension_points import HomeQueue
 from refurb.extensions import db
 from refurb.templating import when
@@ -22,12 +21,14 @@ PREVIEW = 5
 
 
 def _waiting_preview(reader) -> list[Message]:
-    ready = count_devices(State.READY.value)
-    files = db.session.execute(beneficiary_queries.waiting_list_query().with_only_columns(
-        Beneficiary.pseudonym, Beneficiary.priority).limit(PREVIEW))
-    return [Message(N_("%(file)s (priorité %(priority)s) : %(n)s machine(s) prête(s)"),
-                    {"file": pseudonym, "priority": priority, "n": ready})
-            for pseudonym, priority in files]
+    """The first files with the ready machines fitting each one's needs (two queries)."""
+    files = list(db.session.scalars(beneficiary_queries.waiting_list_query().limit(PREVIEW)
+                                    .options(lazyload(Beneficiary.situation_rows))))
+    fits = matching.fitting_counts(files)
+    return [Message(N_("%(file)s (priorité %(priority)s) : %(n)s machine(s) prête(s) "
+                       "adaptée(s) à ses besoins"),
+                    {"file": b.pseudonym, "priority": b.priority, "n": fits[b.id].count})
+            for b in files]
 
 
 WAITING_LIST = HomeQueue(

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -135,6 +137,8 @@ class SchoolProgramme(TenantScoped, db.Model):
     due_on: Mapped[date] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The workshop's warranty on machines lent under this programme; None: the setting.
+    warranty_months: Mapped[int | None]
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -193,6 +197,12 @@ class Allocation(TenantScoped, db.Model):
     receipt_number: Mapped[str] = mapped_column(String(40), default="")
     converted_at: Mapped[datetime | None]  # a loan the family kept: now a gift
     returned_at: Mapped[datetime | None]
+    # The warranty promised at the handover (months; None on handovers made before it was
+    # kept here: refurb.allocations.warranty falls back to the settings).
+    warranty_months: Mapped[int | None]
+    # The pack handed over at a distribution day, as it was then ({"name", "devices",
+    # "accessories"}): editing the template later does not change it.
+    pack: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(default=1)
 
     reservation: Mapped[Reservation] = relationship(lazy="joined", innerjoin=True)
@@ -225,6 +235,8 @@ class PackTemplate(TenantScoped, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A retired pack is no longer offered to new cohorts; the cohorts using it keep it.
+    retired_at: Mapped[datetime | None]
 
     lines: Mapped[list[PackTemplateLine]] = relationship(
         back_populates="template", order_by="PackTemplateLine.id", lazy="selectin",

@@ -24,6 +24,17 @@ class ProgrammeValues:
     cohort_year: int
     due_on: date | None = None
     notes: str = ""
+    warranty_months: int | None = None  # None: the workshop's setting
+
+
+MAX_WARRANTY_MONTHS = 120
+
+
+def _warranty(months: int | None) -> int | None:
+    if months is not None and not 0 <= months <= MAX_WARRANTY_MONTHS:
+        raise InvalidInput(N_("Garantie : entre 0 et %(max)s mois (vide : le réglage de "
+                              "l'atelier)."), max=MAX_WARRANTY_MONTHS)
+    return months
 
 
 def _due_on(values: ProgrammeValues) -> date:
@@ -50,6 +61,7 @@ def create_programme(values: ProgrammeValues, *, actor_id: int | None,
         name=name, start_level=values.start_level.strip().upper(),
         cohort_year=values.cohort_year, due_on=_due_on(values), active=True,
         notes=(values.notes or "").strip(), created_at=now, created_by_id=actor_id,
+        warranty_months=_warranty(values.warranty_months),
     )
     db.session.add(programme)
     try:
@@ -58,6 +70,13 @@ def create_programme(values: ProgrammeValues, *, actor_id: int | None,
         db.session.rollback()
         raise ConcurrentChange(N_("Un dispositif « %(name)s » vient d'être créé."),
                                name=name) from None
+    return programme
+
+
+def set_warranty(programme: SchoolProgramme, months: int | None) -> SchoolProgramme:
+    """The warranty of the programme's next handovers; those already made keep theirs."""
+    programme.warranty_months = _warranty(months)
+    db.session.flush()
     return programme
 
 

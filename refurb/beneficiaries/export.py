@@ -15,6 +15,7 @@ from refurb.beneficiaries import queries
 from refurb.beneficiaries.labels import template_labels
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.eligibility import LABELS_FR
+from refurb.core.needs import KIND_LABELS as NEED_KIND_LABELS
 from refurb.core.quotient import format_eur, format_number
 from refurb.documents.pdf import Column, DocumentPDF, Letterhead
 
@@ -98,6 +99,8 @@ def _file_data(b: Beneficiary) -> dict[str, Any]:
         "situations": sorted(s.value for s in b.situations),
         "referral": {"referred_by": b.referred_by, "detail": b.referrer_detail},
         "notes": b.notes,
+        "needs": {"kind": b.need_kind, "min_ram_mib": b.need_min_ram_mib,
+                  "webcam": bool(b.need_webcam), "notes": b.need_notes or ""},
         "workflow": {
             "submitted_on": _iso(b.submitted_on), "priority": b.priority,
             "approved_on": _iso(b.approved_on), "approved_until": _iso(b.approved_until),
@@ -186,6 +189,18 @@ def _person_sections(pdf: DocumentPDF, f: dict[str, Any]) -> None:
     ])
 
 
+def _needs_line(needs: dict[str, Any]) -> str:
+    parts = [NEED_KIND_LABELS.get(needs["kind"], "Machine indifférente")
+             if needs["kind"] else "Machine indifférente"]
+    if needs["min_ram_mib"]:
+        parts.append(f"{needs['min_ram_mib'] // 1024} Go de mémoire au moins")
+    if needs["webcam"]:
+        parts.append("webcam")
+    if needs["notes"]:
+        parts.append(needs["notes"])
+    return " · ".join(parts)
+
+
 def _band_label(code: str) -> str:
     return template_labels()["qf_band"].get(code, code)
 
@@ -197,6 +212,7 @@ def _follow_up_section(pdf: DocumentPDF, f: dict[str, Any], labels: dict) -> Non
         ("Statut", labels["status"][f["status"]]),
         ("Orienté par", labels["referrer"].get(ref["referred_by"], "—")),
         ("Précision", ref["detail"]), ("Notes", f["notes"]),
+        ("Besoins", _needs_line(f["needs"])),
         ("Créé le", _fr_date(f["created_at"])), ("Dernier contact", _fr_date(f["last_contact_at"])),
         ("Déposé le", _fr_date(wf["submitted_on"])), ("Validé le", _fr_date(wf["approved_on"])),
         ("Accord valable jusqu'au", _fr_date(wf["approved_until"])),

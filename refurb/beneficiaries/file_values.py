@@ -12,6 +12,7 @@ from refurb.beneficiaries.models import Kind, Referrer
 from refurb.core.eligibility import Situation
 from refurb.core.errors import InvalidInput, Message
 from refurb.core.i18n import N_
+from refurb.core.needs import clean_needs
 from refurb.core.siret import validate_rna, validate_uai
 
 
@@ -50,11 +51,16 @@ class FileValues:
     referred_by: str = ""
     referrer_detail: str = ""
     notes: str = ""
+    # What the household or school needs (refurb.core.needs); memory in GiB as typed.
+    need_kind: str | None = None
+    need_min_ram_gib: int | None = None
+    need_webcam: bool = False
+    need_notes: str = ""
 
 
 # Erased by the GDPR purge.
 PERSONAL_TEXT = ("last_name", "first_name", "email", "phone", "address_line", "referrer_detail",
-                 "notes")
+                 "notes", "need_notes")
 
 # Beyond these, a figure is a typing error (and would overflow the database columns).
 MAX_PEOPLE = 30
@@ -108,6 +114,10 @@ def clean(values: FileValues, kind: Kind) -> dict[str, Any]:
         referred_by=values.referred_by or "",
         situations=situations,
     )
+    needs = clean_needs(values.need_kind, values.need_min_ram_gib, values.need_webcam,
+                        values.need_notes)
+    data.update(need_kind=needs.kind, need_min_ram_mib=needs.min_ram_mib,
+                need_webcam=needs.webcam, need_notes=needs.notes)
     return data
 
 

@@ -22,6 +22,7 @@ from refurb.beneficiaries.file_values import FileValues
 from refurb.beneficiaries.models import DocumentKind, Referrer
 from refurb.core.applications import Status
 from refurb.core.eligibility import LABELS_FR, SITUATIONS_MODES, Policy, Situation
+from refurb.core.needs import KIND_LABELS as NEED_KIND_LABELS
 from refurb.form_fields import FrenchDecimalField, MultiCheckboxField
 
 
@@ -42,6 +43,8 @@ REFERRER_CHOICES = [
     (Referrer.SELF.value, _l("Démarche personnelle")),
     (Referrer.OTHER.value, _l("Autre")),
 ]
+NEED_KIND_CHOICES = [("", _l("Indifférent")),
+                     *((kind, _l(label)) for kind, label in NEED_KIND_LABELS.items())]
 COUNT = [InputRequired(message=_l("Nombre requis.")), NumberRange(min=0, max=30)]
 
 
@@ -98,6 +101,13 @@ class FileForm(FlaskForm):
     referred_by = SelectField(_l("Orienté par"), choices=REFERRER_CHOICES, default="")
     referrer_detail = StringField(_l("Précision sur l’orienteur"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    # Needs: the waiting list shows the ready machines that fit them.
+    need_kind = SelectField(_l("Machine demandée"), choices=NEED_KIND_CHOICES, default="")
+    need_min_ram_gib = IntegerField(_l("Mémoire minimale (Go)"), validators=[
+        Optional(), NumberRange(min=0, max=256, message=_l("Entre 0 et 256 Go."))])
+    need_webcam = BooleanField(_l("Webcam nécessaire (classe à distance, visio)"))
+    need_notes = StringField(_l("Autres besoins (par exemple « clavier adapté »)"),
+                             validators=[Optional(), Length(max=300)])
 
 
 def file_values(form: FileForm) -> FileValues:

@@ -7,6 +7,7 @@ from refurb.beneficiaries.models import AccessAction, DocumentKind, Kind, Referr
 from refurb.core.applications import STATUS_LABELS
 from refurb.core.eligibility import LABELS_FR
 from refurb.core.i18n import N_
+from refurb.core.needs import KIND_LABELS as NEED_KIND_LABELS
 from refurb.core.quotient import QF_BAND_LABELS
 
 KIND_LABELS = {
@@ -50,4 +51,5 @@ def template_labels() -> dict[str, dict[str, str]]:
         "access": {k.value: v for k, v in ACCESS_LABELS.items()},
         "situation": {k.value: v for k, v in LABELS_FR.items()},
         "qf_band": dict(QF_BAND_LABELS),
+        "need_kind": dict(NEED_KIND_LABELS),
     }

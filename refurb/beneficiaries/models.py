@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from refurb.append_only import append_only
 from refurb.core.applications import Status
 from refurb.core.eligibility import Situation
+from refurb.core.needs import Needs
 from refurb.extensions import db
 from refurb.workshops.scoping import TenantScoped
 
@@ -140,6 +141,12 @@ class Beneficiary(TenantScoped, db.Model):
     # Lives in a quartier prioritaire de la politique de la ville (funders' figures).
     qpv: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     last_device_received_on: Mapped[date | None]
+    # What the household or school needs (refurb.core.needs): the waiting list shows the ready
+    # machines that fit. The free text may reveal a disability: erased by the GDPR purge.
+    need_kind: Mapped[str | None] = mapped_column(String(12))
+    need_min_ram_mib: Mapped[int | None]
+    need_webcam: Mapped[bool | None]
+    need_notes: Mapped[str | None] = mapped_column(String(300))
     referred_by: Mapped[str] = mapped_column(String(24), default="")
     referrer_detail: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -177,6 +184,11 @@ class Beneficiary(TenantScoped, db.Model):
     @property
     def situations(self) -> frozenset[Situation]:
         return frozenset(Situation(row.situation) for row in self.situation_rows)
+
+    @property
+    def needs(self) -> Needs:
+        return Needs(kind=self.need_kind, min_ram_mib=self.need_min_ram_mib,
+                     webcam=bool(self.need_webcam), notes=self.need_notes or "")
 
     @property
     def is_household(self) -> bool:

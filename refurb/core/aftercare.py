@@ -52,6 +52,21 @@ def warranty_end(handed_over_on: date, months: int) -> date:
     return date.fromordinal(add_months(handed_over_on, months).toordinal() - 1)
 
 
+def warranty_months(programme_months: int | None, *, in_programme: bool,
+                    default_months: int, school_default_months: int) -> int:
+    """The warranty a handover carries: its school programme's own length when the programme
+    sets one, else the workshop's setting for a programme or for an ordinary handover."""
+    if in_programme and programme_months is not None:
+        return programme_months
+    return school_default_months if in_programme else default_months
+
+
+def effective_months(promised: int | None, current: int) -> int:
+    """The warranty a past handover enjoys: what its agreement promised, or more when the
+    programme or the setting became more generous since; never less than promised."""
+    return current if promised is None else max(promised, current)
+
+
 def in_warranty(handed_over_on: date, months: int, today: date) -> bool:
     return months > 0 and today <= warranty_end(handed_over_on, months)
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from refurb.accounts.access import SOCIAL, roles_required
 from refurb.allocations import cohorts, distribution, queries
 from refurb.allocations.forms import CohortForm, ConfirmForm, MembersForm, PackForm, ScanForm
-from refurb.allocations.models import Cohort
+from refurb.allocations.models import Cohort, PackTemplate
 from refurb.allocations.views.blueprint import bp, form_status
 from refurb.core.device_types import DEVICE_TYPE_LABELS
 from refurb.devices.queries import paginate
@@ -28,10 +28,12 @@ def cohorts_list():
                            kinds=cohorts.COHORT_KIND_LABELS)
 
 
-def _cohort_form(form: CohortForm) -> CohortForm:
+def _cohort_form(form: CohortForm, cohort: Cohort | None = None) -> CohortForm:
     form.kind.choices = [(k, _(v)) for k, v in cohorts.COHORT_KIND_LABELS.items()]
-    form.pack_template_id.choices = [(0, "—"), *((p.id, p.name)
-                                                 for p in queries.pack_templates())]
+    # A retired pack stays on the cohort that has it, and is offered to no other.
+    form.pack_template_id.choices = [(0, "—"), *(
+        (p.id, p.name) for p in queries.pack_templates()
+        if p.retired_at is None or (cohort is not None and p.id == cohort.pack_template_id))]
     form.school_programme_id.choices = [(0, "—"), *queries.programme_choices()]
     form.training_programme_id.choices = [(0, "—"), *(
         (p.id, p.title) for p in training_queries.programme_choices())]
@@ -66,7 +68,8 @@ def new_cohort():
 @roles_required(*SOCIAL)
 def edit_cohort(cohort_id: int):
     cohort = get_or_404(Cohort, cohort_id)
-    form, outcome = _cohort_form(CohortForm(obj=cohort if request.method == "GET" else None)), None
+    form = _cohort_form(CohortForm(obj=cohort if request.method == "GET" else None), cohort)
+    outcome = None
     if request.method == "GET":
         for name in ("pack_template_id", "school_programme_id", "training_programme_id"):
             form[name].data = getattr(cohort, name) or 0
@@ -184,17 +187,56 @@ def _pack_form(form: PackForm) -> PackForm:
     return form
 
 
+def _pack_values(form: PackForm) -> cohorts.PackValues:
+    return cohorts.PackValues(
+        name=form.name.data, device_types={t: 1 for t in form.device_types.data or ()},
+        accessories=form.accessories.data or "")
+
+
 @bp.route("/packs", methods=["GET", "POST"])
 @roles_required(*SOCIAL)
 def packs():
     form, outcome = _pack_form(PackForm()), None
     if form.validate_on_submit():
         with attempt() as outcome:
-            pack = cohorts.create_pack(cohorts.PackValues(
-                name=form.name.data, device_types={t: 1 for t in form.device_types.data or ()},
-                accessories=form.accessories.data or ""), actor_id=actor_id(), now=now())
+            pack = cohorts.create_pack(_pack_values(form), actor_id=actor_id(), now=now())
         if outcome:
             flash(_("Pack « %(n)s » créé.", n=pack.name), "success")
             return redirect(url_for("allocations.packs"))
-    return render_template("allocations/packs.html", form=form,
-                           packs=queries.pack_templates()), form_status(form, outcome)
+    return render_template("allocations/packs.html", form=form, action_form=ConfirmForm(
+        formdata=None), packs=queries.pack_templates()), form_status(form, outcome)
+
+
+@bp.route("/packs/<int:pack_id>/edit", methods=["GET", "POST"])
+@roles_required(*SOCIAL)
+def edit_pack(pack_id: int):
+    pack = get_or_404(PackTemplate, pack_id)
+    form, outcome = _pack_form(PackForm()), None
+    if request.method == "GET":
+        form.name.data = pack.name
+        form.device_types.data = [line.device_type for line in pack.device_lines]
+        form.accessories.data = "\n".join(f"{line.quantity} {line.label}"
+                                          for line in pack.accessory_lines)
+    if form.validate_on_submit():
+        with attempt() as outcome:
+            cohorts.update_pack(pack, _pack_values(form))
+        if outcome:
+            flash(_("Pack « %(n)s » enregistré : les remises déjà faites gardent ce qu’elles "
+                    "ont reçu.", n=form.name.data.strip()), "success")
+            return redirect(url_for("allocations.packs"))
+        pack = get_or_404(PackTemplate, pack_id)
+    return render_template("allocations/pack_form.html", form=form, pack=pack), \
+        form_status(form, outcome)
+
+
+@bp.post("/packs/<int:pack_id>/retire")
+@roles_required(*SOCIAL)
+def retire_pack(pack_id: int):
+    pack = get_or_404(PackTemplate, pack_id)
+    if ConfirmForm().validate_on_submit():
+        with attempt() as done:
+            cohorts.retire_pack(pack, now=now())
+        if done:
+            flash(_("Pack « %(n)s » retiré : il n’est plus proposé aux nouvelles cohortes.",
+                    n=pack.name), "success")
+    return redirect(url_for("allocations.packs"))

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 
 from refurb.accounts.access import SOCIAL, roles_required
 from refurb.allocations import queries, schools
-from refurb.allocations.forms import ProgrammeForm, SchoolForm
+from refurb.allocations.forms import ProgrammeForm, SchoolForm, WarrantyForm
 from refurb.allocations.models import SchoolProgramme
 from refurb.allocations.views.blueprint import bp, form_status
+from refurb.allocations.warranty import months_for
 from refurb.clock import local_date
 from refurb.core.handover import school_year_start
 from refurb.devices.queries import paginate
@@ -30,7 +31,8 @@ def programmes():
 def _programme_values(form: ProgrammeForm) -> schools.ProgrammeValues:
     return schools.ProgrammeValues(name=form.name.data, start_level=form.start_level.data,
                                    cohort_year=form.cohort_year.data, due_on=form.due_on.data,
-                                   notes=form.notes.data or "")
+                                   notes=form.notes.data or "",
+                                   warranty_months=form.warranty_months.data)
 
 
 @bp.route("/programmes/new", methods=["GET", "POST"])
@@ -62,7 +64,31 @@ def show_programme(programme_id: int):
             flash(_("École ajoutée au dispositif."), "success")
             return redirect(url_for("allocations.show_programme", programme_id=programme_id))
         programme = db.session.get(SchoolProgramme, programme_id)
+    return _programme_page(programme, form), form_status(form, outcome)
+
+
+def _programme_page(programme: SchoolProgramme, form: SchoolForm | None = None,
+                    warranty_form: WarrantyForm | None = None):
     return render_template(
-        "allocations/programme.html", p=programme, form=form,
+        "allocations/programme.html", p=programme, form=form or SchoolForm(formdata=None),
+        warranty_form=warranty_form or WarrantyForm(
+            formdata=None, warranty_months=programme.warranty_months),
+        default_warranty=months_for(programme) if programme.warranty_months is None else None,
         counts=queries.programme_counts([programme.id], local_date(now())).get(programme.id, {}),
-    ), form_status(form, outcome)
+    )
+
+
+@bp.post("/programmes/<int:programme_id>/warranty")
+@roles_required(*SOCIAL)
+def programme_warranty(programme_id: int):
+    programme = get_or_404(SchoolProgramme, programme_id)
+    form, outcome = WarrantyForm(), None
+    if form.validate_on_submit():
+        with attempt() as outcome:
+            schools.set_warranty(programme, form.warranty_months.data)
+        if outcome:
+            flash(_("Garantie du dispositif enregistrée : elle vaut pour les prochaines "
+                    "remises."), "success")
+            return redirect(url_for("allocations.show_programme", programme_id=programme_id))
+        programme = db.session.get(SchoolProgramme, programme_id)
+    return _programme_page(programme, warranty_form=form), form_status(form, outcome)

@@ -20,7 +20,7 @@ from refurb.clock import local_date
 from refurb.core.applications import STATUS_LABELS
 from refurb.database import writes_on_get
 from refurb.devices.queries import paginate
-from refurb.extension_points import beneficiary_panels
+from refurb.extension_points import beneficiary_panels, stock_fits
 from refurb.web import actor_id, attempt, get_or_404, now, page_arg, per_page, translate
 
 KINDS = frozenset(k.value for k in Kind)
@@ -47,7 +47,11 @@ def list_files():
 @roles_required(*SOCIAL)
 def waiting_list():
     page = paginate(queries.waiting_list_query(), page_arg(), per_page())
-    return render_template("beneficiaries/waiting.html", page=page, rows=_rows(page.items))
+    fits: dict = {}
+    for fitting in stock_fits:  # the ready stock is a later domain's
+        fits.update(fitting(page.items))
+    return render_template("beneficiaries/waiting.html", page=page, rows=_rows(page.items),
+                           fits=fits, labels=template_labels())
 
 
 def _rows(items: list[Beneficiary]) -> list[dict]:
@@ -97,6 +101,9 @@ def _prefilled_form(beneficiary: Beneficiary) -> FileForm:
     form = FileForm(obj=beneficiary)
     form.situations.data = [s.value for s in beneficiary.situations]
     form.non_taxable.data = "non_taxable" in form.situations.data
+    form.need_kind.data = beneficiary.need_kind or ""
+    form.need_min_ram_gib.data = (beneficiary.need_min_ram_mib // 1024
+                                  if beneficiary.need_min_ram_mib else None)
     return form
 
 

@@ -19,7 +19,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import WORKSHOP
-from refurb.api.auth import caller_id, links, operation
+from refurb.api.auth import caller_id, label_prefix, links, operation
 from refurb.api.collections import MAX_DEVICE_KG
 from refurb.api.devices import DEVICE_LINKS, TYPES, DeviceSchema, device_headers
 from refurb.api.drives import DriveSchema, drive_rows
@@ -33,7 +33,6 @@ from refurb.intake import bench, hardware_reports
 from refurb.intake.models import Collection
 from refurb.web import get_or_404, now, translate
 from refurb.wiping.drives import NewDrive, add_drive
-from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 blp = Blueprint("api_hardware", __name__, description="Rapports matériels (dmidecode, lshw, "
                                                        "smartctl)")
@@ -133,7 +132,7 @@ def report_new_device(values, collection_id: int):
     collection = get_or_404(Collection, collection_id)
     device = bench.register_device(
         collection, _new_device(found, values), actor_id=caller_id(), now=now(),
-        prefix=workshop_label_prefix(), drives=drives,
+        prefix=label_prefix(), drives=drives,
         report=hardware_reports.report_details(carried))
     answer = _answer(device, added=len(drives), refused=[], new=True,
                      warnings=hardware_reports.warnings_from_json(carried))

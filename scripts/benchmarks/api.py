@@ -349,11 +349,14 @@ def in_process(database_url: str, collection_id: int, secret: str, count: int, t
     for side in side_connection._sqlite_engines.values():
         event.listen(side, "before_cursor_execute", count_statement)
     send(posts[-1])
-    post_statements = len(statements)
+    post_statements = list(statements)
     statements.clear()
     send(gets[0])
+    if os.environ.get("BENCH_SQL"):  # BENCH_SQL=1: the statements themselves
+        for statement in (*post_statements, "--", *statements):
+            print("  " + " ".join(statement.split())[:160])
     print(f"in-process (test client, no HTTP): report {post_cpu * 1000:.2f} ms CPU, "
-          f"{post_statements} SQL statements; device GET {get_cpu * 1000:.2f} ms CPU, "
+          f"{len(post_statements)} SQL statements; device GET {get_cpu * 1000:.2f} ms CPU, "
           f"{len(statements)} SQL statements; statuses {sorted(set(answers))}")
 
 

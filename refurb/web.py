@@ -37,8 +37,10 @@ from refurb.workshops.scoping import in_scope
 T = TypeVar("T")
 
 
-def get_or_404(model: type[T], ident: Any) -> T:
-    obj = db.session.get(model, ident)
+def get_or_404(model: type[T], ident: Any, *options: Any) -> T:
+    """The row, or 404; `options` are loader options (e.g. do not load a relationship the
+    caller will not read)."""
+    obj = db.session.get(model, ident, options=options or None)
     # A row already in the session's identity map skips the scoped query: checked here too.
     if obj is None or not in_scope(obj):
         abort(404)

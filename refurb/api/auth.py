@@ -23,6 +23,7 @@ from refurb.api.side_connection import side_connection
 from refurb.core.i18n import N_
 from refurb.web import now
 from refurb.workshops import context as workshop_context
+from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 SCHEME = "bearerAuth"
 REALM = 'Bearer realm="refurb"'
@@ -81,6 +82,11 @@ def caller() -> Holder:
 
 def caller_id() -> int:
     return g.api_token.user_id
+
+
+def label_prefix() -> str:
+    """The asset-tag prefix of the caller's workshop, read with the token (no second query)."""
+    return g.api_token.label_prefix or workshop_label_prefix()
 
 
 def operation(*, scopes: Iterable[str], roles: Iterable[str], idempotent: bool = False,

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from refurb.accounts.access import WORKSHOP
-from refurb.api.auth import caller_id, links, operation
+from refurb.api.auth import caller_id, label_prefix, links, operation
 from refurb.api.devices import DEVICE_LINKS, TYPES, DeviceSchema, device_headers
 from refurb.api.pagination import cursor_page, link_header
 from refurb.api.schemas import CursorArgs, Id, Text, UtcDateTime, page_schema, path_id
@@ -23,7 +23,6 @@ from refurb.intake.collections import (
 )
 from refurb.intake.models import Collection
 from refurb.web import get_or_404, now, translate
-from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 blp = Blueprint("api_collections", __name__, description="Collectes (enlèvements de dons)")
 
@@ -146,5 +145,5 @@ def create_device(values, collection_id: int):
         NewDevice(device_type=values["device_type"], make=values["make"], model=values["model"],
                   serial=values["serial"] or None, legal_status=values["legal_status"],
                   weight_kg=values["weight_kg"], condition_notes=values["condition_notes"]),
-        actor_id=caller_id(), now=now(), prefix=workshop_label_prefix())
+        actor_id=caller_id(), now=now(), prefix=label_prefix())
     return device, 201, device_headers(device)

@@ -7,6 +7,7 @@ import marshmallow as ma
 from flask import url_for
 from flask_smorest import Blueprint
 from marshmallow import validate
+from sqlalchemy.orm import lazyload
 
 from refurb.accounts.access import STAFF, WORKSHOP
 from refurb.api.auth import caller_id, links, operation
@@ -128,7 +129,7 @@ def list_devices(args):
 @blp.doc(**links(200, **DEVICE_LINKS))
 def get_device(device_id: int):
     """Un appareil (l’ETag sert à If-Match)"""
-    device = get_or_404(Device, device_id)
+    device = get_or_404(Device, device_id, lazyload(Device.drives))  # not in the answer
     return device, 200, {"ETag": etag_of(device)}
 
 

@@ -17,9 +17,10 @@ import json
 import marshmallow as ma
 from flask_smorest import Blueprint
 from marshmallow import validate
+from sqlalchemy.orm import lazyload
 
 from refurb.accounts.access import WORKSHOP
-from refurb.api.auth import caller_id, links, operation
+from refurb.api.auth import caller_id, label_prefix, links, operation
 from refurb.api.collections import MAX_DEVICE_KG
 from refurb.api.devices import DEVICE_LINKS, TYPES, DeviceSchema, device_headers
 from refurb.api.drives import DriveSchema, drive_rows
@@ -33,7 +34,6 @@ from refurb.intake import bench, hardware_reports
 from refurb.intake.models import Collection
 from refurb.web import get_or_404, now, translate
 from refurb.wiping.drives import NewDrive, add_drive
-from refurb.workshops.services import label_prefix as workshop_label_prefix
 
 blp = Blueprint("api_hardware", __name__, description="Rapports matériels (dmidecode, lshw, "
                                                        "smartctl)")
@@ -86,10 +86,12 @@ class ReportAnswerSchema(ma.Schema):
     warnings = ma.fields.List(ma.fields.String(), required=True)
 
 
-def _read(texts: list[str]) -> tuple[HardwareReport, str]:
-    """The reports read, and their JSON as the bench form carries it to its confirmation."""
+def _read(texts: list[str]) -> tuple[HardwareReport, hardware_reports.CarriedReport]:
+    """The reports read, and what the bench form carries to its confirmation (as JSON),
+    re-checked as it is there."""
     found = hardware_reports.read_reports(texts)
-    return found, json.dumps(report_to_json(found), ensure_ascii=False)
+    return found, hardware_reports.carried_report(
+        json.dumps(report_to_json(found), ensure_ascii=False))
 
 
 def _bounded(value: int | None, maximum: int) -> int | None:
@@ -129,14 +131,12 @@ def report_new_device(values, collection_id: int):
     lecture de rapports du banc) : l’appareil et ses supports de stockage"""
     # Parse before the first query opens the transaction (SQLite's write lock).
     found, carried = _read(values["reports"])
-    drives = hardware_reports.drives_from_json(carried)
-    collection = get_or_404(Collection, collection_id)
+    collection = get_or_404(Collection, collection_id, lazyload(Collection.donor))
     device = bench.register_device(
         collection, _new_device(found, values), actor_id=caller_id(), now=now(),
-        prefix=workshop_label_prefix(), drives=drives,
-        report=hardware_reports.report_details(carried))
-    answer = _answer(device, added=len(drives), refused=[], new=True,
-                     warnings=hardware_reports.warnings_from_json(carried))
+        prefix=label_prefix(), drives=carried.drives, report=carried.details)
+    answer = _answer(device, added=len(carried.drives), refused=[], new=True,
+                     warnings=carried.warnings)
     return answer, 201, device_headers(device)
 
 
@@ -152,7 +152,7 @@ def report_known_device(values, device_id: int):
     known = {clean(d.serial).casefold() for d in device.drives if clean(d.serial)}
     had_drives = bool(device.drives)
     added, refused = 0, []
-    for drive in hardware_reports.drives_from_json(carried):
+    for drive in carried.drives:
         serial = clean(drive.serial)
         reason = (ALREADY_THERE if serial and serial.casefold() in known
                   else NO_SERIAL if not serial and had_drives else None)
@@ -166,6 +166,5 @@ def report_known_device(values, device_id: int):
         known.add((serial or "").casefold())
         added += 1
     record_event(device, EVENT_KIND, actor_id=caller_id(), now=now(),
-                 details={"report": hardware_reports.report_details(carried)})
-    return _answer(device, added=added, refused=refused,
-                   warnings=hardware_reports.warnings_from_json(carried))
+                 details={"report": carried.details})
+    return _answer(device, added=added, refused=refused, warnings=carried.warnings)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Response, current_app, request
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, text
 from sqlalchemy.exc import IntegrityError
 
 from refurb.api.models import IdempotentRequest
@@ -48,13 +48,21 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+TABLE = IdempotentRequest.__table__
+# Written out once: two statements of every idempotent POST, which the expression language
+# would otherwise build again at each request.
+_LOOKUP = text(
+    "SELECT " + ", ".join(f'"{column.name}"' for column in TABLE.c)
+    + ' FROM api_idempotent_requests WHERE user_id = :user_id AND "key" = :key'
+).columns(*TABLE.c)
+_RECORD = insert(TABLE)
+
+
 def _lookup(user_id: int, key: str):  # noqa: ANN202 - a row of api_idempotent_requests
     """Read beside the request's transaction (refurb.api.side_connection): a first request
     has not begun its work yet and need not take SQLite's write lock for this."""
-    table = IdempotentRequest.__table__
     with side_connection() as connection:
-        return connection.execute(select(table).where(
-            table.c.user_id == user_id, table.c.key == key)).first()
+        return connection.execute(_LOOKUP, {"user_id": user_id, "key": key}).first()
 
 
 def _replay(stored, fingerprint: str) -> Response:  # noqa: ANN001
@@ -86,16 +94,15 @@ def answer_once(view: Callable[[], Response], user_id: int) -> Response:
     response = view()
     if response.status_code >= 400 or response.is_streamed:
         return response
-    record = IdempotentRequest(
-        user_id=user_id, key=key, method=request.method, path=request.path[:300],
-        fingerprint=fingerprint, status=response.status_code,
-        content_type=(response.content_type or "")[:100],
-        location=(response.headers.get("Location") or "")[:300],
-        etag=(response.headers.get("ETag") or "")[:80],
-        body=response.get_data(as_text=True), created_at=now())
+    record = {
+        "user_id": user_id, "key": key, "method": request.method, "path": request.path[:300],
+        "fingerprint": fingerprint, "status": response.status_code,
+        "content_type": (response.content_type or "")[:100],
+        "location": (response.headers.get("Location") or "")[:300],
+        "etag": (response.headers.get("ETag") or "")[:80],
+        "body": response.get_data(as_text=True), "created_at": now()}
     try:
-        db.session.add(record)
-        db.session.flush()
+        db.session.execute(_RECORD, record)
     except IntegrityError:
         # Another copy of this request committed first: undo ours, answer as it was answered.
         db.session.rollback()

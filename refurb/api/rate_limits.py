@@ -18,9 +18,7 @@ import time
 from flask import Flask, current_app, g, has_request_context
 from flask_limiter import Limiter
 from limits.storage import Storage
-from sqlalchemy import case, delete, select, text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Float, Integer, String, bindparam, delete, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from refurb.api.models import RateCounter
@@ -29,6 +27,19 @@ from refurb.api.side_connection import side_connection
 SCHEME = "refurb+db"
 PRUNE_ONE_IN = 200  # every so often an increment also deletes long-expired windows
 COUNTERS = RateCounter.__table__
+# One atomic upsert per request, the same SQL on SQLite and PostgreSQL; written out once
+# rather than built by the expression language at every request (that cost more CPU than
+# the statement itself).
+_BUMP = text(
+    "INSERT INTO api_rate_counters (\"key\", count, expires_at) "
+    "VALUES (:key, :amount, :expires_at) ON CONFLICT (\"key\") DO UPDATE SET "
+    "count = CASE WHEN api_rate_counters.expires_at <= :now THEN excluded.count "
+    "ELSE api_rate_counters.count + excluded.count END, "
+    "expires_at = CASE WHEN api_rate_counters.expires_at <= :now THEN excluded.expires_at "
+    "ELSE api_rate_counters.expires_at END "
+    "RETURNING count, expires_at"
+).bindparams(bindparam("key", type_=String()), bindparam("amount", type_=Integer()),
+             bindparam("expires_at", type_=Float()), bindparam("now", type_=Float()))
 
 
 class DatabaseStorage(Storage):
@@ -51,21 +62,9 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        dialect_insert = (sqlite_insert if self.database_url.startswith("sqlite")
-                          else postgresql_insert)
-        new = dialect_insert(COUNTERS).values(key=key, count=amount, expires_at=now + expiry)
-        expired = COUNTERS.c.expires_at <= now
-        upsert = new.on_conflict_do_update(
-            index_elements=[COUNTERS.c.key],
-            set_={
-                "count": case((expired, new.excluded.count),
-                              else_=COUNTERS.c.count + new.excluded.count),
-                "expires_at": case((expired, new.excluded.expires_at),
-                                   else_=COUNTERS.c.expires_at),
-            },
-        ).returning(COUNTERS.c.count, COUNTERS.c.expires_at)
         with self.connect() as connection:
-            count, expires_at = connection.execute(upsert).one()
+            count, expires_at = connection.execute(_BUMP, {
+                "key": key, "amount": amount, "expires_at": now + expiry, "now": now}).one()
             if random.randrange(PRUNE_ONE_IN) == 0:
                 connection.execute(delete(COUNTERS).where(COUNTERS.c.expires_at < now - 3600))
         if has_request_context():

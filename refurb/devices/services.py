@@ -18,7 +18,7 @@ from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, check_transition
 from refurb.core.lifecycle import next_states as core_next_states
 from refurb.counters import take_numbers
-from refurb.devices.models import Device, DeviceEvent
+from refurb.devices.models import Device, DeviceEvent, Drive
 from refurb.extension_points import StateChange, fact_providers, state_listeners
 from refurb.extensions import db
 
@@ -139,7 +139,10 @@ def create_device(
     asset_tag: str | None = None,
     weight_overrides: dict[str, Decimal] | None = None,
     extra_details: dict[str, Any] | None = None,
+    drives: Sequence[Drive] = (),
 ) -> Device:
+    """A new device, its `received` event and the storage drives read with it (a hardware
+    report), written in one flush."""
     _check(values)
     device = Device(**_device_columns(
         values, asset_tag=asset_tag or allocate_tags(prefix, now.year, 1)[0], now=now,
@@ -148,6 +151,9 @@ def create_device(
     db.session.add(DeviceEvent(device=device, **_received_event(
         values, actor_id=actor_id, now=now, collection_number=collection_number,
         extra_details=extra_details)))
+    for drive in drives:
+        drive.device = device  # the device is new: its list of drives starts empty, unread
+        db.session.add(drive)
     db.session.flush()
     _announce([_change(device, None, device.state, now)])
     return device

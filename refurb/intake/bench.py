@@ -14,7 +14,6 @@ from refurb.core.hardware.placeholders import clean
 from refurb.core.i18n import N_
 from refurb.devices.models import Device, Drive
 from refurb.devices.services import NewDevice, create_device
-from refurb.extensions import db
 from refurb.intake import queries
 from refurb.intake.collections import ensure_intake_open
 from refurb.intake.csv_rows import serial_key
@@ -49,17 +48,14 @@ def register_device(
         collection_number=collection.number,
         weight_overrides=weight_overrides([values.device_type]),
         extra_details={"source": "hardware_report", "report": report} if report else None,
+        drives=[_drive_row(drive, now) for drive in drives],
     )
-    for drive in drives:
-        db.session.add(_drive_row(device, drive, now))
-    db.session.flush()
     return device
 
 
-def _drive_row(device: Device, drive: DriveReport, now: datetime) -> Drive:
+def _drive_row(drive: DriveReport, now: datetime) -> Drive:
     serial = clean(drive.serial)
     return Drive(
-        device=device,
         model=(drive.model or "")[:120],
         serial=serial[:120] if serial else None,
         capacity_bytes=drive.capacity_bytes,

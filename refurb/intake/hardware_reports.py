@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from refurb.core.errors import InvalidInput
@@ -25,21 +25,16 @@ def read_reports(texts: Iterable[str]) -> HardwareReport:
 def drives_from_json(text: str) -> list[DriveReport]:
     """The drives carried from the preview to the confirmation (a hidden field: re-checked)."""
     try:
-        data = json.loads(text or "{}")
-        items = data.get("drives") or []
-        if len(items) > MAX_DRIVES:
-            raise ValueError("drives")
-        return [_drive_from_dict(item) for item in items]
+        return _drives(json.loads(text or "{}"))
     except (ValueError, TypeError, AttributeError):
         raise InvalidInput(UNREADABLE) from None
 
 
 def warnings_from_json(text: str) -> list[str]:
     try:
-        warnings = json.loads(text or "{}").get("warnings") or []
+        return _warnings(json.loads(text or "{}"))
     except (ValueError, AttributeError):
         raise InvalidInput(UNREADABLE) from None
-    return [str(w)[:500] for w in warnings if isinstance(w, str)][:50]
 
 
 def report_details(text: str) -> dict[str, Any]:
@@ -48,6 +43,43 @@ def report_details(text: str) -> dict[str, Any]:
         "drives": [asdict(d) for d in drives_from_json(text)],
         "warnings": warnings_from_json(text),
     }
+
+
+@dataclass(frozen=True)
+class CarriedReport:
+    """The three readings above from one parse of the carried JSON (the API reads all three)."""
+
+    drives: list[DriveReport]
+    warnings: list[str]
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return {"drives": [asdict(d) for d in self.drives], "warnings": list(self.warnings)}
+
+
+def carried_report(text: str) -> CarriedReport:
+    try:
+        data = json.loads(text or "{}")
+        drives = _drives(data)
+    except (ValueError, TypeError, AttributeError):
+        raise InvalidInput(UNREADABLE) from None
+    try:
+        warnings = _warnings(data)
+    except (ValueError, AttributeError):
+        raise InvalidInput(UNREADABLE) from None
+    return CarriedReport(drives, warnings)
+
+
+def _drives(data: Any) -> list[DriveReport]:
+    items = data.get("drives") or []
+    if len(items) > MAX_DRIVES:
+        raise ValueError("drives")
+    return [_drive_from_dict(item) for item in items]
+
+
+def _warnings(data: Any) -> list[str]:
+    warnings = data.get("warnings") or []
+    return [str(w)[:500] for w in warnings if isinstance(w, str)][:50]
 
 
 def _drive_from_dict(item: dict[str, Any]) -> DriveReport:

@@ -17,22 +17,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from sqlalchemy import (
     BigInteger,
     Integer,
     Select,
+    TextClause,
     and_,
+    bindparam,
     case,
     cast,
     delete,
     func,
     insert,
+    inspect,
     literal,
     or_,
     select,
+    text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from refurb.allocations.models import Allocation, Reservation, ReservationItem
 from refurb.beneficiaries.models import Beneficiary
@@ -54,7 +58,6 @@ ALL, DONOR, COLLECTION = "all", "donor", "collection"
 DISPOSED = State.DISPOSED.value
 ALLOCATED = State.ALLOCATED.value
 WAYS_OUT = (State.ALLOCATED.value, State.DISPOSED.value)  # the reuse figures' "devices left"
-CHUNK = 500
 
 
 def grams(kg: Decimal | float | int | None) -> int:
@@ -142,10 +145,21 @@ def _chain_entry(change: StateChange) -> None:
 
 
 def _donors_of(collection_ids: set[int]) -> dict[int, int]:
-    if not collection_ids:
-        return {}
-    return dict(db.session.execute(
-        select(Collection.id, Collection.donor_id).where(Collection.id.in_(collection_ids))).all())
+    """Each collection's donor: from the collections this transaction already loaded (a
+    device registered into one has just read it), the others in one query."""
+    donors: dict[int, int] = {}
+    mapper = inspect(Collection)
+    for collection_id in collection_ids:
+        loaded = db.session.identity_map.get(mapper.identity_key_from_primary_key(
+            (collection_id,)))
+        donor_id = inspect(loaded).dict.get("donor_id") if loaded is not None else None
+        if donor_id is not None:
+            donors[collection_id] = donor_id
+    missing = collection_ids - donors.keys()
+    if missing:
+        donors.update(db.session.execute(
+            select(Collection.id, Collection.donor_id).where(Collection.id.in_(missing))).all())
+    return donors
 
 
 def _waste_grams(device_ids: set[int]) -> dict[int, int]:
@@ -181,13 +195,21 @@ def _add(model, keys: tuple[str, ...], sums: tuple[str, ...], rows: list[dict]) 
     if not rows:
         return
     rows.sort(key=lambda row: tuple(row[k] for k in keys))
-    table = model.__table__
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    for start in range(0, len(rows), CHUNK):
-        statement = dialect.insert(table).values(rows[start:start + CHUNK])
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={name: table.c[name] + statement.excluded[name] for name in sums}))
+    db.session.execute(_upsert(model.__table__, keys, sums), rows)
+
+
+@cache
+def _upsert(table, keys: tuple[str, ...], sums: tuple[str, ...]) -> TextClause:
+    """The upsert of one row, the same SQL on SQLite and PostgreSQL, run once per row
+    (executemany): written out once, where building a multi-row statement with the
+    expression language at every device registered cost more than running it."""
+    columns = (*keys, *sums)
+    return text(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + name for name in columns)}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+        + ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in sums)
+    ).bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns))
 
 
 # --- read ---------------------------------------------------------------------------------

@@ -50,22 +50,24 @@ def _records(text: str) -> list[_Record]:
     handle: str | None = None
     base_indent: int | None = None
     for line in text.splitlines():
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             current, handle = None, None
             continue
-        match = _HANDLE.match(line)
-        if match:
-            current, handle = None, match.group(1).lower()
-            continue
+        if line.startswith("Handle "):  # the cheap test first: a report has ~1,000 lines
+            match = _HANDLE.match(line)
+            if match:
+                current, handle = None, match.group(1).lower()
+                continue
         indent = len(line) - len(line.lstrip())
         if current is None:
-            if ":" in line and indent:
+            if indent and ":" in line:
                 continue  # body of a record whose title we never saw (truncated paste)
-            current = _Record(title=line.strip(), handle=handle)
+            current = _Record(title=stripped, handle=handle)
             records.append(current)
             base_indent = None
             continue
-        key, sep, value = line.strip().partition(":")
+        key, sep, value = stripped.partition(":")
         if not sep:
             continue
         if base_indent is None:

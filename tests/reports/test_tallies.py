@@ -28,9 +28,9 @@ from refurb.reports.models import Reentry
 from refurb.reports.queries import Period
 from refurb.weee import batches as weee_batches
 from refurb.weee import closing as weee_closing
+from refurb.workshops.services import label_prefix
 from tests.allocations.helpers import WORKSHOP, approved_file, gift_values
 from tests.beneficiaries.helpers import set_policy
-from refurb.workshops.services import label_prefix
 from tests.factories import make_collection, make_device, make_donor
 from tests.weee.helpers import configure_site, handover, make_carrier, make_operator
 

@@ -18,6 +18,7 @@ from sqlalchemy import update
 
 from refurb.devices.models import Device, Drive
 from refurb.extensions import db
+from refurb.reports import tallies
 from refurb.workshops.context import network_wide, use_workshop
 
 
@@ -29,6 +30,9 @@ def move_devices(device_ids: list[int], *, from_workshop_id: int, to_workshop_id
     if not device_ids:
         return 0
     db.session.flush()  # pending rows take the current workshop before the scope widens
+    # The devices' "now" tallies follow them (refurb.reports.tallies).
+    tallies.move_devices(device_ids, from_workshop_id=from_workshop_id,
+                         to_workshop_id=to_workshop_id)
     with network_wide():
         moved = db.session.execute(
             update(Device)

@@ -1,7 +1,9 @@
 """The network's figures: one row per workshop and the network total, for a period.
 
 Each figure is ONE query grouped by workshop (never one query per workshop per figure), on
-the same records and with the same rules as the workshop reports (refurb.reports.queries):
+the same records, tallies and rules as the workshop reports (refurb.reports.queries): the
+device figures read the report tallies of each workshop (refurb.reports.tallies), never the
+events;
 a device counts for the workshop where its event happened (a transferred device's departure
 counts where it left from), beneficiaries and training for the workshop that holds them.
 Runs network-wide: callers limit `workshop_ids` for a workshop admin.
@@ -20,8 +22,9 @@ from refurb.allocations.models import Allocation
 from refurb.core.handover import FeeStatus
 from refurb.core.lifecycle import State
 from refurb.core.training import Presence, Slot, hours
-from refurb.devices.models import Device, DeviceEvent
 from refurb.extensions import db
+from refurb.reports import tallies
+from refurb.reports.models import DepartureDay, Reentry, TransitionDay
 from refurb.reports.queries import Period
 from refurb.training.models import Attendance, TrainingSession
 from refurb.weee.models import WasteItem, WeeeBatch
@@ -89,37 +92,46 @@ def _in_period(column, period: Period):
 
 
 def _collected(period: Period, wanted: list[int], by_id: dict[int, Figures]) -> None:
+    """Devices received in the period: the day tallies of each workshop."""
     rows = db.session.execute(
-        select(DeviceEvent.workshop_id, func.count())
-        .where(DeviceEvent.kind == "transition", DeviceEvent.to_state == State.RECEIVED.value,
-               _in_period(DeviceEvent.occurred_at, period),
-               DeviceEvent.workshop_id.in_(wanted))
-        .group_by(DeviceEvent.workshop_id))
+        select(TransitionDay.workshop_id, func.sum(TransitionDay.transitions))
+        .where(TransitionDay.state == State.RECEIVED.value,
+               TransitionDay.day >= period.start, TransitionDay.day <= period.end,
+               TransitionDay.workshop_id.in_(wanted))
+        .group_by(TransitionDay.workshop_id))
     for workshop_id, n in rows:
-        by_id[workshop_id].collected = int(n)
+        by_id[workshop_id].collected = int(n or 0)
 
 
 def _departures(period: Period, wanted: list[int], by_id: dict[int, Figures]) -> None:
     """Devices handed over (reuse) or put in a WEEE batch (recycling) in the period, each
-    device once per way out (a returned loan handed over again counts once), with its
-    weight: the reports' reuse figures, per workshop."""
-    left = (
-        select(DeviceEvent.workshop_id, DeviceEvent.to_state, DeviceEvent.device_id)
-        .where(DeviceEvent.kind == "transition",
-               DeviceEvent.to_state.in_((State.ALLOCATED.value, State.DISPOSED.value)),
-               _in_period(DeviceEvent.occurred_at, period),
-               DeviceEvent.workshop_id.in_(wanted))
-        .distinct().subquery())
-    rows = db.session.execute(
-        select(left.c.workshop_id, left.c.to_state, func.count(), func.sum(Device.weight_kg))
-        .join(Device, Device.id == left.c.device_id)
-        .group_by(left.c.workshop_id, left.c.to_state))
-    for workshop_id, state, n, kg in rows:
+    device once per way out (a returned loan handed over again counts once), with its own
+    weight: the reports' reuse figures (refurb.reports.queries.devices_left), per workshop,
+    from the departure tallies minus the re-entries within the period."""
+    counts: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for workshop_id, state, n, g in db.session.execute(
+        select(DepartureDay.workshop_id, DepartureDay.state, func.sum(DepartureDay.devices),
+               func.sum(DepartureDay.grams))
+        .where(DepartureDay.day >= period.start, DepartureDay.day <= period.end,
+               DepartureDay.workshop_id.in_(wanted))
+        .group_by(DepartureDay.workshop_id, DepartureDay.state)
+    ):
+        counts[(workshop_id, state)][0] += int(n or 0)
+        counts[(workshop_id, state)][1] += int(g or 0)
+    for workshop_id, state, n, g in db.session.execute(
+        select(Reentry.workshop_id, Reentry.state, func.count(), func.sum(Reentry.grams))
+        .where(Reentry.day >= period.start, Reentry.day <= period.end,
+               Reentry.previous_day >= period.start, Reentry.workshop_id.in_(wanted))
+        .group_by(Reentry.workshop_id, Reentry.state)
+    ):
+        counts[(workshop_id, state)][0] -= int(n)
+        counts[(workshop_id, state)][1] -= int(g or 0)
+    for (workshop_id, state), (n, g) in counts.items():
         figures = by_id[workshop_id]
         if state == State.ALLOCATED.value:
-            figures.reused, figures.reused_kg = int(n), _kg(kg)
+            figures.reused, figures.reused_kg = n, _kg(tallies.kg(g))
         else:
-            figures.recycled, figures.recycled_kg = int(n), _kg(kg)
+            figures.recycled, figures.recycled_kg = n, _kg(tallies.kg(g))
 
 
 def _weee(period: Period, wanted: list[int], by_id: dict[int, Figures]) -> None:

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from refurb.extensions import db
 from refurb.reports import tallies
+from refurb.workshops.context import current_workshop_id
 
 reports_cli = AppGroup("reports", help="Rapports et chiffres du portail donateur.")
 
@@ -15,9 +16,12 @@ reports_cli = AppGroup("reports", help="Rapports et chiffres du portail donateur
 @reports_cli.command("rebuild-aggregates")
 def rebuild_aggregates() -> None:
     """Recompute the device tallies, transitions per day and donors' recipients from the
-    events (after a bulk load that bypassed the devices service, or to check them)."""
+    events, for the command's workshop (REFURB_WORKSHOP=<code>) or every workshop
+    (REFURB_WORKSHOP=network): after a bulk load that bypassed the devices service, or to
+    check them."""
+    workshop_id = current_workshop_id()
     before = tallies.snapshot()
-    rows = tallies.rebuild()
+    rows = tallies.rebuild(None if workshop_id is None else [workshop_id])
     differed = tallies.snapshot() != before
     db.session.commit()
     click.echo(", ".join(f"{name}: {n}" for name, n in rows.items()))

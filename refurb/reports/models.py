@@ -6,6 +6,12 @@ by a database trigger on `device_events` (migration 0009), for every writer (ser
 imports, CLI): when a transition event leaves state S, the stay in S runs from
 the device's previous transition (by id: the order things happened in) to this event.
 Backdated events can make a stay negative: it is counted as 0.
+
+Every projection here is one workshop's (TenantScoped): a stay belongs to the workshop of the
+event that ended it; the tallies of devices now to the workshop holding the device; the day
+tallies, departures and re-entries to the workshop where the event happened; a donor's
+recipients to the workshop that handed over. A workshop's reports read its own rows (the ORM
+scoping adds the workshop), the network's figures group them by workshop.
 """
 
 from __future__ import annotations
@@ -17,14 +23,15 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from refurb.extensions import db
-from refurb.workshops.scoping import TenantScoped
+from refurb.workshops.scoping import TenantScoped, tally_workshop_id
 
 
-class DeviceStay(db.Model):
+class DeviceStay(TenantScoped, db.Model):
     __tablename__ = "device_stays"
     __table_args__ = (
         # The histogram query reads this index alone, in group order (no sort).
-        Index("ix_device_stays_state_hours_left", "state", "hours", "left_at"),
+        Index("ix_device_stays_workshop_state_hours_left", "workshop_id", "state", "hours",
+              "left_at"),
     )
 
     # The transition event that ended the stay.
@@ -38,7 +45,7 @@ class DeviceStay(db.Model):
     hours: Mapped[int]
 
 
-class DeviceTally(db.Model):
+class DeviceTally(TenantScoped, db.Model):
     """Devices now, by state and type, for the whole workshop, each donor and each collection:
     what the dashboards and the donor portal read instead of counting the stock.
 
@@ -51,6 +58,8 @@ class DeviceTally(db.Model):
 
     __tablename__ = "device_tallies"
 
+    workshop_id: Mapped[int] = tally_workshop_id()
+
     scope: Mapped[str] = mapped_column(String(10), primary_key=True)  # all | donor | collection
     scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0 for all
     state: Mapped[str] = mapped_column(String(12), primary_key=True)
@@ -59,34 +68,43 @@ class DeviceTally(db.Model):
     grams: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class TransitionDay(db.Model):
+class TransitionDay(TenantScoped, db.Model):
     """Transition events into each state, per day (UTC date of the event): the throughput
     figures of any period read at most one row per day and state."""
 
     __tablename__ = "transition_days"
+    # The network's figures: every workshop's rows of a period.
+    __table_args__ = (Index("ix_transition_days_day", "day", "state"),)
+
+    workshop_id: Mapped[int] = tally_workshop_id()
 
     day: Mapped[date] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(12), primary_key=True)
     transitions: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class DonorRecipient(db.Model):
+class DonorRecipient(TenantScoped, db.Model):
     """Who received at least one of a donor's machines (handed over, even if since returned):
     the portal counts them by kind (read from the file now) and sums their training hours,
     never names them. Grows with the people served, not with the stock."""
 
     __tablename__ = "donor_recipients"
 
+    workshop_id: Mapped[int] = tally_workshop_id()
+
     donor_id: Mapped[int] = mapped_column(ForeignKey("donor_organisations.id"), primary_key=True)
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), primary_key=True)
     devices: Mapped[int] = mapped_column(default=0)  # handed over to them, returned or not
 
 
-class DepartureDay(db.Model):
+class DepartureDay(TenantScoped, db.Model):
     """Devices entering a way out (allocated, disposed) per day and type, with their own
     weight in grams: the reuse figures of a period read one row per day, way and type."""
 
     __tablename__ = "departure_days"
+    __table_args__ = (Index("ix_departure_days_day", "day", "state"),)
+
+    workshop_id: Mapped[int] = tally_workshop_id()
 
     day: Mapped[date] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(12), primary_key=True)
@@ -95,13 +113,14 @@ class DepartureDay(db.Model):
     grams: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class Reentry(db.Model):
+class Reentry(TenantScoped, db.Model):
     """A device entering a way out it had entered before (a loan returned, then allocated
     again): with the day of its previous entry, so that a period counts each device once —
     the entries of a period minus the re-entries whose previous entry is in it too."""
 
     __tablename__ = "departure_reentries"
-    __table_args__ = (Index("ix_departure_reentries_day", "day", "previous_day"),)
+    __table_args__ = (Index("ix_departure_reentries_day", "workshop_id", "day",
+                            "previous_day"),)
 
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"), primary_key=True)
     state: Mapped[str] = mapped_column(String(12), primary_key=True)

@@ -10,6 +10,11 @@ touch the same rows lock them in the same order).
 `rebuild()` recomputes every tally from the events and records (invariant 6): the command
 `flask reports rebuild-aggregates`, after a bulk load that bypassed the service, and the tests
 that compare both ways.
+
+Every row is one workshop's (refurb.reports.models): the listener writes the current
+workshop's; a transfer moves the devices' "now" tallies from the sender to the receiver
+(`move_devices`, called by refurb.network.custody); `rebuild` groups by workshop, for one
+workshop or the whole network.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
 )
 
 from refurb.allocations.models import Allocation, Reservation, ReservationItem
@@ -53,6 +59,7 @@ from refurb.reports.models import (
     TransitionDay,
 )
 from refurb.weee.models import WasteItem
+from refurb.workshops.context import network_wide, require_workshop_id
 
 ALL, DONOR, COLLECTION = "all", "donor", "collection"
 DISPOSED = State.DISPOSED.value
@@ -72,14 +79,13 @@ def kg(value: int | None) -> Decimal:
 
 
 def record_state_changes(changes: list[StateChange]) -> None:
+    workshop_id = require_workshop_id()
     donors = _donors_of({c.collection_id for c in changes if c.collection_id is not None})
     waste = _waste_grams({c.device_id for c in changes if DISPOSED in (c.from_state, c.to_state)})
     tallies: dict[tuple[str, int, str, str], list[int]] = defaultdict(lambda: [0, 0])
     days: dict[tuple, int] = defaultdict(int)
     for change in changes:
-        scopes = [(ALL, 0)]
-        if change.collection_id is not None:
-            scopes += [(DONOR, donors[change.collection_id]), (COLLECTION, change.collection_id)]
+        scopes = _scopes(change.collection_id, donors)
         own = grams(change.weight_kg)
         for state, sign in ((change.from_state, -1), (change.to_state, 1)):
             if state is None:
@@ -90,34 +96,73 @@ def record_state_changes(changes: list[StateChange]) -> None:
                 row[0] += sign
                 row[1] += sign * weight
         days[(change.occurred_at.date(), change.to_state)] += 1
-    _add(DeviceTally, ("scope", "scope_id", "state", "device_type"), ("devices", "grams"),
-         [{"scope": s, "scope_id": i, "state": st, "device_type": t, "devices": n, "grams": g}
-          for (s, i, st, t), (n, g) in tallies.items() if n or g])
-    _add(TransitionDay, ("day", "state"), ("transitions",),
-         [{"day": d, "state": st, "transitions": n} for (d, st), n in days.items()])
+    _add_devices(workshop_id, tallies)
+    _add(TransitionDay, ("workshop_id", "day", "state"), ("transitions",),
+         [{"workshop_id": workshop_id, "day": d, "state": st, "transitions": n}
+          for (d, st), n in days.items()])
     handed = [c for c in changes if c.to_state == ALLOCATED and c.collection_id is not None]
     if handed:
-        _record_recipients(handed, donors)
+        _record_recipients(workshop_id, handed, donors)
     leaving = [c for c in changes if c.to_state in WAYS_OUT]
     if leaving:
-        _record_departures(leaving)
+        _record_departures(workshop_id, leaving)
 
 
-def _record_departures(changes: list[StateChange]) -> None:
+def _scopes(collection_id: int | None, donors: dict[int, int]) -> list[tuple[str, int]]:
+    if collection_id is None:
+        return [(ALL, 0)]
+    return [(ALL, 0), (DONOR, donors[collection_id]), (COLLECTION, collection_id)]
+
+
+def _add_devices(workshop_id: int, tallies: dict[tuple[str, int, str, str], list[int]]) -> None:
+    _add(DeviceTally, ("workshop_id", "scope", "scope_id", "state", "device_type"),
+         ("devices", "grams"),
+         [{"workshop_id": workshop_id, "scope": s, "scope_id": i, "state": st,
+           "device_type": t, "devices": n, "grams": g}
+          for (s, i, st, t), (n, g) in tallies.items() if n or g])
+
+
+def move_devices(device_ids: list[int], *, from_workshop_id: int, to_workshop_id: int) -> None:
+    """Devices handed from one workshop to another (a transfer received): their "now"
+    tallies leave the sender's and join the receiver's, at their current state. (Events and
+    their day tallies stay where they happened.) Called before the devices move."""
+    if not device_ids:
+        return
+    with network_wide():
+        rows = db.session.execute(
+            select(Device.id, Device.collection_id, Device.device_type, Device.weight_kg,
+                   Device.state)
+            .where(Device.id.in_(device_ids), Device.workshop_id == from_workshop_id)).all()
+        donors = _donors_of({r.collection_id for r in rows if r.collection_id is not None})
+        waste = _waste_grams({r.id for r in rows if r.state == DISPOSED})
+        moved: dict[tuple[str, int, str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for row in rows:
+            own = grams(row.weight_kg)
+            weight = waste.get(row.id, own) if row.state == DISPOSED else own
+            for scope, scope_id in _scopes(row.collection_id, donors):
+                entry = moved[(scope, scope_id, row.state, row.device_type)]
+                entry[0] += 1
+                entry[1] += weight
+        _add_devices(from_workshop_id, {k: [-n, -g] for k, (n, g) in moved.items()})
+        _add_devices(to_workshop_id, moved)
+
+
+def _record_departures(workshop_id: int, changes: list[StateChange]) -> None:
     days: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for change in changes:
         row = days[(change.occurred_at.date(), change.to_state, change.device_type)]
         row[0] += 1
         row[1] += grams(change.weight_kg)
         _chain_entry(change)
-    _add(DepartureDay, ("day", "state", "device_type"), ("devices", "grams"),
-         [{"day": d, "state": s, "device_type": t, "devices": n, "grams": g}
-          for (d, s, t), (n, g) in days.items()])
+    _add(DepartureDay, ("workshop_id", "day", "state", "device_type"), ("devices", "grams"),
+         [{"workshop_id": workshop_id, "day": d, "state": s, "device_type": t, "devices": n,
+           "grams": g} for (d, s, t), (n, g) in days.items()])
 
 
 def _chain_entry(change: StateChange) -> None:
-    """Link this entry into the device's entries of the same way out, by time: it is a
-    re-entry when one came before, and the one after it (a backdated event) now follows it."""
+    """Link this entry into the device's entries of the same way out at this workshop (the
+    events are read in its scope), by time: it is a re-entry when one came before, and the
+    one after it (a backdated event) now follows it."""
     entries = (select(DeviceEvent.occurred_at)
                .where(DeviceEvent.device_id == change.device_id,
                       DeviceEvent.to_state == change.to_state,
@@ -145,8 +190,9 @@ def _chain_entry(change: StateChange) -> None:
 
 
 def _donors_of(collection_ids: set[int]) -> dict[int, int]:
-    """Each collection's donor: from the collections this transaction already loaded (a
-    device registered into one has just read it), the others in one query."""
+    """Each collection's donor, whichever workshop took it in (a transferred device keeps its
+    collection): from the collections this transaction already loaded (a device registered
+    into one has just read it), the others in one query."""
     donors: dict[int, int] = {}
     mapper = inspect(Collection)
     for collection_id in collection_ids:
@@ -157,8 +203,10 @@ def _donors_of(collection_ids: set[int]) -> dict[int, int]:
             donors[collection_id] = donor_id
     missing = collection_ids - donors.keys()
     if missing:
-        donors.update(db.session.execute(
-            select(Collection.id, Collection.donor_id).where(Collection.id.in_(missing))).all())
+        with network_wide():
+            donors.update(db.session.execute(
+                select(Collection.id, Collection.donor_id)
+                .where(Collection.id.in_(missing))).all())
     return donors
 
 
@@ -175,7 +223,8 @@ def _waste_grams(device_ids: set[int]) -> dict[int, int]:
     return dict(found)
 
 
-def _record_recipients(handed: list[StateChange], donors: dict[int, int]) -> None:
+def _record_recipients(workshop_id: int, handed: list[StateChange],
+                       donors: dict[int, int]) -> None:
     """A device handed over goes to the beneficiary holding it (its one live reservation)."""
     holder = dict(db.session.execute(
         select(ReservationItem.device_id, Reservation.beneficiary_id)
@@ -186,8 +235,9 @@ def _record_recipients(handed: list[StateChange], donors: dict[int, int]) -> Non
     for change in handed:
         if change.device_id in holder:
             counts[(donors[change.collection_id], holder[change.device_id])] += 1
-    _add(DonorRecipient, ("donor_id", "beneficiary_id"), ("devices",),
-         [{"donor_id": d, "beneficiary_id": b, "devices": n} for (d, b), n in counts.items()])
+    _add(DonorRecipient, ("workshop_id", "donor_id", "beneficiary_id"), ("devices",),
+         [{"workshop_id": workshop_id, "donor_id": d, "beneficiary_id": b, "devices": n}
+          for (d, b), n in counts.items()])
 
 
 def _add(model, keys: tuple[str, ...], sums: tuple[str, ...], rows: list[dict]) -> None:
@@ -263,11 +313,12 @@ def recipients_by_kind(donor_id: int) -> dict[str, int]:
 
 
 def handed_over_items() -> Select:
-    """(device_id, beneficiary_id) of every device handed over: the reservation's items that
+    """(device_id, beneficiary_id, workshop_id) of every device handed over: the reservation's items that
     were still held at the handover (not released before it)."""
     return (
         select(ReservationItem.device_id.label("device_id"),
-               Allocation.beneficiary_id.label("beneficiary_id"))
+               Allocation.beneficiary_id.label("beneficiary_id"),
+               Allocation.workshop_id.label("workshop_id"))
         .join(Allocation, Allocation.reservation_id == ReservationItem.reservation_id)
         .where(or_(ReservationItem.released_at.is_(None),
                    ReservationItem.released_at >= Allocation.handed_over_at))
@@ -275,7 +326,8 @@ def handed_over_items() -> Select:
 
 
 def _current_devices():
-    """Each device with its state from its latest transition event and its tally weight."""
+    """Each device with its workshop, its state from its latest transition event and its
+    tally weight."""
     latest = (
         select(DeviceEvent.device_id.label("device_id"), func.max(DeviceEvent.id).label("id"))
         .where(DeviceEvent.kind == "transition")
@@ -293,7 +345,8 @@ def _current_devices():
     weight = case((and_(DeviceEvent.to_state == DISPOSED, waste.c.grams.is_not(None)),
                    waste.c.grams), else_=own)
     return (
-        select(Device.id.label("device_id"), Device.collection_id.label("collection_id"),
+        select(Device.workshop_id.label("workshop_id"), Device.id.label("device_id"),
+               Device.collection_id.label("collection_id"),
                Collection.donor_id.label("donor_id"), Device.device_type.label("device_type"),
                DeviceEvent.to_state.label("state"), weight.label("grams"))
         .join(latest, latest.c.device_id == Device.id)
@@ -304,63 +357,86 @@ def _current_devices():
     )
 
 
-def rebuild() -> dict[str, int]:
-    """Empty the tallies and recompute them from the events and records; returns row counts."""
-    for model in TALLIES:
-        db.session.execute(delete(model))
-    now = _current_devices()
-    table = DeviceTally.__table__
-    columns = ["scope", "scope_id", "state", "device_type", "devices", "grams"]
-    for scope, key in ((ALL, None), (DONOR, now.c.donor_id), (COLLECTION, now.c.collection_id)):
-        scope_id = cast(0, Integer) if key is None else key
-        query = select(literal(scope, type_=DeviceTally.scope.type), scope_id, now.c.state, now.c.device_type, func.count(),
-                       func.sum(now.c.grams))
-        if key is not None:
-            query = query.where(key.is_not(None))
-        query = query.group_by(*([] if key is None else [key]), now.c.state, now.c.device_type)
-        db.session.execute(insert(table).from_select(columns, query))
-    day = func.date(DeviceEvent.occurred_at)
-    db.session.execute(insert(TransitionDay.__table__).from_select(
-        ["day", "state", "transitions"],
-        select(day, DeviceEvent.to_state, func.count())
-        .where(DeviceEvent.kind == "transition")
-        .group_by(day, DeviceEvent.to_state)))
-    items = handed_over_items().subquery()
-    db.session.execute(insert(DonorRecipient.__table__).from_select(
-        ["donor_id", "beneficiary_id", "devices"],
-        select(Collection.donor_id, items.c.beneficiary_id, func.count())
-        .select_from(items)
-        .join(Device, Device.id == items.c.device_id)
-        .join(Collection, Collection.id == Device.collection_id)
-        .group_by(Collection.donor_id, items.c.beneficiary_id)))
-    _rebuild_departures()
-    db.session.flush()
-    return {model.__tablename__: int(db.session.scalar(select(func.count()).select_from(model)))
-            for model in TALLIES}
+def rebuild(workshop_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Empty the tallies and recompute them from the events and records, grouped by
+    workshop: those of `workshop_ids`, or of every workshop (None). Returns row counts.
+
+    The statements name the workshops themselves (INSERT … SELECT is not scoped by the ORM),
+    and run network-wide (row-level security lets them write to several workshops)."""
+    wanted = None if workshop_ids is None else list(workshop_ids)
+
+    def mine(column):
+        return true() if wanted is None else column.in_(wanted)
+
+    with network_wide():
+        for model in TALLIES:
+            db.session.execute(delete(model.__table__).where(mine(model.__table__.c.workshop_id)))
+        now = _current_devices()
+        table = DeviceTally.__table__
+        columns = ["workshop_id", "scope", "scope_id", "state", "device_type", "devices",
+                   "grams"]
+        for scope, key in ((ALL, None), (DONOR, now.c.donor_id),
+                           (COLLECTION, now.c.collection_id)):
+            scope_id = cast(0, Integer) if key is None else key
+            query = (select(now.c.workshop_id, literal(scope, type_=DeviceTally.scope.type),
+                            scope_id, now.c.state, now.c.device_type, func.count(),
+                            func.sum(now.c.grams))
+                     .where(mine(now.c.workshop_id)))
+            if key is not None:
+                query = query.where(key.is_not(None))
+            query = query.group_by(now.c.workshop_id, *([] if key is None else [key]),
+                                   now.c.state, now.c.device_type)
+            db.session.execute(insert(table).from_select(columns, query))
+        day = func.date(DeviceEvent.occurred_at)
+        db.session.execute(insert(TransitionDay.__table__).from_select(
+            ["workshop_id", "day", "state", "transitions"],
+            select(DeviceEvent.workshop_id, day, DeviceEvent.to_state, func.count())
+            .where(DeviceEvent.kind == "transition", mine(DeviceEvent.workshop_id))
+            .group_by(DeviceEvent.workshop_id, day, DeviceEvent.to_state)))
+        items = handed_over_items().where(mine(Allocation.workshop_id)).subquery()
+        db.session.execute(insert(DonorRecipient.__table__).from_select(
+            ["workshop_id", "donor_id", "beneficiary_id", "devices"],
+            select(items.c.workshop_id, Collection.donor_id, items.c.beneficiary_id,
+                   func.count())
+            .select_from(items)
+            .join(Device, Device.id == items.c.device_id)
+            .join(Collection, Collection.id == Device.collection_id)
+            .group_by(items.c.workshop_id, Collection.donor_id, items.c.beneficiary_id)))
+        _rebuild_departures(mine)
+        db.session.flush()
+        return {model.__tablename__: int(db.session.scalar(
+            select(func.count()).select_from(model.__table__)
+            .where(mine(model.__table__.c.workshop_id)))) for model in TALLIES}
 
 
-def _rebuild_departures() -> None:
+def _rebuild_departures(mine) -> None:
     own = cast(func.round(func.coalesce(Device.weight_kg, 0) * 1000), BigInteger)
     day = func.date(DeviceEvent.occurred_at)
-    ways_out = and_(DeviceEvent.kind == "transition", DeviceEvent.to_state.in_(WAYS_OUT))
+    ways_out = and_(DeviceEvent.kind == "transition", DeviceEvent.to_state.in_(WAYS_OUT),
+                    mine(DeviceEvent.workshop_id))
     db.session.execute(insert(DepartureDay.__table__).from_select(
-        ["day", "state", "device_type", "devices", "grams"],
-        select(day, DeviceEvent.to_state, Device.device_type, func.count(), func.sum(own))
+        ["workshop_id", "day", "state", "device_type", "devices", "grams"],
+        select(DeviceEvent.workshop_id, day, DeviceEvent.to_state, Device.device_type,
+               func.count(), func.sum(own))
         .join(Device, Device.id == DeviceEvent.device_id)
         .where(ways_out)
-        .group_by(day, DeviceEvent.to_state, Device.device_type)))
+        .group_by(DeviceEvent.workshop_id, day, DeviceEvent.to_state, Device.device_type)))
+    # A re-entry follows an earlier entry at the same workshop.
     previous = func.lag(DeviceEvent.occurred_at).over(
-        partition_by=(DeviceEvent.device_id, DeviceEvent.to_state),
+        partition_by=(DeviceEvent.workshop_id, DeviceEvent.device_id, DeviceEvent.to_state),
         order_by=(DeviceEvent.occurred_at, DeviceEvent.id))
-    entries = (select(DeviceEvent.device_id.label("device_id"),
+    entries = (select(DeviceEvent.workshop_id.label("workshop_id"),
+                      DeviceEvent.device_id.label("device_id"),
                       DeviceEvent.to_state.label("state"),
                       DeviceEvent.occurred_at.label("entered_at"),
                       previous.label("previous_at"))
                .where(ways_out).subquery())
     db.session.execute(insert(Reentry.__table__).from_select(
-        ["device_id", "state", "entered_at", "device_type", "grams", "day", "previous_day"],
-        select(entries.c.device_id, entries.c.state, entries.c.entered_at, Device.device_type,
-               own, func.date(entries.c.entered_at), func.date(entries.c.previous_at))
+        ["workshop_id", "device_id", "state", "entered_at", "device_type", "grams", "day",
+         "previous_day"],
+        select(entries.c.workshop_id, entries.c.device_id, entries.c.state,
+               entries.c.entered_at, Device.device_type, own, func.date(entries.c.entered_at),
+               func.date(entries.c.previous_at))
         .join(Device, Device.id == entries.c.device_id)
         .where(entries.c.previous_at.is_not(None))))
 
@@ -369,23 +445,27 @@ TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry)
 
 
 def snapshot() -> dict[str, set[tuple]]:
-    """Every tally as sets of rows (rows that add up to nothing left out): to compare."""
+    """Every tally of the current scope as sets of rows, each with its workshop (rows that
+    add up to nothing left out): to compare."""
     return {
         "devices": {tuple(r) for r in db.session.execute(
-            select(DeviceTally.scope, DeviceTally.scope_id, DeviceTally.state,
-                   DeviceTally.device_type, DeviceTally.devices, DeviceTally.grams)
+            select(DeviceTally.workshop_id, DeviceTally.scope, DeviceTally.scope_id,
+                   DeviceTally.state, DeviceTally.device_type, DeviceTally.devices,
+                   DeviceTally.grams)
             .where((DeviceTally.devices != 0) | (DeviceTally.grams != 0)))},
-        "days": {(str(d)[:10], s, int(n)) for d, s, n in db.session.execute(
-            select(TransitionDay.day, TransitionDay.state, TransitionDay.transitions))},
+        "days": {(w, str(d)[:10], s, int(n)) for w, d, s, n in db.session.execute(
+            select(TransitionDay.workshop_id, TransitionDay.day, TransitionDay.state,
+                   TransitionDay.transitions))},
         "recipients": {tuple(r) for r in db.session.execute(
-            select(DonorRecipient.donor_id, DonorRecipient.beneficiary_id,
-                   DonorRecipient.devices))},
-        "departures": {(str(d)[:10], s, t, int(n), int(g)) for d, s, t, n, g in db.session.execute(
-            select(DepartureDay.day, DepartureDay.state, DepartureDay.device_type,
-                   DepartureDay.devices, DepartureDay.grams)
+            select(DonorRecipient.workshop_id, DonorRecipient.donor_id,
+                   DonorRecipient.beneficiary_id, DonorRecipient.devices))},
+        "departures": {(w, str(d)[:10], s, t, int(n), int(g))
+                       for w, d, s, t, n, g in db.session.execute(
+            select(DepartureDay.workshop_id, DepartureDay.day, DepartureDay.state,
+                   DepartureDay.device_type, DepartureDay.devices, DepartureDay.grams)
             .where((DepartureDay.devices != 0) | (DepartureDay.grams != 0)))},
-        "reentries": {(i, s, str(e)[:19], t, int(g), str(d)[:10], str(p)[:10])
-                      for i, s, e, t, g, d, p in db.session.execute(
-            select(Reentry.device_id, Reentry.state, Reentry.entered_at, Reentry.device_type,
-                   Reentry.grams, Reentry.day, Reentry.previous_day))},
+        "reentries": {(w, i, s, str(e)[:19], t, int(g), str(d)[:10], str(p)[:10])
+                      for w, i, s, e, t, g, d, p in db.session.execute(
+            select(Reentry.workshop_id, Reentry.device_id, Reentry.state, Reentry.entered_at,
+                   Reentry.device_type, Reentry.grams, Reentry.day, Reentry.previous_day))},
     }

@@ -94,3 +94,9 @@ def _limit_to_workshop(state: ORMExecuteState) -> None:
                              lambda cls: or_(cls.workshop_id.is_(None), cls.workshop_id == scope),
                              include_aliases=True),
     )
+
+
+def tally_workshop_id() -> Mapped[int]:
+    """The workshop as the first key of a tally table (one row per workshop and key)."""
+    return mapped_column(ForeignKey("workshops.id"), primary_key=True, autoincrement=False,
+                         default=_insert_default)

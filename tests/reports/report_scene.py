@@ -187,3 +187,61 @@ def build() -> Scene:
                                                                        time(16, 30)))
     db.session.commit()
     return scene
+
+
+# --- another workshop of the network, with a different year ---------------------------------
+# Workshop B "Atelier Bêta" (2025), through the same services, in its own scope:
+#   5 laptops received 03/02/2025 from Banque du Nord (a donor of both workshops); B1-B3 go to
+#   ready; B1 handed over to household HB (gift); B4 diagnosis → to_dispose → disposed in a
+#   WEEE batch closed 30/09/2025 (category 6 as a laptop); B5 stays received.
+#   Training: one 2 h session (15/09/2025), HB present.
+OTHER_EXPECTED = {"received": 5, "ready": 3, "allocated": 1, "disposed": 1, "served": 1,
+                  "hours": D("2.0")}
+OTHER_NAME = "Brindacorne"
+OTHER_OPERATOR_SIRET = "39123456700009"
+
+
+def build_other_workshop(scene: Scene) -> int:
+    """Workshop B and its year (above); returns its id. Workshop A's figures must not move."""
+    from refurb.workshops.context import use_workshop
+    from refurb.workshops.services import create_workshop
+    from tests.weee.helpers import CARRIER2_SIRET
+
+    other = create_workshop("B2", "Atelier Bêta", "RB", now=_at("2024-12-01")).id
+    db.session.flush()
+    with use_workshop(other):
+        set_policy(min_training_sessions=0, now=_at("2024-12-01"))
+        collection = make_collection(scene.donor_a, number="COL-2025-0007")
+        collection.planned_on = collection.collected_on = date(2025, 2, 3)
+        feb = _at("2025-02-03")
+        b = {f"B{n}": make_device("laptop", collection=collection, now=feb, serial=f"SN-B{n}")
+             for n in range(1, 6)}
+        ready_b1 = _walk(b["B1"], [("diagnosis", 24), ("wiping", 6), ("ready", 24)])
+        _walk(b["B2"], [("diagnosis", 24), ("wiping", 6), ("ready", 30)])
+        _walk(b["B3"], [("diagnosis", 48), ("wiping", 6), ("ready", 24)])
+        _walk(b["B4"], [("diagnosis", 24), ("to_dispose", 24)])
+        person = approved_file(now=ready_b1 + timedelta(days=2), last_name=OTHER_NAME,
+                               first_name="Gaspardine", non_taxable=True)
+        _give(b["B1"], person, reserved_at=ready_b1 + timedelta(days=3))
+        configure_site()
+        operator = make_operator(OTHER_OPERATOR_SIRET)
+        carrier = make_carrier(CARRIER2_SIRET)
+        batch = weee_batches.open_batch(container="pallet", actor_id=None,
+                                        now=_at("2025-09-01"))
+        weee_batches.add_device(batch, b["B4"], actor_id=None, now=_at("2025-09-02"))
+        weee_closing.close_batch(batch, handover(operator, [carrier],
+                                                 handover_date=date(2025, 9, 30)),
+                                 actor_id=None, now=_at("2025-09-30", "15:00"))
+        programme = programmes.create_programme(programmes.ProgrammeValues(
+            title="Premiers pas", planned_sessions=1, hours_per_session=D("2"),
+            competences=frozenset({"1.1"})), actor_id=None, now=_at("2025-09-01"))
+        session = training_sessions.create_session(training_sessions.SessionValues(
+            programme_id=programme.id, session_date=date(2025, 9, 15), start_time=time(9, 0),
+            end_time=time(11, 0), break_minutes=0, place="Local B", trainer_id=None,
+            trainer_name="Claire Formatrice", topics="", group_name="",
+            competences=frozenset({"1.1"})), actor_id=None, now=_at("2025-09-01"))
+        enrolments.enrol(programme, person, actor_id=None, now=_at("2025-09-01"))
+        attendance.record_attendance(session, [attendance.ParticipantMarks(
+            person.id, {"morning": "present"}, {})], actor_id=None, now=_at("2025-09-15", "11:30"))
+    db.session.commit()
+    return other

@@ -14,12 +14,15 @@ from sqlalchemy import func, select
 from refurb.devices import services as devices
 from refurb.documents.models import IssuedDocument
 from refurb.jobs.models import Job
-from tests.reports.report_scene import build
+from tests.reports.report_scene import build, build_other_workshop
 
 
 @pytest.fixture
 def scene(db):
-    return build()
+    """Workshop A's year, and workshop B's different one beside it: A's figures are A's."""
+    scene = build()
+    build_other_workshop(scene)
+    return scene
 
 
 def _reports(db) -> list[IssuedDocument]:

@@ -9,12 +9,15 @@ import io
 import pytest
 
 from refurb.reports.exports import EXPORTS
-from tests.reports.report_scene import build
+from tests.reports.report_scene import build, build_other_workshop
 
 
 @pytest.fixture
 def scene(db):
-    return build()
+    """Workshop A's year, and workshop B's different one beside it: A's figures are A's."""
+    scene = build()
+    build_other_workshop(scene)
+    return scene
 
 
 def test_csv_opens_with_semicolons_bom_decimal_comma_and_french_dates(scene, client, login_as):

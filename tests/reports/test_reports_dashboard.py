@@ -15,14 +15,17 @@ from sqlalchemy import select
 from refurb.devices.models import DeviceEvent
 from refurb.reports.models import DeviceStay
 from tests.reports import report_scene as expected
-from tests.reports.report_scene import build
+from tests.reports.report_scene import build, build_other_workshop
 
 YEAR = "?year=2025"
 
 
 @pytest.fixture
 def scene(db):
-    return build()
+    """Workshop A's year, and workshop B's different one beside it: A's figures are A's."""
+    scene = build()
+    build_other_workshop(scene)
+    return scene
 
 
 def read_csv(client, name: str, query: str = YEAR) -> list[list[str]]:

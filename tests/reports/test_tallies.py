@@ -28,6 +28,7 @@ from refurb.reports.models import Reentry
 from refurb.reports.queries import Period
 from refurb.weee import batches as weee_batches
 from refurb.weee import closing as weee_closing
+from refurb.workshops.services import label_prefix
 from tests.allocations.helpers import WORKSHOP, approved_file, gift_values
 from tests.beneficiaries.helpers import set_policy
 from tests.factories import make_collection, make_device, make_donor
@@ -53,7 +54,7 @@ def _manual_step(device: Device, rng: random.Random, now: datetime) -> None:
                            facts=DeviceFacts(state=State(device.state), reason="essai"))
 
 
-def _random_history(db, seed: int) -> dict:
+def _random_history(db, seed: int, partners: tuple | None = None) -> dict:
     rng = random.Random(seed)
     set_policy(min_training_sessions=0, now=START - timedelta(days=1))
     donors = [make_donor(f"Donateur {seed}-{i}") for i in range(2)]
@@ -70,7 +71,7 @@ def _random_history(db, seed: int) -> dict:
                                     rng.choice(("2.35", "9", "4.10")))))
     bulk = devices.create_devices_bulk(
         [(devices.NewDevice(device_type=rng.choice(TYPES)), {}) for _ in range(6)],
-        asset_tags=devices.allocate_tags("RF", 2026, 6), actor_id=None, now=START,
+        asset_tags=devices.allocate_tags(label_prefix(), 2026, 6), actor_id=None, now=START,
         collection_id=collections[2].id, collection_number=collections[2].number)
     pool += [db.session.get(Device, i) for i in bulk.values()]
 
@@ -106,7 +107,7 @@ def _random_history(db, seed: int) -> dict:
     waiting = [d for d in pool if d.state == State.TO_DISPOSE]
     if waiting:
         configure_site()
-        operator, carrier = make_operator(), make_carrier()
+        operator, carrier = partners or (make_operator(), make_carrier())
         batch = weee_batches.open_batch(container="pallet", actor_id=None, now=moment)
         for device in waiting:
             # The weight stated in the batch, not the device's own, counts as recycled.
@@ -162,11 +163,75 @@ def test_tallies_equal_a_rebuild_from_the_events(db, seed):
     assert scene["reentries"]  # some devices were handed over, returned and handed over again
 
 
+def test_each_workshop_keeps_its_own_tallies_equal_to_a_rebuild(db):
+    """Two workshops with different histories and a transfer between them: each workshop's
+    tallies equal a rebuild of that workshop alone, the network's a rebuild of all; the
+    figures a workshop reads are counts of its own devices and events only."""
+    from refurb.network import transfers
+    from refurb.workshops.context import network_wide, use_workshop
+    from refurb.workshops.services import create_workshop
+
+    b = create_workshop("B2", "Atelier Bêta", "RB", now=START).id
+    with network_wide():  # the network's treatment operator, for both workshops
+        partners = (make_operator(), make_carrier())
+    db.session.commit()
+    with use_workshop(1):
+        _random_history(db, 7, partners)
+    with use_workshop(b):
+        scene_b = _random_history(db, 2026, partners)
+    with use_workshop(1):
+        tags = list(db.session.scalars(
+            select(Device.asset_tag).where(Device.state.in_(("received", "diagnosis", "ready")))
+            .order_by(Device.id).limit(3)))
+        assert tags
+        note = transfers.sign_out(tags, b, note="", actor_id=None, now=scene_b["end"])
+    with use_workshop(b):
+        transfers.receive(note, {}, actor_id=None, now=scene_b["end"])
+    db.session.commit()
+
+    with network_wide():
+        kept = tallies.snapshot()
+        assert {row[0] for row in kept["devices"]} == {1, b}
+        tallies.rebuild()
+        assert tallies.snapshot() == kept
+        db.session.rollback()
+    for workshop_id in (1, b):
+        with use_workshop(workshop_id):
+            own = tallies.snapshot()
+            assert own == {name: {row for row in rows if row[0] == workshop_id}
+                           for name, rows in kept.items()}
+            tallies.rebuild([workshop_id])
+            assert tallies.snapshot() == own
+        with network_wide():
+            assert tallies.snapshot() == kept  # the other workshop's rows untouched
+        db.session.rollback()
+
+    for workshop_id in (1, b):
+        with use_workshop(workshop_id):
+            with network_wide():
+                by_state = Counter(dict(db.session.execute(
+                    select(Device.state, func.count()).where(Device.workshop_id == workshop_id)
+                    .group_by(Device.state)).all()))
+                received = db.session.scalar(
+                    select(func.count()).select_from(DeviceEvent)
+                    .where(DeviceEvent.workshop_id == workshop_id,
+                           DeviceEvent.kind == "transition", DeviceEvent.to_state == "received"))
+            stock = Counter()
+            for state, _kind, n in reports.stock_by_state_and_type():
+                stock[state] += n
+            assert stock == by_state
+            period = Period(START.date(), scene_b["end"].date())
+            assert reports.transition_totals(period)[State.RECEIVED] == received
+            with network_wide():
+                expected = _left_from_events(db, period, workshop_id)
+            assert _left(reports.devices_left(period)) == expected
+
+
 def _left(rows) -> dict:
     return {(r.state, r.device_type): (r.devices, r.kg) for r in rows}
 
 
-def _left_from_events(db, period: Period) -> dict:
+def _left_from_events(db, period: Period, workshop_id: int | None = None) -> dict:
     """The definition: distinct devices with a transition into allocated/disposed in the
     period, by way and type, with their own weight."""
     moves = (select(DeviceEvent.to_state.label("to_state"),
@@ -174,7 +239,8 @@ def _left_from_events(db, period: Period) -> dict:
              .where(DeviceEvent.kind == "transition",
                     DeviceEvent.to_state.in_(["allocated", "disposed"]),
                     DeviceEvent.occurred_at >= period.begin,
-                    DeviceEvent.occurred_at < period.finish)
+                    DeviceEvent.occurred_at < period.finish,
+                    *([] if workshop_id is None else [DeviceEvent.workshop_id == workshop_id]))
              .distinct().subquery())
     rows = db.session.execute(
         select(moves.c.to_state, Device.device_type, func.count(), func.sum(Device.weight_kg))
@@ -192,10 +258,11 @@ def test_rebuild_command_reports_up_to_date_tallies(app, db):
 
 
 def test_migration_builds_tallies_and_search_from_existing_rows(db, app, engine_name):
-    """0011_scale's back-fill, run on a database that already has a history, gives the same
-    tallies as the listener did, and its search index holds the existing devices. (Later
-    migrations cannot be undone — workshops are not merged back — so the back-fill's own
-    statements are run again on emptied tallies.)"""
+    """The back-fill of the tallies (0011_scale's, grouped by workshop since 0026_h21), run on
+    a database that already has a history, gives the same tallies as the listener did, and
+    0011_scale's search index holds the existing devices. (Later migrations cannot be undone —
+    workshops are not merged back — so the back-fill's own statements are run again on
+    emptied tallies.)"""
     import importlib.util
     from pathlib import Path
 
@@ -218,7 +285,11 @@ def test_migration_builds_tallies_and_search_from_existing_rows(db, app, engine_
         db.session.execute(text(f"INSERT INTO devices_search (rowid, body) SELECT id, "
                                 f"{migration.search_text()} FROM devices"))
     assert tallies.snapshot() != kept
-    for statement in migration.TALLY_BACKFILL:
+    path = Path(__file__).parents[2] / "migrations/versions/0026_h21_tallies_per_workshop.py"
+    spec = importlib.util.spec_from_file_location("tallies_migration", path)
+    per_workshop = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(per_workshop)
+    for statement in per_workshop.TALLY_BACKFILL:
         db.session.execute(text(statement))
     db.session.commit()
     assert tallies.snapshot() == kept

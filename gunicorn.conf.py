@@ -17,6 +17,16 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Long work (imports, certificates, reports, backups) runs in the job consumer, not here.
 worker_class = "gthread"
 threads = int(os.environ.get("REFURB_THREADS", "8"))
+# PostgreSQL: each worker keeps one database connection per thread, plus two for side
+# connections (refurb.database.pool_size), and opens up to 4 more in a burst. The server's
+# max_connections must exceed app servers x workers x (threads + 6), plus the job consumer.
+
+
+def post_fork(server, worker):  # noqa: ANN001, ARG001
+    """Runs in each worker before it loads the app: its pool follows the thread count actually
+    used (--threads on the command line included)."""
+    os.environ.setdefault("REFURB_DB_POOL_SIZE", str(worker.cfg.threads + 2))
+
 
 # A request still running after 60 s is killed and its worker replaced: nothing legitimate
 # takes that long in a request any more, and a stuck worker must not hold a slot forever.

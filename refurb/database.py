@@ -17,18 +17,27 @@ mistake is found by the first test that takes that path instead of by a busy ser
 
 PostgreSQL needs none of this: READ COMMITTED (its default, set explicitly) never blocks readers,
 and rows changed by two requests are protected by the optimistic version columns
-(`refurb.concurrency`) and row locks.
+(`refurb.concurrency`) and row locks. What a request costs there is round trips and
+connections, so:
+- the pool keeps one connection per gunicorn thread, plus two for side connections
+  (`DB_POOL_SIZE`, set by gunicorn.conf.py): a busy worker never opens and closes a connection
+  per request (a new server process, and its statements prepared again);
+- a connection is pinged on checkout only when it sat unused for `DB_PING_AFTER_IDLE_SECONDS`
+  (when a restarted server or a firewall may have dropped it), not before every request; a
+  connection lost while in use makes SQLAlchemy discard every older one of the pool.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -183,8 +192,11 @@ def init_database(app: Flask) -> None:
         # We issue BEGIN ourselves (see below); pysqlite must not open transactions behind us.
         options["connect_args"]["isolation_level"] = None
     else:
-        options.setdefault("pool_pre_ping", True)
         options.setdefault("isolation_level", "READ COMMITTED")
+        options.setdefault("pool_size", pool_size(app))
+        options.setdefault("max_overflow", 4)
+        # Server processes do not live for ever (memory held by caches, a moved primary).
+        options.setdefault("pool_recycle", 3600)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     app.before_request(_mark_dispatched)
@@ -192,6 +204,47 @@ def init_database(app: Flask) -> None:
         with app.app_context():
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"],
                              strict=bool(app.config.get("TESTING")))
+    elif not options.get("pool_pre_ping"):
+        with app.app_context():
+            ping_idle_connections(db.engine, float(app.config.get(
+                "DB_PING_AFTER_IDLE_SECONDS", PING_AFTER_IDLE_SECONDS)))
+
+
+def pool_size(app: Flask) -> int:
+    """One connection per gunicorn thread plus two for side connections (API tokens, job
+    progress); REFURB_DB_POOL_SIZE overrides it."""
+    configured = app.config.get("DB_POOL_SIZE")
+    if configured:
+        return int(configured)
+    return int(os.environ.get("REFURB_THREADS", "8")) + 2
+
+
+_CHECKED_IN = "refurb_checked_in"
+PING_AFTER_IDLE_SECONDS = 10
+
+
+def ping_idle_connections(engine: Engine, after_seconds: float) -> None:
+    """Ping a pooled connection on checkout only if it sat unused for `after_seconds`; a failed
+    ping makes the pool open a fresh connection (SQLAlchemy retries the checkout)."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):  # noqa: ANN001
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):  # noqa: ANN001
+        if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken",
+                                                                    False):
+            raise exc.DisconnectionError("connection closed")
+        returned = record.info.get(_CHECKED_IN)
+        if returned is None or time.monotonic() - returned < after_seconds:
+            return  # just opened, or in use a moment ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError(f"ping failed: {error}") from error
+        if not alive:
+            raise exc.DisconnectionError("ping failed")
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int, strict: bool = False) -> None:

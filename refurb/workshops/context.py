@@ -15,10 +15,14 @@ security, see refurb.workshops.row_security).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app, g, has_app_context, has_request_context, session
+from psycopg import IsolationLevel
+from psycopg import errors as pg_errors
+from psycopg.pq import ExecStatus, TransactionStatus
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -196,7 +200,10 @@ def network_lookup(connection) -> None:  # noqa: ANN001
 
 
 def refresh_setting() -> None:
-    """Give the session's open PostgreSQL transaction the current scope."""
+    """Give the session's open PostgreSQL transaction the current scope.
+
+    Nothing is sent now: the scope is applied before the transaction's next statement (a
+    block that changes scope and runs no query costs no round trip)."""
     if not has_app_context():
         return
     session = db.session()
@@ -206,18 +213,83 @@ def refresh_setting() -> None:
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return
-    value = setting_value(peek_scope())
-    if connection.info.get(SETTING) == value:
-        return  # the transaction began with it
-    put_setting(connection, value)
+    connection.info[_WANTED] = setting_value(peek_scope())
+
+
+# Connection.info keys: the value the open transaction holds, the one its next statement needs,
+# and whether the transaction still has to be opened on the server.
+_WANTED = "refurb.workshop_id.wanted"
+_OPENING = "refurb.workshop_id.opening"
+_LITERAL = re.compile(r"-?[0-9]+|network")
+
+
+def transaction_begins(connection) -> None:  # noqa: ANN001
+    """An engine "begin": the scope is sent with the server's BEGIN, before the first
+    statement, in one round trip (see apply_setting)."""
+    connection.info.pop(SETTING, None)
+    connection.info[_WANTED] = setting_value(peek_scope())
+    if getattr(connection.connection.dbapi_connection, "autocommit", False):
+        # Autocommit: no transaction to open; as before, the setting is sent at once.
+        put_setting(connection, connection.info[_WANTED])
+    else:
+        connection.info[_OPENING] = True
+
+
+def transaction_ends(connection) -> None:  # noqa: ANN001
+    for key in (SETTING, _WANTED, _OPENING):
+        connection.info.pop(key, None)
+
+
+def apply_setting(connection) -> None:  # noqa: ANN001
+    """Before each statement: open the transaction with its scope, or change the scope if it
+    changed since the last statement."""
+    info = connection.info
+    wanted = info.get(_WANTED)
+    if info.pop(_OPENING, False) and wanted is not None:
+        _begin_with_setting(connection, wanted)
+    elif wanted is not None and info.get(SETTING) != wanted:
+        put_setting(connection, wanted)
+
+
+def _begin_with_setting(connection, value: str) -> None:  # noqa: ANN001
+    """BEGIN and set_config in one simple query (psycopg would send its BEGIN on its own, one
+    round trip more, then the setting); psycopg sees the transaction open and sends no BEGIN."""
+    driver = connection.connection.dbapi_connection
+    pgconn = getattr(driver, "pgconn", None)
+    if (pgconn is None or not _LITERAL.fullmatch(value)
+            or driver.info.transaction_status != TransactionStatus.IDLE):
+        put_setting(connection, value)
+        return
+    command = (f"{_begin_command(driver)}; SELECT set_config('{SETTING}', '{value}', true)"
+               ).encode()
+    result = pgconn.exec_(command)
+    if result.status != ExecStatus.TUPLES_OK:
+        raise pg_errors.error_from_result(result, encoding=driver.info.encoding)
+    connection.info[SETTING] = value
+
+
+def _begin_command(driver) -> str:  # noqa: ANN001
+    """The BEGIN psycopg itself would send for this connection's transaction options."""
+    parts = ["BEGIN"]
+    if driver.isolation_level is not None:
+        level = IsolationLevel(driver.isolation_level).name.replace("_", " ")
+        parts.append(f"ISOLATION LEVEL {level}")
+    if driver.read_only is not None:
+        parts.append("READ ONLY" if driver.read_only else "READ WRITE")
+    if driver.deferrable is not None:
+        parts.append("DEFERRABLE" if driver.deferrable else "NOT DEFERRABLE")
+    return " ".join(parts)
 
 
 def put_setting(connection, value: str) -> None:  # noqa: ANN001
     """Set the transaction's scope straight on the driver's connection: plumbing, not one of
     the statements a page is counted by."""
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute("SELECT set_config(%s, %s, true)", (SETTING, value))
-    finally:
-        cursor.close()
-    connection.info[SETTING] = value
+    if connection.info.pop(_OPENING, False):
+        _begin_with_setting(connection, value)
+    else:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute("SELECT set_config(%s, %s, true)", (SETTING, value))
+        finally:
+            cursor.close()
+    connection.info[SETTING] = connection.info[_WANTED] = value

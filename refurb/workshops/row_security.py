@@ -2,8 +2,9 @@
 the transaction-local setting `refurb.workshop_id` (a workshop id, or "network").
 
 Every transaction of every connection of the engine (the ORM session, side connections for
-rate limits and job progress) begins with the current scope set; a change of scope inside a
-transaction sets it again (refurb.workshops.context). The policies apply to the application
+rate limits and job progress) begins with the current scope set, sent with the BEGIN in one
+round trip; a change of scope inside a transaction is sent before its next statement
+(refurb.workshops.context). The policies apply to the application
 when it connects as a role other than a superuser: FORCE ROW LEVEL SECURITY makes them apply
 to the tables' owner too (docs/deploy: run the application as a non-superuser owner).
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import event
 
-from refurb.workshops.context import peek_scope, put_setting, setting_value
+from refurb.workshops.context import apply_setting, transaction_begins, transaction_ends
 
 # The policy's test: the transaction's scope is the whole network, or the row's workshop.
 SCOPE_SQL = (
@@ -46,6 +47,13 @@ def install(app: Flask) -> None:
     if engine.dialect.name != "postgresql":
         return
 
-    @event.listens_for(engine, "begin")
-    def _set_scope(connection):  # noqa: ANN001
-        put_setting(connection, setting_value(peek_scope()))
+    # The scope goes out with the server's BEGIN, in the same round trip, before the first
+    # statement; a later change of scope is sent before the next statement only.
+    event.listen(engine, "begin", transaction_begins)
+    event.listen(engine, "before_cursor_execute", _before_statement)
+    event.listen(engine, "commit", transaction_ends)
+    event.listen(engine, "rollback", transaction_ends)
+
+
+def _before_statement(connection, *_args) -> None:  # noqa: ANN001
+    apply_setting(connection)

@@ -8,11 +8,13 @@ import importlib.util
 import random
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, inspect, select, text
 
 from refurb.core.asset_tags import parse_tag
-from refurb.devices.models import Device
+from refurb.devices.models import Device, DeviceEvent
+from refurb.devices.queries import search_devices
 from refurb.reports import tallies
+from refurb.reports.models import DeviceStay
 from tests.factories import make_device
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "benchmarks" / "scale.py"
@@ -28,9 +30,17 @@ def _scale_module():
 def test_bench_data_has_valid_tags_and_leaves_room_for_new_rows(db, client, login_as):
     scale = _scale_module()
     assert parse_tag(scale.bench_tag(2024, 17)) is not None
+    indexes_before = _indexes_and_triggers(db)
     info = scale.build(120, 10, random.Random(5))
     tags = list(db.session.scalars(select(Device.asset_tag)))
     assert len(tags) == 120 and all(parse_tag(tag) is not None for tag in tags)
+    # Loaded without its indexes and per-row triggers: all are back, and what the triggers
+    # write (stays, the search index) was written for every row.
+    assert _indexes_and_triggers(db) == indexes_before
+    transitions = db.session.scalar(select(func.count()).where(DeviceEvent.kind == "transition"))
+    assert db.session.scalar(select(func.count()).select_from(DeviceStay)) == transitions - 120
+    _id, _tag, serial = info["sample"][1]
+    assert info["sample"][1][0] in [d.id for d in search_devices(serial[2:9], 1, 50).items]
     kept = tallies.snapshot()
     tallies.rebuild()
     assert tallies.snapshot() == kept
@@ -44,3 +54,16 @@ def test_bench_data_has_valid_tags_and_leaves_room_for_new_rows(db, client, logi
     response = client.get(f"/scan?q={tag}")
     assert response.status_code == 302 and response.headers["Location"].endswith(
         f"/devices/{device_id}")
+
+
+def _indexes_and_triggers(db) -> set[str]:
+    connection = db.session.connection()
+    names = {index["name"] for table in ("devices", "device_events", "device_stays", "drives")
+             for index in inspect(connection).get_indexes(table)}
+    if connection.dialect.name == "postgresql":
+        names |= set(db.session.scalars(text(
+            "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'O'")))
+    else:
+        names |= set(db.session.scalars(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    return names

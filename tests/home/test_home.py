@@ -8,15 +8,26 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from flask import current_app
 
 from refurb.allocations import handover, reservations
 from refurb.beneficiaries import services as beneficiaries
+from refurb.core.lifecycle import State
+from refurb.devices import services as devices
+from refurb.documents.pdf import workshop_letterhead
+from refurb.network import transfers
+from refurb.reports import annual
 from refurb.settings import services as settings
+from refurb.wiping import certificates, records
+from refurb.workshop.part_needs import record_part_need
+from refurb.workshops.context import use_workshop
 from tests.allocations.helpers import WORKSHOP, approved_file, loan_values, ready_device
 from tests.beneficiaries.helpers import NOW, make_file, set_policy, submit
 from tests.factories import make_collection, make_device, make_user
+from tests.network.helpers import make_workshop, stock
 from tests.querycount import count_queries
 from tests.wiping.helpers import device_in_wiping, make_drive, save_identity, wipe
+from tests.workshop.helpers import make_part
 
 TODAY = NOW + timedelta(days=12)  # 14 March 2026: reservations of 2 March end on the 16th
 
@@ -62,11 +73,6 @@ def test_signing_in_opens_the_home_and_the_state_table_stays_reachable(client, d
 
 def waiting_for_parts_scene():
     """Two machines in diagnosis waiting for a part: one in stock, one described."""
-    from refurb.core.lifecycle import State
-    from refurb.devices import services as devices
-    from refurb.workshop.part_needs import record_part_need
-    from tests.workshop.helpers import make_part
-
     screen, ram = make_device(), make_device()
     for device in (screen, ram):
         devices.transition(device, State.DIAGNOSIS, actor_id=None, now=NOW)
@@ -240,11 +246,6 @@ _workshops = itertools.count(1)
 def documents_scene(n: int = 1):
     """`n` collections whose drives are all validated, a device event last year, `n` transfer
     notes sent to this workshop by another one."""
-    from refurb.network import transfers
-    from refurb.wiping import records
-    from refurb.workshops.context import use_workshop
-    from tests.network.helpers import make_workshop, stock
-
     validator = make_user("admin")
     collections = []
     for _ in range(n):
@@ -262,12 +263,6 @@ def documents_scene(n: int = 1):
 
 
 def test_admin_documents_to_issue(client, db, login_as, clock):
-    from flask import current_app
-
-    from refurb.documents.pdf import workshop_letterhead
-    from refurb.reports import annual
-    from refurb.wiping import certificates
-
     login_as("admin")
     save_identity()
     (collection,), (note,) = documents_scene()

@@ -14,6 +14,7 @@ from refurb.allocations.handover import agreement_versions
 from refurb.allocations.models import SchoolProgramme
 from refurb.clock import utcnow
 from refurb.extensions import db
+from tests.access import status_for_roles
 from tests.aftercare.helpers import handed_over
 from tests.allocations.helpers import WORKSHOP, approved_file, loan_values, ready_device
 from tests.beneficiaries.helpers import set_policy
@@ -85,7 +86,7 @@ def test_shortening_a_programme_does_not_take_back_a_promise(db):
     assert request.in_warranty
 
 
-def test_programme_pages_set_the_warranty(db, client, login_as):
+def test_programme_pages_set_the_warranty(app, db, client, login_as):
     login_as("social_worker")
     response = client.post("/allocations/programmes/new", data={
         "name": "Clic CM1", "start_level": "CM1", "cohort_year": "2026",
@@ -108,3 +109,7 @@ def test_programme_pages_set_the_warranty(db, client, login_as):
     assert db.session.get(SchoolProgramme, scheme.id).warranty_months is None
     page = client.get(f"/allocations/programmes/{scheme.id}").get_data(as_text=True)
     assert "12 mois (réglage de l’atelier)" in page
+
+    results = status_for_roles(app, f"/allocations/programmes/{scheme.id}/warranty",
+                               method="POST", data={"warranty_months": "1"})
+    assert (results["technician"], results["donor"], results["anonymous"]) == (403, 403, 302)

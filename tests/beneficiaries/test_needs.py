@@ -164,3 +164,19 @@ def test_needs_are_in_the_subject_access_export_and_the_free_text_goes_with_the_
     kept = db.session.get(Beneficiary, file.id)
     # What a machine must be stays for the statistics; what it said about the person goes.
     assert (kept.need_kind, kept.need_min_ram_mib, kept.need_notes) == ("desktop", 8192, "")
+
+
+def test_reserving_for_a_file_points_to_the_machines_that_fit(db, client, login_as):
+    from tests.allocations.helpers import approved_file
+
+    login_as("social_worker")
+    stock()
+    family = approved_file(need_kind="laptop", need_webcam=True)
+    tablet_family = approved_file(need_kind="tablet", need_min_ram_gib=4)
+    db.session.commit()
+    page = client.get(f"/allocations/reserve?beneficiary={family.id}").get_data(as_text=True)
+    assert (f'<a href="/allocations/?fit={family.id}">3 machine(s) prête(s) adaptée(s) aux '
+            f"besoins du dossier {family.pseudonym}</a>") in page
+    none = client.get(f"/allocations/reserve?beneficiary={tablet_family.id}")
+    assert ("Aucune machine prête n’est adaptée aux besoins du dossier "
+            f"{tablet_family.pseudonym}.") in none.get_data(as_text=True)

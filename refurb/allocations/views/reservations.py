@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from refurb.accounts.access import SOCIAL, roles_required
-from refurb.allocations import handover, queries, reservations
+from refurb.allocations import handover, matching, queries, reservations
 from refurb.allocations.forms import CancelForm, ExtendForm, HandoverForm, ReserveForm
 from refurb.allocations.models import Reservation
 from refurb.allocations.views.blueprint import bp, expire_lazily, form_status, log_view
@@ -65,7 +65,17 @@ def reserve():
             return redirect(url_for("allocations.show_reservation",
                                     reservation_id=reservation.id))
     return render_template("allocations/reserve.html", form=form,
-                           days=reservations.reservation_days()), form_status(form, outcome)
+                           days=reservations.reservation_days(), fit=_fit(form)), \
+        form_status(form, outcome)
+
+
+def _fit(form: ReserveForm):
+    """The chosen file and the ready machines fitting its needs (a link to them), if any."""
+    chosen = form.beneficiary_id.data
+    beneficiary = db.session.get(Beneficiary, chosen) if isinstance(chosen, int) else None
+    if beneficiary is None:
+        return None
+    return beneficiary, matching.fitting_counts([beneficiary])[beneficiary.id]
 
 
 @bp.get("/reservations", endpoint="reservations")

@@ -8,8 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
-
 from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import counter_name, format_tag
 from refurb.core.device_types import DeviceType, estimated_weight
@@ -18,6 +16,7 @@ from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, check_transition
 from refurb.core.lifecycle import next_states as core_next_states
 from refurb.counters import take_numbers
+from refurb.database import insert_rows
 from refurb.devices.models import Device, DeviceEvent
 from refurb.extension_points import StateChange, fact_providers, state_listeners
 from refurb.extensions import db
@@ -173,15 +172,13 @@ def create_devices_bulk(
         for (values, _extra), tag in zip(items, asset_tags, strict=True)
     ]
     # RETURNING in any order (batched); asking for parameter order goes row by row on SQLite.
-    table = Device.__table__
-    ids = dict(db.session.execute(
-        insert(table).returning(table.c.asset_tag, table.c.id), rows).all())
+    ids = dict(insert_rows(Device.__table__, rows, returning=("asset_tag", "id")))
     events = [
         _received_event(values, actor_id=actor_id, now=now, collection_number=collection_number,
                         extra_details=extra) | {"device_id": ids[row["asset_tag"]]}
         for (values, extra), row in zip(items, rows, strict=True)
     ]
-    db.session.execute(insert(DeviceEvent.__table__), events)
+    insert_rows(DeviceEvent.__table__, events)
     _announce([StateChange(ids[row["asset_tag"]], collection_id, row["device_type"],
                            row["weight_kg"], None, row["state"], now) for row in rows])
     return ids

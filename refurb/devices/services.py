@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -35,12 +37,34 @@ def gather_facts(device: Device, reason: str = "") -> DeviceFacts:
     return facts
 
 
+_held_changes: ContextVar[list[StateChange] | None] = ContextVar("held_state_changes",
+                                                                 default=None)
+
+
 def _announce(changes: list[StateChange]) -> None:
     """Tell later domains (report tallies) in this transaction: the one place every new
     device and every change of state goes through, single or bulk."""
+    held = _held_changes.get()
+    if held is not None:
+        held.extend(changes)
+        return
     if changes:
         for listener in state_listeners:
             listener(changes)
+
+
+@contextmanager
+def announcing_at_end() -> Iterator[None]:
+    """A long bulk write tells the listeners of its changes once, when the block ends: the
+    tally rows every change of state updates stay locked from then to the commit only, not
+    for the whole write (on PostgreSQL other writers would wait for them meanwhile)."""
+    held: list[StateChange] = []
+    token = _held_changes.set(held)
+    try:
+        yield
+    finally:
+        _held_changes.reset(token)
+    _announce(held)
 
 
 def _change(device: Device, from_state: str | None, to_state: str, now: datetime) -> StateChange:

@@ -142,15 +142,17 @@ with app.app_context():
 
 
 def process_tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its children (Linux)."""
+    """CPU seconds (user + system) used so far by gunicorn's master, its live workers and the
+    workers it has already replaced (max_requests), from /proc (Linux)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for child in [pid, *_children(pid)]:
+    for process in [pid, *_children(pid)]:
         try:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
+        used = fields[11:15] if process == pid else fields[11:13]  # + reaped children's
+        total += sum(int(value) for value in used) / ticks
     return total
 
 
@@ -225,7 +227,9 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "REFURB_DATABASE_URL": url, "REFURB_INSTANCE_PATH":
                str(workdir / "instance"), "REFURB_ENV_NAME": "development",
-               "REFURB_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+               "REFURB_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+               # One key for every worker (each would otherwise race to create its own file).
+               "REFURB_SECRET_KEY": "bench-load-secret"}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "wsgi:app"],

@@ -37,10 +37,12 @@ graceful_timeout = 30
 # Keep-alive to the reverse proxy on the same host: connections are cheap to keep briefly.
 keepalive = 5
 
-# Workers are recycled after ~1000 requests (jitter avoids all restarting at once): a slow
-# leak in a library can never grow without bound.
-max_requests = 1000
-max_requests_jitter = 100
+# Workers are recycled after ~10,000 requests (jitter avoids all restarting at once): a slow
+# leak in a library can never grow without bound. Not much sooner: a worker's start (loading
+# the app, new database connections, nothing cached yet) costs seconds of CPU, and 8 threads
+# reach 1000 requests within a minute under load.
+max_requests = 10000
+max_requests_jitter = 1000
 
 # Large uploads (CSV asset lists up to 64 MB) are read by the app, not buffered here.
 limit_request_line = 8190

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-
-from sqlalchemy import insert
 
 from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import counter_name, format_tag
@@ -18,6 +18,7 @@ from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, check_transition
 from refurb.core.lifecycle import next_states as core_next_states
 from refurb.counters import take_numbers
+from refurb.database import insert_rows
 from refurb.devices.models import Device, DeviceEvent, Drive
 from refurb.extension_points import StateChange, fact_providers, state_listeners
 from refurb.extensions import db
@@ -36,12 +37,34 @@ def gather_facts(device: Device, reason: str = "") -> DeviceFacts:
     return facts
 
 
+_held_changes: ContextVar[list[StateChange] | None] = ContextVar("held_state_changes",
+                                                                 default=None)
+
+
 def _announce(changes: list[StateChange]) -> None:
     """Tell later domains (report tallies) in this transaction: the one place every new
     device and every change of state goes through, single or bulk."""
+    held = _held_changes.get()
+    if held is not None:
+        held.extend(changes)
+        return
     if changes:
         for listener in state_listeners:
             listener(changes)
+
+
+@contextmanager
+def announcing_at_end() -> Iterator[None]:
+    """A long bulk write tells the listeners of its changes once, when the block ends: the
+    tally rows every change of state updates stay locked from then to the commit only, not
+    for the whole write (on PostgreSQL other writers would wait for them meanwhile)."""
+    held: list[StateChange] = []
+    token = _held_changes.set(held)
+    try:
+        yield
+    finally:
+        _held_changes.reset(token)
+    _announce(held)
 
 
 def _change(device: Device, from_state: str | None, to_state: str, now: datetime) -> StateChange:
@@ -179,15 +202,13 @@ def create_devices_bulk(
         for (values, _extra), tag in zip(items, asset_tags, strict=True)
     ]
     # RETURNING in any order (batched); asking for parameter order goes row by row on SQLite.
-    table = Device.__table__
-    ids = dict(db.session.execute(
-        insert(table).returning(table.c.asset_tag, table.c.id), rows).all())
+    ids = dict(insert_rows(Device.__table__, rows, returning=("asset_tag", "id")))
     events = [
         _received_event(values, actor_id=actor_id, now=now, collection_number=collection_number,
                         extra_details=extra) | {"device_id": ids[row["asset_tag"]]}
         for (values, extra), row in zip(items, rows, strict=True)
     ]
-    db.session.execute(insert(DeviceEvent.__table__), events)
+    insert_rows(DeviceEvent.__table__, events)
     _announce([StateChange(ids[row["asset_tag"]], collection_id, row["device_type"],
                            row["weight_kg"], None, row["state"], now) for row in rows])
     return ids

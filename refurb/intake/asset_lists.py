@@ -11,6 +11,8 @@ Both take an optional `progress(done, total, step)` (step "check" or "write").
 
 Memory stays flat for text files: the file is streamed twice, only the serials are remembered,
 devices and events go in by bulk INSERTs of CHUNK rows, tags come from one counter update.
+On PostgreSQL readers never wait for the write; other writers wait only for rows it must hold
+(the tag counter, and the report tallies from the end of the write to its commit).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from refurb.core.asset_tags import counter_name, format_tag
 from refurb.core.errors import InvalidInput, Message, NotFound
 from refurb.core.i18n import N_
 from refurb.counters import take_numbers
-from refurb.devices.services import NewDevice, create_devices_bulk
+from refurb.devices.services import NewDevice, announcing_at_end, create_devices_bulk
 from refurb.extensions import db
 from refurb.intake import queries
 from refurb.intake.collections import ensure_intake_open
@@ -283,8 +285,10 @@ def run_import(plan: ImportPlan, progress: Progress | None = None) -> ImportOutc
     database.will_write()
     collection = plan.collection
     # One import per collection at a time (row lock on PostgreSQL, write lock on SQLite).
+    # NO KEY UPDATE: rows that only refer to the collection (a device added at the bench)
+    # are not kept waiting for the import.
     db.session.execute(select(Collection.id).where(Collection.id == collection.id)
-                       .with_for_update())
+                       .with_for_update(key_share=True))
     ensure_intake_open(collection)
     _refuse_second_import(collection, plan.sha256)
     late = list(_donor_serial_refusals(collection, plan.validation))  # entered meanwhile
@@ -297,7 +301,8 @@ def run_import(plan: ImportPlan, progress: Progress | None = None) -> ImportOutc
     numbers = take_numbers(counter_name(prefix, year), plan.validation.valid)
     tags = (format_tag(prefix, year, n) for n in numbers)
     rows = _valid_rows(table_reader.iter_records(plan.stream, plan.fmt), plan.mapping)
-    count = _insert_devices(rows, tags, plan, record, _step(progress, "write"))
+    with announcing_at_end():  # report tallies: locked only at the end of the write
+        count = _insert_devices(rows, tags, plan, record, _step(progress, "write"))
     if count != plan.validation.valid:  # the file changed between the two passes
         raise InvalidInput(N_("Le fichier a changé pendant l'import : recommencez."))
     record.mapping, record.device_count, record.imported_at = plan.mapping, count, plan.now

@@ -6,8 +6,13 @@ For each worker count: a fresh database (SQLite in a temp dir, or the PostgreSQL
 with --database-url, emptied first) with the demo workshop; gunicorn started with
 gunicorn.conf.py; N clients (threads, standard library HTTP) signed in as technicians and donors,
 mixing scans, page reads and small writes (notes on a device), for as long as a 40,000-row
-import (the intake service, in a process of its own, as the job consumer would run it) takes.
-Prints p50/p95/max latency and errors per mix, measured during the import only.
+import takes: the file is uploaded and the import job queued beforehand, as the mapping page
+does; the job then runs through the job runner (check, then the one write transaction), in a
+process of its own like the job consumer.
+Prints p50/p95/max latency and errors per mix, measured during the import only, the import's
+wall and CPU time, the load average of the machine before and after (it is shared: compare
+runs made under a similar load), and the gunicorn workers' CPU time per request, which does
+not depend on the load.
 Target: 0 errors; reads p95 < 300 ms during the import.
 """
 
@@ -79,7 +84,8 @@ def prepare_database(url: str, rows: int, workdir: Path) -> dict:
     from scripts.benchmarks.intake import write_csv
 
     app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH":
-                      str(workdir / "instance"), "SQLALCHEMY_DATABASE_URI": url})
+                      str(workdir / "instance"), "SQLALCHEMY_DATABASE_URI": url,
+                      "JOBS_IMMEDIATE": False})
     with app.app_context():
         if url.startswith("postgresql"):
             with db.engine.begin() as conn:
@@ -88,7 +94,10 @@ def prepare_database(url: str, rows: int, workdir: Path) -> dict:
         upgrade(directory=str(ROOT / "migrations"), revision="heads")
         from refurb.clock import utcnow
         from refurb.demo import load_demo
+        from refurb.intake import asset_lists
+        from refurb.intake.jobs import IMPORT_KIND
         from refurb.intake.models import Collection
+        from refurb.jobs import enqueue
 
         load_demo()
         collection = Collection(number="COL-2026-9001", donor_id=1, state="received",
@@ -97,11 +106,19 @@ def prepare_database(url: str, rows: int, workdir: Path) -> dict:
         db.session.commit()
         devices = db.session.execute(select(Device.id, Device.asset_tag).limit(40)).all()
         info = {"collection_id": collection.id, "devices": [(d.id, d.asset_tag) for d in devices]}
+        # What the upload and mapping pages do before the job runs.
+        csv_path = workdir / "parc.csv"
+        write_csv(csv_path, rows)
+        record = asset_lists.store_upload(collection, filename="parc.csv",
+                                          content=csv_path.read_bytes(), actor_id=None,
+                                          now=utcnow())
+        job = enqueue(IMPORT_KIND, {"collection_id": collection.id, "import_id": record.id,
+                                    "choices": asset_lists.upload_choices(record).to_dict(),
+                                    "prefix": "RF"}, actor_id=None, now=utcnow())
+        db.session.commit()
+        info["job_id"] = job.id
         db.session.remove()
         db.engine.dispose()
-    csv_path = workdir / "parc.csv"
-    write_csv(csv_path, rows)
-    info["csv"] = str(csv_path)
     return info
 
 
@@ -109,21 +126,46 @@ IMPORT_CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
 from refurb import create_app
-from refurb.clock import utcnow
-from refurb.intake.models import Collection
 from refurb.extensions import db
-from refurb.intake import asset_lists
+from refurb.jobs import get_job
+from refurb.jobs.runner import execute
 app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
-                  "SQLALCHEMY_DATABASE_URI": {url!r}}})
+                  "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False}})
+print("started", flush=True)  # the clients' measures start now, not at the process start
+started, cpu = time.perf_counter(), time.process_time()
+outcome = execute(app, {job_id})
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 with app.app_context():
-    started = time.perf_counter()
-    collection = db.session.get(Collection, {cid})
-    with open({csv!r}, "rb") as stream:
-        outcome = asset_lists.import_file(collection, stream, None, actor_id=None, now=utcnow(),
-                                          prefix="RF", filename="parc.csv")
-    db.session.commit()
-    print(outcome.imported, round(time.perf_counter() - started, 2))
+    job = get_job({job_id})
+    print(outcome, job.done, round(seconds, 2), round(cpu, 2), job.error or "")
 """
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by gunicorn's master, its live workers and the
+    workers it has already replaced (max_requests), from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for process in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = fields[11:15] if process == pid else fields[11:13]  # + reaped children's
+        total += sum(int(value) for value in used) / ticks
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(p) for p in found]
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def free_port() -> int:
@@ -185,7 +227,9 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "REFURB_DATABASE_URL": url, "REFURB_INSTANCE_PATH":
                str(workdir / "instance"), "REFURB_ENV_NAME": "development",
-               "REFURB_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+               "REFURB_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+               # One key for every worker (each would otherwise race to create its own file).
+               "REFURB_SECRET_KEY": "bench-load-secret"}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "wsgi:app"],
@@ -199,27 +243,35 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
             for thread in threads:
                 thread.start()
             time.sleep(2)  # everyone signed in and warmed up
-            during.set()
             child = IMPORT_CHILD.format(root=str(ROOT), inst=str(workdir / "instance"), url=url,
-                                        cid=info["collection_id"], csv=info["csv"])
-            started = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
-                                  env={**env, "REFURB_LOG_LEVEL": "WARNING"}, check=False)
-            import_seconds = time.perf_counter() - started
+                                        job_id=info["job_id"])
+            importer = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True,
+                                        env={**env, "REFURB_LOG_LEVEL": "WARNING"})
+            first = importer.stdout.readline()  # "started", once its app is built
+            load_before = load_average()
+            server_cpu = process_tree_cpu(server.pid)
+            during.set()
+            rest, errors_out = importer.communicate()
             during.clear()
+            server_cpu = process_tree_cpu(server.pid) - server_cpu
+            load_after = load_average()
             stop.set()
             for thread in threads:
                 thread.join(timeout=60)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
-        if done.returncode != 0:
-            sys.stderr.write(done.stdout + done.stderr)
+        outcome = rest.split()
+        if importer.returncode != 0 or not outcome or outcome[0] != "succeeded":
+            sys.stderr.write(first + rest + errors_out)
             raise SystemExit("the import failed")
-        imported = done.stdout.split()[0]
+        imported, job_seconds, job_cpu = outcome[1], float(outcome[2]), float(outcome[3])
         engine = "postgresql" if database_url else "sqlite"
-        print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import of "
-              f"{imported} rows: {import_seconds:.1f} s")
+        print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import job of "
+              f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s)")
+        print(f"  load average before {load_before}, after {load_after}; gunicorn CPU "
+              f"{server_cpu * 1000 / max(1, len(results)):.1f} ms per request")
         print(f"  {'mix':<6} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
               f"{'errors':>6}")
         for mix in ("scan", "read", "write"):

@@ -16,10 +16,13 @@ from refurb.workshops.services import create_workshop
 from tests.factories import NOW, make_collection, make_device, make_donor, make_user
 
 MIGRATION = Path(__file__).parents[2] / "migrations/versions/0024_tenancy_workshops.py"
+# Later migrations that made more tables tenant tables, with their list.
+TALLIES_MIGRATION = (Path(__file__).parents[2]
+                     / "migrations/versions/0026_h21_tallies_per_workshop.py")
 
 
-def _migration():
-    spec = importlib.util.spec_from_file_location("tenancy_migration", MIGRATION)
+def _migration(path: Path = MIGRATION):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -34,7 +37,9 @@ def second(db):
 
 def test_the_migration_and_the_models_list_the_same_tenant_tables(app):
     migration = _migration()
-    assert set(tenant_tables()) == set(migration.TENANT_TABLES) | {"counters"}
+    tallies = _migration(TALLIES_MIGRATION)
+    assert set(tenant_tables()) == (set(migration.TENANT_TABLES) | set(tallies.TABLES)
+                                    | {"counters"})
     assert set(shared_tables()) == set(migration.SHARED_TABLES) | {"settings"}
 
 

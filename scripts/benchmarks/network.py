@@ -291,7 +291,7 @@ def info_from(db, workshops: int | None, rng: random.Random) -> dict:
         sample = list(db.session.execute(select(Device.id, Device.asset_tag, Device.serial)
                                           .where(Device.id.in_(ids))).all())
     admins = {int(email[5:].split("@")[0]): user_id for email, user_id in users.items()
-              if email.startswith("admin")}
+              if email.startswith("admin") and email[5:].split("@")[0].isdigit()}
     return {"network_admin": users["network@bench.example"], "admins": admins, "note": note,
             "moved": moved, "workshops": count, "sample": sample, "counts": {"devices": top},
             "transfer_ms": {}}

@@ -26,6 +26,7 @@ depends_on = None
 
 TABLES = ("device_stays", "device_tallies", "transition_days", "donor_recipients",
           "departure_days", "departure_reentries")
+TENANT_TABLES = TABLES  # read by the tenancy test, like every later tenant migration
 
 SCOPE_SQL = (
     "(current_setting('refurb.workshop_id', true) = 'network' OR workshop_id = "
@@ -259,6 +260,18 @@ def create_indexes() -> None:
     # The network's figures: every workshop's rows of a period.
     op.create_index("ix_transition_days_day", "transition_days", ["day", "state"])
     op.create_index("ix_departure_days_day", "departure_days", ["day", "state"])
+    # The figures of other domains' records, read alone from these indexes (index-only
+    # scans): households and fees of a period per workshop, WEEE weight of closed batches.
+    postgres = _postgres()
+    include = {"postgresql_include": ["beneficiary_id", "fee_status", "fee_amount"]}
+    op.create_index("ix_allocations_workshop_handed_over", "allocations",
+                    ["workshop_id", "handed_over_at"], **(include if postgres else {}))
+    op.create_index("ix_waste_items_batch_weight", "waste_items", ["batch_id"],
+                    **({"postgresql_include": ["weight_kg"]} if postgres else {}))
+    op.create_index("ix_weee_batches_workshop_closed", "weee_batches",
+                    ["workshop_id", "handover_date"],
+                    postgresql_where=sa.text("state = 'closed'"),
+                    sqlite_where=sa.text("state = 'closed'"))
 
 
 def upgrade():

@@ -287,11 +287,13 @@ def info_from(db, workshops: int | None, rng: random.Random) -> dict:
         moved = db.session.scalar(select(func.min(TransferItem.device_id))
                                   .where(TransferItem.transfer_id == note))
         top = db.session.scalar(select(func.max(Device.id)))
-        ids = rng.sample(range(1, top + 1), min(400, top))
+        admins = {int(email[5:].split("@")[0]): user_id for email, user_id in users.items()
+                  if email.startswith("admin") and email[5:].split("@")[0].isdigit()}
+        # A device of each sampled workshop among them (device n is workshop 1 + n mod W's).
+        ids = rng.sample(range(1, top + 1), min(400, top)) + [
+            count * 7 + (w - 1 or count) for w in admins]
         sample = list(db.session.execute(select(Device.id, Device.asset_tag, Device.serial)
                                           .where(Device.id.in_(ids))).all())
-    admins = {int(email[5:].split("@")[0]): user_id for email, user_id in users.items()
-              if email.startswith("admin")}
     return {"network_admin": users["network@bench.example"], "admins": admins, "note": note,
             "moved": moved, "workshops": count, "sample": sample, "counts": {"devices": top},
             "transfer_ms": {}}

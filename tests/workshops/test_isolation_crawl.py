@@ -142,3 +142,37 @@ def test_b_can_see_its_own_rows(app, network):
         if visit.html:
             seen |= set(net.leaks(visit.html, network))
     assert len(seen) >= 10
+
+
+def test_each_workshop_figures_count_its_own_rows(app, network):
+    """Figures equal: the stock export and the devices' state counts of each workshop are
+    the counts of its own devices (not the network's), from the tallies it reads."""
+    import csv
+    import io
+    from collections import Counter
+
+    import sqlalchemy as sa
+
+    from refurb.core.lifecycle import STATE_LABELS, State
+    from refurb.devices.models import Device
+    from refurb.workshops.context import NETWORK
+
+    with use_workshop(NETWORK):
+        held = {w: Counter(dict(db.session.execute(
+            sa.select(Device.state, sa.func.count()).where(Device.workshop_id == w)
+            .group_by(Device.state)).all())) for w in (network.a, network.b)}
+    assert held[network.a] != held[network.b]
+    for workshop_id in (network.a, network.b):
+        with use_workshop(workshop_id):
+            admin = make_user("admin")
+        db.session.commit()
+        client = _sign_in(app, admin)
+        response = client.get("/reports/export/stock.csv")
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")),
+                               delimiter=";"))
+        by_label = {row[0]: int(row[-1]) for row in rows[1:]}
+        mine = held[workshop_id]
+        assert by_label["Total"] == sum(mine.values()), workshop_id
+        for state in State:
+            assert by_label[str(STATE_LABELS[state])] == mine.get(state.value, 0), state

@@ -141,12 +141,16 @@ serial_key_column = literal_column("upper(replace(devices.serial, ' ', ''))")
 
 def find_donor_device_by_serial(donor_id: int, key: str) -> Device | None:
     """A device of this donor whose serial, without case or spaces, is `key` (upper case)."""
-    return db.session.scalars(
+    return db.session.scalars(donor_serial_query(donor_id, key)).first()
+
+
+def donor_serial_query(donor_id: int, key: str) -> Select:
+    return (
         select(Device)
         .join(Collection, Device.collection_id == Collection.id)
         .where(Collection.donor_id == donor_id, serial_key_column == key)
         .limit(1)
-    ).first()
+    )
 
 
 def donor_serials(donor_id: int) -> Iterator[tuple[str, str]]:

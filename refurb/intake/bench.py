@@ -46,7 +46,9 @@ def register_device(
         prefix=prefix,
         collection_id=collection.id,
         collection_number=collection.number,
-        weight_overrides=weight_overrides([values.device_type]),
+        # Only a machine not weighed needs the estimates (a settings read).
+        weight_overrides=(weight_overrides([values.device_type]) if values.weight_kg is None
+                          else None),
         extra_details={"source": "hardware_report", "report": report} if report else None,
         drives=[_drive_row(drive, now) for drive in drives],
     )

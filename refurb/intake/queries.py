@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Select, String, cast, func, literal, select
+from sqlalchemy import Select, String, cast, func, literal, literal_column, select
 
 from refurb.core.device_types import DeviceType
 from refurb.devices.models import Device
@@ -134,15 +134,23 @@ def receipt_lines(collection_id: int) -> Iterator[tuple]:
     )
 
 
+# Written out, not func.upper(func.replace(...)): with bound ' ' and '' SQLite would not use
+# the expression index on it (migration 0026_h17), and read every device.
+serial_key_column = literal_column("upper(replace(devices.serial, ' ', ''))")
+
+
 def find_donor_device_by_serial(donor_id: int, key: str) -> Device | None:
     """A device of this donor whose serial, without case or spaces, is `key` (upper case)."""
-    return db.session.scalars(
+    return db.session.scalars(donor_serial_query(donor_id, key)).first()
+
+
+def donor_serial_query(donor_id: int, key: str) -> Select:
+    return (
         select(Device)
         .join(Collection, Device.collection_id == Collection.id)
-        .where(Collection.donor_id == donor_id,
-               func.upper(func.replace(Device.serial, " ", "")) == key)
+        .where(Collection.donor_id == donor_id, serial_key_column == key)
         .limit(1)
-    ).first()
+    )
 
 
 def donor_serials(donor_id: int) -> Iterator[tuple[str, str]]:

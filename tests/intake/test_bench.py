@@ -139,3 +139,20 @@ def test_admin_edits_estimated_weights_in_the_settings_page(app, client, db, log
                 data={"device_type": "laptop", "legal_status": "reuse"})
     device = db.session.scalar(select(Device))
     assert device.weight_kg == Decimal("2.40") and device.weight_estimated
+
+
+def test_the_serial_check_reads_an_index_not_every_device(db):
+    """Each machine registered (bench, API) looks its serial up among the donor's: with
+    thousands of devices a full read per machine is what made intake slow."""
+    from sqlalchemy import text
+
+    from refurb.intake.queries import donor_serial_query
+
+    query = donor_serial_query(1, "ABC123").compile(
+        db.engine, compile_kwargs={"literal_binds": True})
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table otherwise
+        plan = db.session.execute(text(f"EXPLAIN {query}")).scalars().all()
+    else:
+        plan = [row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {query}"))]
+    assert any("ix_devices_serial_key" in line for line in plan), plan

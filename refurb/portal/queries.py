@@ -216,18 +216,27 @@ def workshop_names(collection_ids: Iterable[int]) -> dict[int, str]:
 
 
 def fates_by_workshop(donor_id: int) -> tuple[list[tuple[str, dict[Fate, int]]], dict[Fate, int]]:
-    """The donor's machines by fate in each workshop that handled its collections (from the
-    collections' tallies), and the total over the network."""
+    """The donor's machines by fate in each workshop that handled its collections, and the
+    total over the network. A donor served by one workshop (most of them) reads its own
+    tallies: a few rows, however many collections it gave; several workshops add up their
+    collections' tallies in the database, one row per workshop and state."""
     from refurb.workshops.models import Workshop
 
-    rows = db.session.execute(
-        select(Collection.id, Workshop.name).join(Workshop, Workshop.id == Collection.workshop_id)
-        .where(Collection.donor_id == donor_id).order_by(Workshop.name, Workshop.id)).all()
-    counts = tallies.collection_state_counts([cid for cid, _name in rows])
-    by_workshop: dict[str, dict[Fate, int]] = {}
-    for cid, name in rows:
-        totals = by_workshop.setdefault(name, {fate: 0 for fate in Fate})
-        for fate, n in fate_counts(counts.get(cid, {})).items():
-            totals[fate] += n
-    total = {fate: sum(row[fate] for row in by_workshop.values()) for fate in Fate}
-    return list(by_workshop.items()), total
+    workshops = db.session.execute(
+        select(Workshop.id, Workshop.name).where(Workshop.id.in_(
+            select(Collection.workshop_id).where(Collection.donor_id == donor_id).distinct()))
+        .order_by(Workshop.name, Workshop.id)).all()
+    if len(workshops) <= 1:
+        total = fate_counts(donor_state_counts(donor_id))
+        return [(name, total) for _id, name in workshops], dict(total)
+    states: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for workshop_id, state, n in db.session.execute(
+        select(Collection.workshop_id, tallies.DeviceTally.state, func.sum(tallies.DeviceTally.devices))
+        .join(Collection, Collection.id == tallies.DeviceTally.scope_id)
+        .where(tallies.DeviceTally.scope == tallies.COLLECTION, Collection.donor_id == donor_id)
+        .group_by(Collection.workshop_id, tallies.DeviceTally.state)
+    ):
+        states[workshop_id][state] += int(n or 0)
+    rows = [(name, fate_counts(states[workshop_id])) for workshop_id, name in workshops]
+    total = {fate: sum(counts[fate] for _name, counts in rows) for fate in Fate}
+    return rows, total

@@ -793,7 +793,9 @@ def throughput(app, url: str, info: dict, worker_counts: list[int], seconds: flo
         server = subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "-w", str(workers), "-b",
              f"127.0.0.1:{port}", "--pythonpath", str(Path(__file__).parent),
-             "--log-level", "warning", "scale:bench_app()"], env=env, cwd=ROOT)
+             "--log-level", "warning", "scale:bench_app()"], env=env, cwd=ROOT,
+            # A production app logs every request: thousands of lines between the figures.
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for _ in range(200):
                 try:

@@ -126,3 +126,31 @@ def test_substring_search_reads_the_index_not_the_devices_table(db, engine_name)
         assert not re.search(r"SCAN devices\b(?!_)", plan), plan
     assert _tags(queries.search_devices("281xy", 1, 20)) != set()
     assert queries.search_devices("BULK000123", 1, 20).total == 10  # BULK0001230 … 1239
+
+
+def test_a_scanned_serial_is_looked_up_through_the_indexes(db, engine_name):
+    """`serial IN … OR donor_inventory_number IN …`, newest first, made SQLite walk the whole
+    table by id (a second per scan at a million devices): each column is its own lookup."""
+    from sqlalchemy import event
+
+    _bulk(db, 300)
+    if engine_name == "sqlite":
+        db.session.execute(text("ANALYZE"))  # the planner's statistics, as a deployment has
+    seen = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):  # noqa: ARG001
+        seen.append((statement, parameters))
+
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        found = queries.get_devices_by_exact("bulk0000123")
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert [d.serial for d in found] == ["BULK0000123"]
+    if engine_name == "sqlite":
+        statement, parameters = next(s for s in seen if "UNION" in s[0])
+        raw = db.session.connection().connection.dbapi_connection
+        plan = "\n".join(row[3] for row in raw.execute(
+            f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "ix_devices_serial" in plan, plan

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import lazyload
 
 from refurb.core.lifecycle import TRANSITIONS, State
 from refurb.core.qa import ChecklistItem, CheckResult, missing_checks
@@ -28,6 +29,7 @@ def checklist_for(device_type: str) -> list[ChecklistRow]:
         .join(QACheckRule, QACheckRule.check_id == QACheck.id)
         .where(QACheckRule.device_type == device_type, QACheck.active)
         .order_by(QACheck.position, QACheck.id)
+        .options(lazyload(QACheck.rules))  # the rule is in the row; the others are not read
     )
     return [ChecklistRow(check.id, ChecklistItem(check.code, check.name, check.kind,
                                                  check.minimum, mandatory))

@@ -176,6 +176,7 @@ WORKSHOP_MENU = (N_("Atelier"), [
     ("printing.stocks", N_("Étiquettes")),
     ("printing.tray", N_("Bac « à imprimer »")),
     ("workshop.profiles", N_("Profils de préparation")),
+    ("workshop.waiting_for_parts", N_("En attente de pièces")),
     ("aftercare.requests", N_("Après la remise")),
     ("network.transfer_list", N_("Transferts entre ateliers")),
 ])
@@ -184,6 +185,7 @@ WIPING_MENU = (N_("Effacement"), [
     ("wiping.list_drives", N_("Disques")),
     ("wiping.list_records", N_("Effacements")),
     ("wiping.list_logs", N_("Journaux nwipe")),
+    ("wiping.certificates_due", N_("Certificats à émettre")),
 ])
 STOCK_MENU = (N_("Stock"), [
     ("workshop.stock", N_("Stock")),

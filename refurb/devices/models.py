@@ -34,7 +34,7 @@ class Device(TenantScoped, db.Model):
         Index("ix_devices_state_type", "state", "device_type"),
         # Portal and reports: a donor's collections by state (migration 0009).
         Index("ix_devices_collection_state", "collection_id", "state"),
-        # The serial as intake compares it (migration 0026_h17, refurb.intake.queries).
+        # The serial as intake compares it (migration 0027_serial_key_index, refurb.intake.queries).
         Index("ix_devices_serial_key", text("upper(replace(serial, ' ', ''))")),
     )
 

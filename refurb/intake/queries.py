@@ -135,7 +135,7 @@ def receipt_lines(collection_id: int) -> Iterator[tuple]:
 
 
 # Written out, not func.upper(func.replace(...)): with bound ' ' and '' SQLite would not use
-# the expression index on it (migration 0026_h17), and read every device.
+# the expression index on it (migration 0027_serial_key_index), and read every device.
 serial_key_column = literal_column("upper(replace(devices.serial, ' ', ''))")
 
 

@@ -99,7 +99,7 @@ def _secondary_indexes(db) -> list[tuple[str, str]]:
 def _stays_backfill(db) -> None:
     import importlib.util
 
-    path = ROOT / "migrations/versions/0026_h21_tallies_per_workshop.py"
+    path = ROOT / "migrations/versions/0026_tallies_per_workshop.py"
     spec = importlib.util.spec_from_file_location("tallies_migration", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)

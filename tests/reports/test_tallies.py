@@ -258,7 +258,7 @@ def test_rebuild_command_reports_up_to_date_tallies(app, db):
 
 
 def test_migration_builds_tallies_and_search_from_existing_rows(db, app, engine_name):
-    """The back-fill of the tallies (0011_scale's, grouped by workshop since 0026_h21), run on
+    """The back-fill of the tallies (0011_scale's, grouped by workshop since 0026_tallies_per_workshop), run on
     a database that already has a history, gives the same tallies as the listener did, and
     0011_scale's search index holds the existing devices. (Later migrations cannot be undone —
     workshops are not merged back — so the back-fill's own statements are run again on
@@ -285,7 +285,7 @@ def test_migration_builds_tallies_and_search_from_existing_rows(db, app, engine_
         db.session.execute(text(f"INSERT INTO devices_search (rowid, body) SELECT id, "
                                 f"{migration.search_text()} FROM devices"))
     assert tallies.snapshot() != kept
-    path = Path(__file__).parents[2] / "migrations/versions/0026_h21_tallies_per_workshop.py"
+    path = Path(__file__).parents[2] / "migrations/versions/0026_tallies_per_workshop.py"
     spec = importlib.util.spec_from_file_location("tallies_migration", path)
     per_workshop = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(per_workshop)

@@ -1,6 +1,6 @@
 """tallies per workshop: the report projections carry their workshop
 
-Revision ID: 0026_h21
+Revision ID: 0021_tallies_ws
 Revises: 0020_network
 Create Date: 2026-12-06 12:40:00
 
@@ -19,7 +19,7 @@ definitions as `flask reports rebuild-aggregates` (refurb.reports.tallies.rebuil
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_h21"
+revision = "0021_tallies_ws"
 down_revision = "0020_network"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """devices: an index on the serial as compared at intake (no case, no spaces)
 
-Revision ID: 0026_h17
-Revises: 0020_network
+Revision ID: 0021_serial_key
+Revises: 0021_tallies_ws
 Create Date: 2026-12-06 13:00:00
 
 The bench and the API refuse a second device with a serial the donor already gave, compared
@@ -12,8 +12,8 @@ character (SQLite uses an expression index only for the same expression).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_h17"
-down_revision = "0020_network"
+revision = "0021_serial_key"
+down_revision = "0021_tallies_ws"
 branch_labels = None
 depends_on = None
 

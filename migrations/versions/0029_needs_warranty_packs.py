@@ -1,14 +1,14 @@
 """h20: a file's needs (machine kind, memory, webcam, free text); a warranty per school
 programme, kept on each handover; pack templates retired, and the pack a handover received
 
-Revision ID: 0026_h20
-Revises: 0020_network
+Revision ID: 0021_needs
+Revises: 0021_part_needs
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_h20"
-down_revision = "0020_network"
+revision = "0021_needs"
+down_revision = "0021_part_needs"
 branch_labels = None
 depends_on = None
 

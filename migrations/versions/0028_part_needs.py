@@ -1,7 +1,7 @@
 """part needs: machines waiting for a part
 
-Revision ID: 0026_h19
-Revises: 0020_network
+Revision ID: 0021_part_needs
+Revises: 0021_serial_key
 Create Date: 2026-12-06 12:30:00
 
 One row per part a machine waits for (open, then fitted or cancelled). Workshop data: the
@@ -10,8 +10,8 @@ table carries `workshop_id` and, on PostgreSQL, the row-level security policy of
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_h19"
-down_revision = "0020_network"
+revision = "0021_part_needs"
+down_revision = "0021_serial_key"
 branch_labels = None
 depends_on = None
 

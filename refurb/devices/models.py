@@ -36,6 +36,11 @@ class Device(TenantScoped, db.Model):
         Index("ix_devices_collection_state", "collection_id", "state"),
         # The serial as intake compares it (migration 0027_serial_key_index, refurb.intake.queries).
         Index("ix_devices_serial_key", text("upper(replace(serial, ' ', ''))")),
+        # Most devices have no donor inventory number: a partial index keeps the planner from
+        # judging it useless (it walked every device at a million; 0030_partial_inventory_index).
+        Index("ix_devices_donor_inventory_number", "donor_inventory_number",
+              sqlite_where=text("donor_inventory_number IS NOT NULL"),
+              postgresql_where=text("donor_inventory_number IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +51,7 @@ class Device(TenantScoped, db.Model):
     serial: Mapped[str | None] = mapped_column(String(120), index=True)
     # The donor's own number (fixed-asset register, fleet tool): printed on its receipt and
     # certificates, found by the scan box (migration 0011).
-    donor_inventory_number: Mapped[str | None] = mapped_column(String(60), index=True)
+    donor_inventory_number: Mapped[str | None] = mapped_column(String(60))
     state: Mapped[str] = mapped_column(String(12), default=State.RECEIVED.value)
     legal_status: Mapped[str] = mapped_column(String(8), default="reuse")
     collection_id: Mapped[int | None] = mapped_column(ForeignKey("collections.id"), index=True)

@@ -14,6 +14,8 @@ limits every ORM select, update and delete to the current workshop.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import ForeignKey, event, or_
 from sqlalchemy.orm import (
     Mapped,
@@ -87,7 +89,14 @@ def _limit_to_workshop(state: ORMExecuteState) -> None:
     scope = current_scope()
     if scope == NETWORK:
         return
-    state.statement = state.statement.options(
+    state.statement = state.statement.options(*_criteria(scope))
+
+
+@lru_cache(maxsize=1024)
+def _criteria(scope: int) -> tuple:
+    """The two criteria of one workshop, built once: building them cost more than the query
+    they are added to (a device page runs a dozen)."""
+    return (
         with_loader_criteria(TenantScoped, lambda cls: cls.workshop_id == scope,
                              include_aliases=True),
         with_loader_criteria(SharedReference,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -22,9 +23,9 @@ def chromium_path() -> str | None:
     return os.environ.get("REFURB_CHROMIUM") or shutil.which("chromium")
 
 
-@pytest.fixture
-def live_server(db, _db_location):
-    app = make_app(_db_location, WTF_CSRF_ENABLED=True)
+@contextmanager
+def serving(app):
+    """The app served on a free port for the length of the block: yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -33,6 +34,12 @@ def live_server(db, _db_location):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(db, _db_location):
+    with serving(make_app(_db_location, WTF_CSRF_ENABLED=True)) as base:
+        yield base
 
 
 @pytest.fixture

@@ -76,7 +76,9 @@ def test_import_attach_validate_certify_and_verify(browser, live_server, db):
     manager.get_by_role("button", name="Valider cet effacement").click()
     manager.get_by_text("Effacement validé.").wait_for()
     manager.goto(f"{live_server}/devices/{right_id}")
-    manager.get_by_role("button", name="Émettre le certificat d’effacement").click()
+    manager.get_by_role("link", name="Émettre le certificat d’effacement").click()
+    # A permanent document: its figures first, then one explicit confirmation.
+    manager.get_by_role("button", name="Émettre le certificat").click()
     manager.get_by_text(re.compile(r"Certificat CERT-\d{4}-\d{5} émis")).wait_for()
     link = manager.locator(".wiping-panel").get_by_role("link", name=re.compile("^certificat"))
     pdf = manager.request.get(f"{live_server}{link.get_attribute('href')}").body()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import socket
-import threading
 from datetime import timedelta
 from decimal import Decimal
 from email import message_from_bytes, policy
@@ -20,7 +19,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from refurb.allocations import cohorts
 from refurb.allocations.models import Allocation, Cohort
@@ -33,6 +31,7 @@ from refurb.workshop.models import WorkOrder
 from tests.allocations.helpers import approved_file, ready_device
 from tests.beneficiaries.helpers import make_file, set_policy, submit
 from tests.conftest import make_app
+from tests.e2e.conftest import serving
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
@@ -74,14 +73,8 @@ def mailing_server(db, _db_location, smtp_inbox):
     app = make_app(_db_location, WTF_CSRF_ENABLED=True, MAIL_BACKEND="smtp",
                    MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False,
                    MAIL_USE_SSL=False, MAIL_TIMEOUT=5)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app) as base:
+        yield base
 
 
 def _login(page, base, email):

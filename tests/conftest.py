@@ -104,6 +104,8 @@ def app(_db_location):
         upgrade(revision="heads")
         if PG_URL:
             _db_location["seed"] = _seeded_rows()
+            with _db.engine.connect() as conn:
+                _db_location["reset_script"] = _postgresql_reset_script(conn)
         if not PG_URL:
             # Closing the last connection checkpoints the WAL into the main file.
             _db.session.remove()
@@ -122,7 +124,7 @@ def _dispose_extra_apps() -> None:
 
 def _seeded_rows() -> list[tuple[str, list[dict]]]:
     """Rows the migrations themselves insert (default checklist, profiles…): PostgreSQL is
-    reset with TRUNCATE, so they are put back to match SQLite's fresh copy."""
+    emptied between tests, so they are put back to match SQLite's fresh copy."""
     seed = []
     with _db.engine.connect() as conn:
         for table in _db.metadata.sorted_tables:
@@ -143,15 +145,20 @@ def _restore_seed(conn, seed) -> None:
 
 
 def _empty_postgresql(conn, seed) -> None:
-    """TRUNCATE costs a few milliseconds per table even when empty: only the tables a test
-    wrote to (and those the migrations seed) are emptied; every sequence starts again at 1,
-    as in SQLite's fresh copy (a rolled-back insert moves a sequence without leaving a row)."""
+    """Fallback when the test role is not a superuser: TRUNCATE (slow: new files for every
+    table and index) of the tables a test wrote to and those the migrations seed."""
     tables = [t.name for t in _db.metadata.sorted_tables]
     probe = " UNION ALL ".join(
         f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables)
     dirty = {row[0] for row in conn.execute(text(probe))} | {name for name, _rows in seed}
     if dirty:
         conn.execute(text(f"TRUNCATE {', '.join(sorted(dirty))} RESTART IDENTITY CASCADE"))
+    _restart_sequences(conn)
+
+
+def _restart_sequences(conn) -> None:
+    """Every sequence starts again at 1, as in SQLite's fresh copy (a rolled-back insert
+    moves a sequence without leaving a row)."""
     sequences = conn.execute(text(
         "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences "
         "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).scalars().all()
@@ -160,15 +167,54 @@ def _empty_postgresql(conn, seed) -> None:
             f"setval('{name}', 1, false)" for name in sequences)))
 
 
+def _postgresql_reset_script(conn) -> str | None:
+    """One DO block, one round trip, that puts the database back as the migrations left it:
+    DELETE every table (on tables of a few rows it costs far less than TRUNCATE, which makes
+    new files for each table and index and unlinks the old ones at commit), restart every
+    used sequence at 1, insert the migrations' own rows again (as the server itself wrote
+    them out in JSON) and move their sequences past them.
+    Append-only triggers refuse DELETE: `session_replication_role = replica` turns triggers
+    (and foreign-key checks) off for this transaction only, which needs a superuser; without
+    one, None (the TRUNCATE fallback)."""
+    if not conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+        return None
+    tables = _db.metadata.sorted_tables
+    lines = ["SET LOCAL session_replication_role = replica;"]
+    lines += [f"DELETE FROM {table.name};" for table in reversed(tables)]
+    lines.append(
+        "FOR seq IN SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
+        "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL "
+        "LOOP PERFORM setval(seq, 1, false); END LOOP;")
+    for table in tables:
+        rows = conn.execute(text(
+            f"SELECT jsonb_agg(t)::text FROM (SELECT * FROM {table.name} ORDER BY 1) t")).scalar()
+        if rows is None:
+            continue
+        assert "$seed$" not in rows
+        lines.append(f"INSERT INTO {table.name} SELECT * FROM "
+                     f"jsonb_populate_recordset(NULL::{table.name}, $seed${rows}$seed$::jsonb);")
+        if "id" in table.c:
+            lines.append(f"PERFORM setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                         f"(SELECT max(id) FROM {table.name}));")
+    lines.append("SET LOCAL session_replication_role = origin;")
+    return "DO $reset$ DECLARE seq text; BEGIN\n" + "\n".join(lines) + "\nEND $reset$"
+
+
 def _reset_database(app, location: dict) -> None:
     """Every test starts from the freshly migrated schema with no rows."""
     _dispose_extra_apps()
     with app.app_context():
         _db.session.remove()
         if PG_URL:
+            script = location.get("reset_script")
             with _db.engine.begin() as conn:
-                _empty_postgresql(conn, location["seed"])
-                _restore_seed(conn, location["seed"])
+                if script:
+                    # The driver's own cursor: no parameters, so the JSON is sent as it is.
+                    with conn.connection.dbapi_connection.cursor() as cursor:
+                        cursor.execute(script)
+                else:
+                    _empty_postgresql(conn, location["seed"])
+                    _restore_seed(conn, location["seed"])
         else:
             _db.engine.dispose()
             path: Path = location["path"]

@@ -230,8 +230,9 @@ def indexes_set_aside(db, tables: list[str]):
     yield
     for _name, sql in indexes:
         session.execute(text(sql))
-    stays = _migration("0009_reports")
-    session.execute(text(stays.BACKFILL.format(
+    # The stays back-fill of the migration that gave each stay its workshop.
+    stays = _migration("0026_tallies_per_workshop")
+    session.execute(text(stays.STAYS_BACKFILL.format(
         seconds=stays.POSTGRES_SECONDS if postgres else stays.SQLITE_SECONDS)))
     if postgres:
         session.execute(text("ALTER TABLE device_events ENABLE TRIGGER "

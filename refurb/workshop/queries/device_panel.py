@@ -16,6 +16,7 @@ from refurb.devices.models import Device, DeviceEvent
 from refurb.extensions import db
 from refurb.workshop.models import (
     Diagnosis,
+    PartNeed,
     QACheck,
     QAResult,
     QARun,
@@ -24,7 +25,7 @@ from refurb.workshop.models import (
     StockLocation,
     WorkOrder,
 )
-from refurb.workshop.queries.part_needs import NeedLine, open_needs_of
+from refurb.workshop.queries.part_needs import NeedLine, is_open, open_needs_of
 from refurb.workshop.queries.profiles import profile_matches
 from refurb.workshop.queries.qa import checklist_for, run_results
 from refurb.workshop.queries.spare_parts import harvested_from
@@ -65,7 +66,7 @@ def latest_diagnosis(device_id: int) -> Diagnosis | None:
 
 def device_panel(device: Device, can_edit: bool) -> DevicePanel:
     state = State(device.state)
-    diagnosis, software, run, has_work_orders, has_harvest = _latest_records(device)
+    diagnosis, software, run, has_work_orders, has_harvest, has_needs = _latest_records(device)
     results = run_results(run)
     rows = checklist_for(device.device_type)
     work_orders = work_orders_of(device.id) if has_work_orders else []
@@ -82,7 +83,7 @@ def device_panel(device: Device, can_edit: bool) -> DevicePanel:
         qa_missing=missing_checks([r.item for r in rows], results),
         profiles=profile_matches(device, software),
         harvested=harvested_from(device.id) if has_harvest else [],
-        part_needs=open_needs_of(device.id),
+        part_needs=open_needs_of(device.id) if has_needs else [],
         can_diagnose=can_edit and state in DIAGNOSABLE,
         can_repair=can_edit and state in REPAIRABLE,
         can_harvest=can_edit and state == State.PARTS,
@@ -92,11 +93,11 @@ def device_panel(device: Device, can_edit: bool) -> DevicePanel:
 
 def _latest_records(device: Device):
     """(latest diagnosis, latest software install, current QA run, has work orders, has
-    harvested parts) in one statement: most machines have few of them, and each separate
+    harvested parts, waits for a part) in one statement: most machines have few of them, and each separate
     lookup costs as much as the bare page. The QA run is the latest one since the device last
     entered diagnosis, as refurb.workshop.queries.qa.current_qa_run reads it."""
     row = db.session.execute(_latest_records_statement(), {"device_id": device.id}).one()
-    return row[0], row[1], row[2], bool(row[3]), bool(row[4])
+    return row[0], row[1], row[2], bool(row[3]), bool(row[4]), bool(row[5])
 
 
 @cache
@@ -122,7 +123,8 @@ def _latest_records_statement():
         select(diagnosis, software, run,
                exists().where(WorkOrder.device_id == device_id),
                exists().where(SparePartMovement.device_id == device_id,
-                              SparePartMovement.kind == "harvest"))
+                              SparePartMovement.kind == "harvest"),
+               exists().where(PartNeed.device_id == device_id, is_open()))
         .select_from(select(literal(1).label("one")).subquery())
         .outerjoin(diagnosis, diagnosis.id == latest_diagnosis)
         .outerjoin(software, software.id == latest_software)

@@ -41,7 +41,7 @@ class WaitingDevice:
         return any(line.availability == rules.AVAILABLE for line in self.needs)
 
 
-def _is_open():
+def is_open():
     return PartNeed.status == rules.OPEN
 
 
@@ -68,13 +68,13 @@ def _lines(rows) -> list[NeedLine]:
 
 def open_needs_of(device_id: int) -> list[NeedLine]:
     return _lines(db.session.execute(
-        _needs_with_stock().where(PartNeed.device_id == device_id, _is_open())))
+        _needs_with_stock().where(PartNeed.device_id == device_id, is_open())))
 
 
 def waiting_devices_query() -> Select:
     """Devices with an open need, the longest waiting first."""
     since = (select(PartNeed.device_id, func.min(PartNeed.created_at).label("since"))
-             .where(_is_open()).group_by(PartNeed.device_id).subquery())
+             .where(is_open()).group_by(PartNeed.device_id).subquery())
     return (select(Device).join(since, since.c.device_id == Device.id)
             .order_by(since.c.since, Device.id))
 
@@ -84,7 +84,7 @@ def waiting_devices(devices: list[Device]) -> list[WaitingDevice]:
     by_device: dict[int, list[NeedLine]] = {d.id: [] for d in devices}
     if devices:
         rows = db.session.execute(_needs_with_stock().where(
-            PartNeed.device_id.in_(list(by_device)), _is_open()))
+            PartNeed.device_id.in_(list(by_device)), is_open()))
         for line in _lines(rows):
             by_device[line.need.device_id].append(line)
     return [WaitingDevice(d, min(line.need.created_at for line in by_device[d.id]),
@@ -93,7 +93,7 @@ def waiting_devices(devices: list[Device]) -> list[WaitingDevice]:
 
 def count_waiting_devices() -> int:
     return db.session.scalar(select(func.count(func.distinct(PartNeed.device_id)))
-                             .where(_is_open())) or 0
+                             .where(is_open())) or 0
 
 
 def preview_waiting() -> list[Message]:
@@ -102,7 +102,7 @@ def preview_waiting() -> list[Message]:
         select(Device.asset_tag, PartNeed.description, SparePart.name, PartNeed.quantity)
         .join(Device, Device.id == PartNeed.device_id)
         .outerjoin(SparePart, SparePart.id == PartNeed.part_id)
-        .where(_is_open()).order_by(PartNeed.created_at, PartNeed.id).limit(PREVIEW_ROWS))
+        .where(is_open()).order_by(PartNeed.created_at, PartNeed.id).limit(PREVIEW_ROWS))
     return [Message(N_("%(tag)s : %(part)s × %(quantity)s"),
                     {"tag": tag, "part": name or description, "quantity": quantity})
             for tag, description, name, quantity in rows]

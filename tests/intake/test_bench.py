@@ -146,12 +146,21 @@ def test_the_serial_check_reads_an_index_not_every_device(db):
     thousands of devices a full read per machine is what made intake slow."""
     from sqlalchemy import text
 
+    from refurb.devices import services
     from refurb.intake.queries import donor_serial_query
 
-    query = donor_serial_query(1, "ABC123").compile(
+    # A donor's few thousand machines, with the planner's statistics as a deployment has them
+    # (the plan of an empty table says nothing).
+    collection = open_collection()
+    items = [(services.NewDevice(device_type="laptop", make="Dell", model="Latitude",
+                                 serial=f"SN{i:06d}"), {}) for i in range(3000)]
+    services.create_devices_bulk(items, asset_tags=services.allocate_tags("RF", 2026, 3000),
+                                 actor_id=None, now=utcnow(), collection_id=collection.id)
+    db.session.commit()
+    db.session.execute(text("ANALYZE"))
+    query = donor_serial_query(collection.donor_id, "SN001234").compile(
         db.engine, compile_kwargs={"literal_binds": True})
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny table otherwise
         plan = db.session.execute(text(f"EXPLAIN {query}")).scalars().all()
     else:
         plan = [row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {query}"))]

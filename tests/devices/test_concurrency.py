@@ -41,5 +41,6 @@ def test_two_workers_moving_one_device_only_one_wins(app, db):
     db.session.expire_all()
     final = db.session.get(Device, device_id)
     assert final.state == "wiping"
-    events = db.session.scalars(select(DeviceEvent).where(DeviceEvent.device_id == device_id))
+    events = db.session.scalars(select(DeviceEvent).where(DeviceEvent.device_id == device_id)
+                                .order_by(DeviceEvent.id))
     assert [e.to_state for e in events] == ["received", "diagnosis", "wiping"]

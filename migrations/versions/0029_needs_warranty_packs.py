@@ -1,4 +1,4 @@
-"""h20: a file's needs (machine kind, memory, webcam, free text); a warranty per school
+"""A file's needs (machine kind, memory, webcam, free text); a warranty per school
 programme, kept on each handover; pack templates retired, and the pack a handover received
 
 Revision ID: 0021_needs

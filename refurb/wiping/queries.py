@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Select, String, cast, func, literal, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union
+from sqlalchemy.orm import joinedload, selectinload
 
 from refurb.accounts.models import User
 from refurb.core.lifecycle import State
@@ -237,38 +237,48 @@ def validation_of(record_id: int) -> WipeValidation | None:
 
 # --- collection certificates due (the admin's home) ---------------------------------------
 
-def _collection_drive_ids() -> Select:
-    """Drive ids a collection's certificate covers, correlated to the enclosing Collection."""
-    covered = aliased(Drive)
-    devices = (select(Device.id).where(Device.collection_id == Collection.id)
-               .correlate(Collection))
-    removed = select(DriveRemoval.drive_id).where(DriveRemoval.device_id.in_(devices))
-    return select(covered.id).where(or_(covered.device_id.in_(devices), covered.id.in_(removed)))
+def _collection_drives():
+    """(collection_id, drive_id) of every drive a collection's certificate covers: drives in
+    its devices and drives taken out of them."""
+    in_devices = (select(Device.collection_id.label("collection_id"), Drive.id.label("drive_id"))
+                  .join(Drive, Drive.device_id == Device.id)
+                  .where(Device.collection_id.is_not(None)))
+    removed = (select(Device.collection_id, DriveRemoval.drive_id)
+               .join(DriveRemoval, DriveRemoval.device_id == Device.id)
+               .where(Device.collection_id.is_not(None)))
+    return union(in_devices, removed).subquery("covered")
 
 
-def certificate_due(query: Select) -> Select:
-    """Collections whose every drive has a validated erasure and whose certificate was not
-    issued since the last validation (a drive validated later makes it due again). The
-    certificate itself applies every rule (refurb.wiping.certificates): this is what to look at."""
-    drive_ids = _collection_drive_ids()
-    validated = (select(WipeRecord.id)
+def _due_collections():
+    """Ids of collections whose every drive has a validated passed erasure and whose
+    certificate was not issued since the last validation (a drive validated later makes it
+    due again). Grouped once over the workshop's drives: a subquery per collection walked
+    every drive of the network for each. The certificate itself applies every rule
+    (refurb.wiping.certificates): this is what to look at."""
+    covered = _collection_drives()
+    passed = and_(WipeRecord.result == Result.PASSED.value, WipeRecord.outcome.is_not(None))
+    per_drive = (select(WipeRecord.drive_id,
+                        func.max(WipeValidation.validated_at).label("last"),
+                        func.max(case((passed, 1), else_=0)).label("ok"))
                  .join(WipeValidation, WipeValidation.record_id == WipeRecord.id)
-                 .where(WipeRecord.drive_id == Drive.id, WipeRecord.result == Result.PASSED.value,
-                        WipeRecord.outcome.is_not(None)))
-    unvalidated = select(Drive.id).where(Drive.id.in_(drive_ids), ~validated.exists())
-    last_validation = (select(func.max(WipeValidation.validated_at))
-                       .join(WipeRecord, WipeRecord.id == WipeValidation.record_id)
-                       .where(WipeRecord.drive_id.in_(drive_ids)).scalar_subquery())
-    subject = literal("collection:").op("||")(cast(Collection.id, String))
+                 .group_by(WipeRecord.drive_id).subquery("validated"))
+    due = (select(covered.c.collection_id, func.max(per_drive.c.last).label("last"))
+           .outerjoin(per_drive, per_drive.c.drive_id == covered.c.drive_id)
+           .group_by(covered.c.collection_id)
+           .having(func.min(func.coalesce(per_drive.c.ok, 0)) == 1)
+           .subquery("due"))
+    subject = literal("collection:").op("||")(cast(due.c.collection_id, String))
     certified = select(IssuedDocument.id).where(
         IssuedDocument.kind == CERTIFICATE_KIND, IssuedDocument.subject == subject,
-        IssuedDocument.issued_at >= last_validation)
-    return query.where(drive_ids.exists(), ~unvalidated.exists(), ~certified.exists())
+        IssuedDocument.issued_at >= due.c.last)
+    return select(due.c.collection_id).where(~certified.exists()).subquery("due_now")
 
 
 def collections_due_query() -> Select:
-    return certificate_due(select(Collection)).order_by(Collection.id)
+    due = _due_collections()
+    return (select(Collection).join(due, due.c.collection_id == Collection.id)
+            .order_by(Collection.id))
 
 
 def count_certificates_due() -> int:
-    return db.session.scalar(certificate_due(select(func.count()).select_from(Collection))) or 0
+    return db.session.scalar(select(func.count()).select_from(_due_collections())) or 0

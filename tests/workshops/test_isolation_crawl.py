@@ -13,6 +13,7 @@ from refurb.accounts import api_tokens
 from refurb.extensions import db
 from refurb.workshops.context import use_workshop
 from tests.factories import NOW, make_user
+from tests.network.helpers import sign_in
 from tests.security.crawl import crawl
 from tests.workshops import network as net
 
@@ -40,14 +41,6 @@ PLAIN = {"index": 0, "version": 1}
 @pytest.fixture
 def network(app, db):
     return net.build()
-
-
-def _sign_in(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-    return client
 
 
 def _a_users():
@@ -88,7 +81,7 @@ def _urls_with_b_ids(app, network, api: bool) -> list[tuple[str, str]]:
 def test_each_role_of_a_sees_nothing_of_b(app, network):
     failures = []
     for role, user in _a_users().items():
-        client = _sign_in(app, user)
+        client = sign_in(app, user)
         for visit in crawl(app, client, role, ["/"]):
             if visit.html and net.leaks(visit.html, network):
                 failures.append(f"{role} {visit.url}: {net.leaks(visit.html, network)[:3]}")
@@ -100,7 +93,7 @@ def test_b_ids_answer_404_or_403_to_every_role_of_a(app, network):
     assert len(urls) >= 40, urls  # the enumeration found the routes
     failures = []
     for role, user in _a_users().items():
-        client = _sign_in(app, user)
+        client = sign_in(app, user)
         for endpoint, url in urls:
             response = client.get(url)
             body = response.get_data(as_text=True) if response.mimetype.startswith("text") \
@@ -136,7 +129,7 @@ def test_b_can_see_its_own_rows(app, network):
     with use_workshop(network.b):
         admin = make_user("admin")
     db.session.commit()
-    client = _sign_in(app, admin)
+    client = sign_in(app, admin)
     seen = set()
     for visit in crawl(app, client, "admin", ["/"]):
         if visit.html:
@@ -166,7 +159,7 @@ def test_each_workshop_figures_count_its_own_rows(app, network):
         with use_workshop(workshop_id):
             admin = make_user("admin")
         db.session.commit()
-        client = _sign_in(app, admin)
+        client = sign_in(app, admin)
         response = client.get("/reports/export/stock.csv")
         assert response.status_code == 200
         rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")),

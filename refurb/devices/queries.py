@@ -40,15 +40,18 @@ class Page:
         return self.page < self.pages
 
 
-def paginate(query: Select, page: int, per_page: int, total: int | None = None) -> Page:
-    """A page of the query; `total` when the caller knows it without counting the rows."""
+def paginate(query: Select, page: int, per_page: int, total: int | None = None,
+             rows: bool = False) -> Page:
+    """A page of the query; `total` when the caller knows it without counting the rows; rows
+    of every selected column with `rows`, else the first column's objects."""
     page = max(1, page)
     if total is None:
         total = db.session.scalar(
             select(func.count()).select_from(query.order_by(None).subquery()))
     if page > 1 and (page - 1) * per_page >= (total or 0):
         raise PageNotFound()  # a page past the last one is a 404, like an unknown id
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+    result = db.session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    items = list(result if rows else result.scalars().unique())
     return Page(items, page, per_page, total or 0)
 
 
@@ -211,6 +214,16 @@ def list_devices_query(state: str | None = None, device_type: str | None = None)
     if device_type:
         query = query.where(Device.device_type == device_type)
     return query
+
+
+TABLE_COLUMNS = (Device.id, Device.asset_tag, Device.device_type, Device.make, Device.model,
+                 Device.serial, Device.state, Device.updated_at)
+
+
+def table_rows(query: Select) -> Select:
+    """The query as the devices table (`devices/_table.html`) reads it: rows of its columns,
+    not Device objects with the drives they load (a page of 50 read 50 devices' drives)."""
+    return query.with_only_columns(*TABLE_COLUMNS)
 
 
 def get_history(device_id: int) -> list[DeviceEvent]:

@@ -39,8 +39,9 @@ def dashboard():
 def list_devices():
     state = request.args.get("state") or None
     device_type = request.args.get("type") or None
-    page = queries.paginate(queries.list_devices_query(state, device_type), page_arg(), per_page(),
-                            total=queries.count_devices(state, device_type))
+    page = queries.paginate(queries.table_rows(queries.list_devices_query(state, device_type)),
+                            page_arg(), per_page(), total=queries.count_devices(state, device_type),
+                            rows=True)
     return render_template(
         "devices/list.html",
         page=page,

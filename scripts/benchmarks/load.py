@@ -156,6 +156,24 @@ def process_tree_cpu(pid: int) -> float:
     return total
 
 
+def database_server_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server processes on this machine (0 when the
+    server runs elsewhere or the database is SQLite): the other half of a request's cost."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if not (entry / "cmdline").read_bytes().startswith(b"postgres"):
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def _children(pid: int) -> list[int]:
     try:
         found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -251,10 +269,12 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
             first = importer.stdout.readline()  # "started", once its app is built
             load_before = load_average()
             server_cpu = process_tree_cpu(server.pid)
+            database_cpu = database_server_cpu()
             during.set()
             rest, errors_out = importer.communicate()
             during.clear()
             server_cpu = process_tree_cpu(server.pid) - server_cpu
+            database_cpu = database_server_cpu() - database_cpu
             load_after = load_average()
             stop.set()
             for thread in threads:
@@ -272,6 +292,9 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
               f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s)")
         print(f"  load average before {load_before}, after {load_after}; gunicorn CPU "
               f"{server_cpu * 1000 / max(1, len(results)):.1f} ms per request")
+        if database_url:
+            print(f"  database server CPU during the import {database_cpu:.1f} s "
+                  f"(requests and import together), gunicorn {server_cpu:.1f} s")
         print(f"  {'mix':<6} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
               f"{'errors':>6}")
         for mix in ("scan", "read", "write"):

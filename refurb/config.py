@@ -74,6 +74,8 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_MAX_ATTEMPTS": 3,
     "JOBS_SHUTDOWN_TIMEOUT": 60,  # a stopping consumer waits this long for running jobs
     "JOBS_PERIODIC": True,  # reservation expiry, GDPR purge, nightly backup
+    # The consumer's CPU priority (nice): long work yields the processor to people's requests.
+    "JOBS_NICENESS": 10,
     # Backups: archives in BACKUP_DIR (None: instance/backups); nightly ones kept 7 days + 4 weeks.
     "BACKUP_DIR": None,
     "BACKUP_KEEP_DAILY": 7,

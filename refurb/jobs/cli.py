@@ -18,6 +18,7 @@ from refurb.extensions import db
 from refurb.jobs import KINDS, enqueue
 from refurb.jobs.models import Job
 from refurb.jobs.queue import queue_of, recover
+from refurb.jobs.runner import yield_to_requests
 
 jobs_cli = AppGroup("jobs", help="Tâches en arrière-plan (file Huey).")
 
@@ -29,6 +30,7 @@ def run_consumer(app: Flask, workers: int | None = None) -> None:
     if app.config["JOBS_IMMEDIATE"]:
         raise click.ClickException("JOBS_IMMEDIATE est actif : aucune file à consommer.")
     logging.getLogger("huey").setLevel(logging.INFO)
+    yield_to_requests(app)  # before the worker threads start: they inherit it
     consumer = queue.huey.create_consumer(
         workers=workers or int(app.config["JOBS_WORKERS"]), worker_type="thread",
         periodic=bool(app.config["JOBS_PERIODIC"]), graceful_signal="TERM",

@@ -5,6 +5,7 @@ that cannot claim the job does nothing, and a run whose claim was taken over com
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -88,6 +89,15 @@ class Heartbeat(threading.Thread):
         while not self.stopped.wait(self.interval):
             if not database.holds_write_lock(self.reporter.session):
                 self.reporter.save(progress=False)
+
+
+def yield_to_requests(app: Flask) -> int:
+    """Lower this process's CPU priority by JOBS_NICENESS (threads started afterwards inherit
+    it): on a small server an import shares the processors with the people using the pages,
+    and they should not wait for it. Returns the niceness now in force."""
+    wanted = int(app.config["JOBS_NICENESS"])
+    current = os.nice(0)
+    return os.nice(wanted - current) if wanted > current else current
 
 
 def execute(app: Flask, job_id: int) -> str:

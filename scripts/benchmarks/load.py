@@ -128,9 +128,10 @@ sys.path.insert(0, {root!r})
 from refurb import create_app
 from refurb.extensions import db
 from refurb.jobs import get_job
-from refurb.jobs.runner import execute
+from refurb.jobs.runner import execute, yield_to_requests
 app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
                   "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False}})
+yield_to_requests(app)  # as the job consumer does
 print("started", flush=True)  # the clients' measures start now, not at the process start
 started, cpu = time.perf_counter(), time.process_time()
 outcome = execute(app, {job_id})

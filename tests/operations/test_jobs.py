@@ -162,6 +162,14 @@ def _start_consumer(uri, queue_file, instance, log_path):
     return process, log
 
 
+def _thread_niceness(pid: int) -> list[int]:
+    values = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        values.append(int(fields[16]))  # field 19 of proc(5), counted after the name
+    return values
+
+
 def _wait_for(condition, what, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -186,6 +194,10 @@ def test_jobs_survive_a_killed_consumer_and_run_once(app, db, _db_location, tmp_
         first, log = _start_consumer(uri, queue_file, instance, log_path)
         try:
             _wait_for(lambda: _job(slow).done >= 3, "the slow job under way")
+            # The work yields the processors to people's requests: every thread of the
+            # consumer, the one running the job included, has the configured niceness.
+            wanted = max(worker.config["JOBS_NICENESS"], os.nice(0))  # never raised back
+            assert set(_thread_niceness(first.pid)) == {wanted}
         finally:
             first.send_signal(signal.SIGKILL)  # a crash: no clean-up of any kind
             first.wait(timeout=30)

@@ -99,3 +99,22 @@ def test_device_list_does_not_grow_queries_with_rows(client, db, login_as):
     with count_queries() as many:
         assert "RF-2026" in client.get("/devices").get_data(as_text=True)
     assert len(many) == len(few)
+
+
+def test_device_list_reads_no_drive(client, db, login_as):
+    """A list page shows tag, type, model, serial, state and date: the devices' drives (which
+    a device loads with itself elsewhere) are not read, whatever the number of rows."""
+    from refurb.devices.models import Drive
+    from tests.querycount import count_queries
+
+    login_as("technician")
+    for index in range(5):
+        device = make_device()
+        db.session.flush()
+        db.session.add(Drive(device_id=device.id, serial=f"WD-LIST-{index}", kind="hdd",
+                             created_at=device.created_at))
+    db.session.commit()
+    with count_queries() as statements:
+        page = client.get("/devices").get_data(as_text=True)
+    assert page.count("RF-2026") >= 5
+    assert not [s for s in statements if "FROM drives" in s]

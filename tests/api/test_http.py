@@ -177,6 +177,29 @@ def test_the_limit_is_per_token_and_shared_by_every_worker(app, db, _db_location
     assert refused.headers["X-RateLimit-Remaining"] == "0"
 
 
+def test_workers_counting_in_blocks_never_let_more_than_the_limit_through(
+        app, db, _db_location, token):
+    secret = token("technician", "read")
+    db.session.commit()
+    workers = [make_app(_db_location, API_RATE_LIMIT="100 per minute").test_client()
+               for _ in range(3)]
+
+    def send(worker) -> int:
+        return worker.get("/api/v1/tokens", headers={"Authorization": f"Bearer {secret}"}
+                          ).status_code
+
+    first = [send(worker) for worker in workers]  # each worker reserves a few numbers
+    one_worker = [send(workers[0]) for _ in range(120)]  # then the traffic goes to one
+    assert first == [200, 200, 200]
+    # The others' reserved numbers are few: one worker reaches nearly the whole limit.
+    assert 90 <= one_worker.count(200) <= 97
+    assert one_worker[-10:] == [429] * 10
+    # The others use up what they reserved, and no more: the window lets 100 through.
+    rest = [send(worker) for worker in workers[1:] for _ in range(10)]
+    assert (first + one_worker + rest).count(200) == 100
+    assert rest[-1] == 429
+
+
 # --------------------------------------------------------------------------------- CORS
 
 def test_cors_is_closed_unless_an_origin_is_configured(app, db, _db_location, token, call):

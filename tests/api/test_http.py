@@ -3,6 +3,8 @@ caller's language, per-token rate limits shared by every worker, CORS closed by 
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import func, select
 
 from refurb.devices.models import Device, DeviceEvent
@@ -198,6 +200,35 @@ def test_workers_counting_in_blocks_never_let_more_than_the_limit_through(
     rest = [send(worker) for worker in workers[1:] for _ in range(10)]
     assert (first + one_worker + rest).count(200) == 100
     assert rest[-1] == 429
+
+
+# ------------------------------------------------------------------------ the pipeline
+
+def test_a_write_is_committed_before_the_access_line_and_headers(db, token, call):
+    """The transaction (on SQLite, the write lock every other writer waits for) ends first;
+    the access line and the response headers are written after."""
+    collection = make_collection()
+    db.session.commit()
+    secret = token("technician", "write")
+    seen: list[bool] = []
+
+    class Probe(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(db.session().in_transaction())
+
+    probe = Probe()
+    access = logging.getLogger("refurb.access")
+    access.addHandler(probe)
+    access.setLevel(logging.INFO)
+    try:
+        created = call("POST", f"/api/v1/collections/{collection.id}/devices", secret,
+                       json={"device_type": "desktop", "make": "HP"})
+    finally:
+        access.removeHandler(probe)
+
+    assert created.status_code == 201 and "X-RateLimit-Remaining" in created.headers
+    assert seen == [False]
+    assert _count(db, Device) == 1
 
 
 # --------------------------------------------------------------------------------- CORS

@@ -50,6 +50,10 @@ limit_request_line = 8190
 # The app writes the access log itself, as JSON with the request id, user and duration;
 # gunicorn's own messages (boot, worker timeouts) go out in the same JSON format.
 accesslog = None
+# A logging configuration turns gunicorn's access log on as well: one line per request would
+# be written twice. gunicorn writes its own only for an answer the app never gave (a request
+# it refused to parse, a crash), which carries no request id.
+logger_class = "refurb.logs.GunicornLogger"
 errorlog = "-"
 loglevel = os.environ.get("REFURB_LOG_LEVEL", "info").lower()
 logconfig_dict = {

@@ -50,12 +50,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     wiring.register_all(app)
     init_queue(app)
-    install_commit_point(app)
     logs.register(app)
     errors.register(app)
     templating.register(app)
     security.register(app)
     sessions.register(app)
+    # Last registered, so the first after_request hook to run (Flask runs them in reverse):
+    # the transaction, and on SQLite its write lock, ends before the others (access log,
+    # headers, rate-limit headers) run.
+    install_commit_point(app)
     return app
 
 

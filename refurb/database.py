@@ -32,6 +32,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -247,6 +249,64 @@ def ping_idle_connections(engine: Engine, after_seconds: float) -> None:
             raise exc.DisconnectionError("ping failed")
 
 
+SQLITE_BUSY = 5
+FIRST_PAUSE_S, LONGEST_PAUSE_S = 0.0001, 0.001
+
+
+class WriterQueue:
+    """The writers of one process take SQLite's write lock in turn, without its busy handler.
+
+    SQLite's busy handler sleeps 1, 2, 5, 10… up to 100 ms between tries: a writer that
+    finds the lock taken usually sleeps on long after it was freed, and under load requests
+    queue behind sleeping ones. Here the threads of a process wait on a lock of their own
+    (woken the moment it is released), and the first of them tries BEGIN IMMEDIATE again
+    every 0.1 to 1 ms while another process holds SQLite's lock. After the busy timeout it
+    gives up as SQLite would ("database is locked")."""
+
+    def __init__(self, busy_timeout_ms: int) -> None:
+        self.busy_timeout_ms = int(busy_timeout_ms)
+        self._turn = threading.Lock()
+        self._holder: Any = None  # the DBAPI connection whose transaction has the turn
+
+    def begin_immediate(self, connection: Connection) -> None:
+        dbapi_connection = connection.connection.dbapi_connection
+        timeout_s = self.busy_timeout_ms / 1000
+        deadline = time.monotonic() + timeout_s
+        if self._holder is dbapi_connection or not self._turn.acquire(timeout=timeout_s):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # SQLite's own wait
+            return
+        self._holder = dbapi_connection
+        try:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA busy_timeout=0")
+            try:
+                pause = FIRST_PAUSE_S
+                while True:
+                    try:
+                        cursor.execute("BEGIN IMMEDIATE")
+                        return
+                    except sqlite3.OperationalError as error:
+                        busy = getattr(error, "sqlite_errorcode", SQLITE_BUSY) & 0xFF
+                        if busy != SQLITE_BUSY or time.monotonic() >= deadline:
+                            break
+                    time.sleep(pause)
+                    pause = min(pause * 2, LONGEST_PAUSE_S)
+                # Once more through SQLAlchemy, which reports the error as it always has.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout={self.busy_timeout_ms}")
+                cursor.close()
+        except BaseException:
+            self.leave(dbapi_connection)
+            raise
+
+    def leave(self, dbapi_connection: Any) -> None:
+        dbapi_connection = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        if self._holder is not None and self._holder is dbapi_connection:
+            self._holder = None
+            self._turn.release()
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int, strict: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):  # noqa: ANN001
@@ -260,10 +320,28 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int, strict: bool = False)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    writers = WriterQueue(busy_timeout_ms)
+    # The queue's turn ends with the transaction: after its COMMIT or ROLLBACK has run (the
+    # engine's commit and rollback events come before it), or when the pool rolls back a
+    # connection given back in a transaction.
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback"):
+        def _ending(dbapi_connection, _end=getattr(dialect, name)):  # noqa: ANN001
+            try:
+                _end(dbapi_connection)
+            finally:
+                writers.leave(dbapi_connection)
+        setattr(dialect, name, _ending)
+    for name in ("invalidate", "close"):  # a connection lost or closed inside its transaction
+        event.listen(engine, name, lambda dbapi_connection, *_: writers.leave(dbapi_connection))
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
         mode = current_intent(connection)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == WRITE else "BEGIN")
+        if mode == WRITE:
+            writers.begin_immediate(connection)
+        else:
+            connection.exec_driver_sql("BEGIN")
         connection.info[_TX_KEY] = {"mode": mode, "statements": 0, "wrote": False}
 
     @event.listens_for(engine, "before_cursor_execute")

@@ -34,11 +34,11 @@ def register_device(
     ensure_intake_open(collection)
     serial = clean(values.serial) if values.serial else None  # "--", "N/A"… are no serial
     if serial:
-        twin = queries.find_donor_device_by_serial(collection.donor_id, serial_key(serial))
+        twin = queries.donor_device_tag_by_serial(collection.donor_id, serial_key(serial))
         if twin is not None:
             raise InvalidInput(
                 N_("N° de série %(serial)s déjà enregistré pour ce donateur : %(tag)s."),
-                serial=serial, tag=twin.asset_tag)
+                serial=serial, tag=twin)
     device = create_device(
         replace(values, serial=serial),
         actor_id=actor_id,

@@ -144,6 +144,13 @@ def find_donor_device_by_serial(donor_id: int, key: str) -> Device | None:
     return db.session.scalars(donor_serial_query(donor_id, key)).first()
 
 
+def donor_device_tag_by_serial(donor_id: int, key: str) -> str | None:
+    """The asset tag of that device, if any: what a new machine's check needs (one column,
+    no device loaded)."""
+    return db.session.scalar(
+        donor_serial_query(donor_id, key).with_only_columns(Device.asset_tag))
+
+
 def donor_serial_query(donor_id: int, key: str) -> Select:
     return (
         select(Device)

@@ -6,8 +6,7 @@ no style attribute, no framing (clickjacking of one-button POST forms), forms po
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
-from flask_login import current_user
+from flask import Flask, Response, current_app, g, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -61,7 +60,9 @@ def apply(response: Response) -> Response:
 
 def _signed_in() -> bool:
     # Only when the user was already loaded for this request: no query just for a header.
-    return "_login_user" in g and current_user.is_authenticated
+    # The request's transaction has ended by now (its commit runs first), so the account's
+    # columns would be read again: who signed in is in the session cookie.
+    return "_login_user" in g and bool(session.get("_user_id"))
 
 
 def register(app: Flask) -> None:

@@ -13,8 +13,8 @@ request is printed beside the server's.
 
 Each report is what a bench station sends: a laptop's dmidecode dump (its own serial) plus one
 `smartctl --json` per drive (two drives, their own serials), with its own Idempotency-Key,
-through the real stack (token lookup, rate-limit counter in the database, parsers, serial
-check, device + drives + event, stored answer). Then GETs of random devices. The rate limit
+through the real stack (token lookup, rate-limit numbers taken in blocks from the counter in
+the database, parsers, serial check, device + drives + event, stored answer). Then GETs of random devices. The rate limit
 stays on, raised so the benchmark's single token is not throttled (REFURB_API_RATE_LIMIT).
 
 Printed per phase: requests/s, latency p50/p95, errors (any answer but 2xx, or a failed

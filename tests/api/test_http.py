@@ -3,6 +3,8 @@ caller's language, per-token rate limits shared by every worker, CORS closed by 
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import func, select
 
 from refurb.devices.models import Device, DeviceEvent
@@ -175,6 +177,58 @@ def test_the_limit_is_per_token_and_shared_by_every_worker(app, db, _db_location
     assert refused.mimetype == "application/problem+json"
     assert int(refused.headers["Retry-After"]) > 0
     assert refused.headers["X-RateLimit-Remaining"] == "0"
+
+
+def test_workers_counting_in_blocks_never_let_more_than_the_limit_through(
+        app, db, _db_location, token):
+    secret = token("technician", "read")
+    db.session.commit()
+    workers = [make_app(_db_location, API_RATE_LIMIT="100 per minute").test_client()
+               for _ in range(3)]
+
+    def send(worker) -> int:
+        return worker.get("/api/v1/tokens", headers={"Authorization": f"Bearer {secret}"}
+                          ).status_code
+
+    first = [send(worker) for worker in workers]  # each worker reserves a few numbers
+    one_worker = [send(workers[0]) for _ in range(120)]  # then the traffic goes to one
+    assert first == [200, 200, 200]
+    # The others' reserved numbers are few: one worker reaches nearly the whole limit.
+    assert 90 <= one_worker.count(200) <= 97
+    assert one_worker[-10:] == [429] * 10
+    # The others use up what they reserved, and no more: the window lets 100 through.
+    rest = [send(worker) for worker in workers[1:] for _ in range(10)]
+    assert (first + one_worker + rest).count(200) == 100
+    assert rest[-1] == 429
+
+
+# ------------------------------------------------------------------------ the pipeline
+
+def test_a_write_is_committed_before_the_access_line_and_headers(db, token, call):
+    """The transaction (on SQLite, the write lock every other writer waits for) ends first;
+    the access line and the response headers are written after."""
+    collection = make_collection()
+    db.session.commit()
+    secret = token("technician", "write")
+    seen: list[bool] = []
+
+    class Probe(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(db.session().in_transaction())
+
+    probe = Probe()
+    access = logging.getLogger("refurb.access")
+    access.addHandler(probe)
+    access.setLevel(logging.INFO)
+    try:
+        created = call("POST", f"/api/v1/collections/{collection.id}/devices", secret,
+                       json={"device_type": "desktop", "make": "HP"})
+    finally:
+        access.removeHandler(probe)
+
+    assert created.status_code == 201 and "X-RateLimit-Remaining" in created.headers
+    assert seen == [False]
+    assert _count(db, Device) == 1
 
 
 # --------------------------------------------------------------------------------- CORS

@@ -23,6 +23,8 @@ _DETECT = re.compile(
     + r")[ \t]*$)",
     re.MULTILINE,
 )
+_WANTED = frozenset(_TITLES)
+_BODY_STARTS = frozenset("\t ")  # a record's body lines are indented
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*(bytes|kB|KB|KiB|MB|MiB|GB|GiB|TB|TiB)\b")
 _NOT_RAM_TYPES = {"Flash", "ROM", "EEPROM", "EPROM", "FEPROM"}
 _KIB_PER_UNIT = {"bytes": 1 / 1024, "k": 1, "m": 1024, "g": 1024**2, "t": 1024**3}
@@ -39,30 +41,39 @@ def detect(text: str) -> bool:
     return bool(_DETECT.search(text))
 
 
-def _records(text: str) -> list[_Record]:
+def _records(text: str, titles: frozenset[str] | None = None) -> list[_Record]:
     """Split into records: a "Handle" line or a blank line ends one; the next line titles it.
+    With `titles`, only records so titled are kept (the others' lines are only skimmed).
 
     Only the shallowest indentation of a record holds its "Key: Value" fields; deeper lines
     are lists (Flags, Characteristics, OEM strings) whose colons must not count.
     """
     records: list[_Record] = []
     current: _Record | None = None
+    skipping = False  # in the body of a record not asked for
     handle: str | None = None
     base_indent: int | None = None
     for line in text.splitlines():
+        if skipping and line[:1] in _BODY_STARTS and line.strip():
+            continue
         stripped = line.strip()
         if not stripped:
-            current, handle = None, None
+            current, handle, skipping = None, None, False
             continue
         if line.startswith("Handle "):  # the cheap test first: a report has ~1,000 lines
             match = _HANDLE.match(line)
             if match:
-                current, handle = None, match.group(1).lower()
+                current, handle, skipping = None, match.group(1).lower(), False
                 continue
+        if skipping:
+            continue
         indent = len(line) - len(line.lstrip())
         if current is None:
             if indent and ":" in line:
                 continue  # body of a record whose title we never saw (truncated paste)
+            if titles is not None and stripped not in titles:
+                skipping = True
+                continue
             current = _Record(title=stripped, handle=handle)
             records.append(current)
             base_indent = None
@@ -90,12 +101,12 @@ def _size_kib(size: str) -> int | None:
 
 def parse(text: str) -> Partial:
     out = Partial(source="dmidecode")
-    records = _records(text)
+    records = _records(text, _WANTED)
     by_title: dict[str, list[_Record]] = {}
     for rec in records:
         by_title.setdefault(rec.title, []).append(rec)
 
-    if re.search(r"DMI table is broken|Wrong DMI structures length", text):
+    if "DMI table is broken" in text or "Wrong DMI structures length" in text:
         out.warnings.append(
             "dmidecode : la table DMI est signalée comme endommagée, des valeurs peuvent manquer."
         )

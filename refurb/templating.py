@@ -152,11 +152,17 @@ def nav_menus() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
     if not current_user.is_authenticated:
         return []
-    menus = []
-    for label, items in NAV.get(current_user.role, []):
-        links = [(e, _(text)) for e, text in items if e in current_app.view_functions]
-        if links:
-            menus.append((MENU_IDS[label], _(label), links))
+    # The same for every page of a role in a language: built once per application.
+    built = current_app.extensions.setdefault("refurb.nav_menus", {})
+    key = (str(current_user.role), str(_request_memo().locale))
+    menus = built.get(key)
+    if menus is None:
+        menus = []
+        for label, items in NAV.get(current_user.role, []):
+            links = [(e, _(text)) for e, text in items if e in current_app.view_functions]
+            if links:
+                menus.append((MENU_IDS[label], _(label), links))
+        built[key] = menus
     return menus
 
 
@@ -269,6 +275,7 @@ class _Memo:
         self.timezone = get_timezone()
         self.catalogue = get_translations()
         self.words: dict[str, Markup] = {}
+        self.messages: dict[str, Markup] = {}  # refurb.escaping: `_()` without values
 
 
 def _request_memo() -> _Memo:
@@ -290,6 +297,11 @@ def _request_memo() -> _Memo:
 
 def _catalogue():
     return _request_memo().catalogue
+
+
+def request_memo() -> _Memo:
+    """The reader's locale, time zone and catalogue, looked up once per request."""
+    return _request_memo()
 
 
 def translated(msgid: str) -> Markup:

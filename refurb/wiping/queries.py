@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from refurb.accounts.models import User
 from refurb.core.lifecycle import State
@@ -93,7 +93,7 @@ def records_by_drive(drive_ids: Iterable[int], people: bool = False) -> dict[int
     if people:
         query = _with_people(query)
     else:
-        query = query.options(selectinload(WipeRecord.validation))
+        query = query.options(joinedload(WipeRecord.validation))  # one row each: one statement
     grouped: dict[int, list[WipeRecord]] = defaultdict(list)
     for record in db.session.scalars(chronological(query)).unique():
         grouped[record.drive_id].append(record)

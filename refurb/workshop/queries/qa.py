@@ -13,6 +13,7 @@ from refurb.core.qa import ChecklistItem, CheckResult, missing_checks
 from refurb.devices.models import Device, DeviceEvent
 from refurb.extensions import db
 from refurb.workshop.models import QACheck, QACheckRule, QARun
+from refurb.workshops import config_cache
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,13 @@ class ChecklistRow:
 
 
 def checklist_for(device_type: str) -> list[ChecklistRow]:
+    """The active checks of a device type, in order (kept per worker until the checklist
+    changes: refurb.workshops.config_cache)."""
+    return list(config_cache.cached("qa_checklist", device_type,
+                                    lambda: _checklist(device_type)))
+
+
+def _checklist(device_type: str) -> list[ChecklistRow]:
     rows = db.session.execute(
         select(QACheck, QACheckRule.mandatory)
         .join(QACheckRule, QACheckRule.check_id == QACheck.id)

@@ -52,9 +52,9 @@ def list_devices():
 
 
 def _resolve_scan(text: str) -> str | None:
-    device = queries.get_device_by_tag(text)
-    if device is not None:
-        return url_for("devices.show", device_id=device.id)
+    device_id = queries.get_device_id_by_tag(text)
+    if device_id is not None:
+        return url_for("devices.show", device_id=device_id)
     for resolver in scan_resolvers:
         url = resolver(text)
         if url:

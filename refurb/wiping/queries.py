@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.orm import joinedload
 
 from refurb.accounts.models import User
@@ -138,6 +150,16 @@ def removals_by_drive(drive_ids: Iterable[int]) -> dict[int, DriveRemoval]:
         .order_by(DriveRemoval.id)
     )
     return {removal.drive_id: removal for removal in db.session.scalars(query)}
+
+
+def device_has(device_id: int) -> tuple[bool, bool]:
+    """(drives were removed from it, erasure documents were issued for it), in one statement:
+    most machines have neither, and each list costs a statement of its own."""
+    removed = exists().where(DriveRemoval.device_id == device_id)
+    documents = exists().where(IssuedDocument.subject == f"device:{device_id}",
+                               IssuedDocument.kind.in_(ERASURE_KINDS))
+    has_removed, has_documents = db.session.execute(select(removed, documents)).one()
+    return bool(has_removed), bool(has_documents)
 
 
 def removed_from_device(device_id: int) -> list[Drive]:

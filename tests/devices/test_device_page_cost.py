@@ -16,10 +16,11 @@ from tests.workshop.helpers import make_part, pack_famille, pass_qa, to_repair
 
 # A machine in repair, read by a technician: user and workshops (2), device and its drives (2),
 # what the next steps need (erasures, QA results: 2), history (1), workshop panel (latest
-# records, QA results, work orders and their parts: 4), erasure panel (records, removed
-# drives, certificates: 3), after-sales panel (holder, requests: 2). The first page a worker
-# shows also reads the configuration (QA checklist, build profiles, settings).
-DEVICE_PAGE = 16
+# records, QA results, work orders and their parts: 4), erasure panel (records, whether drives
+# were removed or documents issued: 2), after-sales panel (holder, whether it has requests: 1).
+# The first page a worker shows also reads the configuration (QA checklist, build profiles,
+# settings).
+DEVICE_PAGE = 14
 CONFIGURATION = ("FROM qa_checks JOIN qa_check_rules", "FROM build_profiles", "FROM settings")
 
 

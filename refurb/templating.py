@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import dates, numbers
 from flask import Flask, has_request_context
@@ -44,9 +45,16 @@ def when(value: datetime | date | None, style: str = "short") -> str:
     if value is None:
         return ""
     memo = _request_memo()
+    return _formatted(value, style, memo.locale, memo.timezone)
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: datetime | date, style: str, locale, timezone) -> str:  # noqa: ANN001
+    """Babel's formatting, remembered: a device's history shows the same moments at every
+    visit, and formatting one costs more than the rest of its line."""
     if isinstance(value, datetime):
-        return dates.format_datetime(value, style, tzinfo=memo.timezone, locale=memo.locale)
-    return dates.format_date(value, style, locale=memo.locale)
+        return dates.format_datetime(value, style, tzinfo=timezone, locale=locale)
+    return dates.format_date(value, style, locale=locale)
 
 
 def state_name(value: str) -> str:

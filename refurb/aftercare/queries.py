@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, exists, or_, select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, exists, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from refurb.aftercare.models import SupportRequest
 from refurb.allocations.models import Allocation, ReservationItem
@@ -14,19 +18,36 @@ def requests_query():
     return select(SupportRequest).order_by(still_open, SupportRequest.id.desc())
 
 
-def holder_and_requests(device_id: int) -> tuple[Allocation | None, list[SupportRequest]]:
-    """The allocation holding the device (aftercare.support.holding_allocation) and its
-    support requests: one statement for a machine that has neither (most of the stock)."""
-    holder = (
+@dataclass(frozen=True)
+class Holder:
+    """What the device page says of the allocation holding a machine (and its warranty)."""
+
+    id: int
+    number: str
+    programme_id: int | None
+    warranty_months: int | None
+    handed_over_at: datetime
+
+
+def holder_and_requests(device_id: int) -> tuple[Holder | None, list[SupportRequest]]:
+    """The allocation holding the device (as aftercare.support.holding_allocation finds it)
+    and its support requests: one statement for most machines. Columns, not the allocation:
+    loading one brings its reservation and every item of it."""
+    holder_id = (
         select(Allocation.id)
         .join(ReservationItem, ReservationItem.reservation_id == Allocation.reservation_id)
         .where(ReservationItem.device_id == device_id, ReservationItem.active.is_(True))
         .limit(1).scalar_subquery())
+    holder = aliased(Allocation)
     asked = exists().where(or_(SupportRequest.device_id == device_id,
                                SupportRequest.replacement_device_id == device_id))
-    holder_id, has_requests = db.session.execute(select(holder, asked)).one()
-    return (db.session.get(Allocation, holder_id) if holder_id is not None else None,
-            requests_for_device(device_id) if has_requests else [])
+    row = db.session.execute(
+        select(holder.id, holder.number, holder.programme_id, holder.warranty_months,
+               holder.handed_over_at, asked)
+        .select_from(select(literal(1).label("one")).subquery())
+        .outerjoin(holder, holder.id == holder_id)).one()
+    return (Holder(*row[:5]) if row[0] is not None else None,
+            requests_for_device(device_id) if row[5] else [])
 
 
 def requests_for_device(device_id: int) -> list[SupportRequest]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from refurb.accounts.access import STAFF, WORKSHOP, roles_required
 from refurb.core.asset_tags import parse_tag
@@ -97,7 +98,7 @@ def scan():
 @bp.get("/devices/<int:device_id>")
 @roles_required(*STAFF)
 def show(device_id: int):
-    device = get_or_404(Device, device_id)
+    device = get_or_404(Device, device_id, joinedload(Device.drives))  # one statement
     return render_template(
         "devices/show.html",
         device=device,

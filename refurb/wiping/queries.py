@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 from sqlalchemy import (
     Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -155,11 +157,19 @@ def removals_by_drive(drive_ids: Iterable[int]) -> dict[int, DriveRemoval]:
 def device_has(device_id: int) -> tuple[bool, bool]:
     """(drives were removed from it, erasure documents were issued for it), in one statement:
     most machines have neither, and each list costs a statement of its own."""
-    removed = exists().where(DriveRemoval.device_id == device_id)
-    documents = exists().where(IssuedDocument.subject == f"device:{device_id}",
-                               IssuedDocument.kind.in_(ERASURE_KINDS))
-    has_removed, has_documents = db.session.execute(select(removed, documents)).one()
+    has_removed, has_documents = db.session.execute(
+        _device_has_statement(), {"device_id": device_id, "subject": f"device:{device_id}"}
+    ).one()
     return bool(has_removed), bool(has_documents)
+
+
+@cache
+def _device_has_statement():
+    """Built once: building it cost as much as running it."""
+    removed = exists().where(DriveRemoval.device_id == bindparam("device_id"))
+    documents = exists().where(IssuedDocument.subject == bindparam("subject"),
+                               IssuedDocument.kind.in_(ERASURE_KINDS))
+    return select(removed, documents)
 
 
 def removed_from_device(device_id: int) -> list[Drive]:

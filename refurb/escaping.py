@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_translations
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
+
+from refurb.templating import request_memo
 
 
 def _format(text: str, variables: dict[str, Any]) -> Markup:
@@ -30,23 +32,30 @@ def _format(text: str, variables: dict[str, Any]) -> Markup:
 def install(app: Flask) -> None:
     @pass_context
     def gettext(_context: Context, string: str, **variables: Any) -> Markup:
-        return _format(get_translations().ugettext(string), variables)
+        memo = request_memo()
+        if variables:
+            return _format(memo.catalogue.ugettext(string), variables)
+        # A page repeats the same words (column heads, "—"…): translated and escaped once.
+        message = memo.messages.get(string)
+        if message is None:
+            message = memo.messages[string] = _format(memo.catalogue.ugettext(string), {})
+        return message
 
     @pass_context
     def ngettext(_context: Context, singular: str, plural: str, num: int,
                  **variables: Any) -> Markup:
         variables.setdefault("num", num)
-        return _format(get_translations().ungettext(singular, plural, num), variables)
+        return _format(request_memo().catalogue.ungettext(singular, plural, num), variables)
 
     @pass_context
     def pgettext(_context: Context, context: str, string: str, **variables: Any) -> Markup:
-        return _format(get_translations().upgettext(context, string), variables)
+        return _format(request_memo().catalogue.upgettext(context, string), variables)
 
     @pass_context
     def npgettext(_context: Context, context: str, singular: str, plural: str, num: int,
                   **variables: Any) -> Markup:
         variables.setdefault("num", num)
-        return _format(get_translations().unpgettext(context, singular, plural, num), variables)
+        return _format(request_memo().catalogue.unpgettext(context, singular, plural, num), variables)
 
     app.jinja_env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext,
                                  pgettext=pgettext, npgettext=npgettext)
@@ -54,7 +63,5 @@ def install(app: Flask) -> None:
 
 
 def _no_lazy_markup(value: Any) -> Any:
-    from flask_babel.speaklater import LazyString
-
     # LazyString.__html__ returns its text unescaped; as a plain str it is escaped like the rest.
     return str(value) if isinstance(value, LazyString) else value

@@ -45,15 +45,22 @@ def when(value: datetime | date | None, style: str = "short") -> str:
     if value is None:
         return ""
     memo = _request_memo()
+    return _formatted(value, style, memo.locale, memo.timezone)
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: datetime | date, style: str, locale, timezone) -> str:  # noqa: ANN001
+    """Babel's formatting, remembered: a device's history shows the same moments at every
+    visit, and formatting one costs more than the rest of its line."""
     if isinstance(value, datetime):
         # As dates.format_datetime does for a named style, with the patterns parsed once: a
-        # list page formats a date on every row.
-        date_pattern, time_pattern, joined = _datetime_patterns(memo.locale, style)
-        local = _to_zone(value, memo.timezone)
+        # list page formats a different date on every row.
+        date_pattern, time_pattern, joined = _datetime_patterns(locale, style)
+        local = _to_zone(value, timezone)
         return joined.replace(
-            "{0}", time_pattern.apply(local, memo.locale, reference_date=local.date())) \
-            .replace("{1}", date_pattern.apply(local, memo.locale))
-    return dates.format_date(value, style, locale=memo.locale)
+            "{0}", time_pattern.apply(local, locale, reference_date=local.date())) \
+            .replace("{1}", date_pattern.apply(local, locale))
+    return dates.format_date(value, style, locale=locale)
 
 
 @lru_cache(maxsize=64)
@@ -172,11 +179,17 @@ def nav_menus() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
     if not current_user.is_authenticated:
         return []
-    menus = []
-    for label, items in NAV.get(current_user.role, []):
-        links = [(e, _(text)) for e, text in items if e in current_app.view_functions]
-        if links:
-            menus.append((MENU_IDS[label], _(label), links))
+    # The same for every page of a role in a language: built once per application.
+    built = current_app.extensions.setdefault("refurb.nav_menus", {})
+    key = (str(current_user.role), str(_request_memo().locale))
+    menus = built.get(key)
+    if menus is None:
+        menus = []
+        for label, items in NAV.get(current_user.role, []):
+            links = [(e, _(text)) for e, text in items if e in current_app.view_functions]
+            if links:
+                menus.append((MENU_IDS[label], _(label), links))
+        built[key] = menus
     return menus
 
 
@@ -289,6 +302,7 @@ class _Memo:
         self.timezone = get_timezone()
         self.catalogue = get_translations()
         self.words: dict[str, Markup] = {}
+        self.messages: dict[str, Markup] = {}  # refurb.escaping: `_()` without values
 
 
 def _request_memo() -> _Memo:
@@ -310,6 +324,11 @@ def _request_memo() -> _Memo:
 
 def _catalogue():
     return _request_memo().catalogue
+
+
+def request_memo() -> _Memo:
+    """The reader's locale, time zone and catalogue, looked up once per request."""
+    return _request_memo()
 
 
 def translated(msgid: str) -> Markup:

@@ -77,9 +77,13 @@ def register_all(app: Flask) -> None:
 # ------------------------------------------------------------------------------- workshops
 
 def _register_workshops(app: Flask) -> None:
-    from refurb.workshops import cli, context, row_security, views
+    from refurb.workshops import cli, config_cache, context, row_security, views
 
     app.before_request(context.resolve_request_scope)
+    # Configuration kept per worker under the workshop's stamp, renewed by any change to
+    # these tables (the settings here; each domain names its own below).
+    config_cache.install()
+    config_cache.watch("settings")
     row_security.install(app)
     cli.register(app)
     app.register_blueprint(views.bp)
@@ -162,12 +166,14 @@ def _register_workshop() -> None:
     from refurb.workshop.queries.qa import qa_facts
     from refurb.workshop.views.device import panel_for_reader
     from refurb.workshop.views.locations import location_url
+    from refurb.workshops import config_cache
 
     points.event_words.add(event_words.KINDS, event_words.DETAILS, event_words.VALUES)
     points.fact_providers.add(qa_facts)
     points.scan_resolvers.add(location_url)
     points.device_panels.add(points.Panel("workshop", "workshop/_device_panel.html",
                                           build=panel_for_reader, order=10))
+    config_cache.watch("qa_checks", "qa_check_rules", "build_profiles")  # read on every page
     points.template_globals.update(workshop_labels=WORKSHOP_LABELS)
     points.demo_steps.add(demo.demo_qa_hook)
     for action in batch_actions.ACTIONS:

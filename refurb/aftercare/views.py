@@ -158,8 +158,7 @@ def device_panel(device) -> dict | None:
     """The "after the handover" slot of the device page: agreement, warranty, requests."""
     if device is None or not current_user.is_authenticated or not current_user.is_staff:
         return None
-    holder = support.holding_allocation(device)
-    found = queries.requests_for_device(device.id)
+    holder, found = queries.holder_and_requests(device.id)
     if holder is None and not found:
         return None
     data = {"requests": found, **_labels(), "number": None}

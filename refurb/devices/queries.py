@@ -61,6 +61,14 @@ def get_device_by_tag(text: str) -> Device | None:
     return db.session.scalar(select(Device).where(Device.asset_tag == normalise_scan(text)))
 
 
+def get_device_id_by_tag(text: str) -> int | None:
+    """The scan box's lookup: the id alone, read from the unique index on the tag (the device
+    page loads the machine itself)."""
+    if parse_tag(text) is None:
+        return None
+    return db.session.scalar(select(Device.id).where(Device.asset_tag == normalise_scan(text)))
+
+
 def get_drive_by_tag(text: str) -> Drive | None:
     if parse_tag(text) is None:
         return None

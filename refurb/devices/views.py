@@ -7,6 +7,7 @@ from dataclasses import replace
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from refurb.accounts.access import STAFF, WORKSHOP, roles_required
 from refurb.core.asset_tags import parse_tag
@@ -53,9 +54,9 @@ def list_devices():
 
 
 def _resolve_scan(text: str) -> str | None:
-    device = queries.get_device_by_tag(text)
-    if device is not None:
-        return url_for("devices.show", device_id=device.id)
+    device_id = queries.get_device_id_by_tag(text)
+    if device_id is not None:
+        return url_for("devices.show", device_id=device_id)
     for resolver in scan_resolvers:
         url = resolver(text)
         if url:
@@ -98,7 +99,7 @@ def scan():
 @bp.get("/devices/<int:device_id>")
 @roles_required(*STAFF)
 def show(device_id: int):
-    device = get_or_404(Device, device_id)
+    device = get_or_404(Device, device_id, joinedload(Device.drives))  # one statement
     return render_template(
         "devices/show.html",
         device=device,

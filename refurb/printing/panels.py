@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request, session, url_for
+from flask import current_app, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from refurb.devices.models import Device
 from refurb.intake.models import Collection
 from refurb.printing import bench, renderers_for, services
-from refurb.printing.forms import FORMAT_LABELS, BenchLabelForm, LabelPrintForm
+from refurb.printing.forms import FORMAT_LABELS, PREFIX, BenchLabelForm, LabelPrintForm
 from refurb.printing.permissions import can_print_labels
 
 STOCK_KEY = "printing.stock.{}"  # the last stock used per kind: one printer per desk
@@ -20,11 +22,15 @@ STOCK_KEY = "printing.stock.{}"  # the last stock used per kind: one printer per
 
 @dataclass(frozen=True)
 class Panel:
-    form: LabelPrintForm
+    form: LabelPrintForm | None
     action: str
     title: str
     count: int | None = None
     drives_url: str | None = None
+    # The device page's box: its print options already rendered, and the name of the form's
+    # CSRF field (None when the application checks none).
+    options: Markup | None = None
+    csrf_field: str | None = None
 
 
 def setup_form(form: LabelPrintForm, kind: str) -> LabelPrintForm:
@@ -48,9 +54,35 @@ def device_panel(device: Device) -> Panel | None:
     """The « Imprimer l'étiquette » box of a device page; None for roles that do not print."""
     if not can_print_labels(current_user):
         return None
-    form = setup_form(LabelPrintForm(formdata=None), "device")
-    return Panel(form, url_for("printing.device", device_id=device.id),
-                 _("Imprimer l'étiquette"), drives_url=drives_url(device))
+    csrf = current_app.config.get("WTF_CSRF_ENABLED", True)
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    return Panel(None, url_for("printing.device", device_id=device.id),
+                 _("Imprimer l'étiquette"), drives_url=drives_url(device),
+                 options=print_options("device"), csrf_field=f"{PREFIX}-{field}" if csrf else None)
+
+
+# Rendered print options by (language, stocks, formats, stock chosen): the same few variants
+# on every device page, and building then rendering the form cost more than the rest of the
+# box. The stocks are files read again when they change (refurb.printing.stocks): a changed
+# title or a new stock is a new key.
+_OPTIONS: dict[tuple, Markup] = {}
+
+
+def print_options(kind: str) -> Markup:
+    """The print form's fields and buttons, as a fresh form shows them to this user."""
+    stocks = services.stocks_for(kind)
+    choices = tuple((s.id, s.title) for s in stocks)
+    remembered = session.get(STOCK_KEY.format(kind))
+    chosen = remembered if remembered in dict(choices) else (stocks[0].id if stocks else None)
+    key = (str(get_locale()), kind, choices, chosen)
+    options = _OPTIONS.get(key)
+    if options is None:
+        form = setup_form(LabelPrintForm(formdata=None), kind)
+        options = Markup(render_template("printing/_form_options.html", form=form))
+        if len(_OPTIONS) > 64:  # stocks edited many times over: start again
+            _OPTIONS.clear()
+        _OPTIONS[key] = options
+    return options
 
 
 def collection_panel(collection: Collection) -> Panel | None:

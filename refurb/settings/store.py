@@ -11,11 +11,17 @@ from sqlalchemy import select
 
 from refurb.extensions import db
 from refurb.settings.models import Setting
+from refurb.workshops import config_cache
 from refurb.workshops.context import current_workshop_id
 
 
 def stored(prefix: str = "") -> dict[str, Any]:
-    """key → value, the workshop's own rows winning over the network's."""
+    """key → value, the workshop's own rows winning over the network's (kept per worker until
+    a setting changes: refurb.workshops.config_cache)."""
+    return dict(config_cache.cached("settings", prefix, lambda: _read(prefix)))
+
+
+def _read(prefix: str) -> dict[str, Any]:
     query = select(Setting.key, Setting.value, Setting.workshop_id)
     if prefix:
         query = query.where(Setting.key.startswith(prefix))

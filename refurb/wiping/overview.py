@@ -58,7 +58,8 @@ def drive_rows(drives: Iterable[Drive]) -> list[DriveRow]:
 def device_overview(device: Device, *, can_change: bool) -> dict:
     """Ready data for the wiping panel of the device page."""
     rows = drive_rows(device.drives)
-    removed = drive_rows(queries.removed_from_device(device.id))
+    has_removed, has_documents = queries.device_has(device.id)
+    removed = drive_rows(queries.removed_from_device(device.id)) if has_removed else []
     every = rows + removed
     can_certify = can_change and bool(every) and all(r.status.passing for r in every)
     provisional = any(r.awaiting_validation for r in every)
@@ -68,7 +69,8 @@ def device_overview(device: Device, *, can_change: bool) -> dict:
         "removed": removed,
         "blocking": [r for r in rows if not r.status.passing],
         "awaiting": [r for r in every if r.awaiting_validation],
-        "certificates": queries.certificate_versions(f"device:{device.id}"),
+        "certificates": queries.certificate_versions(f"device:{device.id}")
+        if has_documents else [],
         "can_change": can_change,
         "can_certify": can_certify,
         "provisional": provisional,

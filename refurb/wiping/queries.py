@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import Select, String, and_, case, cast, func, literal, or_, select, union
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.orm import joinedload
 
 from refurb.accounts.models import User
 from refurb.core.lifecycle import State
@@ -93,7 +107,7 @@ def records_by_drive(drive_ids: Iterable[int], people: bool = False) -> dict[int
     if people:
         query = _with_people(query)
     else:
-        query = query.options(selectinload(WipeRecord.validation))
+        query = query.options(joinedload(WipeRecord.validation))  # one row each: one statement
     grouped: dict[int, list[WipeRecord]] = defaultdict(list)
     for record in db.session.scalars(chronological(query)).unique():
         grouped[record.drive_id].append(record)
@@ -138,6 +152,24 @@ def removals_by_drive(drive_ids: Iterable[int]) -> dict[int, DriveRemoval]:
         .order_by(DriveRemoval.id)
     )
     return {removal.drive_id: removal for removal in db.session.scalars(query)}
+
+
+def device_has(device_id: int) -> tuple[bool, bool]:
+    """(drives were removed from it, erasure documents were issued for it), in one statement:
+    most machines have neither, and each list costs a statement of its own."""
+    has_removed, has_documents = db.session.execute(
+        _device_has_statement(), {"device_id": device_id, "subject": f"device:{device_id}"}
+    ).one()
+    return bool(has_removed), bool(has_documents)
+
+
+@cache
+def _device_has_statement():
+    """Built once: building it cost as much as running it."""
+    removed = exists().where(DriveRemoval.device_id == bindparam("device_id"))
+    documents = exists().where(IssuedDocument.subject == bindparam("subject"),
+                               IssuedDocument.kind.in_(ERASURE_KINDS))
+    return select(removed, documents)
 
 
 def removed_from_device(device_id: int) -> list[Drive]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -27,6 +28,10 @@ class Workshop(db.Model):
     label_prefix: Mapped[str] = mapped_column(String(10), unique=True)
     active: Mapped[bool] = mapped_column(default=True, server_default="1")
     created_at: Mapped[datetime]
+    # Changes with the workshop's configuration (refurb.workshops.config_cache); NULL: nothing
+    # of it is kept between requests.
+    config_stamp: Mapped[str | None] = mapped_column(String(32),
+                                                     default=lambda: uuid.uuid4().hex)
 
 
 class Membership(db.Model):

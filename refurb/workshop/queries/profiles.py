@@ -17,6 +17,7 @@ from refurb.devices.models import Device, Drive
 from refurb.extensions import db
 from refurb.workshop.models import BuildProfile, SoftwareInstall
 from refurb.workshop.queries.software import latest_install_ids
+from refurb.workshops import config_cache
 
 
 def list_profiles(include_inactive: bool = True) -> list[BuildProfile]:
@@ -40,7 +41,9 @@ def to_core_profile(profile: BuildProfile) -> Profile:
 
 
 def active_core_profiles() -> list[Profile]:
-    return [to_core_profile(p) for p in list_profiles(include_inactive=False)]
+    """Kept per worker until a profile changes (refurb.workshops.config_cache)."""
+    return list(config_cache.cached("build_profiles", None, lambda: [
+        to_core_profile(p) for p in list_profiles(include_inactive=False)]))
 
 
 def machine_facts(device: Device, install: SoftwareInstall | None) -> MachineFacts:

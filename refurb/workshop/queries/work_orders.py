@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from refurb.accounts.access import WORKSHOP
 from refurb.accounts.models import User
@@ -12,11 +12,12 @@ from refurb.workshop.models import SparePartMovement, WorkOrder
 
 
 def work_orders_of(device_id: int) -> list[WorkOrder]:
+    """With their technician and the parts used: two statements however many there are."""
     return list(db.session.scalars(
         select(WorkOrder)
-        .options(selectinload(WorkOrder.spare_parts_used).selectinload(SparePartMovement.part),
-                 selectinload(WorkOrder.technician))
-        .where(WorkOrder.device_id == device_id).order_by(WorkOrder.id.desc())))
+        .options(selectinload(WorkOrder.spare_parts_used).joinedload(SparePartMovement.part),
+                 joinedload(WorkOrder.technician))
+        .where(WorkOrder.device_id == device_id).order_by(WorkOrder.id.desc())).unique())
 
 
 def technician_choices() -> list[tuple[int, str]]:

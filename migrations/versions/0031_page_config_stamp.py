@@ -1,0 +1,34 @@
+"""Workshops: a configuration stamp, changed with their QA checklist, build profiles or settings.
+
+Revision ID: 0031_page
+Revises: 0021_inventory_index
+
+Each worker keeps what nearly every page reads of a workshop's configuration under this stamp
+(refurb.workshops.config_cache); the request reads the workshop row anyway, so a change made by
+one worker is seen by the others at their next request.
+"""
+
+import uuid
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0031_page"
+down_revision = "0021_inventory_index"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("workshops", sa.Column("config_stamp", sa.String(32), nullable=True))
+    workshops = sa.table("workshops", sa.column("id", sa.Integer),
+                         sa.column("config_stamp", sa.String))
+    connection = op.get_bind()
+    for (workshop_id,) in connection.execute(sa.select(workshops.c.id)).all():
+        connection.execute(workshops.update().where(workshops.c.id == workshop_id)
+                           .values(config_stamp=uuid.uuid4().hex))
+
+
+def downgrade():
+    with op.batch_alter_table("workshops") as batch:
+        batch.drop_column("config_stamp")

@@ -26,6 +26,7 @@ from functools import cache
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     Integer,
     Select,
     TextClause,
@@ -53,9 +54,11 @@ from refurb.extensions import db
 from refurb.intake.models import Collection
 from refurb.reports.models import (
     DepartureDay,
+    DeviceStay,
     DeviceTally,
     DonorRecipient,
     Reentry,
+    StayHours,
     TransitionDay,
 )
 from refurb.weee.models import WasteItem
@@ -403,6 +406,7 @@ def rebuild(workshop_ids: Iterable[int] | None = None) -> dict[str, int]:
             .join(Collection, Collection.id == Device.collection_id)
             .group_by(items.c.workshop_id, Collection.donor_id, items.c.beneficiary_id)))
         _rebuild_departures(mine)
+        _rebuild_stay_hours(mine)
         db.session.flush()
         return {model.__tablename__: int(db.session.scalar(
             select(func.count()).select_from(model.__table__)
@@ -441,7 +445,22 @@ def _rebuild_departures(mine) -> None:
         .where(entries.c.previous_at.is_not(None))))
 
 
-TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry)
+def _rebuild_stay_hours(mine) -> None:
+    """Stays by year and month of their end, state and hours, from the stays (which the
+    stays trigger writes from the events)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    for span, unit, pattern in (("y", "year", "%Y-01-01"), ("m", "month", "%Y-%m-01")):
+        starts = (cast(func.date_trunc(unit, DeviceStay.left_at), Date) if postgres
+                  else func.strftime(pattern, DeviceStay.left_at))
+        db.session.execute(insert(StayHours.__table__).from_select(
+            ["workshop_id", "span", "starts_on", "state", "hours", "stays"],
+            select(DeviceStay.workshop_id, literal(span, type_=StayHours.span.type), starts,
+                   DeviceStay.state, DeviceStay.hours, func.count())
+            .where(mine(DeviceStay.workshop_id))
+            .group_by(DeviceStay.workshop_id, starts, DeviceStay.state, DeviceStay.hours)))
+
+
+TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry, StayHours)
 
 
 def snapshot() -> dict[str, set[tuple]]:
@@ -464,6 +483,10 @@ def snapshot() -> dict[str, set[tuple]]:
             select(DepartureDay.workshop_id, DepartureDay.day, DepartureDay.state,
                    DepartureDay.device_type, DepartureDay.devices, DepartureDay.grams)
             .where((DepartureDay.devices != 0) | (DepartureDay.grams != 0)))},
+        "stay_hours": {(w, span, str(d)[:10], s, int(h), int(n))
+                       for w, span, d, s, h, n in db.session.execute(
+            select(StayHours.workshop_id, StayHours.span, StayHours.starts_on, StayHours.state,
+                   StayHours.hours, StayHours.stays).where(StayHours.stays != 0))},
         "reentries": {(w, i, s, str(e)[:19], t, int(g), str(d)[:10], str(p)[:10])
                       for w, i, s, e, t, g, d, p in db.session.execute(
             select(Reentry.workshop_id, Reentry.device_id, Reentry.state, Reentry.entered_at,

@@ -1,0 +1,113 @@
+"""lead times that do not grow with the stock: stays per year and month by state and hours
+
+Revision ID: 0031_big
+Revises: 0021_inventory_index
+
+The lead-time report read every stay of its period (a year: over a million rows at a million
+devices). `stay_hours` holds, per workshop, the stays that ended in each calendar year
+(span 'y') and month (span 'm') by state and whole hours, kept in step by a trigger on
+`device_stays` (itself written by the trigger on `device_events`), in the transaction of the
+event. A period reads its whole years and months there and `device_stays` only for the days
+at its edges, through a new index by end time.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0031_big"
+down_revision = "0021_inventory_index"
+branch_labels = None
+depends_on = None
+
+TENANT_TABLES = ("stay_hours",)  # read by the tenancy test
+
+SCOPE_SQL = (
+    "(current_setting('refurb.workshop_id', true) = 'network' OR workshop_id = "
+    "(CASE WHEN current_setting('refurb.workshop_id', true) ~ '^[0-9]+$' "
+    "THEN current_setting('refurb.workshop_id', true)::integer END))"
+)
+
+UPSERT = ("ON CONFLICT (workshop_id, span, starts_on, state, hours) "
+          "DO UPDATE SET stays = stay_hours.stays + excluded.stays")
+
+SQLITE_TRIGGER = f"""
+CREATE TRIGGER device_stays_hours AFTER INSERT ON device_stays
+BEGIN
+  INSERT INTO stay_hours (workshop_id, span, starts_on, state, hours, stays)
+  VALUES (NEW.workshop_id, 'y', strftime('%Y-01-01', NEW.left_at), NEW.state, NEW.hours, 1),
+         (NEW.workshop_id, 'm', strftime('%Y-%m-01', NEW.left_at), NEW.state, NEW.hours, 1)
+  {UPSERT};
+END
+"""
+
+POSTGRES_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION refurb_stay_hours() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO stay_hours (workshop_id, span, starts_on, state, hours, stays)
+  VALUES (NEW.workshop_id, 'y', date_trunc('year', NEW.left_at)::date, NEW.state, NEW.hours, 1),
+         (NEW.workshop_id, 'm', date_trunc('month', NEW.left_at)::date, NEW.state, NEW.hours, 1)
+  {UPSERT};
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql
+"""
+POSTGRES_TRIGGER = ("CREATE TRIGGER device_stays_hours AFTER INSERT ON device_stays "
+                    "FOR EACH ROW EXECUTE FUNCTION refurb_stay_hours()")
+
+SQLITE_STARTS = {"y": "strftime('%Y-01-01', left_at)", "m": "strftime('%Y-%m-01', left_at)"}
+POSTGRES_STARTS = {"y": "date_trunc('year', left_at)::date",
+                   "m": "date_trunc('month', left_at)::date"}
+
+
+def backfill(postgres: bool) -> list[str]:
+    """The histograms from the stays (as refurb.reports.tallies.rebuild computes them)."""
+    starts = POSTGRES_STARTS if postgres else SQLITE_STARTS
+    return [
+        "INSERT INTO stay_hours (workshop_id, span, starts_on, state, hours, stays) "
+        f"SELECT workshop_id, '{span}', {start}, state, hours, count(*) FROM device_stays "
+        f"GROUP BY workshop_id, {start}, state, hours"
+        for span, start in starts.items()
+    ]
+
+
+def _postgres() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
+def upgrade():
+    postgres = _postgres()
+    op.create_table(
+        "stay_hours",
+        sa.Column("workshop_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("span", sa.String(length=1), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("hours", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("stays", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshops.id"],
+                                name="fk_stay_hours_workshop_id_workshops"),
+        sa.PrimaryKeyConstraint("workshop_id", "span", "starts_on", "state", "hours",
+                                name="pk_stay_hours"),
+    )
+    op.create_index("ix_device_stays_workshop_left_state_hours", "device_stays",
+                    ["workshop_id", "left_at", "state", "hours"])
+    for statement in backfill(postgres):
+        op.execute(statement)
+    if postgres:
+        op.execute("ALTER TABLE stay_hours ENABLE ROW LEVEL SECURITY")
+        op.execute("ALTER TABLE stay_hours FORCE ROW LEVEL SECURITY")
+        op.execute(f"CREATE POLICY workshop_isolation ON stay_hours USING {SCOPE_SQL} "
+                   f"WITH CHECK {SCOPE_SQL}")
+        op.execute(POSTGRES_FUNCTION)
+        op.execute(POSTGRES_TRIGGER)
+    else:
+        op.execute(SQLITE_TRIGGER)
+
+
+def downgrade():
+    if _postgres():
+        op.execute("DROP TRIGGER IF EXISTS device_stays_hours ON device_stays")
+        op.execute("DROP FUNCTION IF EXISTS refurb_stay_hours()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS device_stays_hours")
+    op.drop_index("ix_device_stays_workshop_left_state_hours", table_name="device_stays")
+    op.drop_table("stay_hours")

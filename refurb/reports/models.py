@@ -80,6 +80,8 @@ class DeviceTally(TenantScoped, db.Model):
     """
 
     __tablename__ = "device_tallies"
+    # The donor portal reads its collections' and its own rows network-wide.
+    __table_args__ = (Index("ix_device_tallies_scope", "scope", "scope_id", "state", "devices"),)
 
     workshop_id: Mapped[int] = tally_workshop_id()
 
@@ -112,6 +114,7 @@ class DonorRecipient(TenantScoped, db.Model):
     never names them. Grows with the people served, not with the stock."""
 
     __tablename__ = "donor_recipients"
+    __table_args__ = (Index("ix_donor_recipients_donor", "donor_id", "beneficiary_id"),)
 
     workshop_id: Mapped[int] = tally_workshop_id()
 

@@ -7,6 +7,9 @@ single and bulk writes alike, so the tallies move with the events or not at all.
 adds its deltas with one multi-row upsert per table, rows in key order (two transactions that
 touch the same rows lock them in the same order).
 
+The stays per year and month (`stay_hours`, the lead times' histograms) are kept by a
+database trigger on `device_stays` instead, like the stays themselves.
+
 `rebuild()` recomputes every tally from the events and records (invariant 6): the command
 `flask reports rebuild-aggregates`, after a bulk load that bypassed the service, and the tests
 that compare both ways.

@@ -118,20 +118,22 @@ def transition_totals(period: Period, states: Iterable[str] = THROUGHPUT_STATES)
 
 def stay_histograms(period: Period) -> dict[str, list[tuple[int, int]]]:
     """Stays that ended in the period: {state: [(whole hours, how many), …]}. Whole years
-    and months from the stay histograms, the days at the edges from the stays themselves:
-    one statement, a few thousand rows whatever the stock."""
+    and months from the stay histograms, the days at the edges (at most half a month each)
+    from the stays themselves: one statement, a few thousand rows for whole months and years
+    whatever the stock."""
     spans = calendar_spans(period.start, period.end)
     parts = []
     for span, starts in (("y", spans.years), ("m", spans.months)):
         if starts:
             parts.append(select(StayHours.state, StayHours.hours, StayHours.stays.label("n"))
                          .where(StayHours.span == span, StayHours.starts_on.in_(starts)))
-    for first, last in spans.days:
-        parts.append(
-            select(DeviceStay.state, DeviceStay.hours, func.count().label("n"))
-            .where(DeviceStay.left_at >= datetime.combine(first, time()),
-                   DeviceStay.left_at < datetime.combine(last + timedelta(days=1), time()))
-            .group_by(DeviceStay.state, DeviceStay.hours))
+    for sign, ranges in ((1, spans.days), (-1, spans.minus_days)):
+        for first, last in ranges:
+            parts.append(
+                select(DeviceStay.state, DeviceStay.hours, (sign * func.count()).label("n"))
+                .where(DeviceStay.left_at >= datetime.combine(first, time()),
+                       DeviceStay.left_at < datetime.combine(last + timedelta(days=1), time()))
+                .group_by(DeviceStay.state, DeviceStay.hours))
     pieces = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     rows = db.session.execute(
         select(pieces.c.state, pieces.c.hours, func.sum(pieces.c.n))

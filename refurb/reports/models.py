@@ -68,6 +68,21 @@ class StayHours(TenantScoped, db.Model):
     stays: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class ServedSpan(TenantScoped, db.Model):
+    """Each person handed a machine in a calendar year (span 'y') or month (span 'm'): the
+    people served in a whole year or month are a count of these rows, never a distinct count
+    of the period's hand-overs. Kept in step by a database trigger on `allocations`
+    (migration 0031_big); rebuilt from the hand-overs by `flask reports rebuild-aggregates`."""
+
+    __tablename__ = "served_spans"
+
+    workshop_id: Mapped[int] = tally_workshop_id()
+
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # y (year) | m (month)
+    starts_on: Mapped[date] = mapped_column(primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), primary_key=True)
+
+
 class DeviceTally(TenantScoped, db.Model):
     """Devices now, by state and type, for the whole workshop, each donor and each collection:
     what the dashboards and the donor portal read instead of counting the stock.

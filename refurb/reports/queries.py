@@ -35,6 +35,7 @@ from refurb.reports.models import (
     DeviceStay,
     FundingLine,
     Reentry,
+    ServedSpan,
     StayHours,
     TransitionDay,
 )
@@ -246,6 +247,16 @@ def served_by_situation(period: Period) -> list[ServedRow]:
 
 
 def served_total(period: Period) -> int:
+    """Distinct people handed a machine in the period: for a whole year or month (the
+    dashboard's default is the year), a count of that span's rows in `served_spans`; any
+    other period counts the distinct people of its hand-overs (from an index alone)."""
+    spans = calendar_spans(period.start, period.end)
+    whole = [("y", start) for start in spans.years] + [("m", start) for start in spans.months]
+    if len(whole) == 1 and not spans.days and not spans.minus_days:
+        span, start = whole[0]
+        return int(db.session.scalar(
+            select(func.count()).select_from(ServedSpan)
+            .where(ServedSpan.span == span, ServedSpan.starts_on == start)) or 0)
     return int(db.session.scalar(
         select(func.count(distinct(Allocation.beneficiary_id)))
         .where(Allocation.handed_over_at >= period.begin,

@@ -7,8 +7,9 @@ single and bulk writes alike, so the tallies move with the events or not at all.
 adds its deltas with one multi-row upsert per table, rows in key order (two transactions that
 touch the same rows lock them in the same order).
 
-The stays per year and month (`stay_hours`, the lead times' histograms) are kept by a
-database trigger on `device_stays` instead, like the stays themselves.
+The stays per year and month (`stay_hours`, the lead times' histograms) and the people served
+per year and month (`served_spans`) are kept by database triggers on `device_stays` and
+`allocations` instead, like the stays themselves.
 
 `rebuild()` recomputes every tally from the events and records (invariant 6): the command
 `flask reports rebuild-aggregates`, after a bulk load that bypassed the service, and the tests
@@ -61,6 +62,7 @@ from refurb.reports.models import (
     DeviceTally,
     DonorRecipient,
     Reentry,
+    ServedSpan,
     StayHours,
     TransitionDay,
 )
@@ -410,6 +412,7 @@ def rebuild(workshop_ids: Iterable[int] | None = None) -> dict[str, int]:
             .group_by(items.c.workshop_id, Collection.donor_id, items.c.beneficiary_id)))
         _rebuild_departures(mine)
         _rebuild_stay_hours(mine)
+        _rebuild_served(mine)
         db.session.flush()
         return {model.__tablename__: int(db.session.scalar(
             select(func.count()).select_from(model.__table__)
@@ -463,7 +466,21 @@ def _rebuild_stay_hours(mine) -> None:
             .group_by(DeviceStay.workshop_id, starts, DeviceStay.state, DeviceStay.hours)))
 
 
-TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry, StayHours)
+def _rebuild_served(mine) -> None:
+    """Each person handed a machine in each year and month, from the hand-overs."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    for span, unit, pattern in (("y", "year", "%Y-01-01"), ("m", "month", "%Y-%m-01")):
+        starts = (cast(func.date_trunc(unit, Allocation.handed_over_at), Date) if postgres
+                  else func.strftime(pattern, Allocation.handed_over_at))
+        db.session.execute(insert(ServedSpan.__table__).from_select(
+            ["workshop_id", "span", "starts_on", "beneficiary_id"],
+            select(Allocation.workshop_id, literal(span, type_=ServedSpan.span.type), starts,
+                   Allocation.beneficiary_id)
+            .where(mine(Allocation.workshop_id)).distinct()))
+
+
+TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry, StayHours,
+           ServedSpan)
 
 
 def snapshot() -> dict[str, set[tuple]]:
@@ -490,6 +507,9 @@ def snapshot() -> dict[str, set[tuple]]:
                        for w, span, d, s, h, n in db.session.execute(
             select(StayHours.workshop_id, StayHours.span, StayHours.starts_on, StayHours.state,
                    StayHours.hours, StayHours.stays).where(StayHours.stays != 0))},
+        "served": {(w, span, str(d)[:10], b) for w, span, d, b in db.session.execute(
+            select(ServedSpan.workshop_id, ServedSpan.span, ServedSpan.starts_on,
+                   ServedSpan.beneficiary_id))},
         "reentries": {(w, i, s, str(e)[:19], t, int(g), str(d)[:10], str(p)[:10])
                       for w, i, s, e, t, g, d, p in db.session.execute(
             select(Reentry.workshop_id, Reentry.device_id, Reentry.state, Reentry.entered_at,

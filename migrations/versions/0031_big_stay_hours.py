@@ -124,6 +124,11 @@ INDEXES = (
 
 
 COLLECTIONS_INDEX = "ix_collections_donor_planned"
+# PostgreSQL: the device search checks the workshop as "workshop_id + 0" (never through its
+# index); without statistics on that expression the planner guessed 0.5 % of the rows, expected
+# fewer matches than the limit for a common word and rechecked every match (0.5 s at a
+# million devices) instead of walking the newest devices until the limit (30 ms).
+SEARCH_STATISTICS = "st_devices_search_workshop"
 
 
 def _postgres() -> bool:
@@ -183,6 +188,8 @@ def upgrade():
         op.execute(POSTGRES_TRIGGER)
         op.execute(POSTGRES_SERVED_FUNCTION)
         op.execute(POSTGRES_SERVED_TRIGGER)
+        op.execute(f"CREATE STATISTICS {SEARCH_STATISTICS} ON (workshop_id + 0) FROM devices")
+        op.execute("ANALYZE devices")
     else:
         op.execute(SQLITE_TRIGGER)
         op.execute(SQLITE_SERVED_TRIGGER)
@@ -190,6 +197,7 @@ def upgrade():
 
 def downgrade():
     if _postgres():
+        op.execute(f"DROP STATISTICS IF EXISTS {SEARCH_STATISTICS}")
         op.execute("DROP TRIGGER IF EXISTS allocations_served ON allocations")
         op.execute("DROP FUNCTION IF EXISTS refurb_served_spans()")
         op.execute("DROP TRIGGER IF EXISTS device_stays_hours ON device_stays")

@@ -15,8 +15,8 @@ reports_cli = AppGroup("reports", help="Rapports et chiffres du portail donateur
 
 @reports_cli.command("rebuild-aggregates")
 def rebuild_aggregates() -> None:
-    """Recompute the device tallies, transitions per day and donors' recipients from the
-    events, for the command's workshop (REFURB_WORKSHOP=<code>) or every workshop
+    """Recompute the device tallies, transitions per day, departures, donors' recipients and
+    the stays per year and month from the events, for the command's workshop (REFURB_WORKSHOP=<code>) or every workshop
     (REFURB_WORKSHOP=network): after a bulk load that bypassed the devices service, or to
     check them."""
     workshop_id = current_workshop_id()

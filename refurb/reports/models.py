@@ -32,6 +32,9 @@ class DeviceStay(TenantScoped, db.Model):
         # The histogram query reads this index alone, in group order (no sort).
         Index("ix_device_stays_workshop_state_hours_left", "workshop_id", "state", "hours",
               "left_at"),
+        # The days at a period's edges (its whole months and years read `stay_hours`).
+        Index("ix_device_stays_workshop_left_state_hours", "workshop_id", "left_at", "state",
+              "hours"),
     )
 
     # The transition event that ended the stay.
@@ -43,6 +46,41 @@ class DeviceStay(TenantScoped, db.Model):
     left_at: Mapped[datetime]
     seconds: Mapped[int] = mapped_column(BigInteger)
     hours: Mapped[int]
+
+
+class StayHours(TenantScoped, db.Model):
+    """Stays that ended in each calendar year and month, by state and whole hours: the lead
+    times of a period read these histograms for its whole years and months (a few thousand
+    rows however many stays) and `device_stays` only for the days at its edges.
+
+    Kept in step by a database trigger on `device_stays` (migration 0031_big), in the
+    transaction that writes the event; rebuilt from the stays by
+    `flask reports rebuild-aggregates`."""
+
+    __tablename__ = "stay_hours"
+
+    workshop_id: Mapped[int] = tally_workshop_id()
+
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # y (year) | m (month)
+    starts_on: Mapped[date] = mapped_column(primary_key=True)  # first day of the year / month
+    state: Mapped[str] = mapped_column(String(12), primary_key=True)
+    hours: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stays: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ServedSpan(TenantScoped, db.Model):
+    """Each person handed a machine in a calendar year (span 'y') or month (span 'm'): the
+    people served in a whole year or month are a count of these rows, never a distinct count
+    of the period's hand-overs. Kept in step by a database trigger on `allocations`
+    (migration 0031_big); rebuilt from the hand-overs by `flask reports rebuild-aggregates`."""
+
+    __tablename__ = "served_spans"
+
+    workshop_id: Mapped[int] = tally_workshop_id()
+
+    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # y (year) | m (month)
+    starts_on: Mapped[date] = mapped_column(primary_key=True)
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), primary_key=True)
 
 
 class DeviceTally(TenantScoped, db.Model):
@@ -57,6 +95,8 @@ class DeviceTally(TenantScoped, db.Model):
     """
 
     __tablename__ = "device_tallies"
+    # The donor portal reads its collections' and its own rows network-wide.
+    __table_args__ = (Index("ix_device_tallies_scope", "scope", "scope_id", "state", "devices"),)
 
     workshop_id: Mapped[int] = tally_workshop_id()
 
@@ -89,6 +129,7 @@ class DonorRecipient(TenantScoped, db.Model):
     never names them. Grows with the people served, not with the stock."""
 
     __tablename__ = "donor_recipients"
+    __table_args__ = (Index("ix_donor_recipients_donor", "donor_id", "beneficiary_id"),)
 
     workshop_id: Mapped[int] = tally_workshop_id()
 

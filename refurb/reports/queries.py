@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy import Select, and_, case, distinct, func, select, union_all
 
 from refurb.allocations.models import (
     Allocation,
@@ -24,12 +24,21 @@ from refurb.allocations.models import (
     SchoolProgramme,
 )
 from refurb.beneficiaries.models import HOUSEHOLD_KINDS, Beneficiary, BeneficiarySituation
+from refurb.core.calendar_spans import calendar_spans
 from refurb.core.lifecycle import State
 from refurb.core.training import Presence, Slot
 from refurb.devices.models import DeviceEvent
 from refurb.extensions import db
 from refurb.reports import tallies
-from refurb.reports.models import DepartureDay, DeviceStay, FundingLine, Reentry, TransitionDay
+from refurb.reports.models import (
+    DepartureDay,
+    DeviceStay,
+    FundingLine,
+    Reentry,
+    ServedSpan,
+    StayHours,
+    TransitionDay,
+)
 from refurb.reports.tallies import handed_over_items
 from refurb.training.models import Attendance, Enrolment, Programme, TrainingSession
 from refurb.weee.models import WasteItem, WeeeBatch
@@ -109,12 +118,28 @@ def transition_totals(period: Period, states: Iterable[str] = THROUGHPUT_STATES)
 
 
 def stay_histograms(period: Period) -> dict[str, list[tuple[int, int]]]:
-    """Stays that ended in the period: {state: [(whole hours, how many), …]}."""
+    """Stays that ended in the period: {state: [(whole hours, how many), …]}. Whole years
+    and months from the stay histograms, the days at the edges (at most half a month each)
+    from the stays themselves: one statement, a few thousand rows for whole months and years
+    whatever the stock."""
+    spans = calendar_spans(period.start, period.end)
+    parts = []
+    for span, starts in (("y", spans.years), ("m", spans.months)):
+        if starts:
+            parts.append(select(StayHours.state, StayHours.hours, StayHours.stays.label("n"))
+                         .where(StayHours.span == span, StayHours.starts_on.in_(starts)))
+    for sign, ranges in ((1, spans.days), (-1, spans.minus_days)):
+        for first, last in ranges:
+            parts.append(
+                select(DeviceStay.state, DeviceStay.hours, (sign * func.count()).label("n"))
+                .where(DeviceStay.left_at >= datetime.combine(first, time()),
+                       DeviceStay.left_at < datetime.combine(last + timedelta(days=1), time()))
+                .group_by(DeviceStay.state, DeviceStay.hours))
+    pieces = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     rows = db.session.execute(
-        select(DeviceStay.state, DeviceStay.hours, func.count())
-        .where(DeviceStay.left_at >= period.begin, DeviceStay.left_at < period.finish)
-        .group_by(DeviceStay.state, DeviceStay.hours)
-    )
+        select(pieces.c.state, pieces.c.hours, func.sum(pieces.c.n))
+        .group_by(pieces.c.state, pieces.c.hours)
+        .having(func.sum(pieces.c.n) != 0))
     histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for state, hours, n in rows:
         histograms[state].append((int(hours), int(n)))
@@ -222,6 +247,16 @@ def served_by_situation(period: Period) -> list[ServedRow]:
 
 
 def served_total(period: Period) -> int:
+    """Distinct people handed a machine in the period: for a whole year or month (the
+    dashboard's default is the year), a count of that span's rows in `served_spans`; any
+    other period counts the distinct people of its hand-overs (from an index alone)."""
+    spans = calendar_spans(period.start, period.end)
+    whole = [("y", start) for start in spans.years] + [("m", start) for start in spans.months]
+    if len(whole) == 1 and not spans.days and not spans.minus_days:
+        span, start = whole[0]
+        return int(db.session.scalar(
+            select(func.count()).select_from(ServedSpan)
+            .where(ServedSpan.span == span, ServedSpan.starts_on == start)) or 0)
     return int(db.session.scalar(
         select(func.count(distinct(Allocation.beneficiary_id)))
         .where(Allocation.handed_over_at >= period.begin,

@@ -7,6 +7,10 @@ single and bulk writes alike, so the tallies move with the events or not at all.
 adds its deltas with one multi-row upsert per table, rows in key order (two transactions that
 touch the same rows lock them in the same order).
 
+The stays per year and month (`stay_hours`, the lead times' histograms) and the people served
+per year and month (`served_spans`) are kept by database triggers on `device_stays` and
+`allocations` instead, like the stays themselves.
+
 `rebuild()` recomputes every tally from the events and records (invariant 6): the command
 `flask reports rebuild-aggregates`, after a bulk load that bypassed the service, and the tests
 that compare both ways.
@@ -26,6 +30,7 @@ from functools import cache
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     Integer,
     Select,
     TextClause,
@@ -53,9 +58,12 @@ from refurb.extensions import db
 from refurb.intake.models import Collection
 from refurb.reports.models import (
     DepartureDay,
+    DeviceStay,
     DeviceTally,
     DonorRecipient,
     Reentry,
+    ServedSpan,
+    StayHours,
     TransitionDay,
 )
 from refurb.weee.models import WasteItem
@@ -403,6 +411,8 @@ def rebuild(workshop_ids: Iterable[int] | None = None) -> dict[str, int]:
             .join(Collection, Collection.id == Device.collection_id)
             .group_by(items.c.workshop_id, Collection.donor_id, items.c.beneficiary_id)))
         _rebuild_departures(mine)
+        _rebuild_stay_hours(mine)
+        _rebuild_served(mine)
         db.session.flush()
         return {model.__tablename__: int(db.session.scalar(
             select(func.count()).select_from(model.__table__)
@@ -441,7 +451,36 @@ def _rebuild_departures(mine) -> None:
         .where(entries.c.previous_at.is_not(None))))
 
 
-TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry)
+def _rebuild_stay_hours(mine) -> None:
+    """Stays by year and month of their end, state and hours, from the stays (which the
+    stays trigger writes from the events)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    for span, unit, pattern in (("y", "year", "%Y-01-01"), ("m", "month", "%Y-%m-01")):
+        starts = (cast(func.date_trunc(unit, DeviceStay.left_at), Date) if postgres
+                  else func.strftime(pattern, DeviceStay.left_at))
+        db.session.execute(insert(StayHours.__table__).from_select(
+            ["workshop_id", "span", "starts_on", "state", "hours", "stays"],
+            select(DeviceStay.workshop_id, literal(span, type_=StayHours.span.type), starts,
+                   DeviceStay.state, DeviceStay.hours, func.count())
+            .where(mine(DeviceStay.workshop_id))
+            .group_by(DeviceStay.workshop_id, starts, DeviceStay.state, DeviceStay.hours)))
+
+
+def _rebuild_served(mine) -> None:
+    """Each person handed a machine in each year and month, from the hand-overs."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    for span, unit, pattern in (("y", "year", "%Y-01-01"), ("m", "month", "%Y-%m-01")):
+        starts = (cast(func.date_trunc(unit, Allocation.handed_over_at), Date) if postgres
+                  else func.strftime(pattern, Allocation.handed_over_at))
+        db.session.execute(insert(ServedSpan.__table__).from_select(
+            ["workshop_id", "span", "starts_on", "beneficiary_id"],
+            select(Allocation.workshop_id, literal(span, type_=ServedSpan.span.type), starts,
+                   Allocation.beneficiary_id)
+            .where(mine(Allocation.workshop_id)).distinct()))
+
+
+TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry, StayHours,
+           ServedSpan)
 
 
 def snapshot() -> dict[str, set[tuple]]:
@@ -464,6 +503,13 @@ def snapshot() -> dict[str, set[tuple]]:
             select(DepartureDay.workshop_id, DepartureDay.day, DepartureDay.state,
                    DepartureDay.device_type, DepartureDay.devices, DepartureDay.grams)
             .where((DepartureDay.devices != 0) | (DepartureDay.grams != 0)))},
+        "stay_hours": {(w, span, str(d)[:10], s, int(h), int(n))
+                       for w, span, d, s, h, n in db.session.execute(
+            select(StayHours.workshop_id, StayHours.span, StayHours.starts_on, StayHours.state,
+                   StayHours.hours, StayHours.stays).where(StayHours.stays != 0))},
+        "served": {(w, span, str(d)[:10], b) for w, span, d, b in db.session.execute(
+            select(ServedSpan.workshop_id, ServedSpan.span, ServedSpan.starts_on,
+                   ServedSpan.beneficiary_id))},
         "reentries": {(w, i, s, str(e)[:19], t, int(g), str(d)[:10], str(p)[:10])
                       for w, i, s, e, t, g, d, p in db.session.execute(
             select(Reentry.workshop_id, Reentry.device_id, Reentry.state, Reentry.entered_at,

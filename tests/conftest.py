@@ -4,6 +4,7 @@ REFURB_TEST_DATABASE_URL is set), reset before every test, and signed-in clients
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import os
 import shutil
@@ -27,11 +28,33 @@ def pytest_report_header(config):
     return f"database engine under test: {ENGINE}" + (f" ({PG_URL})" if PG_URL else "")
 
 
+def _worker_database_url(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets its own database next to the one given
+    (`<name>_gw0`, `<name>_gw1`…), created on first use: the per-test reset empties a whole
+    database, so two workers can never share one. Without xdist, the given database itself."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                {"name": name}).scalar():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def _db_location(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("db")
     if PG_URL:
-        return {"uri": PG_URL, "path": None, "template": None, "instance": root}
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        uri = _worker_database_url(PG_URL, worker) if worker else PG_URL
+        return {"uri": uri, "path": None, "template": None, "instance": root}
     path = root / "refurb-test.db"
     return {"uri": f"sqlite:///{path}", "path": path, "template": root / "template.db",
             "instance": root}
@@ -101,6 +124,7 @@ def app(_db_location):
             with _db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
+                _create_probe_role(conn)
         upgrade(revision="heads")
         if PG_URL:
             _db_location["seed"] = _seeded_rows()
@@ -112,6 +136,22 @@ def app(_db_location):
             _db.engine.dispose()
             shutil.copyfile(_db_location["path"], _db_location["template"])
     return app
+
+
+PROBE_ROLE = "refurb_rls_probe"
+
+
+def _create_probe_role(conn) -> None:
+    """The role row-level-security tests take (not a superuser, so the policies apply to it).
+    Roles belong to the whole cluster, not to one database: xdist workers sharing a server
+    would race to create it, so it is made here once, under a lock all workers take."""
+    if not conn.execute(text("SELECT rolsuper OR rolcreaterole FROM pg_roles "
+                             "WHERE rolname = current_user")).scalar():
+        return  # the tests that need it will say why they cannot make it
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:role))"), {"role": PROBE_ROLE})
+    conn.execute(text(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+        f"'{PROBE_ROLE}') THEN CREATE ROLE {PROBE_ROLE} NOLOGIN; END IF; END $$"))
 
 
 def _dispose_extra_apps() -> None:
@@ -200,13 +240,14 @@ def _postgresql_reset_script(conn) -> str | None:
     return "DO $reset$ DECLARE seq text; BEGIN\n" + "\n".join(lines) + "\nEND $reset$"
 
 
-def _reset_database(app, location: dict) -> None:
-    """Every test starts from the freshly migrated schema with no rows."""
+def _reset_database(app, location: dict, snapshot: str | Path | None = None) -> None:
+    """Every test starts from the freshly migrated schema with no rows (or, given a snapshot
+    of `_snapshot_database`, with exactly the rows and sequences it holds)."""
     _dispose_extra_apps()
     with app.app_context():
         _db.session.remove()
         if PG_URL:
-            script = location.get("reset_script")
+            script = snapshot or location.get("reset_script")
             with _db.engine.begin() as conn:
                 if script:
                     # The driver's own cursor: no parameters, so the JSON is sent as it is.
@@ -222,8 +263,101 @@ def _reset_database(app, location: dict) -> None:
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
             # A new file (new inode), never rewritten in place under an open connection.
             fresh = path.with_suffix(".fresh")
-            shutil.copyfile(location["template"], fresh)
+            shutil.copyfile(snapshot or location["template"], fresh)
             fresh.replace(path)
+
+
+def _snapshot_database(app, location: dict, key: str) -> str | Path | None:
+    """The database as it is now, to put back later with `_reset_database`: SQLite, a copy
+    of the file (the backup API, so the WAL is in it); PostgreSQL, a DO block like the reset
+    script, with every row as the server writes it out in JSON and every sequence where it
+    stands. None when the test role cannot switch triggers off (no superuser)."""
+    _dispose_extra_apps()
+    with app.app_context():
+        _db.session.remove()
+        if not PG_URL:
+            import sqlite3
+
+            target = location["path"].with_name(f"shared-{len(_SHARED)}.db")
+            source, copy = sqlite3.connect(location["path"]), sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+                source.close()
+            return target
+        if not location.get("reset_script"):
+            return None
+        tables = _db.metadata.sorted_tables
+        lines = ["SET LOCAL session_replication_role = replica;"]
+        lines += [f"DELETE FROM {table.name};" for table in reversed(tables)]
+        with _db.engine.connect() as conn:
+            for table in tables:
+                rows = conn.execute(text(
+                    f"SELECT jsonb_agg(t)::text FROM {table.name} t")).scalar()
+                if rows is None:
+                    continue
+                assert "$rows$" not in rows
+                lines.append(f"INSERT INTO {table.name} SELECT * FROM jsonb_populate_recordset("
+                             f"NULL::{table.name}, $rows${rows}$rows$::jsonb);")
+            for name, last_value in conn.execute(text(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                    "last_value FROM pg_sequences WHERE schemaname = current_schema()")):
+                lines.append(f"PERFORM setval('{name}', {last_value or 1}, "
+                             f"{'true' if last_value is not None else 'false'});")
+        lines.append("SET LOCAL session_replication_role = origin;")
+        return "DO $restore$ BEGIN\n" + "\n".join(lines) + "\nEND $restore$"
+
+
+def _attached(value):
+    """The value with every model instance in it (in dataclasses, dicts, lists, tuples)
+    loaded again in the current session: the snapshot's rows, no object of another test."""
+    import dataclasses
+
+    from sqlalchemy import inspect as sa_inspect
+    from sqlalchemy.orm import InstanceState
+
+    if isinstance(value, (list, tuple, set)):
+        return type(value)(_attached(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _attached(item) for key, item in value.items()}
+    state = sa_inspect(value, raiseerr=False)
+    if isinstance(state, InstanceState):
+        assert state.key is not None, f"{value!r} was never written"
+        return _db.session.get(state.class_, state.key[1])
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        copied = copy.copy(value)
+        for name, item in vars(value).items():
+            setattr(copied, name, _attached(item))
+        return copied
+    return value
+
+
+_SHARED: dict[str, tuple[object, str | Path]] = {}
+
+
+@pytest.fixture
+def shared_rows(app, db, _db_location) -> Callable:
+    """shared_rows(key, build) → what build() returns, with the rows it writes. Data that
+    costs seconds to build and that several tests only start from is built once per test
+    process: the database it leaves is snapshotted, and each later test asking for the same
+    key starts from that snapshot (rows, sequences: the same state build() left) instead of
+    building it again. Model instances in the result are loaded afresh in the test's
+    session; anything else in it must be plain data."""
+
+    def _shared(key: str, build: Callable):
+        if key in _SHARED:
+            result, snapshot = _SHARED[key]
+            _reset_database(app, _db_location, snapshot)
+            return _attached(result)
+        result = build()
+        _db.session.commit()
+        snapshot = _snapshot_database(app, _db_location, key)
+        if snapshot is not None:
+            _SHARED[key] = (result, snapshot)
+        return _attached(result)
+
+    return _shared
 
 
 @pytest.fixture

@@ -38,7 +38,11 @@ def _small_year(workshop: Workshop) -> None:
 
 
 @pytest.fixture
-def network(db):
+def network(db, shared_rows):
+    return shared_rows("network.figures", _network)
+
+
+def _network():
     """Workshop 1 (the install's first): three devices; "Lille": the whole report scene;
     "Roubaix": nothing yet."""
     lille = make_workshop("LIL", "Atelier de Lille", "LI")

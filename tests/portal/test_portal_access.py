@@ -28,8 +28,12 @@ WORKSHOP = {"name": "Atelier FERIS", "address": "2 rue de la Mairie, 59970 Fresn
 
 
 @pytest.fixture
-def scene(db, app, monkeypatch):
+def scene(db, app, monkeypatch, shared_rows):
     monkeypatch.setitem(app.config, "WORKSHOP_ADDRESS", WORKSHOP["address"])
+    return shared_rows("portal.access", lambda: _scene(db))
+
+
+def _scene(db):
     save_identity()
     scene = build()
     # Certificates (not provisional statements) need every erasure validated by a second person.

@@ -31,9 +31,13 @@ ADDRESS = "2 rue de la Mairie, 59970 Fresnes-sur-Escaut"
 
 
 @pytest.fixture
-def scene(db, app, monkeypatch):
+def scene(db, app, monkeypatch, shared_rows):
     monkeypatch.setitem(app.config, "WORKSHOP_ADDRESS", ADDRESS)
     monkeypatch.setitem(app.config, "WORKSHOP_NAME", "CCAS de Fresnes-sur-Escaut")
+    return shared_rows("portal.pages", lambda: _scene(db))
+
+
+def _scene(db):
     scene = build()
     scene.users = {"a": make_user("donor", donor_organisation_id=scene.donor_a.id),
                    "b": make_user("donor", donor_organisation_id=scene.donor_b.id)}

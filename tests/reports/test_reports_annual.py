@@ -17,12 +17,16 @@ from refurb.jobs.models import Job
 from tests.reports.report_scene import build, build_other_workshop
 
 
-@pytest.fixture
-def scene(db):
+def _two_workshops():
     """Workshop A's year, and workshop B's different one beside it: A's figures are A's."""
     scene = build()
     build_other_workshop(scene)
     return scene
+
+
+@pytest.fixture
+def scene(db, shared_rows):
+    return shared_rows("reports.two_workshops", _two_workshops)
 
 
 def _reports(db) -> list[IssuedDocument]:

@@ -20,12 +20,16 @@ from tests.reports.report_scene import build, build_other_workshop
 YEAR = "?year=2025"
 
 
-@pytest.fixture
-def scene(db):
+def _two_workshops():
     """Workshop A's year, and workshop B's different one beside it: A's figures are A's."""
     scene = build()
     build_other_workshop(scene)
     return scene
+
+
+@pytest.fixture
+def scene(db, shared_rows):
+    return shared_rows("reports.two_workshops", _two_workshops)
 
 
 def read_csv(client, name: str, query: str = YEAR) -> list[list[str]]:

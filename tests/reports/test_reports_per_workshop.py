@@ -27,11 +27,15 @@ from tests.reports.report_scene import build, build_other_workshop
 YEAR = "?year=2025"
 
 
-@pytest.fixture
-def network(db):
+def _two_workshops():
     scene = build()
     other = build_other_workshop(scene)
     return scene, other
+
+
+@pytest.fixture
+def network(db, shared_rows):
+    return shared_rows("reports.two_workshops_and_b", _two_workshops)
 
 
 def _text(response) -> str:

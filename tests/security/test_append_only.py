@@ -76,7 +76,11 @@ def _snapshot(conn, table: sa.Table) -> list[str]:
 
 
 @pytest.fixture
-def histories(app, db):
+def histories(app, db, shared_rows):
+    return shared_rows("security.histories", lambda: _histories(app, db))
+
+
+def _histories(app, db):
     """Every append-only table with rows, written by the real services."""
     scene.build()
     _more_history()

@@ -39,8 +39,8 @@ PLAIN = {"index": 0, "version": 1}
 
 
 @pytest.fixture
-def network(app, db):
-    return net.build()
+def network(app, db, shared_rows):
+    return shared_rows("workshops.network", net.build)
 
 
 def _a_users():

@@ -5,6 +5,8 @@ Every value can be overridden on the command line or by the environment variable
 
 import os
 
+from gunicorn import glogging
+
 # Where to listen. Behind Caddy/nginx on the same host: 127.0.0.1; in a container: 0.0.0.0.
 bind = os.environ.get("REFURB_BIND", "127.0.0.1:8000")
 
@@ -53,7 +55,17 @@ accesslog = None
 # A logging configuration turns gunicorn's access log on as well: one line per request would
 # be written twice. gunicorn writes its own only for an answer the app never gave (a request
 # it refused to parse, a crash), which carries no request id.
-logger_class = "refurb.logs.GunicornLogger"
+class AccessLogOfUnansweredRequests(glogging.Logger):
+    """gunicorn's logger without the access line of the requests the app answered: the app
+    writes its own, with the request id it gave the answer (refurb.logs)."""
+
+    def access(self, resp, req, environ, request_time):  # noqa: ANN001, ANN201
+        if any(name.lower() == "x-request-id" for name, _ in resp.headers):
+            return
+        super().access(resp, req, environ, request_time)
+
+
+logger_class = AccessLogOfUnansweredRequests
 errorlog = "-"
 loglevel = os.environ.get("REFURB_LOG_LEVEL", "info").lower()
 logconfig_dict = {

@@ -16,7 +16,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import Flask, g, request, session
-from gunicorn import glogging
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("refurb_request_id", default=None)
 HEADER = "X-Request-ID"
@@ -70,16 +69,6 @@ def configure_logging(app: Flask) -> None:
     # Flask's own handler would print the same errors a second time, unformatted.
     app.logger.handlers.clear()
     app.logger.propagate = True
-
-
-class GunicornLogger(glogging.Logger):
-    """gunicorn's logger (gunicorn.conf.py) without the access line of the requests the app
-    answered: the app writes its own, with the request id it gave the answer."""
-
-    def access(self, resp, req, environ, request_time) -> None:  # noqa: ANN001
-        if any(name.lower() == "x-request-id" for name, _ in resp.headers):
-            return
-        super().access(resp, req, environ, request_time)
 
 
 @contextlib.contextmanager

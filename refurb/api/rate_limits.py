@@ -44,7 +44,7 @@ PRUNE_ONE_IN = 200  # every so often an increment also deletes long-expired wind
 MAX_BLOCK = 32  # numbers a worker reserves at once, at most
 BLOCK_SHARE = 32  # a block is at most this fraction (1/32) of what the window has left
 COUNTERS = RateCounter.__table__
-# One atomic upsert per request, the same SQL on SQLite and PostgreSQL; written out once
+# One atomic upsert per block, the same SQL on SQLite and PostgreSQL; written out once
 # rather than built by the expression language at every request (that cost more CPU than
 # the statement itself).
 _BUMP = text(

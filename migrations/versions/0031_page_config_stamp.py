@@ -30,5 +30,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("workshops") as batch:
-        batch.drop_column("config_stamp")
+    # Not batch mode: rebuilding `workshops` would drop the table every other one refers to
+    # (SQLite 3.35+ drops a plain column in place).
+    op.drop_column("workshops", "config_stamp")

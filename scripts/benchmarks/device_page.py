@@ -4,6 +4,8 @@ process and one randomised run (issue 22: device page and scan â†’ device page â
 Run: scripts/bench device_page                       (SQLite file in a temporary directory)
      .venv/bin/python scripts/benchmarks/device_page.py [--repeat 200] [--profile]
          [--database-url postgresql+psycopg://refurb@/DB?host=/tmp/shared-pg&port=55432]
+         [--scale-db DIR/scale-1000.db]   (random machines of a stock that
+                                           scripts/benchmarks/scale.py --keep DIR built)
 
 Data: the demo workshop (`flask demo load`), then two machines made through the services like
 a workshop would: "rich" has one drive erased, a diagnosis, software, a QA pass, a work order
@@ -94,14 +96,33 @@ def build(app) -> dict:
     return info
 
 
+def _scale_info(app) -> dict:
+    from refurb.extensions import db
+
+    with app.app_context():
+        info = scale._info_from(db, random.Random(scale.SEED))
+        db.session.remove()
+    return {"technician": info["users"]["technician"], "sample": info["sample"]}
+
+
 def pages(info: dict) -> list[tuple[str, object]]:
+    """(name, target chooser): the demo machines, or random machines of a scale database."""
+    if "sample" in info:
+        def pick(rng):
+            return rng.choice(info["sample"])
+
+        return [
+            ("bare route (pk)", lambda r: f"/_bench/devices/{pick(r)[0]}"),
+            ("device page", lambda r: f"/devices/{pick(r)[0]}"),
+            ("scan -> device page", lambda r: ("follow", f"/scan?q={pick(r)[1]}")),
+        ]
     rich_id, rich_tag = info["rich"]
     many_id, _ = info["many"]
     return [
-        ("bare route (pk)", f"/_bench/devices/{rich_id}"),
-        ("device page", f"/devices/{rich_id}"),
-        ("device page, 9 drives 120 notes", f"/devices/{many_id}"),
-        ("scan -> device page", ("follow", f"/scan?q={rich_tag}")),
+        ("bare route (pk)", lambda r: f"/_bench/devices/{rich_id}"),
+        ("device page", lambda r: f"/devices/{rich_id}"),
+        ("device page, 9 drives 120 notes", lambda r: f"/devices/{many_id}"),
+        ("scan -> device page", lambda r: ("follow", f"/scan?q={rich_tag}")),
     ]
 
 
@@ -112,12 +133,14 @@ def measure(app, info: dict, repeat: int, rng: random.Random) -> dict[str, dict]
     with app.app_context():
         engine = db.engine
     plan = pages(info)
-    for _name, target in plan:  # warm-up: templates compiled, caches filled
+    for _name, choose in plan:  # warm-up: templates compiled, caches filled
+        target = choose(rng)
         assert scale._get(client, target) == 200, target
     runs = [entry for entry in plan for _ in range(repeat)]
     rng.shuffle(runs)
     samples: dict[str, dict] = {name: {"cpu": [], "wall": [], "sql": []} for name, _ in plan}
-    for name, target in runs:
+    for name, choose in runs:
+        target = choose(rng)
         with scale.counting(engine) as statements:
             cpu, wall = time.process_time(), time.perf_counter()
             scale._get(client, target)
@@ -138,7 +161,7 @@ def report(results: dict[str, dict]) -> None:
 
 def profile(app, info: dict, repeat: int) -> None:
     client = scale._signed_in(app, info["technician"])
-    url = f"/devices/{info['rich'][0]}"
+    url = f"/devices/{info['rich'][0] if 'rich' in info else info['sample'][0][0]}"
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
@@ -154,15 +177,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="PostgreSQL database to empty and fill")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--scale-db", type=Path,
+                        help="a SQLite file of scripts/benchmarks/scale.py --keep: random "
+                             "machines of that stock instead of the demo's")
     args = parser.parse_args(argv)
     from refurb import create_app
 
     with tempfile.TemporaryDirectory(prefix="refurb-device-page-") as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'device-page.db'}"
-        scale._prepare(url, reuse=False)
-        app = create_app(scale._config(url))
-        scale.add_bare_route(app)
-        info = build(app)
+        if args.scale_db:
+            url = f"sqlite:///{args.scale_db.resolve()}"
+            app = create_app(scale._config(url))
+            scale.add_bare_route(app)
+            info = _scale_info(app)
+        else:
+            url = args.database_url or f"sqlite:///{Path(tmp) / 'device-page.db'}"
+            scale._prepare(url, reuse=False)
+            app = create_app(scale._config(url))
+            scale.add_bare_route(app)
+            info = build(app)
         engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
         print(f"\n{engine}, {args.repeat} requests per page, technician signed in "
               "(medians per request)")

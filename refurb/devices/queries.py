@@ -254,6 +254,23 @@ def get_history(device_id: int) -> list[DeviceEvent]:
         )
 
 
+def history_rows(device_id: int) -> list:
+    """The history as the device page shows it: rows of the event's columns and the actor's
+    name (None for the system), newest first; no event or user objects to build."""
+    from refurb.accounts.models import User
+    from refurb.workshops.context import network_wide
+
+    db.session.flush()  # as get_history
+    with network_wide():
+        return list(db.session.execute(
+            select(DeviceEvent.kind, DeviceEvent.from_state, DeviceEvent.to_state,
+                   DeviceEvent.occurred_at, DeviceEvent.reason, DeviceEvent.details,
+                   User.display_name.label("actor_name"))
+            .outerjoin(User, User.id == DeviceEvent.actor_id)
+            .where(DeviceEvent.device_id == device_id)
+            .order_by(DeviceEvent.occurred_at.desc(), DeviceEvent.id.desc())))
+
+
 def stock_counts() -> list[tuple[str, str, int]]:
     """Devices by state and type: from the stock tallies when a domain keeps them (reports
     does, in step with the events), else counted."""

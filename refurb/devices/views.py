@@ -104,7 +104,7 @@ def show(device_id: int):
         "devices/show.html",
         device=device,
         options=[_in_readers_language(o) for o in services.next_states(device)],
-        history=queries.get_history(device.id),
+        history=queries.history_rows(device.id),
         can_change=can_change_device(current_user),
         panels=device_panels.render_data(device),
     )

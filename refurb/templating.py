@@ -171,22 +171,24 @@ def setting_value(value, kind: str) -> str:
     return str(value)
 
 
-def nav_menus() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """[(menu id, label, [(endpoint, label)])] — the menus of the signed-in role, each with the
-    pages that exist in this installation; a menu left empty is not shown."""
-    from flask import current_app
+def nav_menus() -> list[tuple[str, str, list[tuple[str, str, str]]]]:
+    """[(menu id, label, [(endpoint, url, label)])] — the menus of the signed-in role, each
+    with the pages that exist in this installation; a menu left empty is not shown."""
+    from flask import current_app, request, url_for
     from flask_babel import gettext as _
 
     if not current_user.is_authenticated:
         return []
-    # The same for every page of a role in a language: built once per application.
+    # The same for every page of a role in a language: built once per application (the URLs
+    # too: every page would otherwise build forty of them).
     built = current_app.extensions.setdefault("refurb.nav_menus", {})
-    key = (str(current_user.role), str(_request_memo().locale))
+    key = (str(current_user.role), str(_request_memo().locale), request.script_root)
     menus = built.get(key)
     if menus is None:
         menus = []
         for label, items in NAV.get(current_user.role, []):
-            links = [(e, _(text)) for e, text in items if e in current_app.view_functions]
+            links = [(e, url_for(e), _(text)) for e, text in items
+                     if e in current_app.view_functions]
             if links:
                 menus.append((MENU_IDS[label], _(label), links))
         built[key] = menus
@@ -195,7 +197,8 @@ def nav_menus() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 def nav_items() -> list[tuple[str, str]]:
     """Every (endpoint, label) of the role's menus, in order."""
-    return [link for _id, _label, links in nav_menus() for link in links]
+    return [(endpoint, text) for _id, _label, links in nav_menus()
+            for endpoint, _url, text in links]
 
 
 # Menus by task; each role sees the ones its work needs, a single link stays a plain link.

@@ -15,6 +15,9 @@ at its edges, through a new index by end time.
 trigger on `allocations` (a hand-over is never changed nor deleted): the people served in a
 whole year or month are counted from it.
 
+`weee_batch_categories` holds each closed WEEE batch's items by category, written by a trigger
+when the batch closes: the period's tonnage reads a few rows per batch.
+
 Covering indexes for the other figures that read rows of the period or of the donor (see
 INDEXES).
 """
@@ -26,7 +29,7 @@ down_revision = "0021_inventory_index"
 branch_labels = None
 depends_on = None
 
-TENANT_TABLES = ("stay_hours", "served_spans")  # read by the tenancy test
+TENANT_TABLES = ("stay_hours", "served_spans", "weee_batch_categories")  # read by the tenancy test
 
 SCOPE_SQL = (
     "(current_setting('refurb.workshop_id', true) = 'network' OR workshop_id = "
@@ -86,6 +89,29 @@ $$ LANGUAGE plpgsql
 """
 POSTGRES_SERVED_TRIGGER = ("CREATE TRIGGER allocations_served AFTER INSERT ON allocations "
                            "FOR EACH ROW EXECUTE FUNCTION refurb_served_spans()")
+
+# A batch's items by category, written when it closes (it is frozen from then on).
+BATCH_CATEGORIES = ("INSERT INTO weee_batch_categories (workshop_id, batch_id, category, items, "
+                    "quantity, weight_kg) SELECT {workshop}, {batch}, category, count(*), "
+                    "sum(quantity), sum(weight_kg) FROM waste_items WHERE batch_id = {batch} "
+                    "GROUP BY category")
+SQLITE_BATCH_TRIGGER = (
+    "CREATE TRIGGER weee_batches_categories AFTER UPDATE OF state ON weee_batches "
+    "WHEN NEW.state = 'closed' AND OLD.state <> 'closed' BEGIN "
+    + BATCH_CATEGORIES.format(workshop="NEW.workshop_id", batch="NEW.id") + "; END")
+POSTGRES_BATCH_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION refurb_weee_batch_categories() RETURNS trigger AS $$ BEGIN "
+    + BATCH_CATEGORIES.format(workshop="NEW.workshop_id", batch="NEW.id")
+    + "; RETURN NULL; END $$ LANGUAGE plpgsql")
+POSTGRES_BATCH_TRIGGER = (
+    "CREATE TRIGGER weee_batches_categories AFTER UPDATE OF state ON weee_batches FOR EACH ROW "
+    "WHEN (NEW.state = 'closed' AND OLD.state <> 'closed') "
+    "EXECUTE FUNCTION refurb_weee_batch_categories()")
+BATCH_BACKFILL = (
+    "INSERT INTO weee_batch_categories (workshop_id, batch_id, category, items, quantity, "
+    "weight_kg) SELECT b.workshop_id, b.id, i.category, count(*), sum(i.quantity), "
+    "sum(i.weight_kg) FROM waste_items i JOIN weee_batches b ON b.id = i.batch_id "
+    "WHERE b.state = 'closed' GROUP BY b.workshop_id, b.id, i.category")
 
 SQLITE_STARTS = {"y": "strftime('%Y-01-01', left_at)", "m": "strftime('%Y-%m-01', left_at)"}
 POSTGRES_STARTS = {"y": "date_trunc('year', left_at)::date",
@@ -153,6 +179,22 @@ def upgrade():
     op.create_index("ix_device_stays_workshop_left_state_hours", "device_stays",
                     ["workshop_id", "left_at", "state", "hours"])
     op.create_table(
+        "weee_batch_categories",
+        sa.Column("workshop_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("items", sa.BigInteger(), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=False),
+        sa.Column("weight_kg", sa.Numeric(precision=14, scale=2), nullable=False),
+        sa.ForeignKeyConstraint(["workshop_id"], ["workshops.id"],
+                                name="fk_weee_batch_categories_workshop_id_workshops"),
+        sa.ForeignKeyConstraint(["batch_id"], ["weee_batches.id"],
+                                name="fk_weee_batch_categories_batch_id_weee_batches"),
+        sa.PrimaryKeyConstraint("workshop_id", "batch_id", "category",
+                                name="pk_weee_batch_categories"),
+    )
+    op.execute(BATCH_BACKFILL)
+    op.create_table(
         "served_spans",
         sa.Column("workshop_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("span", sa.String(length=1), nullable=False),
@@ -188,24 +230,31 @@ def upgrade():
         op.execute(POSTGRES_TRIGGER)
         op.execute(POSTGRES_SERVED_FUNCTION)
         op.execute(POSTGRES_SERVED_TRIGGER)
+        op.execute(POSTGRES_BATCH_FUNCTION)
+        op.execute(POSTGRES_BATCH_TRIGGER)
         op.execute(f"CREATE STATISTICS {SEARCH_STATISTICS} ON (workshop_id + 0) FROM devices")
         op.execute("ANALYZE devices")
     else:
         op.execute(SQLITE_TRIGGER)
         op.execute(SQLITE_SERVED_TRIGGER)
+        op.execute(SQLITE_BATCH_TRIGGER)
 
 
 def downgrade():
     if _postgres():
         op.execute(f"DROP STATISTICS IF EXISTS {SEARCH_STATISTICS}")
+        op.execute("DROP TRIGGER IF EXISTS weee_batches_categories ON weee_batches")
+        op.execute("DROP FUNCTION IF EXISTS refurb_weee_batch_categories()")
         op.execute("DROP TRIGGER IF EXISTS allocations_served ON allocations")
         op.execute("DROP FUNCTION IF EXISTS refurb_served_spans()")
         op.execute("DROP TRIGGER IF EXISTS device_stays_hours ON device_stays")
         op.execute("DROP FUNCTION IF EXISTS refurb_stay_hours()")
     else:
+        op.execute("DROP TRIGGER IF EXISTS weee_batches_categories")
         op.execute("DROP TRIGGER IF EXISTS allocations_served")
         op.execute("DROP TRIGGER IF EXISTS device_stays_hours")
     op.drop_table("served_spans")
+    op.drop_table("weee_batch_categories")
     op.drop_index(COLLECTIONS_INDEX, table_name="collections")
     for name, table, _columns in INDEXES:
         op.drop_index(name, table_name=table)

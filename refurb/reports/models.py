@@ -83,6 +83,23 @@ class ServedSpan(TenantScoped, db.Model):
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiaries.id"), primary_key=True)
 
 
+class WeeeBatchCategory(TenantScoped, db.Model):
+    """A closed WEEE batch's items by category (lines, quantity, kg): the tonnage of a period
+    reads a few rows per batch instead of every item. Written by a database trigger when the
+    batch closes (a closed batch and its items are frozen by triggers, migration 0005);
+    rebuilt from the items by `flask reports rebuild-aggregates`."""
+
+    __tablename__ = "weee_batch_categories"
+
+    workshop_id: Mapped[int] = tally_workshop_id()
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("weee_batches.id"), primary_key=True)
+    category: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    items: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int] = mapped_column(BigInteger)
+    weight_kg: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+
 class DeviceTally(TenantScoped, db.Model):
     """Devices now, by state and type, for the whole workshop, each donor and each collection:
     what the dashboards and the donor portal read instead of counting the stock.

@@ -38,10 +38,11 @@ from refurb.reports.models import (
     ServedSpan,
     StayHours,
     TransitionDay,
+    WeeeBatchCategory,
 )
 from refurb.reports.tallies import handed_over_items
 from refurb.training.models import Attendance, Enrolment, Programme, TrainingSession
-from refurb.weee.models import WasteItem, WeeeBatch
+from refurb.weee.models import WeeeBatch
 
 THROUGHPUT_STATES = (State.RECEIVED.value, State.READY.value, State.ALLOCATED.value,
                      State.DISPOSED.value)
@@ -192,15 +193,16 @@ class WeeeRow:
 
 
 def weee_by_category(period: Period) -> list[WeeeRow]:
-    """What left in batches handed over in the period, by WEEE category."""
+    """What left in batches handed over in the period, by WEEE category: each closed batch's
+    totals by category (a few rows per batch, however many items)."""
     rows = db.session.execute(
-        select(WasteItem.category, func.count(), func.sum(WasteItem.quantity),
-               func.sum(WasteItem.weight_kg))
-        .join(WeeeBatch, WeeeBatch.id == WasteItem.batch_id)
+        select(WeeeBatchCategory.category, func.sum(WeeeBatchCategory.items),
+               func.sum(WeeeBatchCategory.quantity), func.sum(WeeeBatchCategory.weight_kg))
+        .join(WeeeBatch, WeeeBatch.id == WeeeBatchCategory.batch_id)
         .where(WeeeBatch.state == "closed", WeeeBatch.handover_date >= period.start,
                WeeeBatch.handover_date <= period.end)
-        .group_by(WasteItem.category)
-        .order_by(WasteItem.category)
+        .group_by(WeeeBatchCategory.category)
+        .order_by(WeeeBatchCategory.category)
     )
     return [WeeeRow(int(c), int(n), int(q or 0), _kg(kg)) for c, n, q, kg in rows]
 

@@ -65,8 +65,9 @@ from refurb.reports.models import (
     ServedSpan,
     StayHours,
     TransitionDay,
+    WeeeBatchCategory,
 )
-from refurb.weee.models import WasteItem
+from refurb.weee.models import WasteItem, WeeeBatch
 from refurb.workshops.context import network_wide, require_workshop_id
 
 ALL, DONOR, COLLECTION = "all", "donor", "collection"
@@ -413,6 +414,7 @@ def rebuild(workshop_ids: Iterable[int] | None = None) -> dict[str, int]:
         _rebuild_departures(mine)
         _rebuild_stay_hours(mine)
         _rebuild_served(mine)
+        _rebuild_batch_categories(mine)
         db.session.flush()
         return {model.__tablename__: int(db.session.scalar(
             select(func.count()).select_from(model.__table__)
@@ -479,8 +481,19 @@ def _rebuild_served(mine) -> None:
             .where(mine(Allocation.workshop_id)).distinct()))
 
 
+def _rebuild_batch_categories(mine) -> None:
+    """Each closed WEEE batch's items by category, from the items."""
+    db.session.execute(insert(WeeeBatchCategory.__table__).from_select(
+        ["workshop_id", "batch_id", "category", "items", "quantity", "weight_kg"],
+        select(WeeeBatch.workshop_id, WeeeBatch.id, WasteItem.category, func.count(),
+               func.sum(WasteItem.quantity), func.sum(WasteItem.weight_kg))
+        .join(WeeeBatch, WeeeBatch.id == WasteItem.batch_id)
+        .where(WeeeBatch.state == "closed", mine(WeeeBatch.workshop_id))
+        .group_by(WeeeBatch.workshop_id, WeeeBatch.id, WasteItem.category)))
+
+
 TALLIES = (DeviceTally, TransitionDay, DonorRecipient, DepartureDay, Reentry, StayHours,
-           ServedSpan)
+           ServedSpan, WeeeBatchCategory)
 
 
 def snapshot() -> dict[str, set[tuple]]:
@@ -507,6 +520,11 @@ def snapshot() -> dict[str, set[tuple]]:
                        for w, span, d, s, h, n in db.session.execute(
             select(StayHours.workshop_id, StayHours.span, StayHours.starts_on, StayHours.state,
                    StayHours.hours, StayHours.stays).where(StayHours.stays != 0))},
+        "weee": {(w, b, int(c), int(n), int(q), str(Decimal(kg).quantize(Decimal("0.01"))))
+                 for w, b, c, n, q, kg in db.session.execute(
+            select(WeeeBatchCategory.workshop_id, WeeeBatchCategory.batch_id,
+                   WeeeBatchCategory.category, WeeeBatchCategory.items,
+                   WeeeBatchCategory.quantity, WeeeBatchCategory.weight_kg))},
         "served": {(w, span, str(d)[:10], b) for w, span, d, b in db.session.execute(
             select(ServedSpan.workshop_id, ServedSpan.span, ServedSpan.starts_on,
                    ServedSpan.beneficiary_id))},

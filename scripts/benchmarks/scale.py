@@ -223,11 +223,12 @@ def indexes_set_aside(db, tables: list[str]):
         # The stays' histograms: rebuilt with the tallies afterwards.
         session.execute(text("ALTER TABLE device_stays DISABLE TRIGGER device_stays_hours"))
         session.execute(text("ALTER TABLE allocations DISABLE TRIGGER allocations_served"))
+        session.execute(text("ALTER TABLE weee_batches DISABLE TRIGGER weee_batches_categories"))
     else:
         triggers = session.execute(text(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
             "('devices_search_insert', 'device_events_record_stay', "
-            "'device_stays_hours', 'allocations_served')")).all()
+            "'device_stays_hours', 'allocations_served', 'weee_batches_categories')")).all()
         for name, _sql in triggers:
             session.execute(text(f"DROP TRIGGER {name}"))
         session.execute(text("PRAGMA cache_size = -400000"))  # 400 MB for the index builds
@@ -243,6 +244,7 @@ def indexes_set_aside(db, tables: list[str]):
                              "device_events_record_stay"))
         session.execute(text("ALTER TABLE device_stays ENABLE TRIGGER device_stays_hours"))
         session.execute(text("ALTER TABLE allocations ENABLE TRIGGER allocations_served"))
+        session.execute(text("ALTER TABLE weee_batches ENABLE TRIGGER weee_batches_categories"))
     else:
         from refurb.devices.queries import SEARCH_TEXT_SQL
 

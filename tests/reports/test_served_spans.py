@@ -51,3 +51,26 @@ def test_people_served_equal_a_rebuild(db):
     assert kept
     tallies.rebuild()
     assert tallies.snapshot()["served"] == kept
+
+
+def test_weee_tonnage_reads_the_closed_batches_totals(db):
+    """The totals a batch gets when it closes equal its items, and a rebuild."""
+    from decimal import Decimal
+
+    from refurb.weee.models import WasteItem, WeeeBatch
+
+    _random_history(db, 7)
+    kept = tallies.snapshot()["weee"]
+    assert kept
+    period = Period(date(2026, 1, 1), date(2026, 12, 31))
+    items = {int(c): (int(n), int(q), Decimal(kg).quantize(Decimal("0.01")))
+             for c, n, q, kg in db.session.execute(
+                 select(WasteItem.category, func.count(), func.sum(WasteItem.quantity),
+                        func.sum(WasteItem.weight_kg))
+                 .join(WeeeBatch, WeeeBatch.id == WasteItem.batch_id)
+                 .where(WeeeBatch.state == "closed").group_by(WasteItem.category))}
+    assert items
+    assert {r.category: (r.items, r.quantity, r.kg) for r in reports.weee_by_category(period)} \
+        == items
+    tallies.rebuild()
+    assert tallies.snapshot()["weee"] == kept

@@ -154,12 +154,14 @@ def _create_probe_role(conn) -> None:
         f"'{PROBE_ROLE}') THEN CREATE ROLE {PROBE_ROLE} NOLOGIN; END IF; END $$"))
 
 
-def _dispose_extra_apps() -> None:
-    while _EXTRA_APPS:
-        extra = _EXTRA_APPS.pop()
+def _dispose_extra_apps(forget: bool = True) -> None:
+    """Close the other apps' connections (kept for the test still using them: forget=False)."""
+    for extra in _EXTRA_APPS:
         with extra.app_context():
             _db.session.remove()
             _db.engine.dispose()
+    if forget:
+        _EXTRA_APPS.clear()
 
 
 def _seeded_rows() -> list[tuple[str, list[dict]]]:
@@ -240,10 +242,11 @@ def _postgresql_reset_script(conn) -> str | None:
     return "DO $reset$ DECLARE seq text; BEGIN\n" + "\n".join(lines) + "\nEND $reset$"
 
 
-def _reset_database(app, location: dict, snapshot: str | Path | None = None) -> None:
+def _reset_database(app, location: dict, snapshot: str | Path | None = None,
+                    forget_apps: bool = True) -> None:
     """Every test starts from the freshly migrated schema with no rows (or, given a snapshot
     of `_snapshot_database`, with exactly the rows and sequences it holds)."""
-    _dispose_extra_apps()
+    _dispose_extra_apps(forget=forget_apps)
     with app.app_context():
         _db.session.remove()
         if PG_URL:
@@ -272,7 +275,7 @@ def _snapshot_database(app, location: dict, key: str) -> str | Path | None:
     of the file (the backup API, so the WAL is in it); PostgreSQL, a DO block like the reset
     script, with every row as the server writes it out in JSON and every sequence where it
     stands. None when the test role cannot switch triggers off (no superuser)."""
-    _dispose_extra_apps()
+    _dispose_extra_apps(forget=False)
     with app.app_context():
         _db.session.remove()
         if not PG_URL:
@@ -342,14 +345,17 @@ def shared_rows(app, db, _db_location) -> Callable:
     costs seconds to build and that several tests only start from is built once per test
     process: the database it leaves is snapshotted, and each later test asking for the same
     key starts from that snapshot (rows, sequences: the same state build() left) instead of
-    building it again. Model instances in the result are loaded afresh in the test's
-    session; anything else in it must be plain data."""
+    building it again. Either way the database holds only what build() wrote: call it
+    before writing anything else. Model instances in the result are loaded afresh in the
+    test's session; anything else in it must be plain data."""
 
     def _shared(key: str, build: Callable):
         if key in _SHARED:
             result, snapshot = _SHARED[key]
-            _reset_database(app, _db_location, snapshot)
+            _reset_database(app, _db_location, snapshot, forget_apps=False)
             return _attached(result)
+        # From the fresh database, whatever the test wrote before: both ways start alike.
+        _reset_database(app, _db_location, None, forget_apps=False)
         result = build()
         _db.session.commit()
         snapshot = _snapshot_database(app, _db_location, key)

@@ -70,7 +70,7 @@ def _check(page, axe: str | None) -> list[str]:
 
 
 def test_every_page_fits_a_phone_and_passes_axe(db, _db_location, live_server, browser,
-                                                monkeypatch):
+                                                monkeypatch, shared_rows):
     from tests.conftest import make_app
     from tests.security import crawl
 
@@ -78,7 +78,7 @@ def test_every_page_fits_a_phone_and_passes_axe(db, _db_location, live_server, b
     if not every_page:  # one instance of each page kind is all the browser will open
         monkeypatch.setattr(crawl, "PER_ENDPOINT", 1)
     app = make_app(_db_location, WTF_CSRF_ENABLED=True)
-    users, visits = walk(app, build_scene())
+    users, visits = walk(app, shared_rows("pages.scene", build_scene))
     chosen = visits if every_page else one_per_endpoint(visits)
     if os.environ.get("REFURB_GATES_ONLY"):  # a regular expression on the URL, to debug
         chosen = [v for v in chosen if re.search(os.environ["REFURB_GATES_ONLY"], v.url)]

@@ -23,8 +23,8 @@ def _sign_in(page, live_server, email):
     page.wait_for_url(f"{live_server}/")
 
 
-def test_pages_break_no_policy_and_payloads_stay_text(page, live_server, db):
-    report_scene.build()
+def test_pages_break_no_policy_and_payloads_stay_text(page, live_server, db, shared_rows):
+    shared_rows("reports.scene", report_scene.build)
     from tests.workshop.helpers import make_location
 
     make_location(PAYLOAD[:100])

@@ -16,10 +16,10 @@ def test_the_checker_sees_duplicate_ids_and_unlabelled_fields():
                                  "<input name='e' id='csrf_token'> has no label"]
 
 
-def test_no_page_has_a_duplicate_id_or_an_unlabelled_field(db, _db_location):
+def test_no_page_has_a_duplicate_id_or_an_unlabelled_field(db, _db_location, shared_rows):
     # With CSRF on, as in production: every form then carries its hidden token field.
     app = make_app(_db_location, WTF_CSRF_ENABLED=True)
-    _clients, visits = walk(app, build_scene())
+    _clients, visits = walk(app, shared_rows("pages.scene", build_scene))
     failures = [f"{v.role} {v.url}: {fault}" for v in visits for fault in html_faults(v.html)]
     assert len(visits) > 200
     assert failures == [], f"{len(failures)} faults:\n" + "\n".join(failures[:60])

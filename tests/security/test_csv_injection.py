@@ -63,8 +63,8 @@ def test_donor_devices_csv(client, db, login_as):
 
 
 @pytest.mark.parametrize("name", sorted(EXPORTS))
-def test_report_exports(client, db, login_as, name):
-    scene = report_scene.build()
+def test_report_exports(client, db, login_as, name, shared_rows):
+    scene = shared_rows("reports.scene", report_scene.build)
     # Typed by users, shown in the reports: communes, training titles, donors' names.
     db.session.execute(text("UPDATE beneficiaries SET commune = :v"), {"v": FORMULAS[1]})
     db.session.execute(text("UPDATE training_programmes SET title = :v"), {"v": FORMULAS[0]})

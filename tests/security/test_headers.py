@@ -56,8 +56,8 @@ def _route_urls(app, rule):
     return rule.build(values, append_unknown=False)[1]
 
 
-def test_every_route_and_method_answers_with_the_headers(app, db):
-    report_scene.build()
+def test_every_route_and_method_answers_with_the_headers(app, db, shared_rows):
+    shared_rows("reports.scene", report_scene.build)
     clients = role_clients(app)
     failures, answered = [], 0
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -138,10 +138,10 @@ def inline_code(page) -> list[str]:
     return found
 
 
-def test_no_page_needs_inline_script_or_style(app, db):
+def test_no_page_needs_inline_script_or_style(app, db, shared_rows):
     """A walk of the site as every role (the reports' year as data): nothing on any page
     would be blocked by the policy — charts, checklists and scan pages included."""
-    report_scene.build()
+    shared_rows("reports.scene", report_scene.build)
     clients = role_clients(app)
     failures, pages = [], 0
     for role in ROLES:

@@ -176,7 +176,7 @@ class Allocation(TenantScoped, db.Model):
         # A loan has a due date; a converted loan keeps it (when it was due).
         CheckConstraint("mode <> 'loan' OR due_on IS NOT NULL", name="loan_has_due_date"),
         Index("ix_allocations_mode_status_due_on", "mode", "status", "due_on"),
-        # People served in a period, counted from this index alone (migration 0031_big).
+        # People served in a period, counted from this index alone (migration 0031_stay_hours).
         Index("ix_allocations_workshop_handed_beneficiary", "workshop_id", "handed_over_at",
               "beneficiary_id"),
         UniqueConstraint("workshop_id", "number", name="uq_allocations_workshop_number"),

@@ -156,7 +156,7 @@ def substring_statement(text: str, limit: int) -> tuple[TextClause, dict]:
             f"SELECT id FROM devices WHERE lower({SEARCH_TEXT_SQL}) LIKE :pattern ESCAPE '\\' "
             # "+ 0": the text is the selective part; the workshop is checked on each match,
             # never through its own index (the planner may not know a workshop is the stock).
-            # Statistics on that expression (migration 0031_big) tell the planner how much of
+            # Statistics on that expression (migration 0031_stay_hours) tell the planner how much of
             # the stock the workshop holds: a common word then walks the newest devices.
             + ("" if workshop_id is None else "AND workshop_id + 0 = :workshop_id ")
             + "ORDER BY id DESC LIMIT :limit"

@@ -53,7 +53,7 @@ class StayHours(TenantScoped, db.Model):
     times of a period read these histograms for its whole years and months (a few thousand
     rows however many stays) and `device_stays` only for the days at its edges.
 
-    Kept in step by a database trigger on `device_stays` (migration 0031_big), in the
+    Kept in step by a database trigger on `device_stays` (migration 0031_stay_hours), in the
     transaction that writes the event; rebuilt from the stays by
     `flask reports rebuild-aggregates`."""
 
@@ -72,7 +72,7 @@ class ServedSpan(TenantScoped, db.Model):
     """Each person handed a machine in a calendar year (span 'y') or month (span 'm'): the
     people served in a whole year or month are a count of these rows, never a distinct count
     of the period's hand-overs. Kept in step by a database trigger on `allocations`
-    (migration 0031_big); rebuilt from the hand-overs by `flask reports rebuild-aggregates`."""
+    (migration 0031_stay_hours); rebuilt from the hand-overs by `flask reports rebuild-aggregates`."""
 
     __tablename__ = "served_spans"
 

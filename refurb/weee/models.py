@@ -163,7 +163,7 @@ class WasteItem(TenantScoped, db.Model):
         CheckConstraint("weight_kg > 0", name="weight_positive"),
         CheckConstraint("device_id IS NULL OR drive_id IS NULL", name="one_link"),
         CheckConstraint("(kind = 'device') = (device_id IS NOT NULL)", name="device_link"),
-        # The period's tonnage by category reads this index alone (migration 0031_big).
+        # The period's tonnage by category reads this index alone (migration 0031_stay_hours).
         Index("ix_waste_items_batch_category", "batch_id", "category", "quantity", "weight_kg",
               "workshop_id"),
         CheckConstraint("kind <> 'drive' OR (drive_id IS NOT NULL AND quantity = 1)",

@@ -1,7 +1,7 @@
 """Workshops: a configuration stamp, changed with their QA checklist, build profiles or settings.
 
-Revision ID: 0031_page
-Revises: 0021_inventory_index
+Revision ID: 0032_config_stamp
+Revises: 0031_stay_hours
 
 Each worker keeps what nearly every page reads of a workshop's configuration under this stamp
 (refurb.workshops.config_cache); the request reads the workshop row anyway, so a change made by
@@ -13,8 +13,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0031_page"
-down_revision = "0021_inventory_index"
+revision = "0032_config_stamp"
+down_revision = "0031_stay_hours"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """figures that do not grow with the stock: stays per year and month by state and hours, people
 served per year and month
 
-Revision ID: 0031_big
+Revision ID: 0031_stay_hours
 Revises: 0021_inventory_index
 
 The lead-time report read every stay of its period (a year: over a million rows at a million
@@ -24,7 +24,7 @@ INDEXES).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0031_big"
+revision = "0031_stay_hours"
 down_revision = "0021_inventory_index"
 branch_labels = None
 depends_on = None

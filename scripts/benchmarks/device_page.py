@@ -3,7 +3,7 @@ process and one randomised run (issue 22: device page and scan â†’ device page â
 
 Run: scripts/bench device_page                       (SQLite file in a temporary directory)
      .venv/bin/python scripts/benchmarks/device_page.py [--repeat 200] [--profile]
-         [--database-url postgresql+psycopg://refurb@/DB?host=/tmp/shared-pg&port=55432]
+         [--database-url postgresql+psycopg://refurb@/DB?host=/run/postgresql]
          [--scale-db DIR/scale-1000.db]   (random machines of a stock that
                                            scripts/benchmarks/scale.py --keep DIR built)
 

@@ -3,11 +3,11 @@ scale benchmark's builder, each row given to a workshop as it is written (bulk C
 executemany, no row moved afterwards), then times every network page and every workshop
 page, and a transfer of 20 devices between two workshops.
 
-Run: scripts/bench network --database-url 'postgresql+psycopg://refurb@/bench_network?host=/tmp/shared-pg&port=55432'
+Run: scripts/bench network --database-url 'postgresql+psycopg://refurb@/bench_network?host=/run/postgresql'
          (100 × 10,000 = 1M devices, ~10M events: the issue's size; on SQLite: long)
      scripts/bench network --reuse --database-url …   (measure again, no build)
      .venv/bin/python scripts/benchmarks/network.py --workshops 100 --devices-per-workshop 1000
-         [--database-url postgresql+psycopg://refurb@/bench_network?host=/tmp/shared-pg&port=55432]
+         [--database-url postgresql+psycopg://refurb@/bench_network?host=/run/postgresql]
          [--events-per-device 10] [--repeat 10] [--sample-workshops 3]
 
 Data: scripts/benchmarks/scale.py `build` (donors, collections, ~10 events per device,

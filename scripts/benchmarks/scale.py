@@ -3,7 +3,7 @@ page that must not grow with the stock against a bare primary-key route, in one 
 
 Run: scripts/bench scale                        (1,000 and 100,000 devices on SQLite)
      .venv/bin/python scripts/benchmarks/scale.py --sizes 1000 100000 1000000
-         [--database-url postgresql+psycopg://refurb@/bench_scale?host=/tmp/shared-pg&port=55432]
+         [--database-url postgresql+psycopg://refurb@/bench_scale?host=/run/postgresql]
          [--keep DIR] [--reuse] [--repeat 15] [--workers 1 2 4] [--seconds 8] [--no-workers]
 
 Data (seeded): valid tags (RF-YYYY-NNNNNN, counters moved past them), one drive per computer,

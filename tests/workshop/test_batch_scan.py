@@ -128,7 +128,7 @@ def test_a_shelf_label_read_twice_switches_the_target_once(client, db, login_as)
     items = scan(client, batch_url, "LOC-0001", "]C0loc)àààà&\r\n", device.asset_tag)
     assert [i["ok"] for i in items] == [True, True, True]
     assert items[1]["message"] == "LOC-0001 : déjà pris en compte, rien n'a changé."
-    rows = db.session.scalars(select(BatchScanItem)).all()
+    rows = db.session.scalars(select(BatchScanItem).order_by(BatchScanItem.id)).all()
     assert [r.scanned for r in rows] == ["LOC-0001", device.asset_tag]
 
 

@@ -209,6 +209,26 @@ def _restart_sequences(conn) -> None:
             f"setval('{name}', 1, false)" for name in sequences)))
 
 
+def _rows_again(conn) -> tuple[list, list]:
+    """The start of a DO block that empties every table and inserts the rows it holds now
+    again (as the server writes them out in JSON), triggers and foreign-key checks off for
+    the transaction; and the tables that had rows."""
+    tables = _db.metadata.sorted_tables
+    lines = ["SET LOCAL session_replication_role = replica;"]
+    lines += [f"DELETE FROM {table.name};" for table in reversed(tables)]
+    filled = []
+    for table in tables:
+        rows = conn.execute(text(
+            f"SELECT jsonb_agg(t)::text FROM (SELECT * FROM {table.name} ORDER BY 1) t")).scalar()
+        if rows is None:
+            continue
+        assert "$rows$" not in rows
+        lines.append(f"INSERT INTO {table.name} SELECT * FROM jsonb_populate_recordset("
+                     f"NULL::{table.name}, $rows${rows}$rows$::jsonb);")
+        filled.append(table)
+    return lines, filled
+
+
 def _postgresql_reset_script(conn) -> str | None:
     """One DO block, one round trip, that puts the database back as the migrations left it:
     DELETE every table (on tables of a few rows it costs far less than TRUNCATE, which makes
@@ -220,24 +240,13 @@ def _postgresql_reset_script(conn) -> str | None:
     one, None (the TRUNCATE fallback)."""
     if not conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
         return None
-    tables = _db.metadata.sorted_tables
-    lines = ["SET LOCAL session_replication_role = replica;"]
-    lines += [f"DELETE FROM {table.name};" for table in reversed(tables)]
+    lines, filled = _rows_again(conn)
     lines.append(
         "FOR seq IN SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
         "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL "
         "LOOP PERFORM setval(seq, 1, false); END LOOP;")
-    for table in tables:
-        rows = conn.execute(text(
-            f"SELECT jsonb_agg(t)::text FROM (SELECT * FROM {table.name} ORDER BY 1) t")).scalar()
-        if rows is None:
-            continue
-        assert "$seed$" not in rows
-        lines.append(f"INSERT INTO {table.name} SELECT * FROM "
-                     f"jsonb_populate_recordset(NULL::{table.name}, $seed${rows}$seed$::jsonb);")
-        if "id" in table.c:
-            lines.append(f"PERFORM setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                         f"(SELECT max(id) FROM {table.name}));")
+    lines += [f"PERFORM setval(pg_get_serial_sequence('{table.name}', 'id'), "
+              f"(SELECT max(id) FROM {table.name}));" for table in filled if "id" in table.c]
     lines.append("SET LOCAL session_replication_role = origin;")
     return "DO $reset$ DECLARE seq text; BEGIN\n" + "\n".join(lines) + "\nEND $reset$"
 
@@ -291,18 +300,8 @@ def _snapshot_database(app, location: dict, key: str) -> str | Path | None:
             return target
         if not location.get("reset_script"):
             return None
-        tables = _db.metadata.sorted_tables
-        lines = ["SET LOCAL session_replication_role = replica;"]
-        lines += [f"DELETE FROM {table.name};" for table in reversed(tables)]
         with _db.engine.connect() as conn:
-            for table in tables:
-                rows = conn.execute(text(
-                    f"SELECT jsonb_agg(t)::text FROM {table.name} t")).scalar()
-                if rows is None:
-                    continue
-                assert "$rows$" not in rows
-                lines.append(f"INSERT INTO {table.name} SELECT * FROM jsonb_populate_recordset("
-                             f"NULL::{table.name}, $rows${rows}$rows$::jsonb);")
+            lines, _filled = _rows_again(conn)
             for name, last_value in conn.execute(text(
                     "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
                     "last_value FROM pg_sequences WHERE schemaname = current_schema()")):

@@ -143,15 +143,16 @@ PROBE_ROLE = "refurb_rls_probe"
 
 def _create_probe_role(conn) -> None:
     """The role row-level-security tests take (not a superuser, so the policies apply to it).
-    Roles belong to the whole cluster, not to one database: xdist workers sharing a server
-    would race to create it, so it is made here once, under a lock all workers take."""
+    Roles belong to the whole cluster, not to one database: xdist workers, each on its own
+    database of one server, race to create it (an advisory lock would not stop them, it
+    belongs to one database too), so the loser of the race takes the winner's role."""
     if not conn.execute(text("SELECT rolsuper OR rolcreaterole FROM pg_roles "
                              "WHERE rolname = current_user")).scalar():
         return  # the tests that need it will say why they cannot make it
-    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:role))"), {"role": PROBE_ROLE})
     conn.execute(text(
         "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
-        f"'{PROBE_ROLE}') THEN CREATE ROLE {PROBE_ROLE} NOLOGIN; END IF; END $$"))
+        f"'{PROBE_ROLE}') THEN CREATE ROLE {PROBE_ROLE} NOLOGIN; END IF; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"))
 
 
 def _dispose_extra_apps(forget: bool = True) -> None:

@@ -44,7 +44,7 @@ def when(value: datetime | date | None, style: str = "short") -> str:
     language, as Flask-Babel's format_datetime / format_date without its per-call lookups."""
     if value is None:
         return ""
-    memo = _request_memo()
+    memo = request_memo()
     return _formatted(value, style, memo.locale, memo.timezone)
 
 
@@ -122,7 +122,7 @@ def _locale():
     """The reader's locale; French outside a request (a document, a job, the command line)."""
     if not has_request_context():
         return "fr"
-    return _request_memo().locale or "fr"
+    return request_memo().locale or "fr"
 
 
 def _plain_number(value: Decimal | float | int, pattern: str) -> str:
@@ -182,7 +182,7 @@ def nav_menus() -> list[tuple[str, str, list[tuple[str, str, str]]]]:
     # The same for every page of a role in a language: built once per application (the URLs
     # too: every page would otherwise build forty of them).
     built = current_app.extensions.setdefault("refurb.nav_menus", {})
-    key = (str(current_user.role), str(_request_memo().locale), request.script_root)
+    key = (str(current_user.role), str(request_memo().locale), request.script_root)
     menus = built.get(key)
     if menus is None:
         menus = []
@@ -308,7 +308,7 @@ class _Memo:
         self.messages: dict[str, Markup] = {}  # refurb.escaping: `_()` without values
 
 
-def _request_memo() -> _Memo:
+def request_memo() -> _Memo:
     """Flask-Babel finds the locale, time zone and catalogue through several context-local
     lookups on every call: a page calls `_()` a hundred times, a list page formats a date and
     two labels per row. The memo lives on the request's `g` next to Flask-Babel's own state
@@ -326,18 +326,13 @@ def _request_memo() -> _Memo:
 
 
 def _catalogue():
-    return _request_memo().catalogue
-
-
-def request_memo() -> _Memo:
-    """The reader's locale, time zone and catalogue, looked up once per request."""
-    return _request_memo()
+    return request_memo().catalogue
 
 
 def translated(msgid: str) -> Markup:
     """A msgid of our own catalogue in the reader's language, as Jinja's `_()` gives it
     (trusted markup), memoised per request: the same labels repeat on every row."""
-    memo = _request_memo()
+    memo = request_memo()
     word = memo.words.get(msgid)
     if word is None:
         word = memo.words[msgid] = Markup(memo.catalogue.ugettext(msgid))

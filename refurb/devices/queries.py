@@ -69,6 +69,15 @@ def get_device_id_by_tag(text: str) -> int | None:
     return db.session.scalar(select(Device.id).where(Device.asset_tag == normalise_scan(text)))
 
 
+def get_device_for_page_by_tag(text: str) -> Device | None:
+    """The scan box's lookup: the device with its drives, as its page reads it, in one
+    statement through the unique index on the tag."""
+    if parse_tag(text) is None:
+        return None
+    return db.session.scalar(select(Device).options(joinedload(Device.drives))
+                             .where(Device.asset_tag == normalise_scan(text)))
+
+
 def get_drive_by_tag(text: str) -> Drive | None:
     if parse_tag(text) is None:
         return None

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -54,9 +63,7 @@ def list_devices():
 
 
 def _resolve_scan(text: str) -> str | None:
-    device_id = queries.get_device_id_by_tag(text)
-    if device_id is not None:
-        return url_for("devices.show", device_id=device_id)
+    """Where a scan that is not a device's tag goes (a drive, a location…), if anywhere."""
     for resolver in scan_resolvers:
         url = resolver(text)
         if url:
@@ -72,7 +79,9 @@ def _resolve_scan(text: str) -> str | None:
 @bp.get("/scan")
 @roles_required(*STAFF)
 def scan():
-    """The scan box. A tag goes to its page; other text searches serials, makes and models."""
+    """The scan box. A device's tag answers its page at once (one round trip at the bench, the
+    address bar then shows the page's own address); other tags go to their page; other text
+    searches serials, makes and models."""
     text = strip_scanner_noise(request.args.get("q") or "")
     wants_json = request.args.get("format") == "json"
     if not text:
@@ -81,6 +90,17 @@ def scan():
             safe_redirect_target(request.referrer, url_for("home.index"),
                                  host_url=request.host_url)
         )
+    if wants_json:  # the scan box's script: the address alone, read from the tag's index
+        device_id = queries.get_device_id_by_tag(text)
+        if device_id is not None:
+            return jsonify(found=True, url=url_for("devices.show", device_id=device_id))
+    else:
+        device = queries.get_device_for_page_by_tag(text)
+        if device is not None:
+            url = url_for("devices.show", device_id=device.id)
+            response = make_response(_device_page(device, canonical_url=url))
+            response.headers["Link"] = f'<{url}>; rel="canonical"'
+            return response
     url = _resolve_scan(text)
     if url:
         return jsonify(found=True, url=url) if wants_json else redirect(url)
@@ -99,7 +119,11 @@ def scan():
 @bp.get("/devices/<int:device_id>")
 @roles_required(*STAFF)
 def show(device_id: int):
-    device = get_or_404(Device, device_id, joinedload(Device.drives))  # one statement
+    return _device_page(get_or_404(Device, device_id, joinedload(Device.drives)))  # one statement
+
+
+def _device_page(device: Device, canonical_url: str | None = None) -> str:
+    """The device page; `canonical_url` when it answers another address (the scan box)."""
     return render_template(
         "devices/show.html",
         device=device,
@@ -107,6 +131,8 @@ def show(device_id: int):
         history=queries.history_rows(device.id),
         can_change=can_change_device(current_user),
         panels=device_panels.render_data(device),
+        canonical_url=canonical_url,
+        touch_page=False,  # the same page as at its own address, not the scan page's controls
     )
 
 

@@ -4,15 +4,34 @@ from refurb.devices import services
 from tests.factories import make_device
 
 
-def test_scan_known_tag_goes_to_the_device_page(client, db, login_as):
+def test_scan_known_tag_answers_the_device_page_at_once(client, db, login_as):
     login_as("technician")
     device = make_device()
     db.session.commit()
     response = client.get(f"/scan?q={device.asset_tag.lower()}%0D")
-    assert response.status_code == 302
-    assert response.location == f"/devices/{device.id}"
-    page = client.get(response.location).get_data(as_text=True)
+    # One round trip: the device page itself, naming its own address for the browser.
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
     assert device.asset_tag in page and "Historique" in page
+    assert response.headers["Link"] == f'</devices/{device.id}>; rel="canonical"'
+    assert f'data-canonical-url="/devices/{device.id}"' in page
+    # The same page as at its own address, not the scan page's larger controls.
+    assert '<body class="">' in page
+    own = client.get(f"/devices/{device.id}").get_data(as_text=True)
+    assert "data-canonical-url" not in own
+    assert own.count("<section") == page.count("<section") > 1  # every panel
+    # The scan box's script still gets the address alone.
+    found = client.get(f"/scan?q={device.asset_tag}&format=json").json
+    assert found == {"found": True, "url": f"/devices/{device.id}"}
+
+
+def test_forms_of_a_scanned_device_page_come_back_to_its_own_address(client, db, login_as):
+    login_as("technician")
+    device = make_device()
+    db.session.commit()
+    page = client.get(f"/scan?q={device.asset_tag}").get_data(as_text=True)
+    assert f'name="next" value="/devices/{device.id}"' in page
+    assert 'name="next" value="/scan"' not in page
 
 
 def test_scan_unknown_tag_answers_with_a_clear_message(client, db, login_as):

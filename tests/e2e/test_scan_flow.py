@@ -51,3 +51,30 @@ def test_unknown_tag_keeps_the_page_and_the_focus(page, live_server, db):
     assert page.url == f"{live_server}/devices"
     assert page.locator("#f-state").input_value() == "ready"  # nothing else lost
     assert scan.evaluate("el => el === document.activeElement")
+
+
+def test_a_scan_link_answers_the_page_under_its_own_address(page, live_server, db):
+    # /scan?q=TAG without the box's script (a link, a form sent before the script ran): the
+    # device page in one round trip, its own address in the bar, the box empty for the next
+    # scan and still focused.
+    tech = make_user("technician")
+    device = make_device(actor_id=tech.id)
+    email, tag, device_id = tech.email, device.asset_tag, device.id
+    db.session.commit()
+    db.session.close()
+
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/")
+
+    page.goto(f"{live_server}/scan?q={tag}")
+    page.wait_for_url(f"{live_server}/devices/{device_id}")
+    assert tag in page.locator("h1").inner_text()
+    scan = page.locator("#scan-input")
+    assert scan.input_value() == ""
+    assert scan.evaluate("el => el === document.activeElement")
+    page.reload()  # the address is the page's own
+    assert tag in page.locator("h1").inner_text()
+    assert page.url == f"{live_server}/devices/{device_id}"

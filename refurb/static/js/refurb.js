@@ -83,7 +83,21 @@
     }).catch(function () { /* no camera: the button stays hidden */ });
   }
 
+  // The scan box answered a device's page (/scan?q=TAG): the address bar shows the page's own
+  // address, and the box is empty for the next scan.
+  function showCanonicalAddress() {
+    var page = document.querySelector("[data-canonical-url]");
+    if (!page) { return; }
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(window.history.state, "", page.dataset.canonicalUrl);
+    }
+    document.querySelectorAll("form[data-scan-box] input[name=q]").forEach(function (input) {
+      input.value = "";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    showCanonicalAddress();
     document.querySelectorAll("form[data-scan-box]").forEach(setupScanBox);
     addCameraButtons();
     document.querySelectorAll("[data-print]").forEach(function (button) {

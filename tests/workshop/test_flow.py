@@ -19,7 +19,8 @@ def test_received_to_ready_from_the_keyboard(client, db, login_as):
 
     # The scanner types the tag in the header's scan box.
     landed = client.get("/scan", query_string={"q": tag})
-    assert landed.headers["Location"] == f"/devices/{device.id}"
+    assert landed.status_code == 200 and f"<code>{tag}</code>" in landed.get_data(as_text=True)
+    assert landed.headers["Link"] == f'</devices/{device.id}>; rel="canonical"'
     workshop = client.get(f"/workshop/devices/{device.id}").get_data(as_text=True)
     assert f"/workshop/devices/{device.id}/diagnosis" in workshop
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import Select, String, TextClause, bindparam, func, select, true, union
 from sqlalchemy import text as sa_text
@@ -265,19 +266,26 @@ def get_history(device_id: int) -> list[DeviceEvent]:
 
 def history_rows(device_id: int) -> list:
     """The history as the device page shows it: rows of the event's columns and the actor's
-    name (None for the system), newest first; no event or user objects to build."""
-    from refurb.accounts.models import User
+    name (None for the system), newest first; no event or user objects to build. A Core
+    statement built once, on the session's connection (network-wide like get_history: nothing
+    to filter by workshop; PostgreSQL's row-level security follows the scope)."""
     from refurb.workshops.context import network_wide
 
     db.session.flush()  # as get_history
     with network_wide():
-        return list(db.session.execute(
-            select(DeviceEvent.kind, DeviceEvent.from_state, DeviceEvent.to_state,
-                   DeviceEvent.occurred_at, DeviceEvent.reason, DeviceEvent.details,
-                   User.display_name.label("actor_name"))
-            .outerjoin(User, User.id == DeviceEvent.actor_id)
-            .where(DeviceEvent.device_id == device_id)
-            .order_by(DeviceEvent.occurred_at.desc(), DeviceEvent.id.desc())))
+        return list(db.session.connection().execute(_history_statement(), {"device_id": device_id}))
+
+
+@cache
+def _history_statement() -> Select:
+    from refurb.accounts.models import User
+
+    events, users = DeviceEvent.__table__, User.__table__
+    return (select(events.c.kind, events.c.from_state, events.c.to_state, events.c.occurred_at,
+                   events.c.reason, events.c.details, users.c.display_name.label("actor_name"))
+            .select_from(events.outerjoin(users, users.c.id == events.c.actor_id))
+            .where(events.c.device_id == bindparam("device_id"))
+            .order_by(events.c.occurred_at.desc(), events.c.id.desc()))
 
 
 def stock_counts() -> list[tuple[str, str, int]]:

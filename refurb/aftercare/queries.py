@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import bindparam, case, exists, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, bindparam, case, exists, literal, or_, select
 
 from refurb.aftercare.models import SupportRequest
 from refurb.allocations.models import Allocation, ReservationItem
@@ -33,28 +32,43 @@ class Holder:
 def holder_and_requests(device_id: int) -> tuple[Holder | None, list[SupportRequest]]:
     """The allocation holding the device (as aftercare.support.holding_allocation finds it)
     and its support requests: one statement for most machines. Columns, not the allocation:
-    loading one brings its reservation and every item of it."""
-    row = db.session.execute(_holder_statement(), {"device_id": device_id}).one()
+    loading one brings its reservation and every item of it. A Core statement on the
+    session's connection (the ORM's per-statement work cost more than the lookups), the
+    workshop filtered explicitly as the ORM's scoping would."""
+    from refurb.workshops.context import current_workshop_id
+
+    workshop_id = current_workshop_id()
+    db.session.flush()  # as the ORM's autoflush would
+    row = db.session.connection().execute(
+        _holder_statement(workshop_id is not None),
+        {"device_id": device_id, "workshop_id": workshop_id}).one()
     return (Holder(*row[:5]) if row[0] is not None else None,
             requests_for_device(device_id) if row[5] else [])
 
 
 @cache
-def _holder_statement():
-    """Built once: building it cost as much as running it."""
+def _holder_statement(scoped: bool):
+    """Built once per kind of scope: building it cost as much as running it."""
     device_id = bindparam("device_id")
+    allocations, items = Allocation.__table__, ReservationItem.__table__
+    requests = SupportRequest.__table__
+
+    def mine(table):  # noqa: ANN001, ANN202
+        return [table.c.workshop_id == bindparam("workshop_id")] if scoped else []
+
     holder_id = (
-        select(Allocation.id)
-        .join(ReservationItem, ReservationItem.reservation_id == Allocation.reservation_id)
-        .where(ReservationItem.device_id == device_id, ReservationItem.active.is_(True))
+        select(allocations.c.id)
+        .join_from(allocations, items, items.c.reservation_id == allocations.c.reservation_id)
+        .where(items.c.device_id == device_id, items.c.active.is_(True), *mine(items),
+               *mine(allocations))
         .limit(1).scalar_subquery())
-    holder = aliased(Allocation)
-    asked = exists().where(or_(SupportRequest.device_id == device_id,
-                               SupportRequest.replacement_device_id == device_id))
-    return (select(holder.id, holder.number, holder.programme_id, holder.warranty_months,
-                   holder.handed_over_at, asked)
+    holder = allocations.alias("holder")
+    asked = exists().where(or_(requests.c.device_id == device_id,
+                               requests.c.replacement_device_id == device_id), *mine(requests))
+    return (select(holder.c.id, holder.c.number, holder.c.programme_id,
+                   holder.c.warranty_months, holder.c.handed_over_at, asked.label("asked"))
             .select_from(select(literal(1).label("one")).subquery())
-            .outerjoin(holder, holder.id == holder_id))
+            .outerjoin(holder, and_(holder.c.id == holder_id, *mine(holder))))
 
 
 def requests_for_device(device_id: int) -> list[SupportRequest]:

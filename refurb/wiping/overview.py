@@ -57,8 +57,8 @@ def drive_rows(drives: Iterable[Drive]) -> list[DriveRow]:
 
 def device_overview(device: Device, *, can_change: bool) -> dict:
     """Ready data for the wiping panel of the device page."""
-    rows = drive_rows(device.drives)
-    has_removed, has_documents = queries.device_has(device.id)
+    has_records, has_removed, has_documents = queries.device_has(device.id)
+    rows = drive_rows(device.drives) if has_records else [drive_row(d, []) for d in device.drives]
     removed = drive_rows(queries.removed_from_device(device.id)) if has_removed else []
     every = rows + removed
     can_certify = can_change and bool(every) and all(r.status.passing for r in every)

@@ -154,26 +154,28 @@ def removals_by_drive(drive_ids: Iterable[int]) -> dict[int, DriveRemoval]:
     return {removal.drive_id: removal for removal in db.session.scalars(query)}
 
 
-def device_has(device_id: int) -> tuple[bool, bool]:
-    """(drives were removed from it, erasure documents were issued for it), in one statement:
-    most machines have neither, and each list costs a statement of its own. A Core statement
-    on the session's connection (the ORM's per-statement work cost more than the lookups), the
-    workshop filtered explicitly as the ORM's scoping would."""
+def device_has(device_id: int) -> tuple[bool, bool, bool]:
+    """(its drives have erasure records, drives were removed from it, erasure documents were
+    issued for it), in one statement: many machines have none of them, and each list costs a
+    statement of its own (the records with their people cost more than the rest of the page's
+    reads). A Core statement on the session's connection (the ORM's per-statement work cost
+    more than the lookups), the workshop filtered explicitly as the ORM's scoping would."""
     from refurb.workshops.context import current_workshop_id
 
     workshop_id = current_workshop_id()
     db.session.flush()  # as the ORM's autoflush would
-    has_removed, has_documents = db.session.connection().execute(
+    has_records, has_removed, has_documents = db.session.connection().execute(
         _device_has_statement(workshop_id is not None),
         {"device_id": device_id, "subject": f"device:{device_id}", "workshop_id": workshop_id},
     ).one()
-    return bool(has_removed), bool(has_documents)
+    return bool(has_records), bool(has_removed), bool(has_documents)
 
 
 @cache
 def _device_has_statement(scoped: bool):
     """Built once per kind of scope: building it cost as much as running it."""
     removals, documents = DriveRemoval.__table__, IssuedDocument.__table__
+    records, drives = WipeRecord.__table__, Drive.__table__
 
     def mine(table):  # noqa: ANN001, ANN202
         return [table.c.workshop_id == bindparam("workshop_id")] if scoped else []
@@ -181,7 +183,11 @@ def _device_has_statement(scoped: bool):
     removed = exists().where(removals.c.device_id == bindparam("device_id"), *mine(removals))
     issued = exists().where(documents.c.subject == bindparam("subject"),
                             documents.c.kind.in_(ERASURE_KINDS), *mine(documents))
-    return select(removed.label("has_removed"), issued.label("has_documents"))
+    recorded = exists().where(records.c.drive_id.in_(
+        select(drives.c.id).where(drives.c.device_id == bindparam("device_id"), *mine(drives))),
+        *mine(records))
+    return select(recorded.label("has_records"), removed.label("has_removed"),
+                  issued.label("has_documents"))
 
 
 def removed_from_device(device_id: int) -> list[Drive]:

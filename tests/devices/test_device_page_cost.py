@@ -102,3 +102,23 @@ def test_a_change_of_configuration_shows_at_the_next_request(client, db, login_a
     save_identity()
     db.session.commit()
     assert "Émettre un relevé provisoire" in _page(client, db, device)[0]
+
+
+def test_drives_not_yet_erased_cost_no_statement_for_their_records(client, db, login_as):
+    # Much of a stock waits for erasure: the erasure panel then reads no records at all.
+    technician = login_as("technician")
+    pack_famille()
+    waiting = to_repair(make_device("laptop"))
+    make_drive(waiting, kind="ssd")
+    make_drive(waiting, kind="hdd")
+    erased = _machine(technician, drives=1, notes=1, work_orders=1).id
+    waiting_id = waiting.id
+    db.session.commit()
+
+    html, statements = _page(client, db, waiting_id)
+    assert html.count("Bloquant") == 2  # each drive still shown, still blocking
+    # The lifecycle guard reads the records it needs; the panel reads no records with people.
+    assert not [s for s in statements if "FROM wipe_records" in s and "users" in s]
+    assert len(statements) < DEVICE_PAGE
+    html, statements = _page(client, db, erased)
+    assert "En règle" in html and len(statements) == DEVICE_PAGE

@@ -70,13 +70,26 @@ def get_device_id_by_tag(text: str) -> int | None:
     return db.session.scalar(select(Device.id).where(Device.asset_tag == normalise_scan(text)))
 
 
+def get_device_for_page(device_id: int) -> Device | None:
+    """The device with its drives, as its page reads it: one statement, built once."""
+    return db.session.execute(_device_page_statement("id"), {"key": device_id}) \
+        .unique().scalar_one_or_none()
+
+
 def get_device_for_page_by_tag(text: str) -> Device | None:
     """The scan box's lookup: the device with its drives, as its page reads it, in one
     statement through the unique index on the tag."""
     if parse_tag(text) is None:
         return None
-    return db.session.scalar(select(Device).options(joinedload(Device.drives))
-                             .where(Device.asset_tag == normalise_scan(text)))
+    return db.session.execute(_device_page_statement("asset_tag"),
+                              {"key": normalise_scan(text)}).unique().scalar_one_or_none()
+
+
+@cache
+def _device_page_statement(column: str) -> Select:
+    # The workshop's scoping is added to it at each execution (refurb.workshops.scoping).
+    return (select(Device).options(joinedload(Device.drives))
+            .where(getattr(Device, column) == bindparam("key")))
 
 
 def get_drive_by_tag(text: str) -> Drive | None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     jsonify,
     make_response,
@@ -16,7 +17,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from refurb.accounts.access import STAFF, WORKSHOP, roles_required
 from refurb.core.asset_tags import parse_tag
@@ -119,7 +119,10 @@ def scan():
 @bp.get("/devices/<int:device_id>")
 @roles_required(*STAFF)
 def show(device_id: int):
-    return _device_page(get_or_404(Device, device_id, joinedload(Device.drives)))  # one statement
+    device = queries.get_device_for_page(device_id)
+    if device is None:
+        abort(404)
+    return _device_page(device)
 
 
 def _device_page(device: Device, canonical_url: str | None = None) -> str:

@@ -18,11 +18,12 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import marshmallow as ma
-from flask import current_app, url_for
+from flask import abort, current_app, url_for
 from flask_smorest import Blueprint
 from marshmallow import validate
 from sqlalchemy import bindparam, select, text
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from refurb.accounts.access import WORKSHOP
 from refurb.api.auth import caller_id, label_prefix, links, operation
@@ -52,6 +53,7 @@ from refurb.intake.weights import weight_overrides
 from refurb.web import get_or_404, now, translate
 from refurb.wiping.drives import NewDrive, add_drive
 from refurb.workshops.context import require_workshop_id
+from refurb.workshops.scoping import in_scope
 
 blp = Blueprint("api_hardware", __name__, description="Rapports matériels (dmidecode, lshw, "
                                                        "smartctl)")
@@ -157,7 +159,7 @@ def report_new_device(values, collection_id: int):
     values = replace(values, serial=serial)
     at = now()
     with intent(READ):
-        collection = get_or_404(Collection, collection_id, lazyload(Collection.donor))
+        collection = _collection(collection_id)
         ensure_intake_open(collection)
         rows = device_rows(
             values, actor_id=caller_id(), now=at, collection_id=collection.id,
@@ -167,9 +169,10 @@ def report_new_device(values, collection_id: int):
                               if values.weight_kg is None else None),
             extra_details={"source": "hardware_report", "report": carried.details},
             drives=[_drive_values(drive, at) for drive in carried.drives])
+    status = drive_answer_status()
     answer = _NEW_ANSWER.dump({
         "device": SimpleNamespace(**rows.device, id=0, grade=None),
-        "drives": [_new_drive(drive) for drive in rows.drives],
+        "drives": [_new_drive(drive, status) for drive in rows.drives],
         "added_drives": len(rows.drives), "refused_drives": [],
         "warnings": [translate(w) for w in carried.warnings]})
     write_after_reads()
@@ -190,7 +193,31 @@ def report_new_device(values, collection_id: int):
 
 
 _NEW_ANSWER = ReportAnswerSchema()
+_DEVICES, _COLLECTIONS = Device.__table__, Collection.__table__
+_COLLECTION_COLUMNS = ("id", "number", "donor_id", "state", "workshop_id")
 _TWIN_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+
+
+_COLLECTION = select(*(_COLLECTIONS.c[name] for name in _COLLECTION_COLUMNS)).where(
+    _COLLECTIONS.c.id == bindparam("id"), _COLLECTIONS.c.workshop_id == bindparam("workshop_id"))
+
+
+def _collection(collection_id: int) -> Collection:
+    """The collection (404 outside the caller's workshop), read as the few columns intake
+    needs rather than loaded whole by the ORM (ten times the CPU), then placed in the
+    session as a loaded row: what looks it up there later (the tallies, for its donor) does
+    not read it again under the write lock."""
+    present = db.session.identity_map.get(identity_key(Collection, collection_id))
+    if present is not None and in_scope(present):
+        return present
+    row = db.session.connection().execute(_COLLECTION, {
+        "id": collection_id, "workshop_id": require_workshop_id()}).first()
+    if row is None:
+        abort(404)
+    collection = Collection(**row._mapping)
+    make_transient_to_detached(collection)  # its values count as read from the database
+    db.session.add(collection)
+    return collection
 
 
 def _drive_values(drive: DriveReport, at: datetime) -> dict:
@@ -203,10 +230,10 @@ def _drive_values(drive: DriveReport, at: datetime) -> dict:
             "created_at": at}
 
 
-def _new_drive(values: dict) -> dict:
+def _new_drive(values: dict, status: dict) -> dict:
     """A drive about to be written, as the answer shows it (its id filled in after)."""
-    return {"id": 0, "device_id": 0, "asset_tag": None, **values,
-            "sanitization": drive_answer_status(), "web_url": ""}
+    return {"id": 0, "device_id": 0, "asset_tag": None, **values, "sanitization": status,
+            "web_url": ""}
 
 
 def _fill_drive_ids(answered: list[dict], written: WrittenDevice) -> None:
@@ -223,7 +250,6 @@ def _fill_drive_ids(answered: list[dict], written: WrittenDevice) -> None:
     answered.sort(key=lambda drive: drive["id"])
 
 
-_DEVICES, _COLLECTIONS = Device.__table__, Collection.__table__
 # refurb.intake.queries.donor_serial_query as one statement built once, the workshop named
 # (run on the connection, outside the ORM's scoping: it runs under the write lock).
 _TWIN = (

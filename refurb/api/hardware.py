@@ -13,6 +13,7 @@ drives the device does not have yet, through the wiping domain's `add_drive`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from types import SimpleNamespace
@@ -175,6 +176,9 @@ def report_new_device(values, collection_id: int):
         "drives": [_new_drive(drive, status) for drive in rows.drives],
         "added_drives": len(rows.drives), "refused_drives": [],
         "warnings": [translate(w) for w in carried.warnings]})
+    device_url, drive_url, api_url = (_link("devices.show", "device_id", True),
+                                      _link("wiping.show_drive", "drive_id", True),
+                                      _link("api_devices.get_device", "device_id"))
     write_after_reads()
     if serial:
         # Checked under the lock (PostgreSQL: under a lock on that serial), where no other
@@ -182,13 +186,12 @@ def report_new_device(values, collection_id: int):
         _refuse_a_twin(collection.donor_id, serial)
     written = write_device_rows(rows, prefix=label_prefix())
     device = answer["device"]
-    device.update(id=written.id, asset_tag=written.asset_tag,
-                  web_url=url_for("devices.show", device_id=written.id, _external=True))
-    _fill_drive_ids(answer["drives"], written)
+    device.update(id=written.id, asset_tag=written.asset_tag, web_url=device_url(written.id))
+    _fill_drive_ids(answer["drives"], written, drive_url)
     response = current_app.json.response(answer)
     response.status_code = 201
     response.headers["ETag"] = f'"v{device["version"]}"'
-    response.headers["Location"] = url_for("api_devices.get_device", device_id=written.id)
+    response.headers["Location"] = api_url(written.id)
     return response
 
 
@@ -236,7 +239,18 @@ def _new_drive(values: dict, status: dict) -> dict:
             "web_url": ""}
 
 
-def _fill_drive_ids(answered: list[dict], written: WrittenDevice) -> None:
+_MARK = 8_388_607_123_456_789  # an id no row has, replaced in the link built with it
+
+
+def _link(endpoint: str, name: str, external: bool = False) -> Callable[[int], str]:
+    """url_for(endpoint, name=…) for an id known later: built now, outside the write lock."""
+    before, _, after = url_for(endpoint, **{name: _MARK}, _external=external).partition(
+        str(_MARK))
+    return lambda value: f"{before}{value}{after}"
+
+
+def _fill_drive_ids(answered: list[dict], written: WrittenDevice,
+                    link: Callable[[int], str]) -> None:
     """The ids of the drives written, matched by their values (RETURNING gives the rows in
     no set order; two drives with the same values are interchangeable)."""
     fields = DRIVE_COLUMNS[1:]
@@ -245,8 +259,7 @@ def _fill_drive_ids(answered: list[dict], written: WrittenDevice) -> None:
         waiting.setdefault(tuple(drive[f] for f in fields), []).append(drive)
     for row in written.drives:
         drive = waiting[tuple(row[1:])].pop()
-        drive.update(id=row[0], device_id=written.id, web_url=url_for(
-            "wiping.show_drive", drive_id=row[0], _external=True))
+        drive.update(id=row[0], device_id=written.id, web_url=link(row[0]))
     answered.sort(key=lambda drive: drive["id"])
 
 

@@ -88,6 +88,26 @@ def will_write(session: Any = None) -> None:
     session.connection()  # BEGIN IMMEDIATE now: the lock is ours before anything else runs
 
 
+def write_after_reads(session: Any = None) -> None:
+    """will_write() for a unit of work that did its reads first, under `intent(READ)`: on
+    SQLite the read-only transaction ends with a COMMIT that keeps what it loaded (it changed
+    nothing), so what runs under the write lock does not read it again. Reads that a
+    concurrent writer could invalidate must be checked again after this call."""
+    session = session or db.session
+    if session.get_bind().dialect.name == "sqlite":
+        tx = _session_tx(session)
+        if (tx is not None and tx["mode"] == READ and not tx["wrote"]
+                and not (session.new or session.dirty or session.deleted)):
+            real = session() if callable(session) else session  # the scoped session's own
+            keep = real.expire_on_commit
+            real.expire_on_commit = False
+            try:
+                real.commit()
+            finally:
+                real.expire_on_commit = keep
+    will_write(session)
+
+
 def reading() -> None:
     """Declare that the current CLI command or job only reads until it calls will_write()."""
     setattr(g, _INTENT_KEY, READ)

@@ -61,18 +61,27 @@ def drive_rows(drives: Iterable[Drive], *, new: bool = False) -> list[dict]:
     return [_row(d, by_drive[d.id]) for d in drives]
 
 
+def drive_answer_status() -> dict:
+    """The sanitization part of a drive just created (no record yet)."""
+    return _sanitization(status.status_of(()))
+
+
+def _sanitization(st) -> dict:  # noqa: ANN001
+    return {
+        "passing": st.passing,
+        "best_outcome": st.best_outcome.value if st.best_outcome else None,
+        "must_destroy": st.must_destroy, "validated": st.validated,
+        "reasons": [translate(r) for r in st.reasons],
+    }
+
+
 def _row(drive: Drive, st) -> dict:  # noqa: ANN001
     return {
         "id": drive.id, "device_id": drive.device_id, "asset_tag": drive.asset_tag,
         "model": drive.model, "serial": drive.serial, "capacity_bytes": drive.capacity_bytes,
         "kind": drive.kind, "power_on_hours": drive.power_on_hours,
         "smart_passed": drive.smart_passed, "created_at": drive.created_at,
-        "sanitization": {
-            "passing": st.passing,
-            "best_outcome": st.best_outcome.value if st.best_outcome else None,
-            "must_destroy": st.must_destroy, "validated": st.validated,
-            "reasons": [translate(r) for r in st.reasons],
-        },
+        "sanitization": _sanitization(st),
         "web_url": url_for("wiping.show_drive", drive_id=drive.id, _external=True),
     }
 

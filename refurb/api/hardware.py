@@ -13,27 +13,48 @@ drives the device does not have yet, through the wiping domain's `add_drive`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from types import SimpleNamespace
 
 import marshmallow as ma
+from flask import abort, current_app, url_for
 from flask_smorest import Blueprint
 from marshmallow import validate
-from sqlalchemy.orm import lazyload
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from refurb.accounts.access import WORKSHOP
 from refurb.api.auth import caller_id, label_prefix, links, operation
 from refurb.api.collections import MAX_DEVICE_KG
-from refurb.api.devices import DEVICE_LINKS, TYPES, DeviceSchema, device_headers
-from refurb.api.drives import DriveSchema, drive_rows
+from refurb.api.devices import DEVICE_LINKS, TYPES, DeviceSchema
+from refurb.api.drives import DriveSchema, drive_answer_status, drive_rows
 from refurb.api.schemas import Text, path_id
 from refurb.core.errors import InvalidInput
-from refurb.core.hardware import HardwareReport, clean, report_to_json
+from refurb.core.hardware import DRIVE_KINDS, DriveReport, HardwareReport, clean, report_to_json
 from refurb.core.i18n import N_
+from refurb.database import READ, intent, write_after_reads
 from refurb.devices.models import Device
-from refurb.devices.services import NewDevice, record_event
-from refurb.intake import bench, hardware_reports
+from refurb.devices.services import (
+    DRIVE_COLUMNS,
+    NewDevice,
+    WrittenDevice,
+    device_rows,
+    record_event,
+    write_device_rows,
+)
+from refurb.extensions import db
+from refurb.intake import hardware_reports, queries
+from refurb.intake.collections import ensure_intake_open
+from refurb.intake.csv_rows import serial_key
 from refurb.intake.models import Collection
+from refurb.intake.weights import weight_overrides
 from refurb.web import get_or_404, now, translate
 from refurb.wiping.drives import NewDrive, add_drive
+from refurb.workshops.context import require_workshop_id
+from refurb.workshops.scoping import in_scope
 
 blp = Blueprint("api_hardware", __name__, description="Rapports matériels (dmidecode, lshw, "
                                                        "smartctl)")
@@ -48,6 +69,8 @@ EVENT_KINDS = {EVENT_KIND: N_("Rapport matériel reçu")}
 NO_TYPE = N_("Type d’appareil introuvable dans les rapports (pas de châssis lu) : précisez "
              "device_type.")
 ALREADY_THERE = N_("déjà enregistré sur cet appareil")
+# The bench's message (refurb.intake.bench.register_device): the same rule, the same words.
+TWIN = N_("N° de série %(serial)s déjà enregistré pour ce donateur : %(tag)s.")
 NO_SERIAL = N_("sans n° de série et l’appareil a déjà des supports : ajoutez-le depuis la page "
                "de l’appareil s’il manque")
 
@@ -129,15 +152,140 @@ def _answer(device: Device, *, added: int, refused: list[dict], warnings: list[s
 def report_new_device(values, collection_id: int):
     """Enregistrer une machine d’une collecte à partir de ses rapports matériels (comme la
     lecture de rapports du banc) : l’appareil et ses supports de stockage"""
-    # Parse before the first query opens the transaction (SQLite's write lock).
+    # Everything is read, checked and built before the write transaction (on SQLite: the
+    # write lock, one writer at a time), which then holds only the inserts and the commit.
     found, carried = _read(values["reports"])
-    collection = get_or_404(Collection, collection_id, lazyload(Collection.donor))
-    device = bench.register_device(
-        collection, _new_device(found, values), actor_id=caller_id(), now=now(),
-        prefix=label_prefix(), drives=carried.drives, report=carried.details)
-    answer = _answer(device, added=len(carried.drives), refused=[], new=True,
-                     warnings=carried.warnings)
-    return answer, 201, device_headers(device)
+    values = _new_device(found, values)
+    serial = clean(values.serial) if values.serial else None  # "--", "N/A"… are no serial
+    values = replace(values, serial=serial)
+    at = now()
+    with intent(READ):
+        collection = _collection(collection_id)
+        ensure_intake_open(collection)
+        rows = device_rows(
+            values, actor_id=caller_id(), now=at, collection_id=collection.id,
+            collection_number=collection.number,
+            # Only a machine not weighed needs the estimates (a settings read).
+            weight_overrides=(weight_overrides([values.device_type])
+                              if values.weight_kg is None else None),
+            extra_details={"source": "hardware_report", "report": carried.details},
+            drives=[_drive_values(drive, at) for drive in carried.drives])
+    status = drive_answer_status()
+    answer = _NEW_ANSWER.dump({
+        "device": SimpleNamespace(**rows.device, id=0, grade=None),
+        "drives": [_new_drive(drive, status) for drive in rows.drives],
+        "added_drives": len(rows.drives), "refused_drives": [],
+        "warnings": [translate(w) for w in carried.warnings]})
+    device_url, drive_url, api_url = (_link("devices.show", "device_id", True),
+                                      _link("wiping.show_drive", "drive_id", True),
+                                      _link("api_devices.get_device", "device_id"))
+    write_after_reads()
+    if serial:
+        # Checked under the lock (PostgreSQL: under a lock on that serial), where no other
+        # report of the same machine can be between the check and the insert.
+        _refuse_a_twin(collection.donor_id, serial)
+    written = write_device_rows(rows, prefix=label_prefix())
+    device = answer["device"]
+    device.update(id=written.id, asset_tag=written.asset_tag, web_url=device_url(written.id))
+    _fill_drive_ids(answer["drives"], written, drive_url)
+    response = current_app.json.response(answer)
+    response.status_code = 201
+    response.headers["ETag"] = f'"v{device["version"]}"'
+    response.headers["Location"] = api_url(written.id)
+    return response
+
+
+_NEW_ANSWER = ReportAnswerSchema()
+_DEVICES, _COLLECTIONS = Device.__table__, Collection.__table__
+_COLLECTION_COLUMNS = ("id", "number", "donor_id", "state", "workshop_id")
+_TWIN_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+
+
+_COLLECTION = select(*(_COLLECTIONS.c[name] for name in _COLLECTION_COLUMNS)).where(
+    _COLLECTIONS.c.id == bindparam("id"), _COLLECTIONS.c.workshop_id == bindparam("workshop_id"))
+
+
+def _collection(collection_id: int) -> Collection:
+    """The collection (404 outside the caller's workshop), read as the few columns intake
+    needs rather than loaded whole by the ORM (ten times the CPU), then placed in the
+    session as a loaded row: what looks it up there later (the tallies, for its donor) does
+    not read it again under the write lock."""
+    present = db.session.identity_map.get(identity_key(Collection, collection_id))
+    if present is not None and in_scope(present):
+        return present
+    row = db.session.connection().execute(_COLLECTION, {
+        "id": collection_id, "workshop_id": require_workshop_id()}).first()
+    if row is None:
+        abort(404)
+    collection = Collection(**row._mapping)
+    make_transient_to_detached(collection)  # its values count as read from the database
+    db.session.add(collection)
+    return collection
+
+
+def _drive_values(drive: DriveReport, at: datetime) -> dict:
+    """The Drive columns of a drive read in a report (as the bench's confirmation saves it)."""
+    serial = clean(drive.serial)
+    return {"model": (drive.model or "")[:120], "serial": serial[:120] if serial else None,
+            "capacity_bytes": drive.capacity_bytes,
+            "kind": drive.kind if drive.kind in DRIVE_KINDS else "other",
+            "power_on_hours": drive.power_on_hours, "smart_passed": drive.smart_passed,
+            "created_at": at}
+
+
+def _new_drive(values: dict, status: dict) -> dict:
+    """A drive about to be written, as the answer shows it (its id filled in after)."""
+    return {"id": 0, "device_id": 0, "asset_tag": None, **values, "sanitization": status,
+            "web_url": ""}
+
+
+_MARK = 8_388_607_123_456_789  # an id no row has, replaced in the link built with it
+
+
+def _link(endpoint: str, name: str, external: bool = False) -> Callable[[int], str]:
+    """url_for(endpoint, name=…) for an id known later: built now, outside the write lock."""
+    before, _, after = url_for(endpoint, **{name: _MARK}, _external=external).partition(
+        str(_MARK))
+    return lambda value: f"{before}{value}{after}"
+
+
+def _fill_drive_ids(answered: list[dict], written: WrittenDevice,
+                    link: Callable[[int], str]) -> None:
+    """The ids of the drives written, matched by their values (RETURNING gives the rows in
+    no set order; two drives with the same values are interchangeable)."""
+    fields = DRIVE_COLUMNS[1:]
+    waiting: dict[tuple, list[dict]] = {}
+    for drive in answered:
+        waiting.setdefault(tuple(drive[f] for f in fields), []).append(drive)
+    for row in written.drives:
+        drive = waiting[tuple(row[1:])].pop()
+        drive.update(id=row[0], device_id=written.id, web_url=link(row[0]))
+    answered.sort(key=lambda drive: drive["id"])
+
+
+# refurb.intake.queries.donor_serial_query as one statement built once, the workshop named
+# (run on the connection, outside the ORM's scoping: it runs under the write lock).
+_TWIN = (
+    select(_DEVICES.c.asset_tag)
+    .select_from(_DEVICES.join(_COLLECTIONS, _DEVICES.c.collection_id == _COLLECTIONS.c.id))
+    .where(_COLLECTIONS.c.workshop_id == bindparam("workshop_id"),
+           _DEVICES.c.workshop_id == bindparam("workshop_id"),
+           _COLLECTIONS.c.donor_id == bindparam("donor_id"),
+           queries.serial_key_column == bindparam("key"))
+    .limit(1)
+)
+
+
+def _refuse_a_twin(donor_id: int, serial: str) -> None:
+    """The bench's rule (refurb.intake.bench.register_device): one serial per donor."""
+    key = serial_key(serial)
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_TWIN_LOCK, {"key": f"donor-serial:{donor_id}:{key}"})
+    twin = connection.execute(_TWIN, {"workshop_id": require_workshop_id(),
+                                      "donor_id": donor_id, "key": key}).scalar()
+    if twin is not None:
+        raise InvalidInput(TWIN, serial=serial, tag=twin)
 
 
 @blp.route(f"/devices/{path_id('device_id')}/hardware-reports", methods=["POST"])

@@ -102,7 +102,7 @@ def answer_once(view: Callable[[], Response], user_id: int) -> Response:
         "etag": (response.headers.get("ETag") or "")[:80],
         "body": response.get_data(as_text=True), "created_at": now()}
     try:
-        db.session.execute(_RECORD, record)
+        db.session.connection().execute(_RECORD, record)
     except IntegrityError:
         # Another copy of this request committed first: undo ours, answer as it was answered.
         db.session.rollback()

@@ -10,6 +10,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import insert
+
 from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import counter_name, format_tag
 from refurb.core.device_types import DeviceType, estimated_weight
@@ -180,6 +182,73 @@ def create_device(
     db.session.flush()
     _announce([_change(device, None, device.state, now)])
     return device
+
+
+@dataclass(frozen=True)
+class DeviceRows:
+    """A new device's rows, built before the write (no database read): the device (its tag
+    still to take), its `received` event, its drives (the device id still to fill)."""
+
+    device: dict[str, Any]
+    event: dict[str, Any]
+    drives: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class WrittenDevice:
+    id: int
+    asset_tag: str
+    drives: list[Any]  # rows of DRIVE_COLUMNS, in no particular order
+
+
+# What the caller of write_device_rows gets back of each drive (no row read again).
+DRIVE_COLUMNS = ("id", "model", "serial", "capacity_bytes", "kind", "power_on_hours",
+                 "smart_passed")
+_INSERT_DEVICE = insert(Device.__table__).returning(Device.__table__.c.id)
+_INSERT_EVENT = insert(DeviceEvent.__table__)
+
+
+def device_rows(
+    values: NewDevice,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    collection_id: int | None = None,
+    collection_number: str | None = None,
+    weight_overrides: dict[str, Decimal] | None = None,
+    extra_details: dict[str, Any] | None = None,
+    drives: Sequence[dict[str, Any]] = (),
+) -> DeviceRows:
+    """The rows create_device would write, as plain values: built and checked before a
+    writer takes SQLite's write lock, written by write_device_rows under it. `drives` are
+    Drive column values (model, serial, capacity_bytes, kind, power_on_hours, smart_passed,
+    created_at)."""
+    _check(values)
+    return DeviceRows(
+        device=_device_columns(values, asset_tag="", now=now, collection_id=collection_id,
+                               weight_overrides=weight_overrides) | {"version": 1},
+        event=_received_event(values, actor_id=actor_id, now=now,
+                              collection_number=collection_number,
+                              extra_details=extra_details),
+        drives=[dict(drive) for drive in drives],
+    )
+
+
+def write_device_rows(rows: DeviceRows, *, prefix: str, asset_tag: str | None = None
+                      ) -> WrittenDevice:
+    """create_device's rows (device, `received` event, drives) and announcement, written
+    without the ORM's unit of work: a tag, then one INSERT per table, nothing read back."""
+    device = rows.device
+    tag = asset_tag or allocate_tags(prefix, device["created_at"].year, 1)[0]
+    # On the connection: the session's ORM layer has nothing to do for these two.
+    connection = db.session.connection()
+    device_id = connection.execute(_INSERT_DEVICE, device | {"asset_tag": tag}).scalar_one()
+    connection.execute(_INSERT_EVENT, rows.event | {"device_id": device_id})
+    drives = insert_rows(Drive.__table__, [d | {"device_id": device_id} for d in rows.drives],
+                         returning=DRIVE_COLUMNS)
+    _announce([StateChange(device_id, device["collection_id"], device["device_type"],
+                           device["weight_kg"], None, device["state"], device["created_at"])])
+    return WrittenDevice(device_id, tag, drives)
 
 
 def create_devices_bulk(

@@ -291,6 +291,60 @@ def load_average() -> str:
 # --- in-process: CPU and SQL of one request, no HTTP ---------------------------------------
 
 
+class LockClock:
+    """Time the request transactions spend holding SQLite's write lock: from BEGIN IMMEDIATE
+    granted (the engine's `begin` listeners run after the one that takes it) to the end of
+    COMMIT or ROLLBACK (the dialect's own call, wrapped)."""
+
+    def __init__(self, engine) -> None:  # noqa: ANN001
+        from sqlalchemy import event
+
+        from refurb.database import _TX_KEY, WRITE
+
+        self.engine, self.wall, self.cpu, self.transactions, self.statements = engine, 0.0, 0.0, 0, 0
+        self._started: dict[int, tuple[float, float]] = {}
+        self._counting: set[int] = set()
+        if engine.dialect.name != "sqlite":
+            self._saved = {}
+            return
+
+        def on_begin(connection) -> None:  # noqa: ANN001
+            tx = connection.info.get(_TX_KEY)
+            if tx is not None and tx["mode"] == WRITE:
+                key = id(connection.connection.dbapi_connection)
+                self._started[key] = (time.perf_counter(), time.process_time())
+
+        def on_statement(connection, *_args) -> None:  # noqa: ANN001
+            if id(connection.connection.dbapi_connection) in self._started:
+                self.statements += 1
+
+        event.listen(engine, "begin", on_begin)
+        event.listen(engine, "before_cursor_execute", on_statement)
+        self._listeners = [("begin", on_begin), ("before_cursor_execute", on_statement)]
+        dialect = engine.dialect
+        self._saved = {name: getattr(dialect, name) for name in ("do_commit", "do_rollback")}
+        for name, end in self._saved.items():
+            def ending(dbapi_connection, _end=end) -> None:  # noqa: ANN001
+                try:
+                    _end(dbapi_connection)
+                finally:
+                    raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+                    started = self._started.pop(id(raw), None)
+                    if started is not None:
+                        self.wall += time.perf_counter() - started[0]
+                        self.cpu += time.process_time() - started[1]
+                        self.transactions += 1
+            setattr(dialect, name, ending)
+
+    def stop(self) -> None:
+        from sqlalchemy import event
+
+        for name, end in self._saved.items():
+            setattr(self.engine.dialect, name, end)
+        for name, listener in getattr(self, "_listeners", ()):
+            event.remove(self.engine, name, listener)
+
+
 def in_process(database_url: str, collection_id: int, secret: str, count: int, tmp: Path
                ) -> None:
     """CPU time per report and per GET through Flask's test client (production config, same
@@ -333,16 +387,27 @@ def in_process(database_url: str, collection_id: int, secret: str, count: int, t
 
     for request in posts[:10]:
         send(request)
+    with app.app_context():
+        engine = db.engine
+    lock = LockClock(engine)
+    profile = None
+    if os.environ.get("BENCH_PROFILE"):  # BENCH_PROFILE=file: cProfile of the reports
+        import cProfile
+
+        profile = cProfile.Profile(time.process_time)
+        profile.enable()
     started = time.process_time()
     answers = [send(request) for request in posts[10:-1]]
     post_cpu = (time.process_time() - started) / count
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["BENCH_PROFILE"])
+    lock.stop()
     gets = [("GET", f"/api/v1/devices/{random.randint(1, count)}", None, auth)
             for _ in range(count)]
     started = time.process_time()
     answers += [send(request) for request in gets]
     get_cpu = (time.process_time() - started) / count
-    with app.app_context():
-        engine = db.engine
     event.listen(engine, "before_cursor_execute", count_statement)
     from refurb.api import side_connection
 
@@ -358,6 +423,11 @@ def in_process(database_url: str, collection_id: int, secret: str, count: int, t
     print(f"in-process (test client, no HTTP): report {post_cpu * 1000:.2f} ms CPU, "
           f"{len(post_statements)} SQL statements; device GET {get_cpu * 1000:.2f} ms CPU, "
           f"{len(statements)} SQL statements; statuses {sorted(set(answers))}")
+    if lock.transactions:
+        print(f"  SQLite write lock held per report: {lock.wall / count * 1000:.2f} ms "
+              f"({lock.cpu / count * 1000:.2f} ms CPU), {lock.transactions / count:.2f} "
+              f"write transactions and {lock.statements / count:.1f} statements per report, "
+              "from BEGIN IMMEDIATE granted to the end of COMMIT")
 
 
 def main() -> int:
@@ -370,6 +440,8 @@ def main() -> int:
                         help="keep-alive connections per client process")
     parser.add_argument("--in-process", type=int, default=0, metavar="N",
                         help="also time N reports and N GETs in-process (test client)")
+    parser.add_argument("--no-http", action="store_true",
+                        help="only the in-process figures (no gunicorn run)")
     parser.add_argument("--database-url", help="PostgreSQL URL of an EMPTY database to use "
                         "instead of a temporary SQLite file")
     args = parser.parse_args()
@@ -383,6 +455,9 @@ def main() -> int:
         auth = {"Authorization": f"Bearer {secret}", "Accept-Language": "fr"}
         gets = [("GET", f"/api/v1/devices/{random.randint(1, args.reports)}", None, auth)
                 for _ in range(args.gets)]
+        if args.no_http:
+            in_process(database_url, collection_id, secret, args.in_process or 200, tmp_path)
+            return 0
         port = free_port()
         server = start_gunicorn(port, args.workers, database_url, tmp_path)
         print(f"load average before: {load_average()}; {os.cpu_count()} CPU(s) shared by "

@@ -37,8 +37,12 @@ class _Record:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+# The words _DETECT starts with (see smartctl.detect_text: a substring search first).
+_DETECT_WORDS = ("Handle 0x", "# dmidecode ", *_TITLES)
+
+
 def detect(text: str) -> bool:
-    return bool(_DETECT.search(text))
+    return any(word in text for word in _DETECT_WORDS) and bool(_DETECT.search(text))
 
 
 def _records(text: str, titles: frozenset[str] | None = None) -> list[_Record]:

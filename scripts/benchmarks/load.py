@@ -14,6 +14,7 @@ wall and CPU time, the load average of the machine before and after (it is share
 runs made under a similar load), and the gunicorn workers' CPU time per request, which does
 not depend on the load.
 Target: 0 errors; reads p95 < 300 ms during the import.
+`--clients 0` measures the import alone (on PostgreSQL: the CPU of its server processes).
 """
 
 from __future__ import annotations
@@ -123,22 +124,43 @@ def prepare_database(url: str, rows: int, workdir: Path) -> dict:
 
 
 IMPORT_CHILD = """
-import sys, time
+import os, sys, time
 sys.path.insert(0, {root!r})
+from sqlalchemy import event
 from refurb import create_app
 from refurb.extensions import db
 from refurb.jobs import get_job
 from refurb.jobs.runner import execute, yield_to_requests
 app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
                   "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False}})
+backends = set()
+with app.app_context():
+    if db.engine.dialect.name == "postgresql":
+        @event.listens_for(db.engine, "connect")
+        def remember_backend(connection, record):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backends.add(cursor.fetchone()[0])
+
+def backends_cpu():
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in backends:
+        try:
+            fields = open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
 yield_to_requests(app)  # as the job consumer does
 print("started", flush=True)  # the clients' measures start now, not at the process start
-started, cpu = time.perf_counter(), time.process_time()
+started, cpu, db_cpu = time.perf_counter(), time.process_time(), backends_cpu()
 outcome = execute(app, {job_id})
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+db_cpu = backends_cpu() - db_cpu  # its connections stay in the pool: their servers live on
 with app.app_context():
     job = get_job({job_id})
-    print(outcome, job.done, round(seconds, 2), round(cpu, 2), job.error or "")
+    print(outcome, job.done, round(seconds, 2), round(cpu, 2), round(db_cpu, 2), job.error or "")
 """
 
 
@@ -288,6 +310,7 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
             sys.stderr.write(first + rest + errors_out)
             raise SystemExit("the import failed")
         imported, job_seconds, job_cpu = outcome[1], float(outcome[2]), float(outcome[3])
+        import_database_cpu = float(outcome[4])
         engine = "postgresql" if database_url else "sqlite"
         print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import job of "
               f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s)")
@@ -295,7 +318,8 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
               f"{server_cpu * 1000 / max(1, len(results)):.1f} ms per request")
         if database_url:
             print(f"  database server CPU during the import {database_cpu:.1f} s "
-                  f"(requests and import together), gunicorn {server_cpu:.1f} s")
+                  f"(requests and import together), of which the import's own connections "
+                  f"{import_database_cpu:.1f} s; gunicorn {server_cpu:.1f} s")
         print(f"  {'mix':<6} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
               f"{'errors':>6}")
         for mix in ("scan", "read", "write"):

@@ -76,6 +76,10 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_PERIODIC": True,  # reservation expiry, GDPR purge, nightly backup
     # The consumer's CPU priority (nice): long work yields the processor to people's requests.
     "JOBS_NICENESS": 10,
+    # PostgreSQL's process for a job cannot be reniced: while people's requests keep the
+    # processors busy, a job pauses between its chunks this many times as long as the server
+    # spent on its last one (0: never). See refurb.jobs.runner.Pacer.
+    "JOBS_DATABASE_PAUSE": 3,
     # Backups: archives in BACKUP_DIR (None: instance/backups); nightly ones kept 7 days + 4 weeks.
     "BACKUP_DIR": None,
     "BACKUP_KEEP_DAILY": 7,

@@ -20,13 +20,14 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from refurb import database, table_reader
 from refurb.core.asset_tags import counter_name, format_tag
@@ -44,7 +45,12 @@ from refurb.intake.models import Collection, IntakeImport
 from refurb.intake.weights import weight_overrides
 from refurb.table_reader import TableFormat
 
+log = logging.getLogger(__name__)
+
 CHUNK = 1000  # rows per bulk INSERT: plain dicts, without the ORM's per-row bookkeeping
+# Tables a large import grows: their planner statistics are renewed once it commits.
+GROWN_TABLES = ("devices", "device_events")
+_ANALYZE_PENDING = "refurb.analyze_after_commit"
 Progress = Callable[[int, int, str], None]  # (done, total, step): "check" or "write"
 
 
@@ -314,8 +320,40 @@ def run_import(plan: ImportPlan, progress: Progress | None = None) -> ImportOutc
                            number=collection.number) from None
     remember_mapping(collection.donor_id, plan.fmt.header, plan.mapping,
                      actor_id=plan.actor_id, now=plan.now)
+    analyze_after_commit(db.session())
     return ImportOutcome(count, format_tag(prefix, year, numbers[0]),
                          format_tag(prefix, year, numbers[-1]), record)
+
+
+def analyze_after_commit(session: Any) -> None:
+    """PostgreSQL: renew the statistics of the tables the import grew as soon as it commits.
+    The planner works from row counts taken before it: after 40,000 new devices the device list
+    sorted the whole workshop (23 ms of server time instead of 0.1 ms) until autovacuum came
+    round to analysing the table, up to a minute later. ANALYZE reads a sample (~30,000 rows),
+    never waits for readers or writers and keeps none waiting; on its own connection, once the
+    rows are visible to everyone (a rolled-back import analyses nothing)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.info[_ANALYZE_PENDING] = True
+    if not event.contains(session, "after_commit", _analyze_grown_tables):
+        event.listen(session, "after_commit", _analyze_grown_tables)
+        event.listen(session, "after_rollback", _forget_analyze)
+
+
+def _analyze_grown_tables(session: Any) -> None:
+    if not session.info.pop(_ANALYZE_PENDING, False):
+        return
+    try:
+        with session.get_bind().connect() as connection:
+            for table in GROWN_TABLES:
+                connection.exec_driver_sql(f"ANALYZE {table}")
+            connection.commit()
+    except SQLAlchemyError as error:  # the import is committed; autovacuum will do it later
+        log.warning("statistics not renewed after an import: %s", error)
+
+
+def _forget_analyze(session: Any) -> None:
+    session.info.pop(_ANALYZE_PENDING, None)
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -36,20 +36,78 @@ class ClaimLost(RuntimeError):
     """Another run owns the job now (it was recovered after this one looked dead)."""
 
 
+def thread_schedstat() -> tuple[float, float] | None:
+    """(seconds this thread ran, seconds it waited for a processor) so far, from Linux's
+    scheduler statistics; None elsewhere."""
+    try:
+        with open("/proc/thread-self/schedstat") as stat:
+            ran, waited = stat.read().split()[:2]
+        return int(ran) / 1e9, int(waited) / 1e9
+    except (OSError, ValueError):
+        return None
+
+
+class Pacer:
+    """A job's yield to requests on the database side, called between two chunks of its work.
+
+    The job's own process is reniced (`yield_to_requests`), but the PostgreSQL server process
+    that executes its statements is not, and the application cannot renice it: its chunks
+    competed with requests as an equal. So when the processors are busy, which the job sees as
+    its reniced thread having waited for a processor longer than it ran, the job pauses after a
+    chunk for `factor` times the time it waited for the database meanwhile: that server work is
+    spread out, and requests get the processors between chunks. On an idle machine it never
+    pauses. The pause is capped (`longest`), so a job always moves on."""
+
+    def __init__(self, factor: float, longest: float = 2.0,
+                 schedstat: Any = thread_schedstat, clock: Any = time.monotonic,
+                 sleep: Any = time.sleep) -> None:
+        self.factor, self.longest = float(factor), float(longest)
+        self.schedstat, self.clock, self.sleep = schedstat, clock, sleep
+        self.paused = 0.0  # seconds, for logs and benchmarks
+        self._last: tuple[float, float, float] | None = None
+
+    def _sample(self) -> tuple[float, float, float] | None:
+        stat = self.schedstat()
+        return None if stat is None else (self.clock(), *stat)
+
+    def __call__(self) -> float:
+        if self.factor <= 0:
+            return 0.0
+        last, self._last = self._last, self._sample()
+        if last is None or self._last is None:
+            return 0.0
+        wall = self._last[0] - last[0]
+        ran, waited = self._last[1] - last[1], self._last[2] - last[2]
+        on_database = wall - ran - waited  # waiting for the server (or the disk)
+        if waited <= ran or on_database <= 0:
+            return 0.0
+        pause = min(on_database * self.factor, self.longest)
+        self.sleep(pause)
+        self.paused += pause
+        self._last = self._sample()  # the pause is nobody's work
+        return pause
+
+
 class Reporter:
     """The `progress(done, total, step)` callback: saved on a connection of its own (throttled),
     never lower than before, and held back while the job's own transaction holds SQLite's
-    write lock (it would wait for itself); the final state carries the last values."""
+    write lock (it would wait for itself); the final state carries the last values.
+    On PostgreSQL each call is also where the job yields to requests (`Pacer`): jobs report
+    progress between chunks. Not on SQLite, where a pause would hold the write lock longer."""
 
     MIN_INTERVAL = 0.2
 
-    def __init__(self, engine: Engine, job_id: int, claim: str, session: Any) -> None:
+    def __init__(self, engine: Engine, job_id: int, claim: str, session: Any,
+                 pacer: Pacer | None = None) -> None:
         self.engine, self.job_id, self.claim, self.session = engine, job_id, claim, session
         self.done, self.total, self.step = 0, 0, ""
         self._saved_at = 0.0
         self._lock = threading.Lock()
+        self.pacer = pacer if engine.dialect.name == "postgresql" else None
 
     def __call__(self, done: int, total: int | None = None, step: str | None = None) -> None:
+        if self.pacer is not None:
+            self.pacer()
         with self._lock:
             if total is not None:
                 self.total = max(int(total), 0)
@@ -114,7 +172,8 @@ def execute(app: Flask, job_id: int) -> str:
         # The job runs under the workshop that asked for it (a network task across all).
         workshop_context.bind(workshop_context.NETWORK if kind is not None and kind.network
                               else job.workshop_id)
-        reporter = Reporter(db.engine, job_id, claim, db.session())
+        reporter = Reporter(db.engine, job_id, claim, db.session(),
+                            Pacer(float(app.config["JOBS_DATABASE_PAUSE"])))
         heartbeat = Heartbeat(reporter, float(app.config["JOBS_HEARTBEAT_SECONDS"]))
         heartbeat.start()
         params, actor_id, kind_name = dict(job.params), job.requested_by_id, job.kind

@@ -9,11 +9,13 @@ mixing scans, page reads and small writes (notes on a device), for as long as a 
 import takes: the file is uploaded and the import job queued beforehand, as the mapping page
 does; the job then runs through the job runner (check, then the one write transaction), in a
 process of its own like the job consumer.
-Prints p50/p95/max latency and errors per mix, measured during the import only, the import's
+Prints p50/p95/max latency and errors per mix, measured during the import (and, to compare,
+during --baseline seconds of the same load before it), the import's
 wall and CPU time, the load average of the machine before and after (it is shared: compare
 runs made under a similar load), and the gunicorn workers' CPU time per request, which does
 not depend on the load.
 Target: 0 errors; reads p95 < 300 ms during the import.
+`--clients 0` measures the import alone (on PostgreSQL: the CPU of its server processes).
 """
 
 from __future__ import annotations
@@ -123,22 +125,43 @@ def prepare_database(url: str, rows: int, workdir: Path) -> dict:
 
 
 IMPORT_CHILD = """
-import sys, time
+import os, sys, time
 sys.path.insert(0, {root!r})
+from sqlalchemy import event
 from refurb import create_app
 from refurb.extensions import db
 from refurb.jobs import get_job
 from refurb.jobs.runner import execute, yield_to_requests
 app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
                   "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False}})
+backends = set()
+with app.app_context():
+    if db.engine.dialect.name == "postgresql":
+        @event.listens_for(db.engine, "connect")
+        def remember_backend(connection, record):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                backends.add(cursor.fetchone()[0])
+
+def backends_cpu():
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in backends:
+        try:
+            fields = open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
 yield_to_requests(app)  # as the job consumer does
 print("started", flush=True)  # the clients' measures start now, not at the process start
-started, cpu = time.perf_counter(), time.process_time()
+started, cpu, db_cpu = time.perf_counter(), time.process_time(), backends_cpu()
 outcome = execute(app, {job_id})
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+db_cpu = backends_cpu() - db_cpu  # its connections stay in the pool: their servers live on
 with app.app_context():
     job = get_job({job_id})
-    print(outcome, job.done, round(seconds, 2), round(cpu, 2), job.error or "")
+    print(outcome, job.done, round(seconds, 2), round(cpu, 2), round(db_cpu, 2), job.error or "")
 """
 
 
@@ -205,7 +228,7 @@ def wait_for(base: str, timeout: float = 60) -> None:
 
 
 def client_loop(base: str, index: int, info: dict, stop: threading.Event, results: list,
-                during: threading.Event) -> None:
+                phase: list) -> None:
     rng = random.Random(index)
     donor = index % 5 == 4
     client = Client(base)
@@ -225,19 +248,20 @@ def client_loop(base: str, index: int, info: dict, stop: threading.Event, result
             found = CSRF.search(page)
             mix, path = "write", f"/devices/{device_id}/note"
             data = {"csrf_token": found.group(1) if found else "", "note": "Contrôle visuel"}
-        started = time.perf_counter()
+        started, phase_at_start = time.perf_counter(), phase[0]
         try:
             status, _ = client.request(path, data)
             error = status >= 500 or (mix == "write" and status != 302)
         except Exception:  # a refused connection or a timeout counts as an error
             status, error = 0, True
         elapsed = (time.perf_counter() - started) * 1000
-        if during.is_set():
-            results.append((mix, elapsed, error, status))
+        if phase[0] is not None and phase[0] == phase_at_start:
+            results.append((phase_at_start, mix, elapsed, error, status))
         time.sleep(rng.uniform(0.0, 0.05))
 
 
-def run(workers: int, clients: int, rows: int, database_url: str | None) -> None:
+def run(workers: int, clients: int, rows: int, database_url: str | None,
+        baseline: float) -> None:
     with tempfile.TemporaryDirectory(prefix="refurb-load-") as tmp:
         workdir = Path(tmp)
         url = database_url or f"sqlite:///{workdir / 'load.db'}"
@@ -255,13 +279,20 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for(base)
-            stop, during, results = threading.Event(), threading.Event(), []
+            stop, phase, results = threading.Event(), [None], []
             threads = [threading.Thread(target=client_loop,
-                                        args=(base, i, info, stop, results, during))
+                                        args=(base, i, info, stop, results, phase))
                        for i in range(clients)]
             for thread in threads:
                 thread.start()
             time.sleep(2)  # everyone signed in and warmed up
+            # The same clients without the import first: what the import itself costs them.
+            quiet_cpu, quiet_database = process_tree_cpu(server.pid), database_server_cpu()
+            phase[0] = "quiet"
+            time.sleep(baseline if clients else 0)
+            phase[0] = None
+            quiet_cpu = process_tree_cpu(server.pid) - quiet_cpu
+            quiet_database = database_server_cpu() - quiet_database
             child = IMPORT_CHILD.format(root=str(ROOT), inst=str(workdir / "instance"), url=url,
                                         job_id=info["job_id"])
             importer = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE,
@@ -271,9 +302,9 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
             load_before = load_average()
             server_cpu = process_tree_cpu(server.pid)
             database_cpu = database_server_cpu()
-            during.set()
+            phase[0] = "import"
             rest, errors_out = importer.communicate()
-            during.clear()
+            phase[0] = None
             server_cpu = process_tree_cpu(server.pid) - server_cpu
             database_cpu = database_server_cpu() - database_cpu
             load_after = load_average()
@@ -288,40 +319,54 @@ def run(workers: int, clients: int, rows: int, database_url: str | None) -> None
             sys.stderr.write(first + rest + errors_out)
             raise SystemExit("the import failed")
         imported, job_seconds, job_cpu = outcome[1], float(outcome[2]), float(outcome[3])
+        import_database_cpu = float(outcome[4])
         engine = "postgresql" if database_url else "sqlite"
+        during = [r for r in results if r[0] == "import"]
+        quiet = [r for r in results if r[0] == "quiet"]
         print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import job of "
               f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s)")
         print(f"  load average before {load_before}, after {load_after}; gunicorn CPU "
-              f"{server_cpu * 1000 / max(1, len(results)):.1f} ms per request")
+              f"{server_cpu * 1000 / max(1, len(during)):.1f} ms per request during the import, "
+              f"{quiet_cpu * 1000 / max(1, len(quiet)):.1f} ms before it")
         if database_url:
-            print(f"  database server CPU during the import {database_cpu:.1f} s "
-                  f"(requests and import together), gunicorn {server_cpu:.1f} s")
+            # The import's own server processes have exited by the end: counted apart.
+            print(f"  database server CPU during the import {database_cpu:.1f} s for the "
+                  f"requests ({database_cpu * 1000 / max(1, len(during)):.1f} ms per request; "
+                  f"{quiet_database * 1000 / max(1, len(quiet)):.1f} ms before the import), "
+                  f"{import_database_cpu:.1f} s for the import's own connections; "
+                  f"gunicorn {server_cpu:.1f} s")
         print(f"  {'mix':<6} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-              f"{'errors':>6}")
+              f"{'errors':>6}   without the import: {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}")
         for mix in ("scan", "read", "write"):
-            times = sorted(e for m, e, _, _ in results if m == mix)
-            errors = sum(1 for m, _, err, _ in results if m == mix and err)
+            times = sorted(e for _, m, e, _, _ in during if m == mix)
+            errors = sum(1 for _, m, _, err, _ in during if m == mix and err)
             if not times:
                 continue
-            p50 = statistics.median(times)
-            p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-            print(f"  {mix:<6} {len(times):>8} {p50:>8.0f} {p95:>8.0f} {times[-1]:>8.0f} "
-                  f"{errors:>6}")
-        statuses = sorted({s for _, _, err, s in results if err})
+            before = sorted(e for _, m, e, _, _ in quiet if m == mix) or [0.0]
+            print(f"  {mix:<6} {len(times):>8} {statistics.median(times):>8.0f} "
+                  f"{_p95(times):>8.0f} {times[-1]:>8.0f} {errors:>6}   {'':>19}"
+                  f"{len(before):>8} {statistics.median(before):>8.0f} {_p95(before):>8.0f}")
+        statuses = sorted({s for _, _, _, err, s in results if err})
         if statuses:
             print(f"  error statuses: {statuses}")
+
+
+def _p95(times: list[float]) -> float:
+    return times[min(len(times) - 1, int(0.95 * len(times)))]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rows", type=int, default=40_000)
+    parser.add_argument("--baseline", type=float, default=15,
+                        help="seconds of the same load measured before the import starts")
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
     parser.add_argument("--database-url", default=os.environ.get("REFURB_BENCH_DATABASE_URL"),
                         help="PostgreSQL URL of a database this benchmark may empty")
     args = parser.parse_args(argv)
     for workers in args.workers:
-        run(workers, args.clients, args.rows, args.database_url)
+        run(workers, args.clients, args.rows, args.database_url, args.baseline)
     return 0
 
 

@@ -4,7 +4,7 @@ import io
 from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from refurb.core.errors import InvalidInput
 from refurb.devices.models import Device, DeviceEvent
@@ -243,3 +243,31 @@ def test_cli_unknown_collection_or_column(app, db, tmp_path):
     bad_map = runner.invoke(args=["intake", "import-csv", "COL-2026-0501", str(path), "--map",
                                   "type=Genre"])
     assert bad_map.exit_code != 0 and "absente" in bad_map.stderr
+
+
+def test_postgresql_plans_with_the_grown_tables_once_an_import_commits(db, engine_name):
+    """After a big import the planner must know the tables grew (the device list otherwise
+    sorts the whole workshop until autovacuum comes round); a rolled-back import changes
+    nothing it counts."""
+    if engine_name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+
+    def planned_rows(table: str) -> float:
+        return db.session.scalar(select(func.greatest(func.min(text("reltuples")), 0)).select_from(
+            text("pg_class")).where(text(f"oid = '{table}'::regclass")))
+
+    before = planned_rows("devices")
+    collection = open_collection()
+    run(collection, csv_bytes([HEADER, *asset_rows(40)]))
+    db.session.rollback()
+    db.session.commit()  # the next transaction's commit does not analyse for the rolled-back one
+    assert count(db) == 0
+    assert planned_rows("devices") == before
+
+    collection = open_collection(number="COL-2026-0502")
+    make_device(collection=collection, serial="BENCH")
+    run(collection, csv_bytes([HEADER, *asset_rows(300)]))
+    db.session.commit()
+    assert count(db) == 301
+    assert planned_rows("devices") == 301
+    assert planned_rows("device_events") == count(db, DeviceEvent) == 301

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -304,8 +305,23 @@ class _Memo:
         self.locale = get_locale()
         self.timezone = get_timezone()
         self.catalogue = get_translations()
-        self.words: dict[str, Markup] = {}
-        self.messages: dict[str, Markup] = {}  # refurb.escaping: `_()` without values
+        # translated(), and refurb.escaping's `_()` without values: kept with the catalogue.
+        self.words, self.messages = _catalogue_words(self.catalogue)
+
+
+# The translated words of each catalogue, for as long as it lives: Flask-Babel loads one per
+# language and process, and every page looks the same labels up again (a device page about
+# seventy). Only msgids go in (user text is never a msgid), so a few thousand at most; the
+# limit keeps a mistake from growing without end.
+_WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+WORDS_LIMIT = 5000
+
+
+def _catalogue_words(catalogue) -> tuple[dict[str, Markup], dict[str, Markup]]:  # noqa: ANN001
+    words = _WORDS.get(catalogue)
+    if words is None or len(words[0]) + len(words[1]) > WORDS_LIMIT:
+        words = _WORDS[catalogue] = ({}, {})
+    return words
 
 
 def request_memo() -> _Memo:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import weakref
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -55,12 +57,37 @@ def _formatted(value: datetime | date, style: str, locale, timezone) -> str:  # 
     if isinstance(value, datetime):
         # As dates.format_datetime does for a named style, with the patterns parsed once: a
         # list page formats a different date on every row.
-        date_pattern, time_pattern, joined = _datetime_patterns(locale, style)
+        _date_pattern, time_pattern, joined = _datetime_patterns(locale, style)
         local = _to_zone(value, timezone)
-        return joined.replace(
-            "{0}", time_pattern.apply(local, locale, reference_date=local.date())) \
-            .replace("{1}", date_pattern.apply(local, locale))
+        return joined.replace("{0}", _time_text(local, time_pattern, locale)) \
+            .replace("{1}", _date_text(local.date(), style, locale))
     return dates.format_date(value, style, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _date_text(day: date, style: str, locale) -> str:  # noqa: ANN001
+    """The date part: a history's moments share few days."""
+    return _datetime_patterns(locale, style)[0].apply(day, locale)
+
+
+# Hours, minutes and seconds, all the short and medium times of French hold ("HH:mm:ss"):
+# written directly, Babel's general formatting costing more than the rest of a history line.
+_CLOCK = {"HH": lambda t: f"{t.hour:02d}", "H": lambda t: str(t.hour),
+          "mm": lambda t: f"{t.minute:02d}", "ss": lambda t: f"{t.second:02d}"}
+
+
+def _time_text(local: datetime, pattern, locale) -> str:  # noqa: ANN001
+    fields = _clock_fields(pattern.format)
+    if fields is None:
+        return pattern.apply(local, locale, reference_date=local.date())
+    return pattern.format % {field: _CLOCK[field](local) for field in fields}
+
+
+@lru_cache(maxsize=64)
+def _clock_fields(pattern_format: str) -> tuple[str, ...] | None:
+    """The fields of a time pattern when all of them are plain clock digits, else None."""
+    fields = tuple(re.findall(r"%\((\w+)\)s", pattern_format))
+    return fields if set(fields) <= _CLOCK.keys() else None
 
 
 @lru_cache(maxsize=64)
@@ -71,6 +98,8 @@ def _datetime_patterns(locale, style: str) -> tuple:
 
 
 def _to_zone(value: datetime, zone) -> datetime:
+    if value.tzinfo is None and hasattr(zone, "normalize"):
+        return zone.fromutc(value)  # pytz, from naive UTC: already normalised, in one step
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     local = aware.astimezone(zone)
     return zone.normalize(local) if hasattr(zone, "normalize") else local  # pytz zones
@@ -304,8 +333,23 @@ class _Memo:
         self.locale = get_locale()
         self.timezone = get_timezone()
         self.catalogue = get_translations()
-        self.words: dict[str, Markup] = {}
-        self.messages: dict[str, Markup] = {}  # refurb.escaping: `_()` without values
+        # translated(), and refurb.escaping's `_()` without values: kept with the catalogue.
+        self.words, self.messages = _catalogue_words(self.catalogue)
+
+
+# The translated words of each catalogue, for as long as it lives: Flask-Babel loads one per
+# language and process, and every page looks the same labels up again (a device page about
+# seventy). Only msgids go in (user text is never a msgid), so a few thousand at most; the
+# limit keeps a mistake from growing without end.
+_WORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+WORDS_LIMIT = 5000
+
+
+def _catalogue_words(catalogue) -> tuple[dict[str, Markup], dict[str, Markup]]:  # noqa: ANN001
+    words = _WORDS.get(catalogue)
+    if words is None or len(words[0]) + len(words[1]) > WORDS_LIMIT:
+        words = _WORDS[catalogue] = ({}, {})
+    return words
 
 
 def request_memo() -> _Memo:

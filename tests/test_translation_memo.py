@@ -23,3 +23,22 @@ def test_unknown_words_stay_escaped_text(app, db):
     with app.test_request_context():
         html = render_template_string("{{ '<b>x</b>'|detail_name }}|{{ '<i>'|state_name }}")
     assert "<b>" not in html and "<i>" not in html
+
+
+def test_moments_read_as_babel_writes_them_in_each_language(app, db):
+    # The `when` filter writes hours and minutes itself and converts the zone in one step:
+    # the same text as Babel's own formatting, across the changes of summer time.
+    from datetime import datetime, timedelta
+
+    from flask_babel import format_datetime
+
+    moments = [datetime(2026, 3, 29, 0, 30) + timedelta(minutes=37 * k) for k in range(12)]
+    moments += [datetime(2025, 10, 26, 0, 15) + timedelta(minutes=41 * k) for k in range(12)]
+    moments += [datetime(2026, 7, 14, 23, 59, 59), datetime(2026, 12, 31, 23, 0, 1)]
+    for language in ("fr", "en"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            for style in ("short", "medium"):
+                written = render_template_string(
+                    "{% for m in moments %}{{ m|when(style) }}|{% endfor %}",
+                    moments=moments, style=style)
+                assert written == "".join(f"{format_datetime(m, style)}|" for m in moments)

@@ -54,7 +54,8 @@ def _holder_statement(scoped: bool):
     requests = SupportRequest.__table__
 
     def mine(table):  # noqa: ANN001, ANN202
-        return [table.c.workshop_id == bindparam("workshop_id")] if scoped else []
+        # "+ 0": the device's own index finds its rows, the workshop is checked on each.
+        return [(table.c.workshop_id + 0) == bindparam("workshop_id")] if scoped else []
 
     holder_id = (
         select(allocations.c.id)
@@ -63,8 +64,12 @@ def _holder_statement(scoped: bool):
                *mine(allocations))
         .limit(1).scalar_subquery())
     holder = allocations.alias("holder")
+    # The replacement machine has no index of its own: the workshop's index narrows the
+    # requests here (after-sales requests are few).
     asked = exists().where(or_(requests.c.device_id == device_id,
-                               requests.c.replacement_device_id == device_id), *mine(requests))
+                               requests.c.replacement_device_id == device_id),
+                           *([requests.c.workshop_id == bindparam("workshop_id")] if scoped
+                             else []))
     return (select(holder.c.id, holder.c.number, holder.c.programme_id,
                    holder.c.warranty_months, holder.c.handed_over_at, asked.label("asked"))
             .select_from(select(literal(1).label("one")).subquery())

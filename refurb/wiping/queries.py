@@ -178,7 +178,8 @@ def _device_has_statement(scoped: bool):
     records, drives = WipeRecord.__table__, Drive.__table__
 
     def mine(table):  # noqa: ANN001, ANN202
-        return [table.c.workshop_id == bindparam("workshop_id")] if scoped else []
+        # "+ 0": the device's own index finds its rows, the workshop is checked on each.
+        return [(table.c.workshop_id + 0) == bindparam("workshop_id")] if scoped else []
 
     removed = exists().where(removals.c.device_id == bindparam("device_id"), *mine(removals))
     issued = exists().where(documents.c.subject == bindparam("subject"),

@@ -11,10 +11,11 @@ Data: the demo workshop (`flask demo load`), then two machines made through the 
 a workshop would: "rich" has one drive erased, a diagnosis, software, a QA pass, a work order
 with a spare part, notes and an open after-sales request; "many" has the same plus 8 drives and
 120 more events. Measures, for a technician signed in: the bare primary-key route of
-scripts/benchmarks/scale.py, the device page of each machine and `/scan?q=TAG` followed to the
-device page. Prints the median CPU time (time.process_time: what this process spent, the
-machine's other load left out) and wall time per request, statements per request and the ratio
-to the bare route. --profile prints where the rich device page spends its CPU (cProfile).
+scripts/benchmarks/scale.py, the device page of each machine and `/scan?q=TAG` (which answers
+the device page itself; a redirect would be followed and counted). Prints the median CPU time
+(time.process_time: what this process spent, the machine's other load left out) and wall time
+per request, statements per request and the ratio to the bare route. --profile prints where the
+rich device page spends its CPU (cProfile).
 A PostgreSQL database given with --database-url is emptied (schema dropped).
 """
 

@@ -185,13 +185,15 @@ def _record(kind: type, row, prefix: str, names: tuple[str, ...]):  # noqa: ANN0
 
 
 def _mine(table, scoped: bool):  # noqa: ANN001
-    """The workshop filter the ORM's scoping would add (refurb.workshops.scoping)."""
-    return table.c.workshop_id == bindparam("workshop_id") if scoped else true()
+    """The workshop filter the ORM's scoping would add (refurb.workshops.scoping), checked on
+    the device's rows: "+ 0" keeps the planner off the workshop's index (SQLite walked all of
+    a workshop's diagnoses backwards to find a device's latest one, or to find it has none)."""
+    return (table.c.workshop_id + 0) == bindparam("workshop_id") if scoped else true()
 
 
 def _shared_or_mine(table, scoped: bool):  # noqa: ANN001
-    return or_(table.c.workshop_id.is_(None), table.c.workshop_id == bindparam("workshop_id")) \
-        if scoped else true()
+    return or_(table.c.workshop_id.is_(None),
+               (table.c.workshop_id + 0) == bindparam("workshop_id")) if scoped else true()
 
 
 @cache

@@ -3,8 +3,13 @@ its drives.
 
 The reports are read by the same parsers as the bench form, carried through the same
 re-check (refurb.intake.hardware_reports: what the form's hidden field goes through) and
-registered by the same use case (refurb.intake.bench.register_device): a report sent by a
-station gives exactly the device the bench page would have given.
+registered under the same rules as the bench's use case (refurb.intake.bench.register_device:
+collection open for intake, one serial per donor, estimated weight, the same device, event
+and drive rows from the lifecycle service): a report sent by a station gives exactly the
+device the bench page would have given (tests/api/test_resources.py compares them). Stations
+send many reports at once, so this path does all its reading, checking and building before
+its write transaction and writes with one statement per table: on SQLite the write lock,
+which every writer of every worker waits for, is held for the inserts and the commit only.
 
 A report for a device already tagged (a machine labelled from a donor's asset list) adds the
 drives the device does not have yet, through the wiping domain's `add_drive`.

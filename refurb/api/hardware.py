@@ -3,8 +3,13 @@ its drives.
 
 The reports are read by the same parsers as the bench form, carried through the same
 re-check (refurb.intake.hardware_reports: what the form's hidden field goes through) and
-registered by the same use case (refurb.intake.bench.register_device): a report sent by a
-station gives exactly the device the bench page would have given.
+registered under the same rules as the bench's use case (refurb.intake.bench.register_device:
+collection open for intake, one serial per donor, estimated weight, the same device, event
+and drive rows from the lifecycle service): a report sent by a station gives exactly the
+device the bench page would have given (tests/api/test_resources.py compares them). Stations
+send many reports at once, so this path does all its reading, checking and building before
+its write transaction and writes with one statement per table: on SQLite the write lock,
+which every writer of every worker waits for, is held for the inserts and the commit only.
 
 A report for a device already tagged (a machine labelled from a donor's asset list) adds the
 drives the device does not have yet, through the wiping domain's `add_drive`.
@@ -39,6 +44,7 @@ from refurb.database import READ, intent, write_after_reads
 from refurb.devices.models import Device
 from refurb.devices.services import (
     DRIVE_COLUMNS,
+    DeviceRows,
     NewDevice,
     WrittenDevice,
     device_rows,
@@ -180,11 +186,7 @@ def report_new_device(values, collection_id: int):
                                       _link("wiping.show_drive", "drive_id", True),
                                       _link("api_devices.get_device", "device_id"))
     write_after_reads()
-    if serial:
-        # Checked under the lock (PostgreSQL: under a lock on that serial), where no other
-        # report of the same machine can be between the check and the insert.
-        _refuse_a_twin(collection.donor_id, serial)
-    written = write_device_rows(rows, prefix=label_prefix())
+    written = _write(rows, collection.donor_id, serial)
     device = answer["device"]
     device.update(id=written.id, asset_tag=written.asset_tag, web_url=device_url(written.id))
     _fill_drive_ids(answer["drives"], written, drive_url)
@@ -276,16 +278,36 @@ _TWIN = (
 )
 
 
-def _refuse_a_twin(donor_id: int, serial: str) -> None:
-    """The bench's rule (refurb.intake.bench.register_device): one serial per donor."""
-    key = serial_key(serial)
+_TWIN_EXISTS = (
+    select(_DEVICES.c.id)
+    .select_from(_DEVICES.join(_COLLECTIONS, _DEVICES.c.collection_id == _COLLECTIONS.c.id))
+    .where(_COLLECTIONS.c.workshop_id == bindparam("twin_workshop_id"),
+           _DEVICES.c.workshop_id == bindparam("twin_workshop_id"),
+           _COLLECTIONS.c.donor_id == bindparam("twin_donor_id"),
+           queries.serial_key_column == bindparam("twin_key"))
+    .correlate(None)
+    .exists()
+)
+
+
+def _write(rows: DeviceRows, donor_id: int, serial: str | None) -> WrittenDevice:
+    """The bench's rule (refurb.intake.bench.register_device), one serial per donor, checked
+    by the INSERT itself under the write lock (PostgreSQL: under a lock on that serial, taken
+    first), where no other report of the same machine can come between check and insert."""
+    if not serial:
+        return write_device_rows(rows, prefix=label_prefix())
+    twin = {"twin_workshop_id": require_workshop_id(), "twin_donor_id": donor_id,
+            "twin_key": serial_key(serial)}
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        connection.execute(_TWIN_LOCK, {"key": f"donor-serial:{donor_id}:{key}"})
-    twin = connection.execute(_TWIN, {"workshop_id": require_workshop_id(),
-                                      "donor_id": donor_id, "key": key}).scalar()
-    if twin is not None:
-        raise InvalidInput(TWIN, serial=serial, tag=twin)
+        connection.execute(_TWIN_LOCK, {"key": f"donor-serial:{donor_id}:{twin['twin_key']}"})
+    written = write_device_rows(rows, prefix=label_prefix(), unless=_TWIN_EXISTS,
+                                unless_values=twin)
+    if written is None:
+        tag = connection.execute(_TWIN, {"workshop_id": twin["twin_workshop_id"],
+                                         "donor_id": donor_id, "key": twin["twin_key"]}).scalar()
+        raise InvalidInput(TWIN, serial=serial, tag=tag)
+    return written
 
 
 @blp.route(f"/devices/{path_id('device_id')}/hardware-reports", methods=["POST"])

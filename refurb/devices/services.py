@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Exists, Insert, bindparam, insert, select
 
 from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import counter_name, format_tag
@@ -234,21 +234,51 @@ def device_rows(
     )
 
 
-def write_device_rows(rows: DeviceRows, *, prefix: str, asset_tag: str | None = None
-                      ) -> WrittenDevice:
+def write_device_rows(rows: DeviceRows, *, prefix: str, asset_tag: str | None = None,
+                      unless: Exists | None = None, unless_values: dict[str, Any] | None = None
+                      ) -> WrittenDevice | None:
     """create_device's rows (device, `received` event, drives) and announcement, written
-    without the ORM's unit of work: a tag, then one INSERT per table, nothing read back."""
+    without the ORM's unit of work: a tag, then one INSERT per table, nothing read back.
+
+    `unless`: a rule the very INSERT of the device checks (an EXISTS over bound parameters
+    named apart from the device's columns, given in `unless_values`): when it holds, nothing
+    is written and None is returned; the caller refuses, and its rollback takes back the tag
+    number taken."""
     device = rows.device
     tag = asset_tag or allocate_tags(prefix, device["created_at"].year, 1)[0]
     # On the connection: the session's ORM layer has nothing to do for these two.
     connection = db.session.connection()
-    device_id = connection.execute(_INSERT_DEVICE, device | {"asset_tag": tag}).scalar_one()
+    values = device | {"asset_tag": tag}
+    if unless is None:
+        device_id = connection.execute(_INSERT_DEVICE, values).scalar_one()
+    else:
+        device_id = connection.execute(_insert_device_unless(tuple(values), unless),
+                                       values | (unless_values or {})).scalar()
+        if device_id is None:
+            return None
     connection.execute(_INSERT_EVENT, rows.event | {"device_id": device_id})
     drives = insert_rows(Drive.__table__, [d | {"device_id": device_id} for d in rows.drives],
                          returning=DRIVE_COLUMNS)
     _announce([StateChange(device_id, device["collection_id"], device["device_type"],
                            device["weight_kg"], None, device["state"], device["created_at"])])
     return WrittenDevice(device_id, tag, drives)
+
+
+_GUARDED_INSERTS: dict[tuple, Insert] = {}
+
+
+def _insert_device_unless(names: tuple[str, ...], unless: Exists) -> Insert:
+    """INSERT INTO devices (…) SELECT :values WHERE NOT (unless) RETURNING id, built once per
+    rule (the rule is a module's constant)."""
+    key = (names, id(unless))
+    statement = _GUARDED_INSERTS.get(key)
+    if statement is None:
+        table = Device.__table__
+        statement = insert(table).from_select(names, select(
+            *(bindparam(name, type_=table.c[name].type) for name in names)).where(~unless)
+        ).returning(table.c.id)
+        _GUARDED_INSERTS[key] = statement
+    return statement
 
 
 def create_devices_bulk(

@@ -2,7 +2,7 @@
 
 Run: scripts/bench api   or   .venv/bin/python scripts/benchmarks/api.py [--reports 2000]
      [--gets 4000] [--workers 2] [--clients 2] [--connections 4]
-     [--database-url postgresql+psycopg://…] [--in-process 200]
+     [--database-url postgresql+psycopg://…] [--in-process 200] [--no-http]
 
 A fresh SQLite database (WAL) in a temp dir, migrated to "heads", one collection and a
 station token; then gunicorn as deployed (gunicorn.conf.py: gthread workers, keep-alive, JSON
@@ -21,7 +21,12 @@ Printed per phase: requests/s, latency p50/p95, errors (any answer but 2xx, or a
 connection), and the gunicorn workers' CPU time per request (from /proc, workers are not
 recycled during the run): on a noisy machine, judge progress by the CPU ms, not the rate.
 `--in-process N` also measures, without HTTP, the CPU time and SQL statements of one report
-and one GET through Flask's test client (what a profiler sees).
+and one GET through Flask's test client (what a profiler sees), and how long each report
+holds SQLite's write lock: from BEGIN IMMEDIATE granted to the end of its COMMIT, in wall
+and CPU time (one writer at a time: 1 / that time bounds the reports per second of all
+workers together). `--no-http` gives only these figures (no gunicorn run);
+BENCH_PROFILE=file writes a cProfile (CPU time) of the reports, BENCH_SQL=1 prints the
+statements.
 Target: >= 200 reports/s on SQLite with 2 workers.
 """
 

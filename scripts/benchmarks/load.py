@@ -131,7 +131,15 @@ from sqlalchemy import event
 from refurb import create_app
 from refurb.extensions import db
 from refurb.jobs import get_job
+from refurb.jobs import runner
 from refurb.jobs.runner import execute, yield_to_requests
+paused = [0.0]  # seconds the job paused between chunks for the requests (PostgreSQL)
+pace = runner.Pacer.__call__
+def counted(self):
+    seconds = pace(self)
+    paused[0] += seconds
+    return seconds
+runner.Pacer.__call__ = counted
 app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
                   "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False}})
 backends = set()
@@ -161,7 +169,8 @@ seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 db_cpu = backends_cpu() - db_cpu  # its connections stay in the pool: their servers live on
 with app.app_context():
     job = get_job({job_id})
-    print(outcome, job.done, round(seconds, 2), round(cpu, 2), round(db_cpu, 2), job.error or "")
+    print(outcome, job.done, round(seconds, 2), round(cpu, 2), round(db_cpu, 2),
+          round(paused[0], 2), job.error or "")
 """
 
 
@@ -319,12 +328,13 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
             sys.stderr.write(first + rest + errors_out)
             raise SystemExit("the import failed")
         imported, job_seconds, job_cpu = outcome[1], float(outcome[2]), float(outcome[3])
-        import_database_cpu = float(outcome[4])
+        import_database_cpu, paused = float(outcome[4]), float(outcome[5])
         engine = "postgresql" if database_url else "sqlite"
         during = [r for r in results if r[0] == "import"]
         quiet = [r for r in results if r[0] == "quiet"]
         print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import job of "
-              f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s)")
+              f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s; "
+              f"paused {paused:.1f} s between chunks for the requests)")
         print(f"  load average before {load_before}, after {load_after}; gunicorn CPU "
               f"{server_cpu * 1000 / max(1, len(during)):.1f} ms per request during the import, "
               f"{quiet_cpu * 1000 / max(1, len(quiet)):.1f} ms before it")

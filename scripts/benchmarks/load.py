@@ -38,6 +38,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -141,7 +143,8 @@ def counted(self):
     return seconds
 runner.Pacer.__call__ = counted
 app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
-                  "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False}})
+                  "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False,
+                  **({{"JOBS_DATABASE_PAUSE": {pause!r}}} if {pause!r} is not None else {{}})}})
 backends = set()
 with app.app_context():
     if db.engine.dialect.name == "postgresql":
@@ -189,16 +192,24 @@ def process_tree_cpu(pid: int) -> float:
     return total
 
 
-def database_server_cpu() -> float:
-    """CPU seconds used so far by the PostgreSQL server processes on this machine (0 when the
-    server runs elsewhere or the database is SQLite): the other half of a request's cost."""
+def database_server_cpu(database: str | None) -> float:
+    """CPU seconds used so far by the PostgreSQL server processes on this machine working for
+    `database` (its backends, autovacuum on it) and for everyone (WAL writer, checkpointer,
+    background writer); 0 when the server runs elsewhere or the database is SQLite. Other
+    databases of a shared server are left out. The requests' backends live as long as
+    gunicorn's pools; a backend that exits before the second reading is not counted."""
+    if not database:
+        return 0.0
     ticks = os.sysconf("SC_CLK_TCK")
+    shared = (b"postgres: walwriter", b"postgres: checkpointer", b"postgres: background writer")
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if not (entry / "cmdline").read_bytes().startswith(b"postgres"):
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ") + b" "
+            if not (title.startswith(shared)
+                    or title.startswith(b"postgres: ") and f" {database} ".encode() in title):
                 continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -270,10 +281,11 @@ def client_loop(base: str, index: int, info: dict, stop: threading.Event, result
 
 
 def run(workers: int, clients: int, rows: int, database_url: str | None,
-        baseline: float) -> None:
+        baseline: float, pause: float | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="refurb-load-") as tmp:
         workdir = Path(tmp)
         url = database_url or f"sqlite:///{workdir / 'load.db'}"
+        database = make_url(url).database if database_url else None
         info = prepare_database(url, rows, workdir)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -296,26 +308,26 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
                 thread.start()
             time.sleep(2)  # everyone signed in and warmed up
             # The same clients without the import first: what the import itself costs them.
-            quiet_cpu, quiet_database = process_tree_cpu(server.pid), database_server_cpu()
+            quiet_cpu, quiet_database = process_tree_cpu(server.pid), database_server_cpu(database)
             phase[0] = "quiet"
             time.sleep(baseline if clients else 0)
             phase[0] = None
             quiet_cpu = process_tree_cpu(server.pid) - quiet_cpu
-            quiet_database = database_server_cpu() - quiet_database
+            quiet_database = database_server_cpu(database) - quiet_database
             child = IMPORT_CHILD.format(root=str(ROOT), inst=str(workdir / "instance"), url=url,
-                                        job_id=info["job_id"])
+                                        job_id=info["job_id"], pause=pause)
             importer = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True,
                                         env={**env, "REFURB_LOG_LEVEL": "WARNING"})
             first = importer.stdout.readline()  # "started", once its app is built
             load_before = load_average()
             server_cpu = process_tree_cpu(server.pid)
-            database_cpu = database_server_cpu()
+            database_cpu = database_server_cpu(database)
             phase[0] = "import"
             rest, errors_out = importer.communicate()
             phase[0] = None
             server_cpu = process_tree_cpu(server.pid) - server_cpu
-            database_cpu = database_server_cpu() - database_cpu
+            database_cpu = database_server_cpu(database) - database_cpu
             load_after = load_average()
             stop.set()
             for thread in threads:
@@ -371,12 +383,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=40_000)
     parser.add_argument("--baseline", type=float, default=15,
                         help="seconds of the same load measured before the import starts")
+    parser.add_argument("--pause", type=float, default=None,
+                        help="JOBS_DATABASE_PAUSE for the import (0: it never pauses for the "
+                             "requests); the configured default otherwise")
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
     parser.add_argument("--database-url", default=os.environ.get("REFURB_BENCH_DATABASE_URL"),
                         help="PostgreSQL URL of a database this benchmark may empty")
     args = parser.parse_args(argv)
     for workers in args.workers:
-        run(workers, args.clients, args.rows, args.database_url, args.baseline)
+        run(workers, args.clients, args.rows, args.database_url, args.baseline, args.pause)
     return 0
 
 

@@ -184,7 +184,9 @@ def execute(app: Flask, job_id: int) -> str:
             with force_locale(locale):
                 result = kind.work(params, reporter, actor_id=actor_id, now=utcnow()) or {}
             _finish(job_id, claim, reporter, "succeeded", result=result)
-            log.info("job %s (%s) succeeded", job_id, kind_name)
+            log.info("job %s (%s) succeeded%s", job_id, kind_name,
+                     f", paused {reporter.pacer.paused:.1f} s for requests"
+                     if reporter.pacer is not None and reporter.pacer.paused else "")
             return "succeeded"
         except ClaimLost:
             db.session.rollback()

@@ -38,6 +38,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -131,9 +133,18 @@ from sqlalchemy import event
 from refurb import create_app
 from refurb.extensions import db
 from refurb.jobs import get_job
+from refurb.jobs import runner
 from refurb.jobs.runner import execute, yield_to_requests
+paused = [0.0]  # seconds the job paused between chunks for the requests (PostgreSQL)
+pace = runner.Pacer.__call__
+def counted(self):
+    seconds = pace(self)
+    paused[0] += seconds
+    return seconds
+runner.Pacer.__call__ = counted
 app = create_app({{"ENV_NAME": "testing", "SECRET_KEY": "bench", "INSTANCE_PATH": {inst!r},
-                  "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False}})
+                  "SQLALCHEMY_DATABASE_URI": {url!r}, "JOBS_IMMEDIATE": False,
+                  **({{"JOBS_DATABASE_PAUSE": {pause!r}}} if {pause!r} is not None else {{}})}})
 backends = set()
 with app.app_context():
     if db.engine.dialect.name == "postgresql":
@@ -161,7 +172,8 @@ seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 db_cpu = backends_cpu() - db_cpu  # its connections stay in the pool: their servers live on
 with app.app_context():
     job = get_job({job_id})
-    print(outcome, job.done, round(seconds, 2), round(cpu, 2), round(db_cpu, 2), job.error or "")
+    print(outcome, job.done, round(seconds, 2), round(cpu, 2), round(db_cpu, 2),
+          round(paused[0], 2), job.error or "")
 """
 
 
@@ -180,16 +192,24 @@ def process_tree_cpu(pid: int) -> float:
     return total
 
 
-def database_server_cpu() -> float:
-    """CPU seconds used so far by the PostgreSQL server processes on this machine (0 when the
-    server runs elsewhere or the database is SQLite): the other half of a request's cost."""
+def database_server_cpu(database: str | None) -> float:
+    """CPU seconds used so far by the PostgreSQL server processes on this machine working for
+    `database` (its backends, autovacuum on it) and for everyone (WAL writer, checkpointer,
+    background writer); 0 when the server runs elsewhere or the database is SQLite. Other
+    databases of a shared server are left out. The requests' backends live as long as
+    gunicorn's pools; a backend that exits before the second reading is not counted."""
+    if not database:
+        return 0.0
     ticks = os.sysconf("SC_CLK_TCK")
+    shared = (b"postgres: walwriter", b"postgres: checkpointer", b"postgres: background writer")
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            if not (entry / "cmdline").read_bytes().startswith(b"postgres"):
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ") + b" "
+            if not (title.startswith(shared)
+                    or title.startswith(b"postgres: ") and f" {database} ".encode() in title):
                 continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -261,10 +281,11 @@ def client_loop(base: str, index: int, info: dict, stop: threading.Event, result
 
 
 def run(workers: int, clients: int, rows: int, database_url: str | None,
-        baseline: float) -> None:
+        baseline: float, pause: float | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="refurb-load-") as tmp:
         workdir = Path(tmp)
         url = database_url or f"sqlite:///{workdir / 'load.db'}"
+        database = make_url(url).database if database_url else None
         info = prepare_database(url, rows, workdir)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -287,26 +308,26 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
                 thread.start()
             time.sleep(2)  # everyone signed in and warmed up
             # The same clients without the import first: what the import itself costs them.
-            quiet_cpu, quiet_database = process_tree_cpu(server.pid), database_server_cpu()
+            quiet_cpu, quiet_database = process_tree_cpu(server.pid), database_server_cpu(database)
             phase[0] = "quiet"
             time.sleep(baseline if clients else 0)
             phase[0] = None
             quiet_cpu = process_tree_cpu(server.pid) - quiet_cpu
-            quiet_database = database_server_cpu() - quiet_database
+            quiet_database = database_server_cpu(database) - quiet_database
             child = IMPORT_CHILD.format(root=str(ROOT), inst=str(workdir / "instance"), url=url,
-                                        job_id=info["job_id"])
+                                        job_id=info["job_id"], pause=pause)
             importer = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True,
                                         env={**env, "REFURB_LOG_LEVEL": "WARNING"})
             first = importer.stdout.readline()  # "started", once its app is built
             load_before = load_average()
             server_cpu = process_tree_cpu(server.pid)
-            database_cpu = database_server_cpu()
+            database_cpu = database_server_cpu(database)
             phase[0] = "import"
             rest, errors_out = importer.communicate()
             phase[0] = None
             server_cpu = process_tree_cpu(server.pid) - server_cpu
-            database_cpu = database_server_cpu() - database_cpu
+            database_cpu = database_server_cpu(database) - database_cpu
             load_after = load_average()
             stop.set()
             for thread in threads:
@@ -319,12 +340,13 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
             sys.stderr.write(first + rest + errors_out)
             raise SystemExit("the import failed")
         imported, job_seconds, job_cpu = outcome[1], float(outcome[2]), float(outcome[3])
-        import_database_cpu = float(outcome[4])
+        import_database_cpu, paused = float(outcome[4]), float(outcome[5])
         engine = "postgresql" if database_url else "sqlite"
         during = [r for r in results if r[0] == "import"]
         quiet = [r for r in results if r[0] == "quiet"]
         print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import job of "
-              f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s)")
+              f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s; "
+              f"paused {paused:.1f} s between chunks for the requests)")
         print(f"  load average before {load_before}, after {load_after}; gunicorn CPU "
               f"{server_cpu * 1000 / max(1, len(during)):.1f} ms per request during the import, "
               f"{quiet_cpu * 1000 / max(1, len(quiet)):.1f} ms before it")
@@ -361,12 +383,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=40_000)
     parser.add_argument("--baseline", type=float, default=15,
                         help="seconds of the same load measured before the import starts")
+    parser.add_argument("--pause", type=float, default=None,
+                        help="JOBS_DATABASE_PAUSE for the import (0: it never pauses for the "
+                             "requests); the configured default otherwise")
     parser.add_argument("--workers", type=int, nargs="+", default=[2, 4])
     parser.add_argument("--database-url", default=os.environ.get("REFURB_BENCH_DATABASE_URL"),
                         help="PostgreSQL URL of a database this benchmark may empty")
     args = parser.parse_args(argv)
     for workers in args.workers:
-        run(workers, args.clients, args.rows, args.database_url, args.baseline)
+        run(workers, args.clients, args.rows, args.database_url, args.baseline, args.pause)
     return 0
 
 

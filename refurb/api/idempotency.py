@@ -3,8 +3,9 @@ click of a script) gets the first answer again instead of creating a second devi
 
 The answer is stored in the same transaction as what the request created, so both are
 committed together or not at all; a request that failed created nothing and stores nothing,
-and may be retried. Two copies racing each other meet at the unique (user, key) constraint:
-the loser rolls back everything it did and replays the winner's answer.
+and may be retried. Two copies racing each other meet at the unique (user, key) constraint,
+or earlier at a rule the winner's work made the loser break (the same serial twice): the
+loser rolls back everything it did and replays the winner's answer.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from refurb.api.models import IdempotentRequest
 from refurb.api.problems import ApiProblem
 from refurb.api.side_connection import side_connection
+from refurb.core.errors import DomainError
 from refurb.core.i18n import N_
 from refurb.extensions import db
 from refurb.web import now
@@ -91,7 +93,16 @@ def answer_once(view: Callable[[], Response], user_id: int) -> Response:
     stored = _lookup(user_id, key)
     if stored is not None:
         return _replay(stored, fingerprint)
-    response = view()
+    try:
+        response = view()
+    except DomainError:
+        # A copy of this request sent at the same moment may have committed first, and made
+        # this one refused (the machine's serial is now taken): it gets that copy's answer.
+        db.session.rollback()
+        stored = _lookup(user_id, key)
+        if stored is None:
+            raise
+        return _replay(stored, fingerprint)
     if response.status_code >= 400 or response.is_streamed:
         return response
     record = {

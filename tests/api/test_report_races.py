@@ -26,7 +26,8 @@ def _reports(serial: str = "--") -> list[str]:
             .read_text(encoding="utf-8")]
 
 
-def _send_at_once(location: dict, url: str, secret: str, body: dict) -> list:
+def _send_at_once(location: dict, url: str, secret: str, body: dict, *, same_key: bool = False
+                  ) -> list:
     workers = [make_app(location).test_client() for _ in range(COPIES)]
     start = threading.Barrier(COPIES)
     answers: list = [None] * COPIES
@@ -35,7 +36,7 @@ def _send_at_once(location: dict, url: str, secret: str, body: dict) -> list:
         start.wait()
         answers[index] = workers[index].post(url, json=body, headers={
             "Authorization": f"Bearer {secret}", "Accept-Language": "fr",
-            "Idempotency-Key": f"copy-{index}"})
+            "Idempotency-Key": "one-upload" if same_key else f"copy-{index}"})
 
     threads = [threading.Thread(target=send, args=(i,)) for i in range(COPIES)]
     for thread in threads:
@@ -89,3 +90,21 @@ def test_different_machines_reported_at_once_all_get_their_own_tag(db, _db_locat
     assert len(tags) == len(ids) == COPIES
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Device)) == COPIES
+
+
+def test_copies_of_one_upload_sent_at_once_all_get_its_answer(db, _db_location, token):
+    """A station that retried an upload it thought lost, while the first copy was still on
+    its way: every copy gets the answer of the one that registered the machine."""
+    url = f"/api/v1/collections/{open_collection().id}/hardware-reports"
+    secret = token("technician", "station")  # commits
+    db.session.rollback()
+
+    answers = _send_at_once(_db_location, url, secret, {"reports": _reports("PF1BRETRY1")},
+                            same_key=True)
+
+    assert [a.status_code for a in answers] == [201] * COPIES
+    assert len({a.get_data() for a in answers}) == 1
+    assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == (
+        [""] + ["true"] * (COPIES - 1))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Device)) == 1

@@ -5,7 +5,8 @@ Run: scripts/bench device_page                       (SQLite file in a temporary
      .venv/bin/python scripts/benchmarks/device_page.py [--repeat 200] [--profile]
          [--database-url postgresql+psycopg://refurb@/DB?host=/run/postgresql]
          [--scale-db DIR/scale-1000.db]   (random machines of a stock that
-                                           scripts/benchmarks/scale.py --keep DIR built)
+                                           scripts/benchmarks/scale.py --keep DIR built;
+                                           or the PostgreSQL URL it built, read only)
 
 Data: the demo workshop (`flask demo load`), then two machines made through the services like
 a workshop would: "rich" has one drive erased, a diagnosis, software, a QA pass, a work order
@@ -178,15 +179,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="PostgreSQL database to empty and fill")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--scale-db", type=Path,
-                        help="a SQLite file of scripts/benchmarks/scale.py --keep: random "
+    parser.add_argument("--scale-db",
+                        help="a SQLite file of scripts/benchmarks/scale.py --keep, or the "
+                             "PostgreSQL URL it built (--database-url, left as it is): random "
                              "machines of that stock instead of the demo's")
     args = parser.parse_args(argv)
     from refurb import create_app
 
     with tempfile.TemporaryDirectory(prefix="refurb-device-page-") as tmp:
         if args.scale_db:
-            url = f"sqlite:///{args.scale_db.resolve()}"
+            url = (args.scale_db if args.scale_db.startswith("postgresql")
+                   else f"sqlite:///{Path(args.scale_db).resolve()}")
             app = create_app(scale._config(url))
             scale.add_bare_route(app)
             info = _scale_info(app)

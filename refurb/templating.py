@@ -224,6 +224,31 @@ def nav_menus() -> list[tuple[str, str, list[tuple[str, str, str]]]]:
     return menus
 
 
+# Rendered menus kept per (role, language, script root, page): a few hundred at most; the
+# limit keeps a mistake from growing without end.
+SITE_NAV_LIMIT = 2000
+
+
+def site_nav() -> Markup:
+    """The main menus as HTML for this page: the same for every person of a role reading a
+    page in a language, so rendered once per worker (every page paid a hundred loop steps and
+    context lookups for it)."""
+    from flask import current_app, render_template, request
+
+    if not current_user.is_authenticated:
+        return Markup("")
+    kept = current_app.extensions.setdefault("refurb.site_nav", {})
+    key = (str(current_user.role), str(request_memo().locale), request.script_root,
+           request.endpoint)
+    html = kept.get(key)
+    if html is None:
+        if len(kept) >= SITE_NAV_LIMIT:
+            kept.clear()
+        html = kept[key] = Markup(render_template("_site_nav.html", menus=nav_menus(),
+                                                  page_endpoint=request.endpoint))
+    return html
+
+
 def nav_items() -> list[tuple[str, str]]:
     """Every (endpoint, label) of the role's menus, in order."""
     return [(endpoint, text) for _id, _label, links in nav_menus()
@@ -392,7 +417,7 @@ def register(app: Flask) -> None:
         detail_value=detail_value, state_name=state_name, type_name=type_name,
         event_kind_name=event_kind_name, detail_name=detail_name,
     )
-    app.jinja_env.globals.update(nav_menus=nav_menus, nav_items=nav_items,
+    app.jinja_env.globals.update(nav_menus=nav_menus, nav_items=nav_items, site_nav=site_nav,
                                   get_locale=get_locale)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _catalogue().ugettext(s),

@@ -7,6 +7,7 @@ label is decided by :mod:`refurb.printing.layout`.
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -331,7 +332,22 @@ def load_stock(name: str, directory: str | Path | None = None) -> LabelStock:
 _PARSED: dict[tuple[str, int, int], LabelStock] = {}
 
 
+# The listing by folder, with the folder's modification time and when its files were last
+# looked at: every device page lists the stocks, and globbing then stating each file cost more
+# than the rest of its print box. A file added, removed or renamed changes the folder's time
+# and is seen at once; a file edited in place is seen within RECHECK_SECONDS.
+_LISTED: dict[str, tuple[int, float, tuple[LabelStock, ...]]] = {}
+RECHECK_SECONDS = 1.0
+
+
 def list_stocks(directory: str | Path | None = None) -> list[LabelStock]:
     """All stocks of the directory, sorted by id; one invalid file fails loudly."""
     folder = _directory(directory)
-    return [load_stock(p.stem, folder) for p in sorted(folder.glob("*.toml"))]
+    changed = folder.stat().st_mtime_ns
+    now = time.monotonic()
+    kept = _LISTED.get(str(folder))
+    if kept is not None and kept[0] == changed and now - kept[1] < RECHECK_SECONDS:
+        return list(kept[2])
+    stocks = tuple(load_stock(p.stem, folder) for p in sorted(folder.glob("*.toml")))
+    _LISTED[str(folder)] = (changed, now, stocks)
+    return list(stocks)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -278,3 +279,21 @@ def test_list_stocks_fails_loudly_on_a_bad_file(tmp_path):
     write(tmp_path, "zz-bad", VALID_SHEET.replace("rows = 8", "rows = 9"))
     with pytest.raises(LabelError, match=re.escape("« zz-bad »")):
         list_stocks(tmp_path)
+
+
+def test_listing_sees_a_new_file_at_once_and_an_edited_one_after_the_recheck(tmp_path,
+                                                                             monkeypatch):
+    from refurb.printing import stocks as stock_module
+
+    write(tmp_path, "essai", VALID_SHEET)
+    assert [s.title for s in list_stocks(tmp_path)] == ["Essai"]
+    write(tmp_path, "essai2", VALID_SHEET.replace('title = "Essai"', 'title = "Deux"'))
+    assert [s.title for s in list_stocks(tmp_path)] == ["Essai", "Deux"]
+    # Edited in place: the folder keeps its time, the file is looked at again after a while.
+    monkeypatch.setattr(stock_module, "RECHECK_SECONDS", 3600.0)
+    folder_time = tmp_path.stat().st_mtime_ns
+    write(tmp_path, "essai", VALID_SHEET.replace('title = "Essai"', 'title = "Modifié"'))
+    os.utime(tmp_path, ns=(folder_time, folder_time))
+    assert [s.title for s in list_stocks(tmp_path)] == ["Essai", "Deux"]
+    monkeypatch.setattr(stock_module, "RECHECK_SECONDS", 0.0)
+    assert [s.title for s in list_stocks(tmp_path)] == ["Modifié", "Deux"]

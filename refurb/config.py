@@ -30,6 +30,10 @@ DEFAULTS: dict[str, Any] = {
     # A small write waits for a long one (the write step of a 40,000-line import) rather than
     # failing; the worker timeout (60 s) stays well above it.
     "SQLITE_BUSY_TIMEOUT_MS": 30000,
+    # PostgreSQL: a statement is prepared on its connection from its second run on (psycopg's
+    # default is the sixth: with a pool per gunicorn thread, most statements were parsed and
+    # planned again on every page). None: never prepare (PgBouncer in transaction mode).
+    "DB_PREPARE_THRESHOLD": 1,
     "ASSET_TAG_PREFIX": "RF",
     "WORKSHOP_NAME": "Atelier Refurb",
     "WORKSHOP_ADDRESS": "",

@@ -215,6 +215,9 @@ def init_database(app: Flask) -> None:
         options["connect_args"]["isolation_level"] = None
     else:
         options.setdefault("isolation_level", "READ COMMITTED")
+        options.setdefault("connect_args", {})
+        options["connect_args"].setdefault("prepare_threshold",
+                                           app.config.get("DB_PREPARE_THRESHOLD", 1))
         options.setdefault("pool_size", pool_size(app))
         options.setdefault("max_overflow", 4)
         # Server processes do not live for ever (memory held by caches, a moved primary).

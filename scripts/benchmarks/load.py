@@ -347,6 +347,11 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
         print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import job of "
               f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s; "
               f"paused {paused:.1f} s between chunks for the requests)")
+        if not clients:  # the import alone
+            print(f"  load average before {load_before}, after {load_after}"
+                  + (f"; database server CPU of the import's connections "
+                     f"{import_database_cpu:.1f} s" if database_url else ""))
+            return
         print(f"  load average before {load_before}, after {load_after}; gunicorn CPU "
               f"{server_cpu * 1000 / max(1, len(during)):.1f} ms per request during the import, "
               f"{quiet_cpu * 1000 / max(1, len(quiet)):.1f} ms before it")

@@ -72,6 +72,12 @@ def trust_recent_stamp() -> None:
     g.setdefault(_TRUST_RECENT, True)
 
 
+def forget_recent_stamps() -> None:
+    """After a write that bypassed the ORM (a restored database, a migration in-process):
+    stamps remembered by this worker may no longer be the database's."""
+    _RECENT.clear()
+
+
 def _stamp() -> tuple[int, str] | None:
     session = db.session()
     if session.info.get(_CHANGED):

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from refurb import create_app
 from refurb.extensions import db as _db
+from refurb.workshops import config_cache
 
 PG_URL = os.environ.get("REFURB_TEST_DATABASE_URL", "")
 ENGINE = "postgresql" if PG_URL else "sqlite"
@@ -257,6 +258,7 @@ def _reset_database(app, location: dict, snapshot: str | Path | None = None,
     """Every test starts from the freshly migrated schema with no rows (or, given a snapshot
     of `_snapshot_database`, with exactly the rows and sequences it holds)."""
     _dispose_extra_apps(forget=forget_apps)
+    config_cache.forget_recent_stamps()  # the restored rows carry their own stamps
     with app.app_context():
         _db.session.remove()
         if PG_URL:

@@ -22,6 +22,7 @@ from refurb.api.problems import ApiProblem
 from refurb.api.side_connection import side_connection
 from refurb.core.i18n import N_
 from refurb.web import now
+from refurb.workshops import config_cache
 from refurb.workshops import context as workshop_context
 from refurb.workshops.services import label_prefix as workshop_label_prefix
 
@@ -72,6 +73,7 @@ def authenticate(scopes: Iterable[str], roles: Iterable[str]) -> Holder:
                          code="role_forbidden")
     g.api_token = token
     workshop_context.bind(token.workshop_id)
+    config_cache.trust_recent_stamp()
     return token
 
 

@@ -9,16 +9,23 @@ The transaction that made a change reads nothing from the cache. A network-wide 
 or a workshop without a stamp, always reads the database. Writes that bypass the ORM (raw SQL,
 migrations) must restart the workers or change the stamp themselves.
 
+An API request reads no workshop row (its token query carries what it needs): it may call
+`trust_recent_stamp()` to reuse a stamp this worker read less than a second ago rather than
+query it for every report. A change made in this worker is seen at once (its renewal forgets
+the remembered stamps); one made in another worker, within that second.
+
 Cached values must be plain data (no ORM rows: they belong to one session) and are shared:
 callers must not change them.
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from flask import g, has_app_context
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
@@ -32,6 +39,9 @@ _VALUES: dict[tuple, Any] = {}
 _LIMIT = 1024  # a few names × keys × workshops; beyond that something churns: start again
 _WATCHED: set[str] = set()  # table names
 _CHANGED = "refurb.config_changed"  # Session.info key: this session changed the configuration
+_TRUST_RECENT = "refurb_config_trust_recent"  # g key: this unit of work may reuse a recent stamp
+_RECENT_FOR = 1.0  # seconds a stamp read from the database is reused by trusting units of work
+_RECENT: dict[int, tuple[str, float]] = {}  # workshop id -> (stamp, monotonic time read)
 
 
 def watch(*tables: str) -> None:
@@ -56,6 +66,18 @@ def cached(name: str, key: Hashable, load: Callable[[], T]) -> T:
     return value
 
 
+def trust_recent_stamp() -> None:
+    """Let this request reuse a configuration stamp read by this worker within the last second
+    (API calls: a stale second is harmless there, a query per report is not)."""
+    g.setdefault(_TRUST_RECENT, True)
+
+
+def forget_recent_stamps() -> None:
+    """After a write that bypassed the ORM (a restored database, a migration in-process):
+    stamps remembered by this worker may no longer be the database's."""
+    _RECENT.clear()
+
+
 def _stamp() -> tuple[int, str] | None:
     session = db.session()
     if session.info.get(_CHANGED):
@@ -63,9 +85,16 @@ def _stamp() -> tuple[int, str] | None:
     workshop_id = current_workshop_id()
     if workshop_id is None or workshop_id < 0:
         return None
-    workshop = session.get(Workshop, workshop_id)  # in the identity map: no query
+    workshop = session.identity_map.get(Session.identity_key(Workshop, workshop_id))
+    if workshop is None and has_app_context() and g.get(_TRUST_RECENT):
+        recent = _RECENT.get(workshop_id)
+        if recent is not None and time.monotonic() - recent[1] < _RECENT_FOR:
+            return workshop_id, recent[0]
+    if workshop is None:
+        workshop = session.get(Workshop, workshop_id)
     if workshop is None or not workshop.config_stamp:
         return None
+    _RECENT[workshop_id] = (workshop.config_stamp, time.monotonic())
     return workshop_id, workshop.config_stamp
 
 
@@ -99,6 +128,13 @@ def _renew(session: Session, workshop_ids: set[int] | None) -> None:
         statement = statement.where(Workshop.__table__.c.id.in_(workshop_ids))
     session.connection().execute(statement)
     session.info[_CHANGED] = True
+    _RECENT.clear()
+
+
+def _after_commit(session: Session) -> None:
+    # A stamp another thread of this worker read before this change was committed is stale.
+    if session.info.get(_CHANGED):
+        _RECENT.clear()
 
 
 def install() -> None:
@@ -106,3 +142,4 @@ def install() -> None:
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
         event.listen(Session, "do_orm_execute", _on_orm_statement)
+        event.listen(Session, "after_commit", _after_commit)

@@ -1,6 +1,6 @@
 """A large import's write costs PostgreSQL less: the stay trigger fires for state changes only.
 
-Revision ID: 0033_pgload
+Revision ID: 0033_stay_trigger_when
 Revises: 0032_config_stamp
 
 `device_events_record_stay` ran its function for every new event, to return at once for all but
@@ -12,7 +12,7 @@ unchanged.
 
 from alembic import op
 
-revision = "0033_pgload"
+revision = "0033_stay_trigger_when"
 down_revision = "0032_config_stamp"
 branch_labels = None
 depends_on = None

@@ -4,6 +4,7 @@ process and one randomised run (issue 22: device page and scan → device page �
 Run: scripts/bench device_page                       (SQLite file in a temporary directory)
      .venv/bin/python scripts/benchmarks/device_page.py [--repeat 200] [--profile]
          [--database-url postgresql+psycopg://refurb@/DB?host=/run/postgresql]
+         [--pool 40] [--prepare-threshold N]
          [--scale-db DIR/scale-1000.db]   (random machines of a stock that
                                            scripts/benchmarks/scale.py --keep DIR built;
                                            or the PostgreSQL URL it built, read only)
@@ -153,6 +154,43 @@ def measure(app, info: dict, repeat: int, rng: random.Random) -> dict[str, dict]
     return {name: {k: statistics.median(v) for k, v in s.items()} for name, s in samples.items()}
 
 
+def spread_over_pool(app, connections: int) -> None:
+    """Open `connections` pooled connections at once and give them back: the pool hands them
+    out in turn afterwards, as the threads of a gunicorn worker use theirs (on PostgreSQL each
+    has its own prepared statements)."""
+    from refurb.extensions import db
+
+    with app.app_context():
+        opened = [db.engine.connect() for _ in range(connections)]
+        for connection in opened:
+            connection.close()
+
+
+def database_server_cpu(url: str) -> float | None:
+    """CPU seconds used so far by the PostgreSQL server processes of this database (a server
+    on this machine); None for SQLite."""
+    if not url.startswith("postgresql"):
+        return None
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        pids = connection.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")).scalars().all()
+    engine.dispose()
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def report(results: dict[str, dict]) -> None:
     bare = results["bare route (pk)"]
     print(f"{'page':<34} {'CPU ms':>7} {'× bare':>7} {'wall ms':>8} {'× bare':>7} {'SQL':>4}")
@@ -179,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="PostgreSQL database to empty and fill")
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--pool", type=int, default=1,
+                        help="spread the requests over this many pooled connections, as a "
+                             "gunicorn worker's threads do (default 1)")
+    parser.add_argument("--prepare-threshold", type=int,
+                        help="PostgreSQL: DB_PREPARE_THRESHOLD for this run (-1: never prepare)")
     parser.add_argument("--scale-db",
                         help="a SQLite file of scripts/benchmarks/scale.py --keep, or the "
                              "PostgreSQL URL it built (--database-url, left as it is): random "
@@ -190,23 +233,40 @@ def main(argv: list[str] | None = None) -> int:
         if args.scale_db:
             url = (args.scale_db if args.scale_db.startswith("postgresql")
                    else f"sqlite:///{Path(args.scale_db).resolve()}")
-            app = create_app(scale._config(url))
+            app = create_app(_run_config(url, args))
             scale.add_bare_route(app)
             info = _scale_info(app)
         else:
             url = args.database_url or f"sqlite:///{Path(tmp) / 'device-page.db'}"
             scale._prepare(url, reuse=False)
-            app = create_app(scale._config(url))
+            app = create_app(_run_config(url, args))
             scale.add_bare_route(app)
             info = build(app)
         engine = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
         print(f"\n{engine}, {args.repeat} requests per page, technician signed in "
               "(medians per request)")
-        report(measure(app, info, args.repeat, random.Random(scale.SEED)))
+        spread_over_pool(app, args.pool)
+        server_before = database_server_cpu(url)
+        results = measure(app, info, args.repeat, random.Random(scale.SEED))
+        report(results)
+        if server_before is not None:
+            requests = args.repeat * len(results) + len(results)  # with the warm-up
+            spent = database_server_cpu(url) - server_before
+            print(f"PostgreSQL server CPU: {spent * 1000 / requests:.2f} ms per request "
+                  f"({args.pool} pooled connection(s))")
         if args.profile:
             profile(app, info, max(20, args.repeat // 4))
         scale._close(app)
     return 0
+
+
+def _run_config(url: str, args) -> dict:  # noqa: ANN001
+    config = scale._config(url)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_size": max(args.pool, 1)}
+    if args.prepare_threshold is not None:
+        config["DB_PREPARE_THRESHOLD"] = (None if args.prepare_threshold < 0
+                                          else args.prepare_threshold)
+    return config
 
 
 if __name__ == "__main__":

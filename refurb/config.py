@@ -31,8 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # failing; the worker timeout (60 s) stays well above it.
     "SQLITE_BUSY_TIMEOUT_MS": 30000,
     # PostgreSQL: a statement is prepared on its connection from its second run on (psycopg's
-    # default is the sixth: with a pool per gunicorn thread, most statements were parsed and
-    # planned again on every page). None: never prepare (PgBouncer in transaction mode).
+    # default is the sixth: with a connection per gunicorn thread, each new one parsed and
+    # planned a page's statements five times over). None: never prepare (PgBouncer in
+    # transaction mode).
     "DB_PREPARE_THRESHOLD": 1,
     "ASSET_TAG_PREFIX": "RF",
     "WORKSHOP_NAME": "Atelier Refurb",

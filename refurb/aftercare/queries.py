@@ -11,6 +11,7 @@ from sqlalchemy import and_, bindparam, case, exists, literal, or_, select
 from refurb.aftercare.models import SupportRequest
 from refurb.allocations.models import Allocation, ReservationItem
 from refurb.extensions import db
+from refurb.workshops.scoping import own_rows
 
 
 def requests_query():
@@ -52,16 +53,11 @@ def _holder_statement(scoped: bool):
     device_id = bindparam("device_id")
     allocations, items = Allocation.__table__, ReservationItem.__table__
     requests = SupportRequest.__table__
-
-    def mine(table):  # noqa: ANN001, ANN202
-        # "+ 0": the device's own index finds its rows, the workshop is checked on each.
-        return [(table.c.workshop_id + 0) == bindparam("workshop_id")] if scoped else []
-
     holder_id = (
         select(allocations.c.id)
         .join_from(allocations, items, items.c.reservation_id == allocations.c.reservation_id)
-        .where(items.c.device_id == device_id, items.c.active.is_(True), *mine(items),
-               *mine(allocations))
+        .where(items.c.device_id == device_id, items.c.active.is_(True), own_rows(items, scoped),
+               own_rows(allocations, scoped))
         .limit(1).scalar_subquery())
     holder = allocations.alias("holder")
     # The replacement machine has no index of its own: the workshop's index narrows the
@@ -73,7 +69,7 @@ def _holder_statement(scoped: bool):
     return (select(holder.c.id, holder.c.number, holder.c.programme_id,
                    holder.c.warranty_months, holder.c.handed_over_at, asked.label("asked"))
             .select_from(select(literal(1).label("one")).subquery())
-            .outerjoin(holder, and_(holder.c.id == holder_id, *mine(holder))))
+            .outerjoin(holder, and_(holder.c.id == holder_id, own_rows(holder, scoped))))
 
 
 def requests_for_device(device_id: int) -> list[SupportRequest]:

@@ -30,6 +30,7 @@ from refurb.documents.models import IssuedDocument
 from refurb.extensions import db
 from refurb.intake.models import Collection
 from refurb.wiping.models import DriveRemoval, WipeLog, WipeRecord, WipeValidation
+from refurb.workshops.scoping import own_rows
 
 CERTIFICATE_KIND = "erasure_certificate"
 STATEMENT_KIND = "erasure_statement"  # provisional: some record still awaits validation
@@ -176,17 +177,14 @@ def _device_has_statement(scoped: bool):
     """Built once per kind of scope: building it cost as much as running it."""
     removals, documents = DriveRemoval.__table__, IssuedDocument.__table__
     records, drives = WipeRecord.__table__, Drive.__table__
-
-    def mine(table):  # noqa: ANN001, ANN202
-        # "+ 0": the device's own index finds its rows, the workshop is checked on each.
-        return [(table.c.workshop_id + 0) == bindparam("workshop_id")] if scoped else []
-
-    removed = exists().where(removals.c.device_id == bindparam("device_id"), *mine(removals))
+    removed = exists().where(removals.c.device_id == bindparam("device_id"),
+                             own_rows(removals, scoped))
     issued = exists().where(documents.c.subject == bindparam("subject"),
-                            documents.c.kind.in_(ERASURE_KINDS), *mine(documents))
+                            documents.c.kind.in_(ERASURE_KINDS), own_rows(documents, scoped))
     recorded = exists().where(records.c.drive_id.in_(
-        select(drives.c.id).where(drives.c.device_id == bindparam("device_id"), *mine(drives))),
-        *mine(records))
+        select(drives.c.id).where(drives.c.device_id == bindparam("device_id"),
+                                  own_rows(drives, scoped))),
+        own_rows(records, scoped))
     return select(recorded.label("has_records"), removed.label("has_removed"),
                   issued.label("has_documents"))
 

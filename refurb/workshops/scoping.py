@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import ForeignKey, event, or_
+from sqlalchemy import ColumnElement, ForeignKey, bindparam, event, or_, true
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -63,6 +63,15 @@ def in_scope(obj: object) -> bool:
         return True
     owner = obj.workshop_id
     return owner == scope or (owner is None and isinstance(obj, SharedReference))
+
+
+def own_rows(table, scoped: bool) -> ColumnElement[bool]:  # noqa: ANN001
+    """For Core statements built once and run on the session's connection (the ORM's scoping
+    above does not see them): the workshop condition it would add, bound to the parameter
+    `workshop_id`; `true()` for a network-wide statement. "+ 0" keeps the planner on the
+    device's own index, the workshop being checked on each of its rows (SQLite otherwise
+    walked a whole workshop's index to find one device's rows)."""
+    return (table.c.workshop_id + 0) == bindparam("workshop_id") if scoped else true()
 
 
 def tenant_tables() -> list[str]:

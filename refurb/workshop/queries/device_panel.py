@@ -32,6 +32,7 @@ from refurb.workshop.queries.qa import checklist_for
 from refurb.workshop.queries.spare_parts import harvested_from
 from refurb.workshop.queries.work_orders import work_orders_of
 from refurb.workshops.context import current_workshop_id
+from refurb.workshops.scoping import own_rows
 
 
 @dataclass(frozen=True)
@@ -184,16 +185,8 @@ def _record(kind: type, row, prefix: str, names: tuple[str, ...]):  # noqa: ANN0
     return None if values[0] is None else kind(*values)
 
 
-def _mine(table, scoped: bool):  # noqa: ANN001
-    """The workshop filter the ORM's scoping would add (refurb.workshops.scoping), checked on
-    the device's rows: "+ 0" keeps the planner off the workshop's index (SQLite walked all of
-    a workshop's diagnoses backwards to find a device's latest one, or to find it has none)."""
-    return (table.c.workshop_id + 0) == bindparam("workshop_id") if scoped else true()
-
-
-def _shared_or_mine(table, scoped: bool):  # noqa: ANN001
-    return or_(table.c.workshop_id.is_(None),
-               (table.c.workshop_id + 0) == bindparam("workshop_id")) if scoped else true()
+def _shared_or_own(table, scoped: bool):  # noqa: ANN001
+    return or_(table.c.workshop_id.is_(None), own_rows(table, scoped)) if scoped else true()
 
 
 @cache
@@ -204,19 +197,19 @@ def _latest_records_statement(scoped: bool) -> Select:
     events, locations = DeviceEvent.__table__, StockLocation.__table__
     orders, movements, needs = WorkOrder.__table__, SparePartMovement.__table__, PartNeed.__table__
     latest_diagnosis = (select(func.max(diagnoses.c.id))
-                        .where(diagnoses.c.device_id == device_id, _mine(diagnoses, scoped))
+                        .where(diagnoses.c.device_id == device_id, own_rows(diagnoses, scoped))
                         .scalar_subquery())
     latest_software = (select(func.max(installs.c.id))
-                       .where(installs.c.device_id == device_id, _mine(installs, scoped))
+                       .where(installs.c.device_id == device_id, own_rows(installs, scoped))
                        .scalar_subquery())
     entered = (
         select(func.max(events.c.occurred_at))
         .where(events.c.device_id == device_id, events.c.kind == "transition",
-               events.c.to_state == State.DIAGNOSIS.value, _mine(events, scoped))
+               events.c.to_state == State.DIAGNOSIS.value, own_rows(events, scoped))
         .scalar_subquery()
     )
     latest_run = (select(func.max(runs.c.id))
-                  .where(runs.c.device_id == device_id, _mine(runs, scoped),
+                  .where(runs.c.device_id == device_id, own_rows(runs, scoped),
                          or_(entered.is_(None), runs.c.recorded_at >= entered))
                   .scalar_subquery())
     diagnosis, software, run = diagnoses.alias("d"), installs.alias("s"), runs.alias("r")
@@ -226,12 +219,12 @@ def _latest_records_statement(scoped: bool) -> Select:
         *(software.c[name].label(f"software_{name}") for name in _SOFTWARE),
         *(run.c[name].label(f"run_{name}") for name in _QA_RUN),
         location.c.code.label("location_code"), location.c.name.label("location_name"),
-        exists().where(orders.c.device_id == device_id, _mine(orders, scoped))
+        exists().where(orders.c.device_id == device_id, own_rows(orders, scoped))
         .label("has_work_orders"),
         exists().where(movements.c.device_id == device_id, movements.c.kind == "harvest",
-                       _mine(movements, scoped)).label("has_harvest"),
+                       own_rows(movements, scoped)).label("has_harvest"),
         exists().where(needs.c.device_id == device_id, needs.c.status == OPEN,
-                       _mine(needs, scoped)).label("has_needs"),
+                       own_rows(needs, scoped)).label("has_needs"),
     ]
     return (
         select(*columns)
@@ -240,7 +233,7 @@ def _latest_records_statement(scoped: bool) -> Select:
         .outerjoin(software, software.c.id == latest_software)
         .outerjoin(run, run.c.id == latest_run)
         .outerjoin(location, and_(location.c.id == bindparam("location_id"),
-                                  _mine(location, scoped)))
+                                  own_rows(location, scoped)))
     )
 
 
@@ -250,6 +243,6 @@ def _qa_results_statement(scoped: bool) -> Select:
     results, checks = QAResult.__table__, QACheck.__table__
     return (select(checks.c.code, results.c.passed, results.c.value)
             .join_from(results, checks, checks.c.id == results.c.check_id)
-            .where(results.c.run_id == bindparam("run_id"), _mine(results, scoped),
-                   _shared_or_mine(checks, scoped))
+            .where(results.c.run_id == bindparam("run_id"), own_rows(results, scoped),
+                   _shared_or_own(checks, scoped))
             .order_by(results.c.id))

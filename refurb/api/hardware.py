@@ -265,29 +265,18 @@ def _fill_drive_ids(answered: list[dict], written: WrittenDevice,
     answered.sort(key=lambda drive: drive["id"])
 
 
-# refurb.intake.queries.donor_serial_query as one statement built once, the workshop named
-# (run on the connection, outside the ORM's scoping: it runs under the write lock).
-_TWIN = (
-    select(_DEVICES.c.asset_tag)
-    .select_from(_DEVICES.join(_COLLECTIONS, _DEVICES.c.collection_id == _COLLECTIONS.c.id))
-    .where(_COLLECTIONS.c.workshop_id == bindparam("workshop_id"),
-           _DEVICES.c.workshop_id == bindparam("workshop_id"),
-           _COLLECTIONS.c.donor_id == bindparam("donor_id"),
-           queries.serial_key_column == bindparam("key"))
-    .limit(1)
+# refurb.intake.queries.donor_serial_query as statements built once, the workshop named (run
+# on the connection, outside the ORM's scoping: they run under the write lock).
+_TWIN_ROWS = (
+    _DEVICES.join(_COLLECTIONS, _DEVICES.c.collection_id == _COLLECTIONS.c.id),
+    (_COLLECTIONS.c.workshop_id == bindparam("twin_workshop_id"),
+     _DEVICES.c.workshop_id == bindparam("twin_workshop_id"),
+     _COLLECTIONS.c.donor_id == bindparam("twin_donor_id"),
+     queries.serial_key_column == bindparam("twin_key")),
 )
-
-
-_TWIN_EXISTS = (
-    select(_DEVICES.c.id)
-    .select_from(_DEVICES.join(_COLLECTIONS, _DEVICES.c.collection_id == _COLLECTIONS.c.id))
-    .where(_COLLECTIONS.c.workshop_id == bindparam("twin_workshop_id"),
-           _DEVICES.c.workshop_id == bindparam("twin_workshop_id"),
-           _COLLECTIONS.c.donor_id == bindparam("twin_donor_id"),
-           queries.serial_key_column == bindparam("twin_key"))
-    .correlate(None)
-    .exists()
-)
+_TWIN = select(_DEVICES.c.asset_tag).select_from(_TWIN_ROWS[0]).where(*_TWIN_ROWS[1]).limit(1)
+_TWIN_EXISTS = (select(_DEVICES.c.id).select_from(_TWIN_ROWS[0]).where(*_TWIN_ROWS[1])
+                .correlate(None).exists())
 
 
 def _write(rows: DeviceRows, donor_id: int, serial: str | None) -> WrittenDevice:
@@ -304,8 +293,7 @@ def _write(rows: DeviceRows, donor_id: int, serial: str | None) -> WrittenDevice
     written = write_device_rows(rows, prefix=label_prefix(), unless=_TWIN_EXISTS,
                                 unless_values=twin)
     if written is None:
-        tag = connection.execute(_TWIN, {"workshop_id": twin["twin_workshop_id"],
-                                         "donor_id": donor_id, "key": twin["twin_key"]}).scalar()
+        tag = connection.execute(_TWIN, twin).scalar()
         raise InvalidInput(TWIN, serial=serial, tag=tag)
     return written
 

@@ -1,19 +1,22 @@
 """Load: concurrent clients against gunicorn while a 40,000-row CSV import holds the database.
 
-Run: scripts/bench load   [--clients 20] [--rows 40000] [--workers 2 4] [--database-url URL]
+Run: scripts/bench load   [--clients 20] [--client-processes 1] [--rows 40000] [--workers 2 4]
+                          [--database-url URL]
 
 For each worker count: a fresh database (SQLite in a temp dir, or the PostgreSQL database given
 with --database-url, emptied first) with the demo workshop; gunicorn started with
-gunicorn.conf.py; N clients (threads, standard library HTTP) signed in as technicians and donors,
-mixing scans, page reads and small writes (notes on a device), for as long as a 40,000-row
-import takes: the file is uploaded and the import job queued beforehand, as the mapping page
-does; the job then runs through the job runner (check, then the one write transaction), in a
-process of its own like the job consumer.
+gunicorn.conf.py; N clients signed in as technicians and donors, mixing scans, page reads and
+small writes (notes on a device), for as long as a 40,000-row import takes. Each client is a
+browser tab: one kept-alive HTTP/1.1 connection, its cookies, a pause of 0 to 50 ms between
+requests; they run as asyncio tasks in processes apart from this one, so their latency is the
+server's answer rather than their own wait for a Python thread's turn. The import file is
+uploaded and the import job queued beforehand, as the mapping page does; the job then runs
+through the job runner (check, then the one write transaction), in a process of its own like
+the job consumer.
 Prints p50/p95/max latency and errors per mix, measured during the import (and, to compare,
-during --baseline seconds of the same load before it), the import's
-wall and CPU time, the load average of the machine before and after (it is shared: compare
-runs made under a similar load), and the gunicorn workers' CPU time per request, which does
-not depend on the load.
+during --baseline seconds of the same load before it), the import's wall and CPU time, the
+load average of the machine before and after (it is shared: compare runs made under a similar
+load), and the gunicorn workers' CPU time per request, which does not depend on the load.
 Target: 0 errors; reads p95 < 300 ms during the import.
 `--clients 0` measures the import alone (on PostgreSQL: the CPU of its server processes).
 """
@@ -21,7 +24,8 @@ Target: 0 errors; reads p95 < 300 ms during the import.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
+import asyncio
+import multiprocessing
 import os
 import random
 import re
@@ -31,7 +35,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -49,30 +52,82 @@ TECHNICIAN, DONOR = "technicien@demo.refurb.test", "donateur@demo.refurb.test"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+class Connection:
+    """One browser tab: HTTP/1.1 on one kept-alive connection, with its cookies. Standard
+    library asyncio, so that twenty of them in one process cost the machine little and measure
+    the server's answer, not their own turn for the interpreter (threads would wait for it)."""
 
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.cookies: dict[str, str] = {}
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
 
-class Client:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+    async def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+        """(status, body); one reconnection if the server closed the idle connection."""
+        for attempt in (1, 2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                return await self._exchange(path, data)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
-    def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, body, timeout=60) as response:
-                return response.status, response.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode("utf-8", "replace")
+    async def _exchange(self, path: str, data: dict | None) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else b""
+        lines = [f"{'POST' if data is not None else 'GET'} {path} HTTP/1.1",
+                 f"Host: {self.host}:{self.port}", "Accept-Language: fr"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if data is not None:
+            lines += ["Content-Type: application/x-www-form-urlencoded",
+                      f"Content-Length: {len(body)}"]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        status_line = await self.reader.readuntil(b"\r\n")
+        if not status_line:
+            raise ConnectionError("closed")
+        status = int(status_line.split()[1])
+        length, chunked, close = None, False, False
+        while (line := await self.reader.readuntil(b"\r\n")) != b"\r\n":
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value.lower()
+            elif name == "connection":
+                close = value.lower() == "close"
+            elif name == "set-cookie":
+                pair = value.split(";", 1)[0]
+                key, _, cookie = pair.partition("=")
+                self.cookies[key.strip()] = cookie.strip()
+        if chunked:
+            parts = []
+            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                parts.append(await self.reader.readexactly(size + 2))
+            await self.reader.readuntil(b"\r\n")
+            content = b"".join(part[:-2] for part in parts)
+        elif length is not None:
+            content = await self.reader.readexactly(length)
+        else:  # the body ends with the connection
+            content, close = await self.reader.read(), True
+        if close:
+            self.close()
+        return status, content.decode("utf-8", "replace")
 
-    def login(self, email: str) -> None:
-        _, page = self.request("/login")
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def login(self, email: str) -> None:
+        _, page = await self.request("/login")
         token = CSRF.search(page).group(1)
-        status, _ = self.request("/login", {"csrf_token": token, "email": email,
-                                            "password": PASSWORD})
+        status, _ = await self.request("/login", {"csrf_token": token, "email": email,
+                                                  "password": PASSWORD})
         if status != 302:
             raise SystemExit(f"login of {email} failed: {status}")
 
@@ -247,12 +302,10 @@ def wait_for(base: str, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not answer")
 
 
-def client_loop(base: str, index: int, info: dict, stop: threading.Event, results: list,
-                phase: list) -> None:
+async def one_client(client: Connection, index: int, info: dict, stop, results: list
+                     ) -> None:
     rng = random.Random(index)
     donor = index % 5 == 4
-    client = Client(base)
-    client.login(DONOR if donor else TECHNICIAN)
     devices = info["devices"]
     while not stop.is_set():
         device_id, tag = rng.choice(devices)
@@ -264,24 +317,45 @@ def client_loop(base: str, index: int, info: dict, stop: threading.Event, result
         elif roll < 0.85:
             mix, path, data = "read", rng.choice(["/devices", f"/devices/{device_id}", "/"]), None
         else:
-            _, page = client.request(f"/devices/{device_id}")
+            try:
+                _, page = await client.request(f"/devices/{device_id}")
+            except (OSError, asyncio.IncompleteReadError):
+                page = ""
             found = CSRF.search(page)
             mix, path = "write", f"/devices/{device_id}/note"
             data = {"csrf_token": found.group(1) if found else "", "note": "Contrôle visuel"}
-        started, phase_at_start = time.perf_counter(), phase[0]
+        started = time.monotonic()
         try:
-            status, _ = client.request(path, data)
+            status, _ = await asyncio.wait_for(client.request(path, data), 60)
             error = status >= 500 or (mix == "write" and status != 302)
         except Exception:  # a refused connection or a timeout counts as an error
             status, error = 0, True
-        elapsed = (time.perf_counter() - started) * 1000
-        if phase[0] is not None and phase[0] == phase_at_start:
-            results.append((phase_at_start, mix, elapsed, error, status))
-        time.sleep(rng.uniform(0.0, 0.05))
+            client.close()
+        results.append((started, time.monotonic(), mix, error, status))
+        await asyncio.sleep(rng.uniform(0.0, 0.05))
+    client.close()
+
+
+def clients_process(port: int, indexes: range, info: dict, ready, stop, out) -> None:
+    """A process of clients (started with fork): signs them in, says so on `ready`, runs them
+    until `stop`, then sends (start, end, mix, error, status) of every request on `out`. Times
+    are time.monotonic(): one clock for every process of the machine."""
+    results: list = []
+
+    async def main() -> None:
+        clients = {i: Connection("127.0.0.1", port) for i in indexes}
+        await asyncio.gather(*(c.login(DONOR if i % 5 == 4 else TECHNICIAN)
+                               for i, c in clients.items()))
+        ready.set()
+        await asyncio.gather(*(one_client(c, i, info, stop, results)
+                               for i, c in clients.items()))
+
+    asyncio.run(main())
+    out.send(results)
 
 
 def run(workers: int, clients: int, rows: int, database_url: str | None,
-        baseline: float, pause: float | None = None) -> None:
+        baseline: float, pause: float | None = None, client_processes: int = 1) -> None:
     with tempfile.TemporaryDirectory(prefix="refurb-load-") as tmp:
         workdir = Path(tmp)
         url = database_url or f"sqlite:///{workdir / 'load.db'}"
@@ -298,20 +372,25 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
             [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
              "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        context = multiprocessing.get_context("fork")
+        stop, processes, pipes = context.Event(), [], []
         try:
             wait_for(base)
-            stop, phase, results = threading.Event(), [None], []
-            threads = [threading.Thread(target=client_loop,
-                                        args=(base, i, info, stop, results, phase))
-                       for i in range(clients)]
-            for thread in threads:
-                thread.start()
-            time.sleep(2)  # everyone signed in and warmed up
+            for part in range(client_processes if clients else 0):
+                ready, (receive, send) = context.Event(), context.Pipe(duplex=False)
+                process = context.Process(target=clients_process, args=(
+                    port, range(part, clients, client_processes), info, ready, stop, send))
+                process.start()
+                if not ready.wait(120):
+                    raise SystemExit("the clients could not sign in")
+                processes.append(process)
+                pipes.append(receive)
+            time.sleep(2)  # everyone warmed up
             # The same clients without the import first: what the import itself costs them.
             quiet_cpu, quiet_database = process_tree_cpu(server.pid), database_server_cpu(database)
-            phase[0] = "quiet"
+            quiet_window = (time.monotonic(), None)
             time.sleep(baseline if clients else 0)
-            phase[0] = None
+            quiet_window = (quiet_window[0], time.monotonic())
             quiet_cpu = process_tree_cpu(server.pid) - quiet_cpu
             quiet_database = database_server_cpu(database) - quiet_database
             child = IMPORT_CHILD.format(root=str(ROOT), inst=str(workdir / "instance"), url=url,
@@ -323,16 +402,18 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
             load_before = load_average()
             server_cpu = process_tree_cpu(server.pid)
             database_cpu = database_server_cpu(database)
-            phase[0] = "import"
+            import_window = (time.monotonic(), None)
             rest, errors_out = importer.communicate()
-            phase[0] = None
+            import_window = (import_window[0], time.monotonic())
             server_cpu = process_tree_cpu(server.pid) - server_cpu
             database_cpu = database_server_cpu(database) - database_cpu
             load_after = load_average()
             stop.set()
-            for thread in threads:
-                thread.join(timeout=60)
+            results = [row for receive in pipes for row in receive.recv()]
+            for process in processes:
+                process.join(timeout=60)
         finally:
+            stop.set()
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
         outcome = rest.split()
@@ -342,8 +423,14 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
         imported, job_seconds, job_cpu = outcome[1], float(outcome[2]), float(outcome[3])
         import_database_cpu, paused = float(outcome[4]), float(outcome[5])
         engine = "postgresql" if database_url else "sqlite"
-        during = [r for r in results if r[0] == "import"]
-        quiet = [r for r in results if r[0] == "quiet"]
+        # A request belongs to a phase when it started and ended within it.
+        def within(window: tuple) -> list[tuple]:
+            """(mix, ms, error, status) of the requests that started and ended within it."""
+            return [(mix, (end - start) * 1000, error, status)
+                    for start, end, mix, error, status in results
+                    if window[0] <= start and end <= window[1]]
+
+        during, quiet = within(import_window), within(quiet_window)
         print(f"\n{engine}, gunicorn {workers} workers, {clients} clients, import job of "
               f"{imported} rows: {job_seconds:.1f} s (its process's CPU {job_cpu:.1f} s; "
               f"paused {paused:.1f} s between chunks for the requests)")
@@ -365,15 +452,15 @@ def run(workers: int, clients: int, rows: int, database_url: str | None,
         print(f"  {'mix':<6} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
               f"{'errors':>6}   without the import: {'requests':>8} {'p50 ms':>8} {'p95 ms':>8}")
         for mix in ("scan", "read", "write"):
-            times = sorted(e for _, m, e, _, _ in during if m == mix)
-            errors = sum(1 for _, m, _, err, _ in during if m == mix and err)
+            times = sorted(e for m, e, _, _ in during if m == mix)
+            errors = sum(1 for m, _, err, _ in during if m == mix and err)
             if not times:
                 continue
-            before = sorted(e for _, m, e, _, _ in quiet if m == mix) or [0.0]
+            before = sorted(e for m, e, _, _ in quiet if m == mix) or [0.0]
             print(f"  {mix:<6} {len(times):>8} {statistics.median(times):>8.0f} "
                   f"{_p95(times):>8.0f} {times[-1]:>8.0f} {errors:>6}   {'':>19}"
                   f"{len(before):>8} {statistics.median(before):>8.0f} {_p95(before):>8.0f}")
-        statuses = sorted({s for _, _, _, err, s in results if err})
+        statuses = sorted({s for *_, err, s in results if err})
         if statuses:
             print(f"  error statuses: {statuses}")
 
@@ -385,6 +472,8 @@ def _p95(times: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--client-processes", type=int, default=1,
+                        help="processes the clients are spread over")
     parser.add_argument("--rows", type=int, default=40_000)
     parser.add_argument("--baseline", type=float, default=15,
                         help="seconds of the same load measured before the import starts")
@@ -396,7 +485,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="PostgreSQL URL of a database this benchmark may empty")
     args = parser.parse_args(argv)
     for workers in args.workers:
-        run(workers, args.clients, args.rows, args.database_url, args.baseline, args.pause)
+        run(workers, args.clients, args.rows, args.database_url, args.baseline, args.pause,
+            args.client_processes)
     return 0
 
 

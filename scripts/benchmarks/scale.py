@@ -3,7 +3,7 @@ page that must not grow with the stock against a bare primary-key route, in one 
 
 Run: scripts/bench scale                        (1,000 and 100,000 devices on SQLite)
      .venv/bin/python scripts/benchmarks/scale.py --sizes 1000 100000 1000000
-         [--database-url postgresql+psycopg://refurb@/bench_scale?host=/run/postgresql]
+         [--database-url postgresql+psycopg://refurb@/bench_scale?host=/run/postgresql …]
          [--keep DIR] [--reuse] [--repeat 15] [--workers 1 2 4] [--seconds 8] [--no-workers]
 
 Data (seeded): valid tags (RF-YYYY-NNNNNN, counters moved past them), one drive per computer,
@@ -15,10 +15,12 @@ past the explicit ids; the tallies are then rebuilt from the events (`tallies.re
 `flask reports rebuild-aggregates`) and the database analysed. A PostgreSQL database given with
 --database-url is emptied (schema dropped) for each size.
 
-Measures, in the same process, in one randomised run over every size (SQLite; PostgreSQL holds
-one size at a time): a bare Flask + SQLAlchemy route reading one device by primary key, scan → device page, device page, list, search (serial fragment, common
-word, 2 characters, scanned serial), donor portal (biggest and a small donor), dashboards and
-report pages: median, p95, SQL statements per request, ratio to the bare route. Then scan
+Measures, in the same process, in one randomised run over every size (on PostgreSQL when each
+size has its own database: `--database-url URL_1k URL_1M`; one URL holds one size at a time):
+a bare Flask + SQLAlchemy route reading one device by primary key, scan → device page, device
+page, list, search (serial fragment, common word, 2 characters, scanned serial), donor portal
+(biggest and a small donor), dashboards and report pages: median, p95, SQL statements per
+request, ratio to the bare route. Then scan
 lookups/s (`/scan?q=TAG&format=json`) and bare requests/s with 1, 2 and 4 gunicorn workers.
 Prints the ratios to the smallest size at the end. Targets (issue 22): device page and scan at
 the biggest size ≤ 1.1× the smallest and ≤ 2× bare; search, list, portal, reports < 150 ms.
@@ -888,7 +890,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000])
     parser.add_argument("--events-per-device", type=int, default=10)
-    parser.add_argument("--database-url", help="PostgreSQL database to empty and fill")
+    parser.add_argument("--database-url", nargs="+", metavar="URL",
+                        help="PostgreSQL database to empty and fill; or one per size, in the "
+                             "order of --sizes, to measure the sizes in one run as on SQLite")
     parser.add_argument("--keep", type=Path, help="directory for the SQLite files (kept)")
     parser.add_argument("--reuse", action="store_true", help="measure databases already built")
     parser.add_argument("--repeat", type=int, default=15)
@@ -898,20 +902,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.reuse and not (args.keep or args.database_url):
         parser.error("--reuse needs --keep DIR or --database-url")
+    if args.database_url and len(args.database_url) not in (1, len(args.sizes)):
+        parser.error("--database-url: one URL, or one per size")
 
     summary: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="refurb-scale-") as tmp:
         directory = args.keep or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)
-        if args.database_url:
+        if args.database_url and len(args.database_url) == 1:
             # One PostgreSQL database: each size in turn (emptied, built, measured).
             rounds = [[size] for size in args.sizes]
         else:
-            rounds = [list(args.sizes)]  # every SQLite file at once, measured together
+            rounds = [list(args.sizes)]  # every size at once, measured together
         for sizes in rounds:
             sized, urls = [], {}
             for size in sizes:
-                urls[size] = args.database_url or f"sqlite:///{directory / f'scale-{size}.db'}"
+                urls[size] = (args.database_url[0] if len(rounds) > 1
+                              else args.database_url[args.sizes.index(size)]
+                              if args.database_url
+                              else f"sqlite:///{directory / f'scale-{size}.db'}")
                 engine = "PostgreSQL" if urls[size].startswith("postgresql") else "SQLite"
                 print(f"\n==> {size:,} devices on {engine}")
                 app, info = setup(urls[size], size, args, random.Random(SEED + size))

@@ -87,13 +87,18 @@ class Pacer:
         self._last = self._sample()  # the pause is nobody's work
         return pause
 
+    def forget(self) -> None:
+        """A chunk not paced: the next call starts a new measure."""
+        self._last = None
+
 
 class Reporter:
     """The `progress(done, total, step)` callback: saved on a connection of its own (throttled),
     never lower than before, and held back while the job's own transaction holds SQLite's
     write lock (it would wait for itself); the final state carries the last values.
     On PostgreSQL each call is also where the job yields to requests (`Pacer`): jobs report
-    progress between chunks. Not on SQLite, where a pause would hold the write lock longer."""
+    progress between chunks; not once its transaction has written, nor ever on SQLite, where a
+    pause would hold the write lock longer."""
 
     MIN_INTERVAL = 0.2
 
@@ -107,7 +112,10 @@ class Reporter:
 
     def __call__(self, done: int, total: int | None = None, step: str | None = None) -> None:
         if self.pacer is not None:
-            self.pacer()
+            if self._has_written():
+                self.pacer.forget()
+            else:
+                self.pacer()
         with self._lock:
             if total is not None:
                 self.total = max(int(total), 0)
@@ -120,6 +128,16 @@ class Reporter:
                 self.total and self.done >= self.total)
         if due and not database.holds_write_lock(self.session):
             self.save()
+
+    def _has_written(self) -> bool:
+        """Whether the job's open transaction has written (PostgreSQL gives it an id then).
+        From then on it does not pause: until it commits, every request reading the same
+        tables steps over its uncommitted rows (the device list walks 40,000 of them for its
+        25 newest), so a pause would cost the requests more than it gives them."""
+        if not self.session.in_transaction():
+            return False
+        return self.session.connection().exec_driver_sql(
+            "SELECT pg_current_xact_id_if_assigned() IS NOT NULL").scalar()
 
     def save(self, progress: bool = True) -> None:
         values: dict[str, Any] = {"heartbeat_at": utcnow()}

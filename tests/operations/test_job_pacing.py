@@ -99,3 +99,32 @@ def test_the_progress_callback_paces_on_postgresql_only(app, db, engine_name):
     reporter(2, 10, "write")
     # SQLite: the job's transaction holds the write lock; a pause would keep writers waiting.
     assert len(calls) == (2 if engine_name == "postgresql" else 0)
+
+
+def test_no_pause_once_the_jobs_transaction_has_written(app, db, engine_name):
+    """Readers step over a running import's uncommitted rows until it commits: from its first
+    write the job finishes as fast as it can."""
+    if engine_name != "postgresql":
+        pytest.skip("the pacer runs on PostgreSQL only")
+    from sqlalchemy import text
+
+    machine = Scheduler()
+    pacer = machine.pacer(factor=3)
+    session = _db.session()
+    reporter = Reporter(_db.engine, 0, "claim", session, pacer)
+    reporter(0, 10, "check")
+    machine.chunk(ran=0.02, waited=0.08, database=0.05)  # busy: reading pauses
+    session.execute(text("SELECT 1"))
+    reporter(1, 10, "check")
+    assert machine.sleeps == pytest.approx([0.15])
+    session.execute(text("CREATE TEMPORARY TABLE chunk_written (n integer)"))
+    session.execute(text("INSERT INTO chunk_written VALUES (1)"))
+    for done in (2, 3):
+        machine.chunk(ran=0.02, waited=0.08, database=0.05)  # as busy: no pause now
+        reporter(done, 10, "write")
+    assert machine.sleeps == pytest.approx([0.15])
+    session.rollback()
+    reporter(4, 10, "check")  # a new transaction that has not written: paced again
+    machine.chunk(ran=0.02, waited=0.08, database=0.05)
+    reporter(5, 10, "check")
+    assert machine.sleeps == pytest.approx([0.15, 0.15])

@@ -48,6 +48,7 @@ def test_device_page_with_many_drives_stays_bounded(client, login_as, db):
     for _ in range(2):
         wipe(make_drive(device))
     db.session.commit()
+    client.get(f"/devices/{device.id}")  # the first page of a process reads the configuration
     with count_queries() as few:
         client.get(f"/devices/{device.id}")
     for _ in range(10):

@@ -119,6 +119,9 @@ class HomeReader:
     role: str
     now: datetime  # naive UTC
     today: date  # the workshop's local date
+    # What one queue read that another of the same page can use again (the stock tallies):
+    # it lives as long as the page.
+    shared: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

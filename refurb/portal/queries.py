@@ -5,7 +5,7 @@ reads beneficiaries beyond counts by kind."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
@@ -65,27 +65,39 @@ def fates_by_collection(collection_ids: Iterable[int]) -> dict[int, dict[Fate, i
     return {cid: fate_counts(counts.get(cid, {})) for cid in ids}
 
 
+def donor_tallies(donor_id: int) -> list[tuple[str, str, int, int]]:
+    """The donor's stock tallies, (state, type, devices, grams): a few rows whatever its
+    size, read once by a page and summed here in as many ways as it shows."""
+    return tallies.counts(tallies.DONOR, donor_id)
+
+
 def donor_state_counts(donor_id: int) -> dict[str, int]:
+    return state_counts(donor_tallies(donor_id))
+
+
+def state_counts(rows: Iterable[tuple[str, str, int, int]]) -> dict[str, int]:
     found: dict[str, int] = defaultdict(int)
-    for state, _kind, n, _grams in tallies.counts(tallies.DONOR, donor_id):
+    for state, _kind, n, _grams in rows:
         found[state] += n
     return dict(found)
 
 
-def donor_reused(donor_id: int) -> tuple[dict[str, int], Decimal]:
+def reused(rows: Iterable[tuple[str, str, int, int]]) -> tuple[dict[str, int], Decimal]:
     """Reused (allocated) devices now: ({type: n}, kg) — the kg kept out of waste."""
-    rows = tallies.counts(tallies.DONOR, donor_id, FATE_STATES[Fate.REUSED])
+    wanted = set(FATE_STATES[Fate.REUSED])
     by_type: dict[str, int] = defaultdict(int)
-    for _state, kind, n, _grams in rows:
-        by_type[kind] += n
-    return dict(by_type), tallies.kg(sum(g for *_x, g in rows))
+    grams = 0
+    for state, kind, n, weight in rows:
+        if state in wanted:
+            by_type[kind] += n
+            grams += weight
+    return dict(by_type), tallies.kg(grams)
 
 
-def donor_recycled_kg(donor_id: int) -> Decimal:
+def recycled_kg(rows: Iterable[tuple[str, str, int, int]]) -> Decimal:
     """Weight of the donor's devices handed over in a WEEE batch: the weight stated in the
     batch (weighed at disposal), else the device's own (so the tallies count it)."""
-    return tallies.kg(sum(g for *_x, g in tallies.counts(
-        tallies.DONOR, donor_id, [State.DISPOSED.value])))
+    return tallies.kg(sum(g for state, _kind, _n, g in rows if state == State.DISPOSED.value))
 
 
 def donor_equipped_by_kind(donor_id: int) -> dict[str, int]:
@@ -215,11 +227,13 @@ def workshop_names(collection_ids: Iterable[int]) -> dict[int, str]:
         .where(Collection.id.in_(ids))).all())
 
 
-def fates_by_workshop(donor_id: int) -> tuple[list[tuple[str, dict[Fate, int]]], dict[Fate, int]]:
+def fates_by_workshop(donor_id: int, fates: Mapping[Fate, int] | None = None,
+                      ) -> tuple[list[tuple[str, dict[Fate, int]]], dict[Fate, int]]:
     """The donor's machines by fate in each workshop that handled its collections, and the
     total over the network. A donor served by one workshop (most of them) reads its own
-    tallies: a few rows, however many collections it gave; several workshops add up their
-    collections' tallies in the database, one row per workshop and state."""
+    tallies: a few rows, however many collections it gave (`fates`, when the page has already
+    counted them from those rows); several workshops add up their collections' tallies in
+    the database, one row per workshop and state."""
     from refurb.workshops.models import Workshop
 
     workshops = db.session.execute(
@@ -227,7 +241,7 @@ def fates_by_workshop(donor_id: int) -> tuple[list[tuple[str, dict[Fate, int]]],
             select(Collection.workshop_id).where(Collection.donor_id == donor_id).distinct()))
         .order_by(Workshop.name, Workshop.id)).all()
     if len(workshops) <= 1:
-        total = fate_counts(donor_state_counts(donor_id))
+        total = dict(fates) if fates is not None else fate_counts(donor_state_counts(donor_id))
         return [(name, total) for _id, name in workshops], dict(total)
     states: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for workshop_id, state, n in db.session.execute(

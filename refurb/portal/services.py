@@ -69,12 +69,13 @@ def impact_for_donor(donor_id: int) -> Impact:
     """The figures a donor sees, all from records through the donor's tallies (a few rows
     whatever the stock): devices by fate, weights, CO2e, who was equipped (counts by kind
     only) and the training hours of those people."""
-    reused_by_type, reused_kg = queries.donor_reused(donor_id)
+    rows = queries.donor_tallies(donor_id)
+    reused_by_type, reused_kg = queries.reused(rows)
     return impact(
-        state_counts=queries.donor_state_counts(donor_id),
+        state_counts=queries.state_counts(rows),
         reused_by_type=reused_by_type,
         reused_kg=reused_kg,
-        recycled_kg=queries.donor_recycled_kg(donor_id),
+        recycled_kg=queries.recycled_kg(rows),
         equipped=queries.donor_equipped_by_kind(donor_id),
         training_hours=training_hours(queries.donor_recipients(donor_id)),
         assumptions=co2_assumptions(),

@@ -56,12 +56,13 @@ def _common() -> dict:
 def home():
     donor_id = current_user.donor_organisation_id
     page = paginate(queries.collections_query(donor_id), page_arg(), per_page())
+    impact = services.impact_for_donor(donor_id)
     return render_template(
         "portal/home.html", organisation=current_user.donor_organisation, page=page,
         fates_by_collection=queries.fates_by_collection(c.id for c in page.items),
         workshop_of=queries.workshop_names(c.id for c in page.items),
-        by_workshop=queries.fates_by_workshop(donor_id),
-        impact=services.impact_for_donor(donor_id), co2_source=CO2E_SOURCE,
+        by_workshop=queries.fates_by_workshop(donor_id, impact.fates),
+        impact=impact, co2_source=CO2E_SOURCE,
         co2_types=sorted(type_label(t) for t in COMPUTER_TYPES), **_common())
 
 

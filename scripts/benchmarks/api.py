@@ -1,7 +1,8 @@
 """REST API under gunicorn: hardware reports posted per second, device GETs per second.
 
 Run: scripts/bench api   or   .venv/bin/python scripts/benchmarks/api.py [--reports 2000]
-     [--gets 4000] [--workers 2] [--clients 2] [--connections 4]
+     [--gets 4000] [--workers 2] [--clients 2] [--connections 4] [--fresh-connections]
+     [--lock-held]
      [--database-url postgresql+psycopg://…] [--in-process 200] [--no-http]
 
 A fresh SQLite database (WAL) in a temp dir, migrated to "heads", one collection and a
@@ -19,7 +20,14 @@ stays on, raised so the benchmark's single token is not throttled (REFURB_API_RA
 
 Printed per phase: requests/s, latency p50/p95, errors (any answer but 2xx, or a failed
 connection), and the gunicorn workers' CPU time per request (from /proc, workers are not
-recycled during the run): on a noisy machine, judge progress by the CPU ms, not the rate.
+recycled during the run) with each worker's share of it: on a noisy machine, judge progress by
+the CPU ms, not the rate. A kept-alive connection stays with the worker that accepted it, and
+now and then one worker accepts all eight: one process then does all the work (its share
+near 100 %), at about 145 reports/s. `--fresh-connections` opens a connection per report,
+as stations posting minutes apart do: the workers then share the work evenly, and each
+report costs the connection's setup. `--lock-held` times, in the workers themselves, how long
+each transaction holds SQLite's write lock under this load (the warm-up's reports included),
+and what share of the reports' run the lock was held: near 100 %, the lock is the limit.
 `--in-process N` also measures, without HTTP, the CPU time and SQL statements of one report
 and one GET through Flask's test client (what a profiler sees), and how long each report
 holds SQLite's write lock: from BEGIN IMMEDIATE granted to the end of its COMMIT, in wall
@@ -125,7 +133,47 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, database_url: str, tmp: Path) -> subprocess.Popen:
+# --lock-held: the deployed configuration plus hooks timing, in each worker, how long each
+# transaction holds SQLite's write lock (from BEGIN IMMEDIATE granted to the end of COMMIT or
+# ROLLBACK), written to a file per worker when it exits.
+LOCK_HELD_CONFIG = """
+exec(open({config!r}).read())
+import os, time
+def post_worker_init(worker):
+    from refurb import database
+    held, started = [], {{}}
+    begin, leave = database.WriterQueue.begin_immediate, database.WriterQueue.leave
+    def timed_begin(self, connection):
+        begin(self, connection)
+        started[id(connection.connection.dbapi_connection)] = time.perf_counter()
+    def timed_leave(self, dbapi_connection):
+        at = started.pop(id(getattr(dbapi_connection, "dbapi_connection", dbapi_connection)),
+                         None)
+        if at is not None:
+            held.append(time.perf_counter() - at)
+        return leave(self, dbapi_connection)
+    database.WriterQueue.begin_immediate = timed_begin
+    database.WriterQueue.leave = timed_leave
+    worker.lock_held = held
+def worker_exit(server, worker):
+    with open(os.path.join({folder!r}, f"lock-held-{{os.getpid()}}.txt"), "w") as out:
+        out.write("\\n".join(repr(x) for x in getattr(worker, "lock_held", [])))
+"""
+
+
+def lock_held(tmp: Path, reports_seconds: float) -> None:
+    held = sorted(float(x) for f in tmp.glob("lock-held-*.txt")
+                  for x in f.read_text().split() if x)
+    if not held:
+        return
+    print(f"SQLite write lock under load (gunicorn workers): held {len(held)} times, median "
+          f"{statistics.median(held) * 1000:.2f} ms, p90 {held[int(0.9 * len(held))] * 1000:.2f}"
+          f" ms, in all {sum(held):.1f} s = {sum(held) / reports_seconds:.0%} of the reports' "
+          "run")
+
+
+def start_gunicorn(port: int, workers: int, database_url: str, tmp: Path,
+                   time_lock: bool = False) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "REFURB_ENV_NAME": "production",
            "REFURB_SECRET_KEY": "bench-secret-" + "x" * 32, "REFURB_DATABASE_URL": database_url,
            "REFURB_API_RATE_LIMIT": "1000000 per minute", "REFURB_SESSION_COOKIE_SECURE": "false",
@@ -133,9 +181,14 @@ def start_gunicorn(port: int, workers: int, database_url: str, tmp: Path) -> sub
     gunicorn = Path(sys.executable).with_name("gunicorn")
     # The deployed configuration; workers are not recycled during the run (--max-requests 0)
     # so that /proc still holds every CPU second they spent.
+    config = ROOT / "gunicorn.conf.py"
+    if time_lock:
+        timed = tmp / "gunicorn-lock-held.conf.py"
+        timed.write_text(LOCK_HELD_CONFIG.format(config=str(config), folder=str(tmp)))
+        config = timed
     with (tmp / "gunicorn.log").open("w") as log:
         server = subprocess.Popen(
-            [str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py"), "--workers",
+            [str(gunicorn), "--config", str(config), "--workers",
              str(workers), "--max-requests", "0", "--bind", f"127.0.0.1:{port}",
              "--chdir", str(ROOT), "wsgi:app"],
             env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log)
@@ -156,9 +209,10 @@ def start_gunicorn(port: int, workers: int, database_url: str, tmp: Path) -> sub
 # --- the load, from client processes -----------------------------------------------------
 
 
-def _client(port: int, connections: int, requests: list[Request], ready, start, results
-            ) -> None:
-    """One client process: `connections` keep-alive connections (threads) sharing its part."""
+def _client(port: int, connections: int, requests: list[Request], ready, start, results,
+            fresh: bool = False) -> None:
+    """One client process: `connections` keep-alive connections (threads) sharing its part;
+    with `fresh`, each request on a connection of its own, opened on the clock."""
     import threading
 
     queue = list(reversed(requests))
@@ -185,7 +239,7 @@ def _client(port: int, connections: int, requests: list[Request], ready, start, 
                 response = connection.getresponse()
                 response.read()
                 status = str(response.status)
-                if response.will_close:
+                if response.will_close or fresh:
                     connection.close()
                     connection = connect()
             except (OSError, http.client.HTTPException) as error:
@@ -210,15 +264,18 @@ def _client(port: int, connections: int, requests: list[Request], ready, start, 
                  time.process_time() - cpu))
 
 
-def hammer(port: int, clients: int, connections: int, requests: list[Request]) -> dict:
-    """Send every request from `clients` processes × `connections` keep-alive connections;
-    the clock runs from the first request sent to the last answer read."""
+def hammer(port: int, clients: int, connections: int, requests: list[Request],
+           fresh: bool = False) -> dict:
+    """Send every request from `clients` processes × `connections` keep-alive connections
+    (`fresh`: a new connection for each request); the clock runs from the first request sent
+    to the last answer read."""
     context = multiprocessing.get_context("fork")
     ready = context.Barrier(clients + 1)
     start = context.Event()
     results = context.Queue()
     processes = [context.Process(target=_client, args=(
-        port, connections, requests[i::clients], ready, start, results)) for i in range(clients)]
+        port, connections, requests[i::clients], ready, start, results, fresh))
+        for i in range(clients)]
     for process in processes:
         process.start()
     ready.wait()  # every connection open, every request built
@@ -264,14 +321,17 @@ def cpu_seconds(pids: set[int]) -> dict[int, float]:
     return spent
 
 
-def measured(port: int, server: subprocess.Popen, args, requests: list[Request]) -> dict:
+def measured(port: int, server: subprocess.Popen, args, requests: list[Request],
+             fresh: bool = False) -> dict:
     pids = worker_pids(server.pid)
     before = cpu_seconds(pids)
-    result = hammer(port, args.clients, args.connections, requests)
+    result = hammer(port, args.clients, args.connections, requests, fresh)
     after = cpu_seconds(worker_pids(server.pid))
     if set(after) != set(before):
         print("  (a worker was replaced during the run: its CPU time is lost)")
-    result["server_cpu"] = sum(after[p] - before[p] for p in before if p in after)
+    spent = [after[p] - before[p] for p in before if p in after]
+    result["server_cpu"] = sum(spent)
+    result["worker_shares"] = [x / max(sum(spent), 1e-9) for x in sorted(spent, reverse=True)]
     return result
 
 
@@ -283,8 +343,9 @@ def describe(name: str, result: dict) -> float:
     print(f"{name}: {count} in {seconds:.2f} s = {rate:.0f}/s; latency p50 "
           f"{cuts[49] * 1000:.1f} ms, p95 {cuts[94] * 1000:.1f} ms; errors {errors} "
           f"(statuses {dict(sorted(result['statuses'].items()))})")
-    print(f"  CPU per request: server workers {result['server_cpu'] / count * 1000:.2f} ms, "
-          f"load clients {result['client_cpu'] / count * 1000:.2f} ms")
+    shares = " / ".join(f"{share:.0%}" for share in result["worker_shares"])
+    print(f"  CPU per request: server workers {result['server_cpu'] / count * 1000:.2f} ms "
+          f"(shared {shares}), load clients {result['client_cpu'] / count * 1000:.2f} ms")
     return rate
 
 
@@ -443,6 +504,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=2, help="client processes")
     parser.add_argument("--connections", type=int, default=4,
                         help="keep-alive connections per client process")
+    parser.add_argument("--fresh-connections", action="store_true",
+                        help="each report on a new connection, as stations posting minutes "
+                             "apart do (gunicorn closes idle connections after 5 s)")
+    parser.add_argument("--lock-held", action="store_true",
+                        help="time, in the gunicorn workers, how long each transaction holds "
+                             "SQLite's write lock")
     parser.add_argument("--in-process", type=int, default=0, metavar="N",
                         help="also time N reports and N GETs in-process (test client)")
     parser.add_argument("--no-http", action="store_true",
@@ -464,7 +531,7 @@ def main() -> int:
             in_process(database_url, collection_id, secret, args.in_process or 200, tmp_path)
             return 0
         port = free_port()
-        server = start_gunicorn(port, args.workers, database_url, tmp_path)
+        server = start_gunicorn(port, args.workers, database_url, tmp_path, args.lock_held)
         print(f"load average before: {load_average()}; {os.cpu_count()} CPU(s) shared by "
               f"server and clients")
         try:
@@ -472,12 +539,15 @@ def main() -> int:
             print(("SQLite WAL" if not args.database_url else database_url.split("@")[0] + "…")
                   + f", gunicorn.conf.py with {args.workers} workers; {args.clients} client "
                   f"processes × {args.connections} keep-alive connections; 1 token")
-            rate = describe("hardware reports (device + 2 drives each)",
-                            measured(port, server, args, posts))
+            reports = measured(port, server, args, posts, fresh=args.fresh_connections)
+            rate = describe("hardware reports (device + 2 drives each)"
+                            + (", a connection each" if args.fresh_connections else ""), reports)
             describe("device GETs", measured(port, server, args, gets))
         finally:
             server.terminate()
             server.wait(timeout=30)
+        if args.lock_held:
+            lock_held(tmp_path, reports["seconds"])
         print(f"load average after: {load_average()}")
         if args.in_process:
             in_process(database_url, collection_id, secret, args.in_process, tmp_path)

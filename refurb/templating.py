@@ -145,7 +145,7 @@ def number(value: Decimal | float | int | None, digits: int = 2) -> str:
     """The number with `digits` decimals in the reader's locale: the text Babel's
     "#,##0.00" pattern gives (rounded half to even, floats read as their shortest text),
     written by Python's formatting with the locale's symbols: a portal page shows fifteen
-    figures, and Babel's formatter cost as much as the rest of its template."""
+    figures, and Babel's formatter took a quarter of its template's time."""
     if value is None:
         return ""
     group, decimal, minus = _number_symbols(_locale())

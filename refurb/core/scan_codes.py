@@ -45,7 +45,12 @@ def strip_scanner_noise(text: str) -> str:
 
 
 def _squeezed(text: str) -> str:
-    return _NOISE.sub("", strip_scanner_noise(text)).upper()
+    squeezed = _NOISE.sub("", strip_scanner_noise(text)).upper()
+    # An identifier the spaces hid ("$A 00"), or a second one, would be taken off when this
+    # text is read again: taken off now, so that reading twice reads the same.
+    while _AIM_PREFIX.match(squeezed) and len(squeezed) > 3:
+        squeezed = squeezed[3:]
+    return squeezed
 
 
 def tag_parts(text: str) -> tuple[str, int, int] | None:

@@ -123,3 +123,10 @@ NOW = datetime(2026, 3, 2, 10, 0, 0)
 def test_a_double_read_within_the_window_is_one_scan(previous, seconds_ago, window, repeat):
     at = NOW - timedelta(seconds=seconds_ago)
     assert is_repeat("RF-2026-000033", previous, at, NOW, window) is repeat
+
+
+@pytest.mark.parametrize("text", ["$A 00", "]C 0RF-2026-000033", "$AA$AA0"])
+def test_an_identifier_hidden_by_spaces_reads_the_same_twice(text):
+    # Found by the property above: "$A 00" read as "$A00", which read again as "0".
+    once = normalise_scan(text)
+    assert normalise_scan(once) == once

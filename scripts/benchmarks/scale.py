@@ -717,7 +717,7 @@ def measure(sized: list[tuple[int, object, dict]], repeat: int, rng: random.Rand
         # server's steady state, where the machines at the bench are in memory. These first
         # reads (from disk when the database is bigger than the memory left to it) are
         # reported apart.
-        _name, client, _url = listed[2]  # the device page
+        client = next(client for name, client, _url in listed if name == "device page")
         first_reads[size] = []
         for device_id, _tag, _serial in info["sample"]:
             started = time.perf_counter()
@@ -935,10 +935,12 @@ def main(argv: list[str] | None = None) -> int:
         for sizes in rounds:
             sized, urls = [], {}
             for size in sizes:
-                urls[size] = (args.database_url[0] if len(rounds) > 1
-                              else args.database_url[args.sizes.index(size)]
-                              if args.database_url
-                              else f"sqlite:///{directory / f'scale-{size}.db'}")
+                if not args.database_url:
+                    urls[size] = f"sqlite:///{directory / f'scale-{size}.db'}"
+                elif len(args.database_url) == 1:
+                    urls[size] = args.database_url[0]
+                else:
+                    urls[size] = args.database_url[args.sizes.index(size)]
                 engine = "PostgreSQL" if urls[size].startswith("postgresql") else "SQLite"
                 print(f"\n==> {size:,} devices on {engine}")
                 app, info = setup(urls[size], size, args, random.Random(SEED + size))

@@ -9,14 +9,14 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
-from refurb.clock import utcnow
+from refurb.clock import local_date, utcnow
 from refurb.extensions import db
 from refurb.training import attendance, enrolments, programmes, sessions
 from tests.beneficiaries.helpers import make_file
 
 _seq = itertools.count(1)
 NOW = utcnow().replace(microsecond=0)
-TODAY = NOW.date()
+TODAY = local_date(NOW)  # the workshop's day: from 23:00 UTC in winter, already tomorrow's
 PAST = TODAY - timedelta(days=14)
 FUTURE = TODAY + timedelta(days=14)
 # Surnames found nowhere else in a page, so "absent from the HTML" means something.

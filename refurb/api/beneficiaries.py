@@ -15,6 +15,7 @@ from refurb.api.schemas import CursorArgs, UtcDateTime, page_schema, path_id
 from refurb.beneficiaries import queries, workflow
 from refurb.beneficiaries.access_log import record_access
 from refurb.beneficiaries.models import AccessAction, Beneficiary, Kind
+from refurb.clock import local_date
 from refurb.core.applications import Status
 from refurb.database import will_write
 from refurb.web import get_or_404, now, translate
@@ -26,11 +27,11 @@ ACCESS_DETAIL = "api"  # the access log tells a file read through the API from i
 
 
 def _status(b: Beneficiary) -> str:
-    return workflow.display_status(b, now().date())[0]
+    return workflow.display_status(b, local_date(now()))[0]
 
 
 def _status_label(b: Beneficiary) -> str:
-    return translate(workflow.display_status(b, now().date())[1])
+    return translate(workflow.display_status(b, local_date(now()))[1])
 
 
 class BeneficiarySchema(ma.Schema):

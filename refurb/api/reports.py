@@ -11,6 +11,7 @@ from marshmallow import validate
 
 from refurb.accounts.access import STAFF
 from refurb.api.auth import caller, operation
+from refurb.clock import local_date
 from refurb.devices.queries import count_by_state
 from refurb.reports import outcomes, queries
 from refurb.reports.periods import resolve_period
@@ -62,7 +63,7 @@ class FiguresSchema(ma.Schema):
 def figures(args):
     """Chiffres clés d’une année ou d’une période (l’année en cours par défaut)"""
     period = resolve_period(year=args.get("year"), start=args.get("start"),
-                            end=args.get("end"), today=now().date())
+                            end=args.get("end"), today=local_date(now()))
     totals = queries.transition_totals(period)
     people = can_see_people_figures(caller())
     key = outcomes.key_figures(period, outcomes.reuse_figures(period), with_people=people,

@@ -164,3 +164,23 @@ def test_the_role_still_rules_a_write_token(db, token, call):
     assert call("GET", f"/api/v1/devices/{device.id}", social).status_code == 200  # STAFF
     response = call("POST", f"/api/v1/devices/{device.id}/notes", social, json={"note": "x"})
     assert response.status_code == 403  # WORKSHOP, as the device page
+
+
+def test_a_files_status_follows_the_workshops_day_late_in_the_evening(db, token, call,
+                                                                      monkeypatch):
+    # 23:30 UTC on 9 December is already 10 December in Paris: an approval valid until the
+    # 9th has expired there, in the API as on the file's page.
+    from datetime import date, datetime
+
+    from refurb import web
+
+    monkeypatch.setattr(web, "utcnow", lambda: datetime(2026, 12, 9, 23, 30))
+    from tests.allocations.helpers import approved_file
+
+    social = make_user(role="social_worker")
+    beneficiary = approved_file()
+    beneficiary.approved_until = date(2026, 12, 9)
+    db.session.commit()
+    secret = token("social_worker", "read", user=social)
+    shown = call("GET", f"/api/v1/beneficiaries/{beneficiary.id}", secret).get_json()
+    assert shown["status"] == "expired", shown

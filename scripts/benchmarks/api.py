@@ -309,16 +309,10 @@ def worker_pids(server_pid: int) -> set[int]:
 
 
 def cpu_seconds(pids: set[int]) -> dict[int, float]:
-    """CPU time (user + system) each process has spent so far."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    spent = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        spent[pid] = (int(fields[11]) + int(fields[12])) / ticks
-    return spent
+    """CPU time (user + system) each process still running has spent so far."""
+    from scripts.benchmarks.processes import cpu_seconds as of_process
+
+    return {pid: spent for pid in pids if (spent := of_process(pid)) is not None}
 
 
 def measured(port: int, server: subprocess.Popen, args, requests: list[Request],

@@ -171,9 +171,9 @@ def database_server_cpu(url: str) -> float | None:
     on this machine); None for SQLite."""
     if not url.startswith("postgresql"):
         return None
-    import os
-
     from sqlalchemy import create_engine, text
+
+    from scripts.benchmarks.processes import cpu_seconds
 
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -181,14 +181,7 @@ def database_server_cpu(url: str) -> float | None:
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
             "AND pid <> pg_backend_pid()")).scalars().all()
     engine.dispose()
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+    return sum(cpu_seconds(pid) or 0.0 for pid in pids)
 
 
 def report(results: dict[str, dict]) -> None:

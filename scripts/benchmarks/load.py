@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from scripts.benchmarks.processes import cpu_seconds  # noqa: E402
+
 PASSWORD = "demo-refurb-2026"
 TECHNICIAN, DONOR = "technicien@demo.refurb.test", "donateur@demo.refurb.test"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -190,6 +192,7 @@ from refurb.extensions import db
 from refurb.jobs import get_job
 from refurb.jobs import runner
 from refurb.jobs.runner import execute, yield_to_requests
+from scripts.benchmarks.processes import cpu_seconds
 paused = [0.0]  # seconds the job paused between chunks for the requests (PostgreSQL)
 pace = runner.Pacer.__call__
 def counted(self):
@@ -210,14 +213,7 @@ with app.app_context():
                 backends.add(cursor.fetchone()[0])
 
 def backends_cpu():
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
-    for pid in backends:
-        try:
-            fields = open(f"/proc/{{pid}}/stat").read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+    return sum(cpu_seconds(pid) or 0.0 for pid in backends)
 
 yield_to_requests(app)  # as the job consumer does
 print("started", flush=True)  # the clients' measures start now, not at the process start
@@ -235,16 +231,8 @@ with app.app_context():
 def process_tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by gunicorn's master, its live workers and the
     workers it has already replaced (max_requests), from /proc (Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for process in [pid, *_children(pid)]:
-        try:
-            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        used = fields[11:15] if process == pid else fields[11:13]  # + reaped children's
-        total += sum(int(value) for value in used) / ticks
-    return total
+    return sum(cpu_seconds(process, reaped_children=process == pid) or 0.0
+               for process in [pid, *_children(pid)])
 
 
 def database_server_cpu(database: str | None) -> float:
@@ -255,7 +243,6 @@ def database_server_cpu(database: str | None) -> float:
     gunicorn's pools; a backend that exits before the second reading is not counted."""
     if not database:
         return 0.0
-    ticks = os.sysconf("SC_CLK_TCK")
     shared = (b"postgres: walwriter", b"postgres: checkpointer", b"postgres: background writer")
     total = 0.0
     for entry in Path("/proc").iterdir():
@@ -266,10 +253,9 @@ def database_server_cpu(database: str | None) -> float:
             if not (title.startswith(shared)
                     or title.startswith(b"postgres: ") and f" {database} ".encode() in title):
                 continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
+        total += cpu_seconds(int(entry.name)) or 0.0
     return total
 
 

@@ -36,6 +36,17 @@ def serving(app):
         thread.join(timeout=5)
 
 
+def sign_in(page, base: str, email: str) -> None:
+    """Signs in through the login form, as a person would, and waits for the home page."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+
+
 @pytest.fixture
 def live_server(db, _db_location):
     with serving(make_app(_db_location, WTF_CSRF_ENABLED=True)) as base:

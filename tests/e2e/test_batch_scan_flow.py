@@ -4,15 +4,8 @@ the target, and undo reverses the last scan."""
 
 from refurb.devices.models import Device
 from refurb.workshop import locations as workshop
-from tests.factories import NOW, PASSWORD, make_device, make_user
-
-
-def _login(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+from tests.e2e.conftest import sign_in
+from tests.factories import NOW, make_device, make_user
 
 
 def test_wedge_scanner_moves_devices_and_undoes_the_last(page, live_server, db):
@@ -28,7 +21,7 @@ def test_wedge_scanner_moves_devices_and_undoes_the_last(page, live_server, db):
     db.session.commit()
     db.session.close()  # SQLite: leave the write lock to the server
 
-    _login(page, live_server, email)
+    sign_in(page, live_server, email)
     page.goto(f"{live_server}/workshop/batch")
     form = page.locator("form.batch-action").filter(has_text="Ranger")
     form.locator("select").select_option(label=f"{codes[0]} — Étagère A")

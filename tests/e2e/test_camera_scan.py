@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from refurb.printing import load_stock, render_png, services
-from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path
-from tests.factories import PASSWORD, make_device, make_user
+from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path, sign_in
+from tests.factories import make_device, make_user
 
 pytestmark = pytest.mark.e2e
 ZEBRA = "zebra-57x32-203dpi"
@@ -74,11 +74,7 @@ def test_the_camera_reads_a_printed_label_and_opens_the_device_page(camera_brows
     context = browser.new_context(locale="fr-FR", permissions=["camera"])
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, email)
 
     camera = page.get_by_role("button", name="Scanner avec la caméra").first
     camera.click()
@@ -95,11 +91,7 @@ def test_without_a_camera_there_is_no_camera_button(page, live_server, db):
     email = tech.email
     db.session.commit()
     db.session.close()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, email)
     page.wait_for_load_state("networkidle")
     assert page.locator("#scan-input").is_visible()
     assert page.locator("button.camera-scan").count() == 0

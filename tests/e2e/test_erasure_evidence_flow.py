@@ -9,20 +9,13 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.factories import PASSWORD, make_collection, make_device, make_donor, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_collection, make_device, make_donor, make_user
 from tests.wiping.helpers import FIXTURES, make_drive, save_identity
 
 pytestmark = pytest.mark.e2e
 
 LOG = FIXTURES / "nwipe06_multi3_dodshort_verifylast.txt"  # loop0 8 MB, loop1 16 MB, loop2 32 MB
-
-
-def _login(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_import_attach_validate_certify_and_verify(browser, live_server, db):
@@ -42,7 +35,7 @@ def test_import_attach_validate_certify_and_verify(browser, live_server, db):
 
     technician = browser.new_context(locale="fr-FR").new_page()
     technician.set_default_timeout(10_000)
-    _login(technician, live_server, emails[0])
+    sign_in(technician, live_server, emails[0])
     technician.goto(f"{live_server}/wiping/logs/import")
     technician.set_input_files("#files", str(LOG))
     technician.get_by_role("button", name="Importer").click()
@@ -70,7 +63,7 @@ def test_import_attach_validate_certify_and_verify(browser, live_server, db):
 
     manager = browser.new_context(locale="fr-FR").new_page()
     manager.set_default_timeout(10_000)
-    _login(manager, live_server, emails[1])
+    sign_in(manager, live_server, emails[1])
     manager.goto(f"{live_server}/devices/{right_id}")
     manager.locator(".wiping-panel").get_by_role("link", name=re.compile(r"^n° \d+$")).click()
     manager.get_by_role("button", name="Valider cet effacement").click()

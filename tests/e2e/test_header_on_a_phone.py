@@ -3,7 +3,8 @@ keyboard (disclosure buttons), and the bench-side pages have finger-sized contro
 
 import pytest
 
-from tests.factories import PASSWORD, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
 
@@ -17,14 +18,6 @@ PLACEHOLDER_FITS = """(el) => {
 }"""
 
 
-def _login(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
-
-
 def test_scan_box_menus_and_touch_targets_on_a_phone(browser, live_server, db):
     admin = make_user("admin")
     email = admin.email
@@ -34,7 +27,7 @@ def test_scan_box_menus_and_touch_targets_on_a_phone(browser, live_server, db):
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        _login(page, live_server, email)
+        sign_in(page, live_server, email)
         text_width, room = page.locator("#scan-input").evaluate(PLACEHOLDER_FITS)
         assert text_width <= room, f"hint {text_width:.0f} px in {room:.0f} px"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,7 +1,8 @@
 from datetime import datetime
 
 from refurb.devices import services
-from tests.factories import PASSWORD, make_device, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_device, make_user
 
 
 def test_login_scan_a_tag_and_land_on_the_device_page(page, live_server, db):
@@ -12,11 +13,7 @@ def test_login_scan_a_tag_and_land_on_the_device_page(page, live_server, db):
     db.session.commit()
     db.session.close()  # SQLite: leave the write lock to the server
 
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, email)
 
     # The scan box has the focus on workshop pages: a scanner types the tag, then Enter.
     scan = page.locator("#scan-input")
@@ -34,11 +31,7 @@ def test_unknown_tag_keeps_the_page_and_the_focus(page, live_server, db):
     email = tech.email
     db.session.commit()
     db.session.close()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, email)
     page.goto(f"{live_server}/devices")
     page.locator("#f-state").select_option("ready")  # something typed on the page
     scan = page.locator("#scan-input")
@@ -63,11 +56,7 @@ def test_a_scan_link_answers_the_page_under_its_own_address(page, live_server, d
     db.session.commit()
     db.session.close()
 
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, email)
 
     page.goto(f"{live_server}/scan?q={tag}")
     page.wait_for_url(f"{live_server}/devices/{device_id}")

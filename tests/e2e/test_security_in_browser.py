@@ -6,21 +6,14 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from refurb.extensions import db as database
-from tests.factories import PASSWORD, make_user
+from tests.e2e.conftest import sign_in
+from tests.factories import make_user
 from tests.reports import report_scene
 
 PAYLOAD = "\"'><img src=x onerror=alert(1)><script>alert(2)</script>"
 PAGES = ("/", "/devices", "/reports/", "/reports/activity", "/reports/reuse",
          "/workshop/qa/checklist", "/workshop/stock", "/workshop/batch", "/wiping/station",
          "/admin/sign-ins", "/weee/rates", "/beneficiaries/")
-
-
-def _sign_in(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
 
 
 def test_pages_break_no_policy_and_payloads_stay_text(page, live_server, db, shared_rows):
@@ -41,7 +34,7 @@ def test_pages_break_no_policy_and_payloads_stay_text(page, live_server, db, sha
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
                          "console.error('Content Security Policy: ' + e.violatedDirective))")
-    _sign_in(page, live_server, email)
+    sign_in(page, live_server, email)
     for path in PAGES:
         page.goto(f"{live_server}{path}")
         page.wait_for_load_state("load")

@@ -31,8 +31,8 @@ from refurb.workshop.models import WorkOrder
 from tests.allocations.helpers import approved_file, ready_device
 from tests.beneficiaries.helpers import make_file, set_policy, submit
 from tests.conftest import make_app
-from tests.e2e.conftest import serving
-from tests.factories import PASSWORD, make_user
+from tests.e2e.conftest import serving, sign_in
+from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e
 FAMILIES = 10
@@ -78,12 +78,8 @@ def mailing_server(db, _db_location, smtp_inbox):
 
 
 def _login(page, base, email):
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+    page.context.clear_cookies()  # the previous person signs out by leaving
+    sign_in(page, base, email)
 
 
 def _scene(db):

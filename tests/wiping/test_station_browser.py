@@ -3,8 +3,8 @@ and again; each answer appears on the page, which never reloads."""
 
 import pytest
 
-from tests.e2e.conftest import browser, live_server, page  # noqa: F401  (fixtures)
-from tests.factories import PASSWORD, make_device, make_user
+from tests.e2e.conftest import browser, live_server, page, sign_in  # noqa: F401  (fixtures)
+from tests.factories import make_device, make_user
 from tests.wiping.helpers import make_drive
 
 pytestmark = pytest.mark.e2e
@@ -19,11 +19,7 @@ def test_scan_after_scan_without_leaving_the_page(page, live_server, db):  # noq
     db.session.commit()
     db.session.close()  # SQLite: leave the write lock to the server
 
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server}/")
+    sign_in(page, live_server, email)
     page.goto(f"{live_server}/wiping/station")
     page.locator("#technique").select_option("overwrite")
     page.locator("#outcome").select_option("clear")

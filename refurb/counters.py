@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, PrimaryKeyConstraint, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from refurb.database import DriverStatement
 from refurb.extensions import db
 from refurb.workshops.context import require_workshop_id
 from refurb.workshops.scoping import TenantScoped
@@ -23,18 +24,17 @@ class Counter(TenantScoped, db.Model):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-_NEXT = text(
+_NEXT = DriverStatement(text(
     "INSERT INTO counters (workshop_id, name, value) VALUES (:workshop_id, :name, :step) "
     "ON CONFLICT (workshop_id, name) DO UPDATE SET value = counters.value + :step "
     "RETURNING value"
-)
+))  # an asset tag is taken under the write lock of a machine's registration
 
 
 def take_numbers(name: str, count: int = 1) -> range:
     """Reserve `count` consecutive numbers of the current workshop's series in one statement
     (bulk imports take thousands)."""
-    last = db.session.execute(_NEXT, {"workshop_id": require_workshop_id(), "name": name,
-                                      "step": count}).scalar_one()
+    last = _NEXT.scalar({"workshop_id": require_workshop_id(), "name": name, "step": count})
     return range(last - count + 1, last + 1)
 
 

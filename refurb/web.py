@@ -25,11 +25,10 @@ from typing import Any, TypeVar
 from flask import Flask, Response, abort, current_app, flash, has_request_context, request
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from refurb.clock import utcnow
 from refurb.core.errors import DomainError, Message
+from refurb.database import WROTE
 from refurb.extensions import db
 from refurb.security.integers import MAX_ID, MAX_PAGE, read_integer
 from refurb.workshops.scoping import in_scope
@@ -115,25 +114,6 @@ def install_commit_point(app: Flask) -> None:
             db.session.commit()
         return response
 
-
-WROTE = "refurb.wrote"
-
-
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _context: object) -> None:
-    session.info[WROTE] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state) -> None:  # noqa: ANN001
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[WROTE] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction) -> None:  # noqa: ANN001
-    if transaction.parent is None:
-        session.info.pop(WROTE, None)
 
 
 def public_base_url() -> str:

@@ -24,6 +24,7 @@ from refurb.api.problems import ApiProblem
 from refurb.api.side_connection import side_connection
 from refurb.core.errors import DomainError
 from refurb.core.i18n import N_
+from refurb.database import DriverStatement
 from refurb.extensions import db
 from refurb.web import now
 
@@ -57,7 +58,7 @@ _LOOKUP = text(
     "SELECT " + ", ".join(f'"{column.name}"' for column in TABLE.c)
     + ' FROM api_idempotent_requests WHERE user_id = :user_id AND "key" = :key'
 ).columns(*TABLE.c)
-_RECORD = insert(TABLE)
+_RECORD = DriverStatement(insert(TABLE))  # under the write lock of the request's work
 
 
 def _lookup(user_id: int, key: str):  # noqa: ANN202 - a row of api_idempotent_requests
@@ -113,7 +114,7 @@ def answer_once(view: Callable[[], Response], user_id: int) -> Response:
         "etag": (response.headers.get("ETag") or "")[:80],
         "body": response.get_data(as_text=True), "created_at": now()}
     try:
-        db.session.connection().execute(_RECORD, record)
+        _RECORD.run_many([record])
     except IntegrityError:
         # Another copy of this request committed first: undo ours, answer as it was answered.
         db.session.rollback()

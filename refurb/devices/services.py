@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Exists, Insert, bindparam, insert, select
+from sqlalchemy import Exists, bindparam, insert, select
 
 from refurb.concurrency import flush_or_conflict
 from refurb.core.asset_tags import counter_name, format_tag
@@ -20,7 +20,7 @@ from refurb.core.i18n import N_
 from refurb.core.lifecycle import STATE_LABELS, DeviceFacts, Option, State, check_transition
 from refurb.core.lifecycle import next_states as core_next_states
 from refurb.counters import take_numbers
-from refurb.database import insert_rows
+from refurb.database import DriverStatement, insert_rows
 from refurb.devices.models import Device, DeviceEvent, Drive
 from refurb.extension_points import StateChange, fact_providers, state_listeners
 from refurb.extensions import db
@@ -204,8 +204,9 @@ class WrittenDevice:
 # What the caller of write_device_rows gets back of each drive (no row read again).
 DRIVE_COLUMNS = ("id", "model", "serial", "capacity_bytes", "kind", "power_on_hours",
                  "smart_passed")
-_INSERT_DEVICE = insert(Device.__table__).returning(Device.__table__.c.id)
-_INSERT_EVENT = insert(DeviceEvent.__table__)
+# Run under SQLite's write lock at every machine registered (refurb.database.DriverStatement).
+_INSERT_DEVICE = DriverStatement(insert(Device.__table__).returning(Device.__table__.c.id))
+_INSERT_EVENT = DriverStatement(insert(DeviceEvent.__table__))
 
 
 def device_rows(
@@ -246,37 +247,35 @@ def write_device_rows(rows: DeviceRows, *, prefix: str, asset_tag: str | None = 
     number taken."""
     device = rows.device
     tag = asset_tag or allocate_tags(prefix, device["created_at"].year, 1)[0]
-    # On the connection: the session's ORM layer has nothing to do for these two.
-    connection = db.session.connection()
     values = device | {"asset_tag": tag}
     if unless is None:
-        device_id = connection.execute(_INSERT_DEVICE, values).scalar_one()
+        device_id = _INSERT_DEVICE.scalar(values)
     else:
-        device_id = connection.execute(_insert_device_unless(tuple(values), unless),
-                                       values | (unless_values or {})).scalar()
+        device_id = _insert_device_unless(tuple(values), unless).scalar(
+            values | (unless_values or {}))
         if device_id is None:
             return None
-    connection.execute(_INSERT_EVENT, rows.event | {"device_id": device_id})
+    _INSERT_EVENT.rows(rows.event | {"device_id": device_id})
     drives = insert_rows(Drive.__table__, [d | {"device_id": device_id} for d in rows.drives],
-                         returning=DRIVE_COLUMNS)
+                         returning=DRIVE_COLUMNS, hot=True)
     _announce([StateChange(device_id, device["collection_id"], device["device_type"],
                            device["weight_kg"], None, device["state"], device["created_at"])])
     return WrittenDevice(device_id, tag, drives)
 
 
-_GUARDED_INSERTS: dict[tuple, Insert] = {}
+_GUARDED_INSERTS: dict[tuple, DriverStatement] = {}
 
 
-def _insert_device_unless(names: tuple[str, ...], unless: Exists) -> Insert:
+def _insert_device_unless(names: tuple[str, ...], unless: Exists) -> DriverStatement:
     """INSERT INTO devices (…) SELECT :values WHERE NOT (unless) RETURNING id, built once per
     rule (the rule is a module's constant)."""
     key = (names, id(unless))
     statement = _GUARDED_INSERTS.get(key)
     if statement is None:
         table = Device.__table__
-        statement = insert(table).from_select(names, select(
+        statement = DriverStatement(insert(table).from_select(names, select(
             *(bindparam(name, type_=table.c[name].type) for name in names)).where(~unless)
-        ).returning(table.c.id)
+        ).returning(table.c.id))
         _GUARDED_INSERTS[key] = statement
     return statement
 

@@ -33,7 +33,6 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
-    TextClause,
     and_,
     bindparam,
     case,
@@ -52,6 +51,7 @@ from sqlalchemy import (
 from refurb.allocations.models import Allocation, Reservation, ReservationItem
 from refurb.beneficiaries.models import Beneficiary
 from refurb.core.lifecycle import State
+from refurb.database import DriverStatement
 from refurb.devices.models import Device, DeviceEvent
 from refurb.extension_points import StateChange
 from refurb.extensions import db
@@ -254,21 +254,21 @@ def _add(model, keys: tuple[str, ...], sums: tuple[str, ...], rows: list[dict]) 
     if not rows:
         return
     rows.sort(key=lambda row: tuple(row[k] for k in keys))
-    db.session.execute(_upsert(model.__table__, keys, sums), rows)
+    _upsert(model.__table__, keys, sums).run_many(rows)
 
 
 @cache
-def _upsert(table, keys: tuple[str, ...], sums: tuple[str, ...]) -> TextClause:
+def _upsert(table, keys: tuple[str, ...], sums: tuple[str, ...]) -> DriverStatement:
     """The upsert of one row, the same SQL on SQLite and PostgreSQL, run once per row
     (executemany): written out once, where building a multi-row statement with the
     expression language at every device registered cost more than running it."""
     columns = (*keys, *sums)
-    return text(
+    return DriverStatement(text(
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"VALUES ({', '.join(':' + name for name in columns)}) "
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
         + ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in sums)
-    ).bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns))
+    ).bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns)))
 
 
 # --- read ---------------------------------------------------------------------------------

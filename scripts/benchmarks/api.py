@@ -53,6 +53,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -381,6 +382,7 @@ class LockClock:
         event.listen(engine, "begin", on_begin)
         event.listen(engine, "before_cursor_execute", on_statement)
         self._listeners = [("begin", on_begin), ("before_cursor_execute", on_statement)]
+        self._unwatch = watch_driver_statements(on_statement)
         dialect = engine.dialect
         self._saved = {name: getattr(dialect, name) for name in ("do_commit", "do_rollback")}
         for name, end in self._saved.items():
@@ -403,6 +405,24 @@ class LockClock:
             setattr(self.engine.dialect, name, end)
         for name, listener in getattr(self, "_listeners", ()):
             event.remove(self.engine, name, listener)
+        if hasattr(self, "_unwatch"):
+            self._unwatch()
+
+
+def watch_driver_statements(listener) -> Callable[[], None]:  # noqa: ANN001
+    """Call `listener(connection, None, sql)` for the statements run on the driver's cursor
+    (refurb.database.DriverStatement), which the engine's events do not see; returns how to
+    stop."""
+    from refurb import database
+
+    run = database._on_cursor
+
+    def watched(connection, sql, parameters, many=False):  # noqa: ANN001, ANN202
+        listener(connection, None, sql)
+        return run(connection, sql, parameters, many)
+
+    database._on_cursor = watched
+    return lambda: setattr(database, "_on_cursor", run)
 
 
 def in_process(database_url: str, collection_id: int, secret: str, count: int, tmp: Path
@@ -469,6 +489,7 @@ def in_process(database_url: str, collection_id: int, secret: str, count: int, t
     answers += [send(request) for request in gets]
     get_cpu = (time.process_time() - started) / count
     event.listen(engine, "before_cursor_execute", count_statement)
+    watch_driver_statements(count_statement)
     from refurb.api import side_connection
 
     for side in side_connection._sqlite_engines.values():

@@ -1,16 +1,16 @@
 """REST API under gunicorn: hardware reports posted per second, device GETs per second.
 
 Run: scripts/bench api   or   .venv/bin/python scripts/benchmarks/api.py [--reports 2000]
-     [--gets 4000] [--workers 2] [--clients 2] [--connections 4] [--fresh-connections]
+     [--gets 4000] [--workers 2] [--clients 2] [--connections 4] [--keep-alive]
      [--lock-held]
      [--database-url postgresql+psycopg://…] [--in-process 200] [--no-http]
 
 A fresh SQLite database (WAL) in a temp dir, migrated to "heads", one collection and a
 station token; then gunicorn as deployed (gunicorn.conf.py: gthread workers, keep-alive, JSON
 access log) with N workers on a free localhost port. Load comes from client PROCESSES (not
-threads of this one), each holding keep-alive connections, with every request built before
-the clock starts, so the client takes little of the CPU the server needs; its own CPU per
-request is printed beside the server's.
+threads of this one), each sending on N connections at once, with every request built
+before the clock starts, so the client takes little of the CPU the server needs; its own
+CPU per request is printed beside the server's.
 
 Each report is what a bench station sends: a laptop's dmidecode dump (its own serial) plus one
 `smartctl --json` per drive (two drives, their own serials), with its own Idempotency-Key,
@@ -21,11 +21,13 @@ stays on, raised so the benchmark's single token is not throttled (REFURB_API_RA
 Printed per phase: requests/s, latency p50/p95, errors (any answer but 2xx, or a failed
 connection), and the gunicorn workers' CPU time per request (from /proc, workers are not
 recycled during the run) with each worker's share of it: on a noisy machine, judge progress by
-the CPU ms, not the rate. A kept-alive connection stays with the worker that accepted it, and
-now and then one worker accepts all eight: one process then does all the work (its share
-near 100 %), at about 145 reports/s. `--fresh-connections` opens a connection per report,
-as stations posting minutes apart do: the workers then share the work evenly, and each
-report costs the connection's setup. `--lock-held` times, in the workers themselves, how long
+the CPU ms, not the rate. Each report comes on a connection of its own, as stations send
+them: one report per machine, minutes apart, when gunicorn closes a connection idle for 5 s.
+The workers then share the reports evenly, and each report costs its connection's setup.
+`--keep-alive` sends them on kept-alive connections instead (the GETs always are, as a
+browser's or a script's): a connection stays with the worker that accepted it, and now and
+then one worker accepts all eight; one process then does all the work (its share near
+100 %), at about 150 reports/s. `--lock-held` times, in the workers themselves, how long
 each transaction holds SQLite's write lock under this load (the warm-up's reports included),
 and what share of the reports' run the lock was held: near 100 %, the lock is the limit.
 `--in-process N` also measures, without HTTP, the CPU time and SQL statements of one report
@@ -518,10 +520,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=2, help="client processes")
     parser.add_argument("--connections", type=int, default=4,
-                        help="keep-alive connections per client process")
-    parser.add_argument("--fresh-connections", action="store_true",
-                        help="each report on a new connection, as stations posting minutes "
-                             "apart do (gunicorn closes idle connections after 5 s)")
+                        help="connections at once per client process")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="the reports on kept-alive connections too, not each on a new "
+                             "one as stations posting minutes apart send them")
     parser.add_argument("--lock-held", action="store_true",
                         help="time, in the gunicorn workers, how long each transaction holds "
                              "SQLite's write lock")
@@ -553,10 +555,11 @@ def main() -> int:
             hammer(port, args.clients, args.connections, warm)  # both workers warmed up
             print(("SQLite WAL" if not args.database_url else database_url.split("@")[0] + "…")
                   + f", gunicorn.conf.py with {args.workers} workers; {args.clients} client "
-                  f"processes × {args.connections} keep-alive connections; 1 token")
-            reports = measured(port, server, args, posts, fresh=args.fresh_connections)
-            rate = describe("hardware reports (device + 2 drives each)"
-                            + (", a connection each" if args.fresh_connections else ""), reports)
+                  f"processes × {args.connections} connections at once; 1 token")
+            reports = measured(port, server, args, posts, fresh=not args.keep_alive)
+            rate = describe("hardware reports (device + 2 drives each), "
+                            + ("kept-alive connections" if args.keep_alive
+                               else "a connection each"), reports)
             describe("device GETs", measured(port, server, args, gets))
         finally:
             server.terminate()

@@ -22,6 +22,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from refurb.database import WAL_AUTOCHECKPOINT_PAGES
 from refurb.extensions import db
 
 _sqlite_engines: dict[tuple[int, str], Engine] = {}
@@ -42,6 +43,7 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
             cursor.close()
             record.info["inode"] = _inode(path)
 

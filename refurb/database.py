@@ -433,8 +433,8 @@ class DriverStatement:
     session's connection. The engine's statement events do not see it, so it runs this way
     only in a transaction that holds the write lock (which is what they check); elsewhere,
     and on PostgreSQL, it is an ordinary connection.execute. Either way the session counts
-    as having written (WROTE). For INSERTs and upserts of tables no cached configuration
-    reads (refurb.workshops.config_cache watches the ORM's statements only)."""
+    as having written (WROTE). Only for INSERTs and upserts into tables that no cached
+    configuration depends on: refurb.workshops.config_cache sees the ORM's statements only."""
 
     def __init__(self, statement: Any) -> None:
         self.statement = statement
@@ -444,7 +444,7 @@ class DriverStatement:
         session = session or db.session
         connection = session.connection()
         session.info[WROTE] = True
-        if not self._on_driver(session, connection):
+        if not self.on_driver(session, connection):
             return [tuple(row) for row in connection.execute(self.statement, params)]
         sql, values = self._form(connection.dialect, params)
         return _on_cursor(connection, sql, [value(params) for value in values])
@@ -458,7 +458,7 @@ class DriverStatement:
         session = session or db.session
         connection = session.connection()
         session.info[WROTE] = True
-        if not self._on_driver(session, connection):
+        if not self.on_driver(session, connection):
             connection.execute(self.statement, rows)
             return
         sql, values = self._form(connection.dialect, rows[0])
@@ -466,7 +466,8 @@ class DriverStatement:
                    many=True)
 
     @staticmethod
-    def _on_driver(session: Any, connection: Connection) -> bool:
+    def on_driver(session: Any, connection: Connection) -> bool:
+        """True when the session's transaction holds SQLite's write lock."""
         if connection.dialect.name != "sqlite":
             return False
         tx = _session_tx(session)
@@ -573,7 +574,7 @@ def insert_rows(table: Any, rows: list[dict[str, Any]], returning: tuple[str, ..
         return []
     session = db.session
     if (hot and len(rows) <= FEW_ROWS
-            and DriverStatement._on_driver(session, session.connection())):
+            and DriverStatement.on_driver(session, session.connection())):
         statement = _driver_insert(table, returning)
         if returning:
             return [row for values in rows for row in statement.rows(values, session)]

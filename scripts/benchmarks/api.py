@@ -27,7 +27,7 @@ The workers then share the reports evenly, and each report costs its connection'
 `--keep-alive` sends them on kept-alive connections instead (the GETs always are, as a
 browser's or a script's): a connection stays with the worker that accepted it, and now and
 then one worker accepts all eight; one process then does all the work (its share near
-100 %), at about 150 reports/s. `--lock-held` times, in the workers themselves, how long
+100 %), at 130 to 160 reports/s. `--lock-held` times, in the workers themselves, how long
 each transaction holds SQLite's write lock under this load (the warm-up's reports included),
 and what share of the reports' run the lock was held: near 100 %, the lock is the limit.
 `--in-process N` also measures, without HTTP, the CPU time and SQL statements of one report

@@ -444,7 +444,7 @@ class DriverStatement:
         session = session or db.session
         connection = session.connection()
         session.info[WROTE] = True
-        if not self.on_driver(session, connection):
+        if not holds_write_lock(session):
             return [tuple(row) for row in connection.execute(self.statement, params)]
         sql, values = self._form(connection.dialect, params)
         return _on_cursor(connection, sql, [value(params) for value in values])
@@ -458,20 +458,12 @@ class DriverStatement:
         session = session or db.session
         connection = session.connection()
         session.info[WROTE] = True
-        if not self.on_driver(session, connection):
+        if not holds_write_lock(session):
             connection.execute(self.statement, rows)
             return
         sql, values = self._form(connection.dialect, rows[0])
         _on_cursor(connection, sql, [[value(row) for value in values] for row in rows],
                    many=True)
-
-    @staticmethod
-    def on_driver(session: Any, connection: Connection) -> bool:
-        """True when the session's transaction holds SQLite's write lock."""
-        if connection.dialect.name != "sqlite":
-            return False
-        tx = _session_tx(session)
-        return tx is not None and (tx["mode"] == WRITE or tx["wrote"])
 
     def _form(self, dialect: Any, params: dict[str, Any]
               ) -> tuple[str, list[Callable[[dict], Any]]]:
@@ -573,8 +565,7 @@ def insert_rows(table: Any, rows: list[dict[str, Any]], returning: tuple[str, ..
     if not rows:
         return []
     session = db.session
-    if (hot and len(rows) <= FEW_ROWS
-            and DriverStatement.on_driver(session, session.connection())):
+    if hot and len(rows) <= FEW_ROWS and holds_write_lock(session):
         statement = _driver_insert(table, returning)
         if returning:
             return [row for values in rows for row in statement.rows(values, session)]
